@@ -1,0 +1,31 @@
+/// The candidate closest to `text` by edit distance, if it is close enough to be a
+/// plausible typo (at most a third of the longer name, and at least 1–2 edits).
+public func closestMatch(to text: String, among candidates: [String]) -> String? {
+    let scored = candidates.map { (candidate: $0, distance: editDistance(text.lowercased(), $0.lowercased())) }
+    guard let best = scored.min(by: { ($0.distance, $0.candidate) < ($1.distance, $1.candidate) }) else { return nil }
+    let allowed = max(2, max(text.count, best.candidate.count) / 3)
+    return best.distance <= allowed ? best.candidate : nil
+}
+
+/// Damerau–Levenshtein distance (optimal string alignment: insertions, deletions,
+/// substitutions and adjacent transpositions each cost 1). O(|a|·|b|).
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var previous2 = [Int](repeating: 0, count: y.count + 1)
+    var previous = Array(0...y.count)
+    var current = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                current[j] = min(current[j], previous2[j - 2] + 1)
+            }
+        }
+        (previous2, previous, current) = (previous, current, previous2)
+    }
+    return previous[y.count]
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The one JSON encoding every artefact uses: sorted keys, two-space indentation,
+/// unescaped slashes, snake_case keys for camelCase properties, and a trailing newline.
+/// Same value → same bytes, on every run and machine.
+public enum CanonicalJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .custom { path in
+            SnakeKey(configKey(path.last?.stringValue ?? ""))
+        }
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { path in
+            let key = path.last?.stringValue ?? ""
+            return SnakeKey(camelCase(key))
+        }
+        return decoder
+    }
+
+    public static func data<T: Encodable>(_ value: T) throws -> Data {
+        var data = try encoder().encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func string<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try data(value), as: UTF8.self)
+    }
+
+    /// `min_group_size` → `minGroupSize` (the inverse of ``configKey(_:)`` on such names).
+    static func camelCase(_ key: String) -> String {
+        guard key.contains("_") else { return key }
+        var result = ""
+        var upperNext = false
+        for character in key {
+            if character == "_" && !result.isEmpty {
+                upperNext = true
+            } else {
+                result.append(contentsOf: upperNext ? character.uppercased() : String(character))
+                upperNext = false
+            }
+        }
+        return result
+    }
+}
+
+private struct SnakeKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}
