@@ -1,1 +1,74 @@
+import ArgumentParser
 import FairPipe
+import Foundation
+
+/// Flags every stage takes.
+public struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Configuration file. Default: pipeline.yml if present, else built-in defaults.", valueName: "path"))
+    public var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a configuration key, e.g. --set mitigation.tolerance=0.05 (repeatable; highest precedence).",
+        valueName: "section.key=value"))
+    public var overrides: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Folder for this stage's artefacts.", valueName: "dir"))
+    public var out: String?
+
+    @Flag(name: .long, help: "No progress output (warnings and errors are still printed).")
+    public var quiet = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Write this stage's resolved-config hash to the file (only if it changed) and exit. Used by the Makefile.",
+        valueName: "file", visibility: .hidden))
+    public var stamp: String?
+
+    public init() {}
+}
+
+/// Runs a stage body with the shared contract: load and validate the whole config, honour
+/// `--stamp`, print one-line errors, exit with the documented status, leave no partial
+/// artefacts.
+public enum StageMain {
+    public static func run(
+        _ stage: StageName, options: CommonOptions, defaultOut: String,
+        body: (PipelineConfig, StageRun, ProgressLog) throws -> ExitStatus
+    ) throws {
+        let log = ProgressLog(stage: stage.rawValue, quiet: options.quiet)
+        var stageRun: StageRun?
+        do {
+            let loaded = try PipelineConfig.load(path: options.config, overrides: options.overrides)
+            let slice = try StageConfigSlice.slice(for: stage, of: loaded.value)
+            if let stamp = options.stamp {
+                try ConfigStamp.write(hash: try configHash(slice), to: stamp)
+                return
+            }
+            let out = options.out ?? defaultOut
+            let run = try StageRun(
+                stage: stage, outputFolder: out, seed: loaded.value.experiment.seed, config: slice,
+                configFile: loaded.file)
+            stageRun = run
+            let status = try body(loaded.value, run, log)
+            try run.finish()
+            log.info("wrote \(out)/\(Manifest.fileName)")
+            if status != .success { throw ExitCode(status.rawValue) }
+        } catch let error as FairPipeError {
+            stageRun?.abandon()
+            log.error(error.description)
+            throw ExitCode(error.exitStatus.rawValue)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            stageRun?.abandon()
+            log.error("internal error: \(error)")
+            throw ExitCode(ExitStatus.internalError.rawValue)
+        }
+    }
+}
+
+extension ProgressLog {
+    func error(_ message: String) {
+        ProgressLog.standardError("\(stage): error: \(message)")
+    }
+}

@@ -1,0 +1,94 @@
+# FairPipe — reproducible fairness experiments.
+#
+#   make all                       build release binaries and run the whole pipeline
+#   make all SET="mitigation.tolerance=0.05"   override config keys (space-separated)
+#   make all CONFIG=configs/adult.yml OUT=outputs/runs/adult
+#   make test                      run the test suite
+#   make help                      list every target
+#
+# Each stage writes into its own folder under $(OUT) and finishes by writing
+# manifest.json; make tracks those manifests. A per-stage config stamp, rewritten only
+# when the hash of the configuration that stage reads changes, makes a config edit rerun
+# exactly the stages it touches.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+SWIFT    ?= swift
+CONFIG   ?= pipeline.yml
+OUT      ?= outputs
+SET      ?=
+LAUNCHER ?=
+QUIET    ?=
+
+BIN      := .build/release
+STAGES   := make-dataset train evaluate mitigate report
+BINARIES := $(addprefix $(BIN)/,$(STAGES))
+SOURCES  := Package.swift $(shell find Sources -name '*.swift' 2>/dev/null)
+CONFIG_FLAG := $(if $(wildcard $(CONFIG)),--config $(CONFIG),$(if $(filter pipeline.yml,$(CONFIG)),,--config $(CONFIG)))
+COMMON   := $(CONFIG_FLAG) $(foreach s,$(SET),--set $(s)) $(if $(QUIET),--quiet)
+STAMPS   := $(OUT)/.stamps
+
+DATASET    := $(OUT)/dataset/manifest.json
+MODEL      := $(OUT)/model/manifest.json
+EVALUATION := $(OUT)/evaluation/manifest.json
+MITIGATION := $(OUT)/mitigation/manifest.json
+MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
+REPORT     := $(OUT)/report/manifest.json
+
+.PHONY: all build pipeline test bench ci clean help FORCE
+
+all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
+
+pipeline: $(REPORT)
+
+build: $(BINARIES) ## Build the release binaries
+
+$(BINARIES) &: $(SOURCES)
+	$(SWIFT) build -c release
+	@touch $(BINARIES)
+
+# Config stamps: the recipe always runs (cheap), the file changes only with the hash.
+$(STAMPS)/%: $(BIN)/% FORCE
+	@$(BIN)/$* $(COMMON) --stamp $@
+
+$(DATASET): $(BIN)/make-dataset $(STAMPS)/make-dataset
+	$(LAUNCHER) $(BIN)/make-dataset $(COMMON) --out $(OUT)/dataset
+
+$(MODEL): $(BIN)/train $(STAMPS)/train $(DATASET)
+	$(LAUNCHER) $(BIN)/train $(COMMON) --data $(OUT)/dataset --out $(OUT)/model
+
+$(EVALUATION): $(BIN)/evaluate $(STAMPS)/evaluate $(MODEL)
+	$(LAUNCHER) $(BIN)/evaluate $(COMMON) --data $(OUT)/dataset --model $(OUT)/model --out $(OUT)/evaluation
+
+$(MITIGATION): $(BIN)/mitigate $(STAMPS)/mitigate $(EVALUATION)
+	$(LAUNCHER) $(BIN)/mitigate $(COMMON) --data $(OUT)/dataset --model $(OUT)/model \
+		--evaluation $(OUT)/evaluation --out $(OUT)/mitigation
+
+$(MITIGATED): $(BIN)/evaluate $(STAMPS)/evaluate $(MITIGATION)
+	$(LAUNCHER) $(BIN)/evaluate $(COMMON) --preds $(OUT)/mitigation/predictions.csv \
+		--data $(OUT)/dataset --out $(OUT)/evaluation-mitigated
+
+$(REPORT): $(BIN)/report $(STAMPS)/report $(EVALUATION) $(MITIGATED)
+	$(LAUNCHER) $(BIN)/report $(COMMON) --run $(OUT) --out $(OUT)/report
+
+test: ## Run the test suite (debug build)
+	$(SWIFT) test
+
+bench: ## Run the benchmarks on release builds (a measurement, not a test)
+	$(SWIFT) build -c release --product fairpipe-bench
+	$(BIN)/fairpipe-bench $(BENCH)
+
+ci: ## A small end-to-end pipeline run that fails on a broken gate
+	$(MAKE) all CONFIG=configs/ci.yml OUT=$(OUT)/ci
+	$(BIN)/evaluate --config configs/ci.yml --preds $(OUT)/ci/mitigation/predictions.csv \
+		--data $(OUT)/ci/dataset --out $(OUT)/ci/gate --fail-on-violation
+
+clean: ## Remove everything the pipeline wrote (keeps outputs/README.md)
+	find $(OUT) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+FORCE:
