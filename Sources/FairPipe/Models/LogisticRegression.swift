@@ -92,9 +92,11 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
         var gradientNorm = Double.nan
         let scale = C * total  // turns ∇f into the gradient of the mean loss
 
+        var factor: Cholesky? = nil
+        var factorIsFresh = false
+        var previousGradientNorm = Double.infinity
         while true {
-            let wantHessian = iterations < config.maxIter
-            let sums = workspace.evaluate(X, w: w, b: b, t: t, s: s, hessian: wantHessian)
+            let sums = workspace.evaluate(X, w: w, b: b, t: t, s: s)
             objective = C * sums.loss + 0.5 * Self.dot(w, w)
             var g = [Double](repeating: 0, count: m)
             for j in 0..<p { g[j] = w[j] + C * sums.gradient[j] }
@@ -109,46 +111,58 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
                 stopReason = .converged
                 break
             }
-            if !wantHessian {
+            if iterations == config.maxIter {
                 stopReason = .maxIterations
                 break
             }
 
-            // Newton system A d = −g with A = C·H_data (+ I on the w block).
-            var a = [Double](repeating: 0, count: m * m)
-            for j in 0..<m {
-                for k in j..<m {
-                    let v = C * sums.hessian[j * q + k]
-                    a[j * m + k] = v
-                    a[k * m + j] = v
-                }
-                if j < p { a[j * m + j] += 1 }
-            }
-            let d = Self.solve(a, size: m, rhs: g.map { -$0 })
-            var dw = [Double](repeating: 0, count: p)
-            for j in 0..<p { dw[j] = d[j] }
-            let db = fitIntercept ? d[p] : 0
-            let slope = Self.dot(g, d)  // directional derivative, < 0 for a descent direction
-
-            // Step halving with the Armijo condition. The slack absorbs rounding in f so
-            // that the last, tiny Newton steps near the optimum are not rejected as noise.
-            workspace.direction(X, dw: dw, db: db)
-            let slack = 1e-12 * abs(objective)
-            var step = 1.0
+            // The O(n p²) Hessian is the whole cost of a step, so it is rebuilt only when
+            // needed. Once the last step cut the gradient 100-fold, Newton is in its
+            // quadratic regime, the Hessian barely moved, and the previous factor still
+            // gives a step that gains digits at O(n p) cost (a chord-Newton step); the
+            // fixed point is unchanged because the gradient test uses the true gradient.
+            let reuse = factor != nil && gradientNorm <= 0.01 * previousGradientNorm
+            previousGradientNorm = gradientNorm
             var accepted = false
-            for _ in 0..<60 {
-                let trialLoss = workspace.trialLoss(step: step, t: t, s: s)
-                var norm2 = 0.0
-                for j in 0..<p {
-                    let v = w[j] + step * dw[j]
-                    norm2 += v * v
+            var step = 1.0
+            var dw = [Double](repeating: 0, count: p)
+            var db = 0.0
+            for attempt in 0..<2 {
+                if attempt == 1 && factorIsFresh { break }
+                if factor == nil || !reuse || attempt == 1 {
+                    factor = Self.newtonMatrix(workspace.hessian(X), C: C, features: p, size: m)
+                    factorIsFresh = true
+                } else {
+                    factorIsFresh = false
                 }
-                let trial = C * trialLoss + 0.5 * norm2
-                if trial <= objective + 1e-4 * step * slope + slack {
-                    accepted = true
-                    break
+                // Newton direction d = −A⁻¹g; steepest descent if A could not be factored.
+                let rhs = g.map { -$0 }
+                let d = factor?.solve(rhs) ?? rhs
+                for j in 0..<p { dw[j] = d[j] }
+                db = fitIntercept ? d[p] : 0
+                let slope = Self.dot(g, d)  // directional derivative, < 0 for a descent direction
+
+                // Step halving with the Armijo condition. The slack absorbs rounding in f so
+                // that the last, tiny Newton steps near the optimum are not rejected as noise.
+                workspace.direction(X, dw: dw, db: db)
+                let slack = 1e-12 * abs(objective)
+                step = 1.0
+                for _ in 0..<60 {
+                    let trialLoss = workspace.trialLoss(step: step, t: t, s: s)
+                    var norm2 = 0.0
+                    for j in 0..<p {
+                        let v = w[j] + step * dw[j]
+                        norm2 += v * v
+                    }
+                    let trial = C * trialLoss + 0.5 * norm2
+                    if trial <= objective + 1e-4 * step * slope + slack {
+                        accepted = true
+                        break
+                    }
+                    step *= 0.5
                 }
-                step *= 0.5
+                if accepted { break }
+                // A stale factor that fails the line search gets one retry with a fresh one.
             }
             guard accepted else {
                 stopReason = .lineSearchFailed
@@ -210,23 +224,34 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
         }
     }
 
-    /// Solves the symmetric system by Cholesky; if rounding makes it not positive definite
-    /// (an intercept column with vanishing curvature on nearly separable data), adds a
-    /// growing ridge `δI` until it factors. The line search keeps such a step safe.
-    static func solve(_ a: [Double], size m: Int, rhs: [Double]) -> [Double] {
-        guard m > 0 else { return [] }
-        if let factor = Cholesky(a, size: m) { return factor.solve(rhs) }
+    /// Factors the Newton matrix `A = C·H_data + diag(1, …, 1, 0)` (the identity on the
+    /// `features` coefficients, nothing on the intercept) from the upper triangle `upper` of
+    /// the `(features + 1)²` data Hessian, keeping the leading `size × size` block. If
+    /// rounding makes it not positive definite (an intercept with vanishing curvature on
+    /// nearly separable data), adds a growing ridge `δI` until it factors; the line search
+    /// keeps such a step safe. Nil only if no ridge helps (non-finite input).
+    static func newtonMatrix(_ upper: [Double], C: Double, features p: Int, size m: Int) -> Cholesky? {
+        let q = p + 1
+        var a = [Double](repeating: 0, count: m * m)
+        for j in 0..<m {
+            for k in j..<m {
+                let v = C * upper[j * q + k]
+                a[j * m + k] = v
+                a[k * m + j] = v
+            }
+            if j < p { a[j * m + j] += 1 }
+        }
+        if let factor = Cholesky(a, size: m) { return factor }
         var largest = 0.0
         for j in 0..<m { largest = max(largest, abs(a[j * m + j])) }
         var delta = max(largest, 1) * 1e-12
         while delta.isFinite {
             var shifted = a
             for j in 0..<m { shifted[j * m + j] += delta }
-            if let factor = Cholesky(shifted, size: m) { return factor.solve(rhs) }
+            if let factor = Cholesky(shifted, size: m) { return factor }
             delta *= 10
         }
-        // Unreachable for a finite symmetric matrix; fall back to steepest descent.
-        return rhs
+        return nil
     }
 
     static func dot(_ a: [Double], _ b: [Double]) -> Double {
@@ -288,11 +313,11 @@ struct Workspace {
         return lo ..< min(lo + LogisticRegression.chunkRows, rows)
     }
 
-    /// Σ sᵢ ℓᵢ, Σ sᵢ (pᵢ − tᵢ) x̃ᵢ and (if `hessian`) the upper triangle of
-    /// Σ sᵢ pᵢ(1 − pᵢ) x̃ᵢ x̃ᵢᵀ at (w, b), summed chunk by chunk in chunk order.
+    /// Σ sᵢ ℓᵢ and Σ sᵢ (pᵢ − tᵢ) x̃ᵢ at (w, b), summed chunk by chunk in chunk order; also
+    /// stores the scores zᵢ and curvatures sᵢ pᵢ(1 − pᵢ) for ``hessian(_:)``. O(n p), parallel.
     mutating func evaluate(
-        _ X: Matrix, w: [Double], b: Double, t: [Double], s: [Double], hessian: Bool
-    ) -> (loss: Double, gradient: [Double], hessian: [Double]) {
+        _ X: Matrix, w: [Double], b: Double, t: [Double], s: [Double]
+    ) -> (loss: Double, gradient: [Double]) {
         let p = width - 1
         let q = width
         let stride = self.stride
@@ -313,38 +338,58 @@ struct Workspace {
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let lo = c * LogisticRegression.chunkRows
                 let hi = min(lo + LogisticRegression.chunkRows, rows)
-                Self.chunkPass(
-                    x: x, p: p, q: q, lo: lo, hi: hi, w: w, b: b, t: t, s: s, z: z, h: h,
-                    out: parts + c * stride, hessian: hessian)
+                Self.gradientPass(
+                    x: x, p: p, lo: lo, hi: hi, w: w, b: b, t: t, s: s, z: z, h: h, out: parts + c * stride)
             }
         }}}}}}}
 
         var loss = 0.0
         var gradient = [Double](repeating: 0, count: q)
-        var upper = [Double](repeating: 0, count: hessian ? q * q : 0)
         for c in 0..<chunks {
             let base = c * stride
             loss += partials[base]
             for j in 0..<q { gradient[j] += partials[base + 1 + j] }
-            if hessian {
-                for j in 0..<q {
-                    for k in j..<q { upper[j * q + k] += partials[base + 1 + q + j * q + k] }
-                }
-            }
         }
-        return (loss, gradient, upper)
+        return (loss, gradient)
     }
 
-    /// One chunk of ``evaluate``: rows `lo..<hi`.
+    /// The upper triangle of Σ sᵢ pᵢ(1 − pᵢ) x̃ᵢ x̃ᵢᵀ (row-major q × q) at the point of the
+    /// last ``evaluate``, summed in chunk order. O(n p²), parallel: the hot loop of a fit.
+    mutating func hessian(_ X: Matrix) -> [Double] {
+        let p = width - 1
+        let q = width
+        let stride = self.stride
+        let chunks = chunkCount
+        let rows = self.rows
+        X.withUnsafeBufferPointer { xb in
+        curvature.withUnsafeBufferPointer { hb in
+        partials.withUnsafeMutableBufferPointer { pb in
+            nonisolated(unsafe) let x = xb.baseAddress, h = hb.baseAddress!, parts = pb.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = c * LogisticRegression.chunkRows
+                let hi = min(lo + LogisticRegression.chunkRows, rows)
+                Self.hessianPass(x: x, p: p, q: q, lo: lo, hi: hi, h: h, H: parts + c * stride + 1 + q)
+            }
+        }}}
+        var upper = [Double](repeating: 0, count: q * q)
+        for c in 0..<chunks {
+            let base = c * stride + 1 + q
+            for j in 0..<q {
+                for k in j..<q { upper[j * q + k] += partials[base + j * q + k] }
+            }
+        }
+        return upper
+    }
+
+    /// One chunk of ``evaluate``: rows `lo..<hi`; writes loss then gradient (q) to `out`.
     @inline(__always)
-    static func chunkPass(
-        x: UnsafePointer<Double>?, p: Int, q: Int, lo: Int, hi: Int, w: UnsafePointer<Double>?, b: Double,
+    static func gradientPass(
+        x: UnsafePointer<Double>?, p: Int, lo: Int, hi: Int, w: UnsafePointer<Double>?, b: Double,
         t: UnsafePointer<Double>, s: UnsafePointer<Double>, z: UnsafeMutablePointer<Double>,
-        h: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>, hessian: Bool
+        h: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>
     ) {
-        out.update(repeating: 0, count: 1 + q + q * q)
         let g = out + 1
-        let H = out + 1 + q
+        g.update(repeating: 0, count: p + 1)
         var loss = 0.0
         for i in lo..<hi {
             var zi = b
@@ -365,40 +410,48 @@ struct Workspace {
             h[i] = s[i] * (e / (onePlus * onePlus))
         }
         out[0] = loss
-        guard hessian else { return }
-        // Upper triangle of Σ hᵢ x̃ᵢ x̃ᵢᵀ, four rows at a time so each Hessian entry is
-        // loaded and stored once per four rows; the inner loop over k is contiguous in
-        // both the row and the Hessian row, so it vectorises.
+    }
+
+    /// One chunk of ``hessian(_:)``: rows `lo..<hi` into the q × q block `H`.
+    @inline(__always)
+    static func hessianPass(
+        x: UnsafePointer<Double>?, p: Int, q: Int, lo: Int, hi: Int,
+        h: UnsafePointer<Double>, H: UnsafeMutablePointer<Double>
+    ) {
+        H.update(repeating: 0, count: q * q)
+        // Four rows at a time, so each Hessian entry is loaded and stored once per four
+        // rows; the inner loop over k is contiguous in both the data row and the Hessian
+        // row, so it vectorises.
         var i = lo
-        if let x {
-            while i + 4 <= hi {
-                let x0 = x + i * p, x1 = x0 + p, x2 = x1 + p, x3 = x2 + p
-                let h0 = h[i], h1 = h[i + 1], h2 = h[i + 2], h3 = h[i + 3]
-                for j in 0..<p {
-                    let c0 = h0 * x0[j], c1 = h1 * x1[j], c2 = h2 * x2[j], c3 = h3 * x3[j]
-                    let Hj = H + j * q
-                    for k in j..<p {
-                        Hj[k] += (c0 * x0[k] + c1 * x1[k]) + (c2 * x2[k] + c3 * x3[k])
-                    }
-                    Hj[p] += (c0 + c1) + (c2 + c3)
-                }
-                H[p * q + p] += (h0 + h1) + (h2 + h3)
-                i += 4
-            }
-            while i < hi {
-                let x0 = x + i * p
-                let h0 = h[i]
-                for j in 0..<p {
-                    let c0 = h0 * x0[j]
-                    let Hj = H + j * q
-                    for k in j..<p { Hj[k] += c0 * x0[k] }
-                    Hj[p] += c0
-                }
-                H[p * q + p] += h0
-                i += 1
-            }
-        } else {
+        guard let x else {
             for i in lo..<hi { H[p * q + p] += h[i] }
+            return
+        }
+        while i + 4 <= hi {
+            let x0 = x + i * p, x1 = x0 + p, x2 = x1 + p, x3 = x2 + p
+            let h0 = h[i], h1 = h[i + 1], h2 = h[i + 2], h3 = h[i + 3]
+            for j in 0..<p {
+                let c0 = h0 * x0[j], c1 = h1 * x1[j], c2 = h2 * x2[j], c3 = h3 * x3[j]
+                let Hj = H + j * q
+                for k in j..<p {
+                    Hj[k] += (c0 * x0[k] + c1 * x1[k]) + (c2 * x2[k] + c3 * x3[k])
+                }
+                Hj[p] += (c0 + c1) + (c2 + c3)
+            }
+            H[p * q + p] += (h0 + h1) + (h2 + h3)
+            i += 4
+        }
+        while i < hi {
+            let x0 = x + i * p
+            let h0 = h[i]
+            for j in 0..<p {
+                let c0 = h0 * x0[j]
+                let Hj = H + j * q
+                for k in j..<p { Hj[k] += c0 * x0[k] }
+                Hj[p] += c0
+            }
+            H[p * q + p] += h0
+            i += 1
         }
     }
 
