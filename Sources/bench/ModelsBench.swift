@@ -32,6 +32,7 @@ func trainBenchmark() throws {
     report("train.fit_1000000x50", [
         "seconds": String(format: "%.3f", seconds),
         "iterations": "\(model.solver.iterations)",
+        "hessians": "\(model.solver.hessianEvaluations)",
         "converged": "\(model.solver.converged)",
         "gradient_norm": String(format: "%.2e", model.solver.gradientNorm),
         "peak_mib": String(format: "%.0f", peakMemoryMiB()),
@@ -42,6 +43,7 @@ func trainBenchmark() throws {
     report("train.fit_50000x100", [
         "seconds": String(format: "%.3f", single),
         "iterations": "\(one.solver.iterations)",
+        "hessians": "\(one.solver.hessianEvaluations)",
     ])
 
     // 50 oracle calls with slowly drifting weights, cold and warm started.
@@ -51,12 +53,14 @@ func trainBenchmark() throws {
     }
     for warm in [false, true] {
         var iterations = 0
+        var hessians = 0
         let (total, _) = try measure {
             var previous: LogisticModel? = nil
             for weights in weightSets {
                 let fit = try trainer.fit(
                     X, labels: labels, weights: weights, featureNames: names, warmStart: warm ? previous : nil)
                 iterations += fit.solver.iterations
+                hessians += fit.solver.hessianEvaluations
                 previous = fit
             }
         }
@@ -64,6 +68,7 @@ func trainBenchmark() throws {
             "seconds": String(format: "%.3f", total),
             "per_fit": String(format: "%.3f", total / 50),
             "iterations": "\(iterations)",
+            "hessians": "\(hessians)",
         ])
     }
 }

@@ -18,6 +18,8 @@ public struct SolverReport: Codable, Equatable, Sendable {
 
     /// Newton steps taken.
     public var iterations: Int
+    /// Hessians built (each O(n p²)); fewer than `iterations` when steps reused a factor.
+    public var hessianEvaluations: Int
     /// True when stopped by `.converged` or `.stalled`; false is recorded, never thrown.
     public var converged: Bool
     /// Final `max_j |∂f/∂θ_j| / (C · Σ sᵢ)`, the quantity `tol` bounds.
@@ -26,8 +28,12 @@ public struct SolverReport: Codable, Equatable, Sendable {
     public var objective: Double
     public var stopReason: StopReason
 
-    public init(iterations: Int, converged: Bool, gradientNorm: Double, objective: Double, stopReason: StopReason) {
+    public init(
+        iterations: Int, hessianEvaluations: Int, converged: Bool, gradientNorm: Double, objective: Double,
+        stopReason: StopReason
+    ) {
         self.iterations = iterations
+        self.hessianEvaluations = hessianEvaluations
         self.converged = converged
         self.gradientNorm = gradientNorm
         self.objective = objective
