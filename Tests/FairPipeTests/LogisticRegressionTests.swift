@@ -187,3 +187,31 @@ private func maxDifference(_ a: LogisticModel, _ b: LogisticModel) -> Double {
         #expect(noIntercept.intercept == 0 && noIntercept.solver.converged)
     }
 }
+
+@Suite struct LogisticRegressionRobustnessTests {
+    @Test func duplicateAndConstantColumnsStillConverge() throws {
+        let (X, y, _) = synthetic(rows: 300, cols: 2, seed: 11)
+        // Columns: a, a again, a constant (collinear with the intercept), all zeros.
+        let rows = (0..<X.rows).map { i in [X[i, 0], X[i, 0], 1.0, 0.0] }
+        let model = try LogisticRegression(config: tightConfig())
+            .fit(Matrix(rowArrays: rows), labels: y, featureNames: ["a", "a2", "one", "zero"])
+        #expect(model.solver.converged, "\(model.solver)")
+        // The L2 term splits a duplicated column's weight equally.
+        #expect(abs(model.coefficients[0] - model.coefficients[1]) <= 1e-10)
+        #expect(model.coefficients[3] == 0)
+    }
+
+    @Test func badlyScaledAndExtremeSettingsConverge() throws {
+        let (X, y, names) = synthetic(rows: 500, cols: 3, seed: 12, separable: true)
+        let scaled = try Matrix(rowArrays: (0..<X.rows).map { i in [X[i, 0] * 1e5, X[i, 1] * 1e-4, X[i, 2]] })
+        for C in [1e-8, 1.0, 1e8] {
+            var config = ModelConfig()
+            config.C = C
+            let model = try LogisticRegression(config: config).fit(scaled, labels: y, featureNames: names)
+            #expect(model.solver.converged, "C=\(C): \(model.solver)")
+            #expect(model.coefficients.allSatisfy(\.isFinite) && model.intercept.isFinite)
+            let probabilities = try model.predictProbability(scaled)
+            #expect(probabilities.allSatisfy { $0 >= 0 && $0 <= 1 })
+        }
+    }
+}
