@@ -103,4 +103,29 @@ import Testing
             try FeatureEncoding.fit(train: table, features: ["x"], missing: .impute)
         }
     }
+
+    struct Expected: Decodable {
+        var names: [String]
+        var train: [[Double]]
+        var test: [[Double]]
+    }
+
+    /// Tests/Fixtures/data/make_encoding_fixture.py: scikit-learn's SimpleImputer + StandardScaler
+    /// and OneHotEncoder(handle_unknown="ignore") on the same CSV files.
+    @Test func matchesScikitLearnPreprocessing() throws {
+        let expected = try Fixtures.json(Expected.self, "data/encoding_expected.json")
+        let train = try CSVReader.read(path: Fixtures.url("data/train.csv").path)
+        let test = try CSVReader.read(path: Fixtures.url("data/test.csv").path)
+        let encoding = try FeatureEncoding.fit(train: train, features: ["x1", "x2", "cat"], missing: .impute)
+        #expect(encoding.featureNames == expected.names)
+        for (table, rows) in [(train, expected.train), (test, expected.test)] {
+            let encoded = try encoding.apply(to: table)
+            #expect(encoded.rows == rows.count)
+            for (r, row) in rows.enumerated() {
+                for (c, value) in row.enumerated() {
+                    #expect(Swift.abs(encoded[r, c] - value) <= 1e-12, "row \(r) column \(expected.names[c])")
+                }
+            }
+        }
+    }
 }

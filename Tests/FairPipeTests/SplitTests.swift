@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import FairPipe
 
-@Suite struct StratifiedSplitTests {
+@Suite struct SplitTests {
     @Test func largestRemainderRule() {
         #expect(StratifiedSplit.largestRemainder(total: 10, fractions: [0.6, 0.2, 0.2]) == [6, 2, 2])
         #expect(StratifiedSplit.largestRemainder(total: 7, fractions: [0.6, 0.2, 0.2]) == [4, 2, 1])
