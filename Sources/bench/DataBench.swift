@@ -96,3 +96,20 @@ private func writeChunked(
         start += count
     }
 }
+
+/// `FAIRPIPE_BENCH_CSV_FILE=path fairpipe-bench csv-file`: times reading one existing CSV
+/// (for profiling the reader on real data).
+func csvFileBenchmark() throws {
+    guard let path = ProcessInfo.processInfo.environment["FAIRPIPE_BENCH_CSV_FILE"] else {
+        report("csv.file", ["skipped": "set FAIRPIPE_BENCH_CSV_FILE"])
+        return
+    }
+    let bytes = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
+    for _ in 0..<3 {
+        let (seconds, table) = try measure { try CSVReader.read(path: path) }
+        report("csv.file", [
+            "rows": "\(table.rowCount)", "megabytes": String(format: "%.1f", bytes / 1_000_000),
+            "seconds": String(format: "%.3f", seconds), "mb_per_s": String(format: "%.0f", bytes / 1_000_000 / seconds),
+        ])
+    }
+}

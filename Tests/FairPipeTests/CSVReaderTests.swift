@@ -98,6 +98,34 @@ import Testing
         #expect(values[6].sign == .minus)
     }
 
+    /// The fast paths (Clinger; the 128-by-64 division for up to 19 digits) must agree with
+    /// strtod bit for bit, including ties and long mantissas.
+    @Test func fastNumberPathsAgreeWithStrtod() {
+        var rng = Xoshiro256StarStar(seed: 99, stream: "numbers")
+        var texts = ["0.5118216247002567", "0.95046369632593531", "9999999999999999999e-19", "1.0000000000000002",
+                     "0.1000000000000000055511151231257827", "4503599627370496.5", "4503599627370497.5",
+                     "9007199254740993e-3", "18446744073709551615e-19", "1e-19", "123.456e-5"]
+        for _ in 0..<20_000 {
+            let digits = 1 + rng.nextIndex(below: 19)
+            var mantissa = ""
+            for _ in 0..<digits { mantissa.append(Character(Unicode.Scalar(UInt8(48 + rng.nextIndex(below: 10))))) }
+            let point = rng.nextIndex(below: digits + 1)
+            let text = String(mantissa.prefix(point)) + "." + String(mantissa.dropFirst(point))
+            texts.append(rng.nextIndex(below: 4) == 0 ? text + "e-\(rng.nextIndex(below: 12))" : text)
+            texts.append(NumberFormat.string(rng.nextUnitDouble() * 100))
+        }
+        var mismatches = 0
+        for text in texts {
+            let expected = strtod(text, nil)
+            guard case .finite(let value) = NumberParser.parse(text), value.bitPattern == expected.bitPattern else {
+                mismatches += 1
+                if mismatches < 5 { Issue.record("\(text): \(NumberParser.parse(text)) != \(expected)") }
+                continue
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func notNumbersStayText() throws {
         for text in ["1.2.3", "e5", "1e", "-", "1 ", "0x10", "1,5"] {
             let table = try parse("v\n\"\(text)\"\n")

@@ -67,3 +67,20 @@ import Testing
         }
     }
 }
+
+@Suite struct SplitDatasetTests {
+    @Test func datasetSplitsKeepRowIDsSortedAndDisjoint() throws {
+        var config = DataConfig()
+        config.synthetic.rows = 1_000
+        let dataset = try DatasetLoader.load(config, seed: 2)
+        let splits = try dataset.split(config.split, seed: 2)
+        var all: [Double] = []
+        for table in [splits.train, splits.validation, splits.test] {
+            guard case .numeric(let ids) = table["row_id"]?.values else { Issue.record("row_id"); return }
+            #expect(ids == ids.sorted())
+            all += ids
+        }
+        #expect(all.sorted() == (0..<1_000).map(Double.init))
+        #expect(Swift.abs(splits.train.rowCount - 600) <= 8 && Swift.abs(splits.test.rowCount - 200) <= 8)
+    }
+}

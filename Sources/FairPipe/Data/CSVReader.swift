@@ -84,23 +84,29 @@ public enum CSVReader {
         let declaredNumeric = header.map { options.types[$0] == .numeric }
         let bodyStart = parser.position
         let bodyLine = parser.line
+        // Row estimate from the first record's length, so column buffers rarely grow.
+        var firstRecordEnd = bodyStart
+        while firstRecordEnd < bytes.n && bytes.p[firstRecordEnd] != 0x0A { firstRecordEnd += 1 }
+        let estimatedRows = (bytes.n - bodyStart) / max(firstRecordEnd - bodyStart + 1, 1) + 16
         while true {
             parser.position = bodyStart
             parser.line = bodyLine
-            var builders = header.indices.map { i in
-                ColumnBuilder(name: header[i], selected: selected[i], categorical: categorical[i], declaredNumeric: declaredNumeric[i])
-            }
-            switch try parser.readBody(into: &builders) {
+            let store = ColumnStore(
+                names: header, selected: selected, categorical: categorical, declaredNumeric: declaredNumeric,
+                capacity: estimatedRows)
+            switch try parser.readBody(into: store) {
             case .restart(let column):
                 categorical[column] = true
             case .done(let rows):
                 guard rows > 0 else { throw CSVError.noRows(path: path) }
                 var columns: [Column] = []
-                for builder in builders where builder.selected {
-                    if let (line, text) = builder.firstNonFinite {
-                        throw CSVError.nonFiniteNumber(path: path, line: line, column: builder.name, value: text)
+                for i in header.indices where selected[i] {
+                    let raw = store.columns[i]
+                    if raw.nonFiniteLine > 0 {
+                        let text = parser.text(Parser.Field(start: raw.nonFiniteStart, end: raw.nonFiniteEnd, escaped: false, endsRecord: false))
+                        throw CSVError.nonFiniteNumber(path: path, line: raw.nonFiniteLine, column: header[i], value: text)
                     }
-                    columns.append(builder.column())
+                    columns.append(store.column(i))
                 }
                 return Table(validated: columns, rowCount: rows)
             }
@@ -125,40 +131,157 @@ struct Bytes {
     }
 }
 
-/// Accumulates one column while parsing.
-struct ColumnBuilder {
-    let name: String
-    let selected: Bool
-    let categorical: Bool
-    let declaredNumeric: Bool
-    var numbers: [Double] = []
-    var codes: [Int32] = []
-    var levels: [String] = []
-    var lookup: [String: Int32] = [:]
-    var firstNonFinite: (line: Int, text: String)?
+/// One column's storage while parsing: raw growable buffers, so appending a cell costs no
+/// reference counting or uniqueness check in the hot loop. Owned by ``ColumnStore``.
+struct RawColumn {
+    /// 0 = not read, 1 = numeric, 2 = categorical.
+    var mode: UInt8
+    var declaredNumeric: Bool
+    var count = 0
+    var capacity: Int
+    var numbers: UnsafeMutablePointer<Double>?
+    var codes: UnsafeMutablePointer<Int32>?
+    /// First non-finite number (line 0 = none), reported only if the column stays numeric.
+    var nonFiniteLine = 0
+    var nonFiniteStart = 0
+    var nonFiniteEnd = 0
 
-    init(name: String, selected: Bool, categorical: Bool, declaredNumeric: Bool) {
-        self.name = name
-        self.selected = selected
-        self.categorical = categorical
-        self.declaredNumeric = declaredNumeric
+    @inline(__always)
+    mutating func append(_ value: Double) {
+        if count == capacity { grow() }
+        numbers.unsafelyUnwrapped[count] = value
+        count += 1
     }
 
-    mutating func appendLevel(_ text: String) {
-        if let code = lookup[text] {
-            codes.append(code)
-        } else {
-            let code = Int32(levels.count)
-            lookup[text] = code
-            levels.append(text)
-            codes.append(code)
+    @inline(__always)
+    mutating func append(code: Int32) {
+        if count == capacity { grow() }
+        codes.unsafelyUnwrapped[count] = code
+        count += 1
+    }
+
+    mutating func grow() {
+        let newCapacity = max(capacity * 2, 16)
+        if let old = numbers {
+            let new = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
+            new.moveInitialize(from: old, count: count)
+            old.deallocate()
+            numbers = new
+        }
+        if let old = codes {
+            let new = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+            new.moveInitialize(from: old, count: count)
+            old.deallocate()
+            codes = new
+        }
+        capacity = newCapacity
+    }
+}
+
+/// The columns of one parsing pass; frees its buffers when the pass ends (done, restart or error).
+final class ColumnStore {
+    let names: [String]
+    let columns: UnsafeMutablePointer<RawColumn>
+    let width: Int
+    /// Per-column level tables, a raw buffer so the hot loop pays no exclusivity checks.
+    let levels: UnsafeMutablePointer<LevelTable>
+
+    init(names: [String], selected: [Bool], categorical: [Bool], declaredNumeric: [Bool], capacity: Int) {
+        self.names = names
+        width = names.count
+        columns = .allocate(capacity: width)
+        levels = .allocate(capacity: width)
+        levels.initialize(repeating: LevelTable(), count: width)
+        for i in 0..<width {
+            let mode: UInt8 = !selected[i] ? 0 : (categorical[i] ? 2 : 1)
+            columns.advanced(by: i).initialize(to: RawColumn(
+                mode: mode, declaredNumeric: declaredNumeric[i], capacity: capacity,
+                numbers: mode == 1 ? .allocate(capacity: capacity) : nil,
+                codes: mode == 2 ? .allocate(capacity: capacity) : nil))
         }
     }
 
-    func column() -> Column {
-        categorical
-            ? Column(name: name, values: .categorical(codes: codes, levels: levels))
-            : Column(name: name, values: .numeric(numbers))
+    deinit {
+        for i in 0..<width {
+            columns[i].numbers?.deallocate()
+            columns[i].codes?.deallocate()
+        }
+        columns.deinitialize(count: width)
+        columns.deallocate()
+        levels.deinitialize(count: width)
+        levels.deallocate()
+    }
+
+    func column(_ i: Int) -> Column {
+        let raw = columns[i]
+        if raw.mode == 2, let codes = raw.codes {
+            return Column(name: names[i], values: .categorical(
+                codes: Array(UnsafeBufferPointer(start: codes, count: raw.count)), levels: levels[i].levels))
+        }
+        let numbers = raw.numbers.map { Array(UnsafeBufferPointer(start: $0, count: raw.count)) } ?? []
+        return Column(name: names[i], values: .numeric(numbers))
+    }
+}
+
+/// Interning of categorical levels straight from bytes: open addressing on an FNV-1a hash,
+/// compared by bytes, so a repeated level costs no `String` and no `Hasher`. A new level
+/// becomes a `String` once. Codes are first-seen order.
+struct LevelTable {
+    var slots: [Int32] = Array(repeating: -1, count: 16)
+    var hashes: [UInt64] = []
+    var starts: [Int] = []
+    var storage: [UInt8] = []
+    var levels: [String] = []
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for i in 0..<n { h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01B3 }
+        return h ^ (h >> 29)
+    }
+
+    mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        let h = LevelTable.hash(p, n)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let slot = slots[i]
+            if slot < 0 { break }
+            let level = Int(slot)
+            if hashes[level] == h {
+                let start = starts[level], end = starts[level + 1]
+                if end - start == n {
+                    let same = storage.withUnsafeBufferPointer { buffer in
+                        let q = buffer.baseAddress.unsafelyUnwrapped + start
+                        if n > 16 { return memcmp(q, p, n) == 0 }
+                        var k = 0
+                        while k < n && q[k] == p[k] { k += 1 }
+                        return k == n
+                    }
+                    if same { return slot }
+                }
+            }
+            i = (i + 1) & mask
+        }
+        let code = Int32(levels.count)
+        if starts.isEmpty { starts.append(0) }
+        storage.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        starts.append(storage.count)
+        hashes.append(h)
+        levels.append(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+        slots[i] = code
+        if levels.count * 2 > slots.count { rehash() }
+        return code
+    }
+
+    private mutating func rehash() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (level, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(level)
+        }
     }
 }
 
@@ -192,7 +315,7 @@ struct Parser {
 
     /// Reads the field at `position` and its terminator. `recordLine` is for errors.
     @inline(__always)
-    mutating func nextField(columnName: () -> String) throws -> Field {
+    mutating func nextField(columnName: @autoclosure () -> String) throws -> Field {
         let p = bytes.p, n = bytes.n
         var pos = position
         var field: Field
@@ -268,7 +391,7 @@ struct Parser {
         var firstIndex: [String: Int] = [:]
         while true {
             let column = names.count + 1
-            let field = try nextField(columnName: { "#\(column)" })
+            let field = try nextField(columnName: "#\(column)")
             let name = text(field)
             guard !name.isEmpty else { throw CSVError.emptyHeaderName(path: path, column: column) }
             if let first = firstIndex[name] {
@@ -281,10 +404,11 @@ struct Parser {
         return names
     }
 
-    /// Parses every record after the header into `builders`.
-    mutating func readBody(into builders: inout [ColumnBuilder]) throws -> BodyResult {
+    /// Parses every record after the header into `store`.
+    mutating func readBody(into store: ColumnStore) throws -> BodyResult {
         let p = bytes.p, n = bytes.n
-        let width = builders.count
+        let width = store.width
+        let columns = store.columns
         var rows = 0
         while position < n {
             let recordLine = line
@@ -298,10 +422,18 @@ struct Parser {
             }
             var column = 0
             while true {
-                let field = try nextField(columnName: { column < width ? builders[column].name : "#\(column + 1)" })
-                if column < width && builders[column].selected {
-                    if try store(field, in: &builders[column], line: recordLine) {
-                        return .restart(column: column)
+                let field = try nextField(columnName: column < width ? store.names[column] : "#\(column + 1)")
+                if column < width {
+                    switch columns[column].mode {
+                    case 1:
+                        if try storeNumber(field, in: &columns[column], name: store.names[column], line: recordLine) {
+                            return .restart(column: column)
+                        }
+                    case 2:
+                        let code = level(field, in: &store.levels[column])
+                        columns[column].append(code: code)
+                    default:
+                        break
                     }
                 }
                 column += 1
@@ -315,26 +447,37 @@ struct Parser {
         return .done(rows: rows)
     }
 
-    /// Stores one field; returns true when an auto-typed numeric column meets text.
+    /// The level code of a categorical field (`-1` when empty).
     @inline(__always)
-    func store(_ field: Field, in builder: inout ColumnBuilder, line: Int) throws -> Bool {
-        if field.start == field.end {
-            if builder.categorical { builder.codes.append(-1) } else { builder.numbers.append(.nan) }
-            return false
+    func level(_ field: Field, in table: inout LevelTable) -> Int32 {
+        if field.start == field.end { return -1 }
+        guard field.escaped else { return table.code(bytes.p + field.start, field.end - field.start) }
+        var unescaped = Array(text(field).utf8)
+        return unescaped.withUnsafeMutableBufferPointer { buffer in
+            table.code(UnsafePointer(buffer.baseAddress.unsafelyUnwrapped), buffer.count)
         }
-        if builder.categorical {
-            builder.appendLevel(text(field))
+    }
+
+    /// Stores a numeric field; returns true when an auto-typed column meets text.
+    @inline(__always)
+    func storeNumber(_ field: Field, in column: inout RawColumn, name: String, line: Int) throws -> Bool {
+        if field.start == field.end {
+            column.append(.nan)
             return false
         }
         switch NumberParser.parse(bytes.p + field.start, field.end - field.start) {
         case .finite(let value):
-            builder.numbers.append(value)
+            column.append(value)
         case .nonFinite:
-            if builder.firstNonFinite == nil { builder.firstNonFinite = (line, text(field)) }
-            builder.numbers.append(.nan)
+            if column.nonFiniteLine == 0 {
+                column.nonFiniteLine = line
+                column.nonFiniteStart = field.start
+                column.nonFiniteEnd = field.end
+            }
+            column.append(.nan)
         case .notANumber:
-            if builder.declaredNumeric {
-                throw CSVError.notANumber(path: path, line: line, column: builder.name, value: text(field))
+            if column.declaredNumeric {
+                throw CSVError.notANumber(path: path, line: line, column: name, value: text(field))
             }
             return true
         }
@@ -424,8 +567,60 @@ enum NumberParser {
             value = exponent < 0 ? value / powers[-exponent] : value * powers[exponent]
             return .finite(negative ? -value : value)
         }
+        if !overflow && exponent < 0 && exponent >= -19 {
+            let value = divide(mantissa, byPowerOfTen: -exponent)
+            return .finite(negative ? -value : value)
+        }
         let value = slowParse(p, n)
         return value.isFinite ? .finite(value) : .nonFinite
+    }
+
+    /// 10^0 ... 10^19 as integers.
+    private static let integerPowers: [UInt64] = (0...19).map { k in (0..<k).reduce(UInt64(1)) { p, _ in p * 10 } }
+
+    /// `m / 10^k` correctly rounded (to nearest, ties to even), for 1 ≤ m < 2^64 and
+    /// 1 ≤ k ≤ 19: the quotient `q = ⌊m·2^s / 10^k⌋` is normalised to exactly 64 bits by
+    /// choosing `s`; its top 53 bits are the significand, bit 10 the rounding bit, and the
+    /// lower bits together with the division remainder the sticky bit. One 128-by-64-bit
+    /// division instead of `strtod`, for the 16–19 digit decimals that scores and
+    /// probabilities usually print as (Clinger's path needs the digits below 2^53).
+    static func divide(_ m: UInt64, byPowerOfTen k: Int) -> Double {
+        let d = integerPowers[k]
+        let bm = 64 - m.leadingZeroBitCount
+        let bd = 64 - d.leadingZeroBitCount
+        var s = 64 + bd - bm - 1
+        var (q, r) = shiftedQuotient(m, s, d)
+        if q < (1 << 63) {
+            s += 1
+            (q, r) = shiftedQuotient(m, s, d)
+        }
+        var significand = q >> 11
+        let roundBit = (q >> 10) & 1
+        let sticky = (q & 0x3FF) != 0 || r != 0
+        var binaryExponent = 11 - s
+        if roundBit == 1 && (sticky || significand & 1 == 1) {
+            significand += 1
+            if significand == (1 << 53) {
+                significand = 1 << 52
+                binaryExponent += 1
+            }
+        }
+        return Double(sign: .plus, exponent: binaryExponent, significand: Double(significand))
+    }
+
+    /// `⌊m·2^s / d⌋` and its remainder; the caller keeps the quotient below 2^64.
+    @inline(__always)
+    private static func shiftedQuotient(_ m: UInt64, _ s: Int, _ d: UInt64) -> (UInt64, UInt64) {
+        let high: UInt64, low: UInt64
+        if s >= 64 {
+            high = m << UInt64(s - 64)
+            low = 0
+        } else {
+            high = s == 0 ? 0 : m >> UInt64(64 - s)
+            low = m << UInt64(s)
+        }
+        let (q, r) = d.dividingFullWidth((high: high, low: low))
+        return (q, r)
     }
 
     /// Parses a whole string with the same grammar.

@@ -105,3 +105,23 @@ public enum StratifiedSplit {
         return rank
     }
 }
+
+/// The three split tables of a dataset and the positions they came from.
+public struct DatasetSplits: Equatable, Sendable {
+    public var indices: SplitIndices
+    public var train: Table
+    public var validation: Table
+    public var test: Table
+}
+
+extension Dataset {
+    /// Splits stratified by label × sensitive attributes (see ``StratifiedSplit``).
+    public func split(_ fractions: SplitConfig, seed: UInt64) throws -> DatasetSplits {
+        let indices = try StratifiedSplit.split(table, label: label, sensitive: sensitive, fractions: fractions, seed: seed)
+        return DatasetSplits(
+            indices: indices,
+            train: table.selecting(rows: indices.train),
+            validation: table.selecting(rows: indices.validation),
+            test: table.selecting(rows: indices.test))
+    }
+}
