@@ -5,6 +5,8 @@ import Foundation
 /// prints one line per measurement. A measurement, not a test: nothing here fails on time.
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("train", trainBenchmark),
+    ("csv", csvBenchmark),
+    ("csv-file", csvFileBenchmark),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

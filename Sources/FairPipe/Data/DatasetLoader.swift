@@ -1,0 +1,172 @@
+import Foundation
+
+/// A dataset ready to split: the label mapped to 0/1, sensitive attributes categorical,
+/// missing values handled per ``MissingPolicy``, a `row_id` on every row.
+public struct Dataset: Equatable, Sendable {
+    /// Columns `row_id`, the features, the sensitive attributes not already among the
+    /// features, and the label (numeric 0/1), in that order.
+    public var table: Table
+    /// The label column's name (`data.label.column`).
+    public var label: String
+    public var sensitive: [String]
+    public var features: [String]
+    /// Rows removed for missing values (label always; more under `missing: drop`).
+    public var droppedRows: Int
+    /// The CSV path, or `synthetic`.
+    public var source: String
+}
+
+/// Loads the rows `data:` describes and checks they can be split and learned from.
+public enum DatasetLoader {
+    /// Reads the configured source. `seed` drives the synthetic generator; `root`, when
+    /// given, is prefixed to a relative `data.path`.
+    public static func load(_ config: DataConfig, seed: UInt64, root: String? = nil) throws -> Dataset {
+        switch config.source {
+        case .synthetic:
+            let data = try SyntheticGenerator.generate(config.synthetic, seed: seed)
+            return try prepare(data.table, config: config, path: "synthetic")
+        case .csv:
+            guard let given = config.path else {
+                throw ConfigError.inconsistent(key: "data.path", message: "`source: csv` needs `path`")
+            }
+            let path = given.hasPrefix("/") || root == nil ? given : "\(root ?? ".")/\(given)"
+            guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: given) }
+            var types = config.types
+            for name in config.sensitive where types[name] == nil { types[name] = .categorical }
+            let table = try CSVReader.read(path: path, options: CSVReadOptions(types: types))
+            return try prepare(table, config: config, path: given)
+        }
+    }
+
+    /// Applies the config to an in-memory table: checks columns, maps the label, handles
+    /// missing values, adds `row_id`. `path` names the source in errors.
+    public static func prepare(_ input: Table, config: DataConfig, path: String) throws -> Dataset {
+        var table = input
+        let available = table.columnNames
+        func require(_ name: String, role: String) throws -> Column {
+            guard let column = table[name] else {
+                throw DataError.missingColumn(
+                    path: path, column: name, role: role, available: available,
+                    suggestion: closestName(to: name, in: available))
+            }
+            return column
+        }
+        let labelName = config.label.column
+        let labelColumn = try require(labelName, role: "label")
+        for name in config.sensitive { _ = try require(name, role: "sensitive") }
+        let excluded = Set([labelName, "row_id"] + (config.useSensitiveAsFeature ? [] : config.sensitive))
+        let features = config.features ?? available.filter { !excluded.contains($0) }
+        for name in features { _ = try require(name, role: "feature") }
+        guard !features.isEmpty else {
+            throw DataError.missingColumn(path: path, column: "(any feature)", role: "feature", available: available, suggestion: nil)
+        }
+
+        // row_id: the 0-based data row of the file, unless the file brings its own.
+        if let ids = table["row_id"] {
+            guard case .numeric(let values) = ids.values else {
+                throw DataError.badRowID(path: path, reason: "must be integers, found text")
+            }
+            var seen = Set<Double>()
+            for (row, value) in values.enumerated() {
+                guard !value.isNaN, value == value.rounded() else {
+                    throw DataError.badRowID(path: path, reason: "row \(row + 1) is not an integer")
+                }
+                guard seen.insert(value).inserted else {
+                    throw DataError.badRowID(path: path, reason: "`\(NumberFormat.string(value))` appears twice")
+                }
+            }
+        } else {
+            try table.setColumn(Column(name: "row_id", numbers: (0..<table.rowCount).map(Double.init)))
+        }
+
+        // Label → 0/1 (missing stays NaN and the row is dropped below).
+        let positiveNumber: Double? = {
+            guard case .finite(let value) = NumberParser.parse(config.label.positive) else { return nil }
+            return value
+        }()
+        var mapped = [Double](repeating: .nan, count: table.rowCount)
+        var found = Set<String>()
+        for row in 0..<table.rowCount where !labelColumn.isMissing(row) {
+            let isPositive: Bool
+            if case .numeric(let numbers) = labelColumn.values, let positiveNumber {
+                isPositive = numbers[row] == positiveNumber
+            } else {
+                isPositive = labelColumn.string(at: row) == config.label.positive
+            }
+            if found.count < 64, let text = labelColumn.string(at: row) { found.insert(text) }
+            mapped[row] = isPositive ? 1 : 0
+        }
+        try table.setColumn(Column(name: labelName, numbers: mapped))
+
+        // Sensitive attributes are group names: categorical, `missing` as a level if asked.
+        for name in config.sensitive {
+            guard let column = table[name] else { continue }
+            var categorical = column.asCategorical()
+            if config.missing == .category, case .categorical(var codes, var levels) = categorical.values, codes.contains(-1) {
+                let code = Int32(levels.firstIndex(of: "missing") ?? levels.count)
+                if code == levels.count { levels.append("missing") }
+                for i in codes.indices where codes[i] < 0 { codes[i] = code }
+                categorical = Column(name: name, values: .categorical(codes: codes, levels: levels))
+            }
+            try table.setColumn(categorical)
+        }
+
+        // Rows to keep.
+        var mustBePresent = [labelName] + config.sensitive
+        if config.missing == .drop { mustBePresent += features }
+        let checked = mustBePresent.compactMap { table[$0] }
+        let keep = (0..<table.rowCount).filter { row in checked.allSatisfy { !$0.isMissing(row) } }
+        let dropped = table.rowCount - keep.count
+        guard !keep.isEmpty else {
+            throw DataError.noRows(path: path, reason: "every row has a missing label, sensitive or feature value")
+        }
+
+        var ordered = ["row_id"] + features
+        ordered += config.sensitive.filter { !features.contains($0) }
+        ordered.append(labelName)
+        var result = try table.selectingColumns(ordered)
+        if dropped > 0 { result = result.selecting(rows: keep) }
+
+        guard case .numeric(let labels) = result[labelName]?.values else {
+            throw DataError.inconsistentTable(reason: "label column `\(labelName)` lost")
+        }
+        let positives = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+        if positives == 0 {
+            throw DataError.positiveNotFound(path: path, column: labelName, positive: config.label.positive, found: found.sorted())
+        }
+        if positives == labels.count {
+            throw DataError.singleClass(path: path, column: labelName, value: config.label.positive)
+        }
+        return Dataset(
+            table: result, label: labelName, sensitive: config.sensitive, features: features,
+            droppedRows: dropped, source: path)
+    }
+
+    /// The candidate nearest to `name` by edit distance (case-insensitive), if within
+    /// a third of the name's length (at least 2 edits).
+    public static func closestName(to name: String, in candidates: [String]) -> String? {
+        let target = Array(name.lowercased())
+        var best: (distance: Int, name: String)?
+        for candidate in candidates {
+            let d = editDistance(target, Array(candidate.lowercased()))
+            if d < (best?.distance ?? Int.max) { best = (d, candidate) }
+        }
+        guard let best, best.distance <= max(2, target.count / 3) else { return nil }
+        return best.name
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
