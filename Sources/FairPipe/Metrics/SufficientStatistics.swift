@@ -1,0 +1,252 @@
+import Foundation
+
+/// The per-row pass of the engine, done once: every row is reduced to an "atom" — its
+/// (cell, label, decision, score bin), where a cell is one observed combination of all
+/// sensitive attributes — with the count and score sums of the atom. Every metric of every
+/// group, attribute and intersection is a function of these atoms (groups are unions of
+/// cells), so the bootstrap redraws atom counts instead of rows.
+///
+/// Exact AUC needs more than bins: `pairU2[c1 * C + c2]` holds
+/// 2·#{(i, j): i positive in c1, j negative in c2, s_i > s_j} + #{… s_i = s_j}, so a group's
+/// Mann–Whitney statistic is the sum over its cell pairs (exact integers). Building it costs
+/// O(N log N + C·N) for C cells.
+struct SufficientStatistics: Sendable {
+    /// Compact cells: `cellCodes[c][a]` is the code of attribute a in cell c, in key order.
+    var cellCodes: [[Int32]]
+    var cellSizes: [Int]
+    /// Atoms sorted by (cell, label, decision, bin); those of cell c are `cellAtoms[c]`.
+    var atomCell: [Int]
+    var atomLabel: [UInt8]
+    var atomDecision: [UInt8]
+    var atomBin: [Int]
+    var atomCount: [Int]
+    var atomSumScore: [Double]
+    var atomSumBrier: [Double]
+    var atomSumLogLoss: [Double]
+    var cellAtoms: [Range<Int>]
+    var hasScores: Bool
+    /// Equal-width calibration bins M, and fine bins F = M·r nested in them.
+    var calibrationBins: Int
+    var fineBins: Int
+    var pairU2: [Int]
+    /// Sorted scores of each (cell, label), index `cell * 2 + label`.
+    var sortedScores: [[Double]]
+
+    var cellCount: Int { cellCodes.count }
+    var atomCountTotal: Int { atomCount.count }
+
+    /// The fine-bin refinement factor: about 100 fine bins in all.
+    static func refinement(calibrationBins: Int) -> Int { max(1, Int((100.0 / Double(calibrationBins)).rounded(.up))) }
+
+    /// sklearn's log_loss clips probabilities to [ε, 1 − ε] with ε the float64 machine epsilon.
+    static let logLossEpsilon = Double.ulpOfOne
+
+    init(_ set: PredictionSet, calibrationBins: Int) {
+        let n = set.labels.count
+        let attributes = set.attributes
+        // 1. Cell key per row (mixed radix over all attributes), compacted in key order.
+        var strides: [Int] = []
+        var space = 1
+        for column in attributes {
+            strides.append(space)
+            space = space.multipliedReportingOverflow(by: max(1, column.groups.count)).partialValue
+        }
+        var rowKey = [Int](repeating: 0, count: n)
+        for (a, column) in attributes.enumerated() {
+            let stride = strides[a]
+            column.codes.withUnsafeBufferPointer { codes in
+                for i in 0..<n { rowKey[i] &+= Int(codes[i]) &* stride }
+            }
+        }
+        var rowCell = [Int32](repeating: 0, count: n)
+        var keys: [Int]
+        if space > 0 && space <= 1 << 20 {
+            var index = [Int32](repeating: -1, count: space)
+            for k in rowKey { index[k] = 0 }
+            keys = []
+            for k in 0..<space where index[k] == 0 { index[k] = Int32(keys.count); keys.append(k) }
+            for i in 0..<n { rowCell[i] = index[rowKey[i]] }
+        } else {
+            keys = Array(Set(rowKey)).sorted()
+            var index: [Int: Int32] = [:]
+            for (i, k) in keys.enumerated() { index[k] = Int32(i) }
+            for i in 0..<n { rowCell[i] = index[rowKey[i]] ?? 0 }
+        }
+        rowKey = []
+        cellCodes = keys.map { key in
+            attributes.indices.map { a in Int32((key / strides[a]) % max(1, attributes[a].groups.count)) }
+        }
+        let cells = keys.count
+
+        // 2. Atoms.
+        hasScores = set.scores != nil
+        self.calibrationBins = calibrationBins
+        let r = hasScores ? Self.refinement(calibrationBins: calibrationBins) : 1
+        fineBins = hasScores ? calibrationBins * r : 1
+        let bins = fineBins
+        let atomSpace = cells * 4 * bins
+        var count = [Int](repeating: 0, count: atomSpace)
+        var sumScore = [Double](repeating: 0, count: hasScores ? atomSpace : 0)
+        var sumBrier = sumScore, sumLogLoss = sumScore
+        var sizes = [Int](repeating: 0, count: cells)
+        let labels = set.labels, decisions = set.decisions
+        let m = Double(calibrationBins)
+        let eps = Self.logLossEpsilon
+        if let scores = set.scores {
+            for i in 0..<n {
+                let s = scores[i], y = labels[i]
+                let e = min(Int(s * m), calibrationBins - 1)
+                let sub = min(max(Int((s * m - Double(e)) * Double(r)), 0), r - 1)
+                let bin = e * r + sub
+                let key = ((Int(rowCell[i]) * 2 + Int(y)) * 2 + Int(decisions[i])) * bins + bin
+                count[key] += 1
+                sumScore[key] += s
+                let d = s - Double(y)
+                sumBrier[key] += d * d
+                let clipped = min(max(s, eps), 1 - eps)
+                sumLogLoss[key] -= y == 1 ? log(clipped) : log(1 - clipped)
+                sizes[Int(rowCell[i])] += 1
+            }
+        } else {
+            for i in 0..<n {
+                count[(Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i])] += 1
+                sizes[Int(rowCell[i])] += 1
+            }
+        }
+        cellSizes = sizes
+        var atomCell: [Int] = [], atomLabel: [UInt8] = [], atomDecision: [UInt8] = [], atomBin: [Int] = []
+        var atomCount: [Int] = [], atomSumScore: [Double] = [], atomSumBrier: [Double] = [], atomSumLogLoss: [Double] = []
+        var cellAtoms: [Range<Int>] = []
+        for c in 0..<cells {
+            let start = atomCount.count
+            for rest in 0..<(4 * bins) {
+                let key = c * 4 * bins + rest
+                guard count[key] > 0 else { continue }
+                atomCell.append(c)
+                atomLabel.append(UInt8(rest / (2 * bins)))
+                atomDecision.append(UInt8((rest / bins) % 2))
+                atomBin.append(rest % bins)
+                atomCount.append(count[key])
+                if hasScores {
+                    atomSumScore.append(sumScore[key]); atomSumBrier.append(sumBrier[key]); atomSumLogLoss.append(sumLogLoss[key])
+                }
+            }
+            cellAtoms.append(start..<atomCount.count)
+        }
+        self.atomCell = atomCell; self.atomLabel = atomLabel; self.atomDecision = atomDecision; self.atomBin = atomBin
+        self.atomCount = atomCount; self.atomSumScore = atomSumScore; self.atomSumBrier = atomSumBrier
+        self.atomSumLogLoss = atomSumLogLoss; self.cellAtoms = cellAtoms
+
+        // 3. Sorted scores per (cell, label) and the exact pair statistics.
+        var sorted: [[Double]] = []
+        var pair: [Int] = []
+        if let scores = set.scores {
+            var buckets = [[Double]](repeating: [], count: cells * 2)
+            var bucketSizes = [Int](repeating: 0, count: cells * 2)
+            for i in 0..<n { bucketSizes[Int(rowCell[i]) * 2 + Int(labels[i])] += 1 }
+            for b in buckets.indices { buckets[b].reserveCapacity(bucketSizes[b]) }
+            for i in 0..<n { buckets[Int(rowCell[i]) * 2 + Int(labels[i])].append(scores[i]) }
+            for b in buckets.indices { buckets[b].sort() }
+            sorted = buckets
+            pair = [Int](repeating: 0, count: cells * cells)
+            for c1 in 0..<cells {
+                for c2 in 0..<cells {
+                    pair[c1 * cells + c2] = Self.mannWhitneyU2(positives: buckets[c1 * 2 + 1], negatives: buckets[c2 * 2])
+                }
+            }
+        }
+        sortedScores = sorted
+        pairU2 = pair
+    }
+
+    /// 2·#{p > q} + #{p = q} over pairs of sorted positive and negative scores, by merging.
+    static func mannWhitneyU2(positives: [Double], negatives: [Double]) -> Int {
+        var below = 0, belowOrEqual = 0, total = 0
+        for p in positives {
+            while below < negatives.count && negatives[below] < p { below += 1 }
+            if belowOrEqual < below { belowOrEqual = below }
+            while belowOrEqual < negatives.count && negatives[belowOrEqual] <= p { belowOrEqual += 1 }
+            total += below + belowOrEqual
+        }
+        return total
+    }
+
+    /// How many of the sorted values are ≥ t.
+    static func countAtLeast(_ sorted: [Double], _ t: Double) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return sorted.count - lo
+    }
+}
+
+/// The statistics of one group (a union of cells) under some atom counts.
+struct GroupStatistics {
+    var counts = ConfusionCounts()
+    var sumBrier = 0.0
+    var sumLogLoss = 0.0
+    /// Per calibration bin: rows, Σ score, Σ label.
+    var binCount: [Double]
+    var binScore: [Double]
+    var binLabel: [Double]
+    /// Per fine bin: positives and negatives (for the binned AUC of bootstrap replicates).
+    var finePositives: [Double]
+    var fineNegatives: [Double]
+    /// Exact AUC (point estimates) or NaN when it is to come from the fine bins.
+    var auc = Double.nan
+
+    init(calibrationBins: Int, fineBins: Int, hasScores: Bool) {
+        binCount = hasScores ? [Double](repeating: 0, count: calibrationBins) : []
+        binScore = binCount; binLabel = binCount
+        finePositives = hasScores ? [Double](repeating: 0, count: fineBins) : []
+        fineNegatives = finePositives
+    }
+
+    mutating func add(_ other: GroupStatistics) {
+        counts += other.counts
+        sumBrier += other.sumBrier
+        sumLogLoss += other.sumLogLoss
+        for b in binCount.indices {
+            binCount[b] += other.binCount[b]; binScore[b] += other.binScore[b]; binLabel[b] += other.binLabel[b]
+        }
+        for f in finePositives.indices {
+            finePositives[f] += other.finePositives[f]; fineNegatives[f] += other.fineNegatives[f]
+        }
+    }
+
+    /// AUC from the fine histogram, ties within a bin counted half (the bootstrap approximation).
+    var binnedAUC: Double {
+        let p = Double(counts.positives), q = Double(counts.negatives)
+        guard p > 0, q > 0 else { return .nan }
+        var below = 0.0, u = 0.0
+        for f in finePositives.indices {
+            u += finePositives[f] * (below + 0.5 * fineNegatives[f])
+            below += fineNegatives[f]
+        }
+        return u / (p * q)
+    }
+
+    /// ECE = Σ_b (n_b/n)|ȳ_b − s̄_b| = Σ_b |Σy − Σs|_b / n.
+    var ece: Double {
+        let n = Double(counts.n)
+        guard n > 0 else { return .nan }
+        var total = 0.0
+        for b in binCount.indices where binCount[b] > 0 { total += abs(binLabel[b] - binScore[b]) }
+        return total / n
+    }
+
+    /// All of ``GroupMetric`` in `allCases` order (NaN where undefined).
+    func metricVector(hasScores: Bool) -> [Double] {
+        GroupMetric.allCases.map { metric in
+            switch metric {
+            case .auc: return hasScores ? (auc.isNaN ? binnedAUC : auc) : .nan
+            case .brier: return hasScores && counts.n > 0 ? sumBrier / Double(counts.n) : .nan
+            case .logLoss: return hasScores && counts.n > 0 ? sumLogLoss / Double(counts.n) : .nan
+            case .ece: return hasScores ? ece : .nan
+            default: return metric.value(counts)
+            }
+        }
+    }
+}
