@@ -174,9 +174,6 @@ public struct MitigationConfig: ConfigSection {
         guard gridSize >= 1 else {
             throw ConfigError.invalidValue(key: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
         }
-        if method == .thresholdOptimizer && flip == false && objective == .balancedAccuracyScore && target == .demographicParity {
-            // Supported by fairlearn; nothing to reject.
-        }
         guard rocBound > 0 && rocBound < 1 else {
             throw ConfigError.invalidValue(key: "roc_bound", expected: "a number in (0, 1)", found: "\(rocBound)")
         }

@@ -42,11 +42,11 @@ public struct ThresholdOperation: Codable, Equatable, Sendable, CustomStringConv
 }
 
 /// A Double that survives JSON when infinite (`"inf"`, `"-inf"`).
-struct FiniteOrInfinite: Codable, Equatable, Sendable {
-    var value: Double
-    init(_ value: Double) { self.value = value }
+public struct FiniteOrInfinite: Codable, Equatable, Sendable {
+    public var value: Double
+    public init(_ value: Double) { self.value = value }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Double.self) {
             value = number
@@ -61,7 +61,7 @@ struct FiniteOrInfinite: Codable, Equatable, Sendable {
         }
     }
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         if value.isInfinite {
             try container.encode(value > 0 ? "inf" : "-inf")
