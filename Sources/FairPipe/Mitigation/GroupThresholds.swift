@@ -235,7 +235,7 @@ public struct GroupThresholds: Postprocessor {
 }
 
 /// Index of the first element for which `isBelow` is false (`isBelow` must be true on a prefix).
-func lowerBound(_ values: [Double], _ isBelow: (Double) -> Bool) -> Int {
+func lowerBound<T>(_ values: [T], _ isBelow: (T) -> Bool) -> Int {
     var low = 0, high = values.count
     while low < high {
         let mid = (low + high) / 2
