@@ -7,6 +7,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("train", trainBenchmark),
     ("csv", csvBenchmark),
     ("csv-file", csvFileBenchmark),
+    ("threshold_optimizer", thresholdOptimizerBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())
