@@ -112,7 +112,7 @@ extension HTMLReport {
             }
             out += figure(SVGChart.xy(id: "c\(index)-roc", title: "ROC curves by \(curves.name)", series: series,
                                       xLabel: "false positive rate", yLabel: "true positive rate",
-                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)", width: 520, height: 440),
+                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)", width: 540, height: 440),
                           caption: "Each curve traces TPR against FPR as the threshold moves; the diagonal is chance. Curves apart mean the scores rank members of one group better than another.")
         }
         let calibration = curves.groups.filter { group in group.calibration.contains { $0.meanScore != nil && $0.observedRate != nil } }
@@ -126,7 +126,7 @@ extension HTMLReport {
             }
             out += figure(SVGChart.xy(id: "c\(index)-cal", title: "Calibration by \(curves.name)", series: series,
                                       xLabel: "mean predicted score", yLabel: "observed positive rate",
-                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration", width: 520, height: 440),
+                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration", width: 540, height: 440),
                           caption: "Points on the diagonal are well calibrated; a group consistently above or below it is under- or over-scored.")
         }
         return out
@@ -157,8 +157,8 @@ extension HTMLReport {
         }
         let svg = SVGChart.xy(id: "c-sweep", title: "Accuracy and disparity vs decision threshold", series: series,
                               xLabel: "decision threshold (score ≥ t → 1)", yLabel: "accuracy / disparity",
-                              xDomain: (0, 1), width: 760, height: 380)
-        return "<div class=\"grid\">" + figure(svg, caption: "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it.") + "</div>"
+                              xDomain: (0, 1), width: 980, height: 400)
+        return "<div class=\"grid wide\">" + figure(svg, caption: "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it.") + "</div>"
     }
 
     // MARK: Mitigation
@@ -189,14 +189,14 @@ extension HTMLReport {
         var rows: [(String, String, MetricValue?, MetricValue?)] = []
         for key in ["accuracy", "balanced_accuracy", "selection_rate"] {
             let a = before.overall.first { $0.name == key }?.metric, b = after.overall.first { $0.name == key }?.metric
-            if a != nil || b != nil { rows.append(("overall \(MetricNames.words(key))", key, a, b)) }
+            if a != nil || b != nil { rows.append(("overall \(MetricNames.short(key).lowercased())", key, a, b)) }
         }
         let headline = ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference", "demographic_parity_ratio"]
         for attribute in before.attributes {
             let other = after.attribute(attribute.name)
             for key in headline {
                 let a = attribute.disparity(key), b = other?.disparity(key)
-                if a != nil || b != nil { rows.append(("\(attribute.name): \(MetricNames.words(key))", key, a, b)) }
+                if a != nil || b != nil { rows.append(("\(attribute.name): \(MetricNames.short(key))", key, a, b)) }
             }
         }
         return rows
@@ -212,23 +212,25 @@ extension HTMLReport {
                                   tooltip: tooltip(name, row.label, row[keyPath: path]))
             })
         }
-        var out = "<div class=\"grid\">"
+        var out = "<div class=\"grid wide\">"
         out += figure(SVGChart.bars(id: "c-mitigation", title: "Before vs after mitigation", categories: rows.map(\.label),
-                                    series: series, yLabel: "value", width: 760, height: 380),
+                                    series: series, yLabel: "value", width: 980, height: 400),
                       caption: "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1.")
         out += "</div>"
         let cells: [[HTMLCell]] = rows.map { row in
             let delta = row.after?.value.flatMap { a in row.before?.value.map { a - $0 } }
             var deltaCell = HTMLCell.number(delta, digits)
             if let delta, let a = row.before?.value, let b = row.after?.value {
-                let better: Bool
-                if row.key.contains("accuracy") || row.key == "selection_rate" {
+                let better: Bool?
+                if row.key == "selection_rate" {
+                    better = nil  // neither direction is better in itself
+                } else if row.key.contains("accuracy") {
                     better = delta >= 0
                 } else {
                     better = MetricNames.unfairness(row.key, b) <= MetricNames.unfairness(row.key, a)
                 }
                 let sign = delta > 0 ? "+" : ""
-                deltaCell.html = "<span class=\"\(better ? "good" : "bad")\">\(sign)\(ReportNumber.fixed(delta, digits))</span>"
+                deltaCell.html = "<span class=\"\(better.map { $0 ? "good" : "bad" } ?? "")\">\(sign)\(ReportNumber.fixed(delta, digits))</span>"
             }
             let beyond: String
             if let ci = row.before?.ci, let value = row.after?.value {
@@ -251,11 +253,11 @@ extension HTMLReport {
                                   tooltip: "strength \(strength): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(point.accuracy.ci, digits)), disparity \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(point.disparity.ci, digits))",
                                   label: tradeoff.points.count <= 12 ? strength : nil)
         }
-        var out = "<div class=\"grid\">"
+        var out = "<div class=\"grid wide\">"
         out += figure(SVGChart.xy(id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
                                   subtitle: tradeoff.method.map { "method: \(MetricNames.words($0)); labels are strengths" },
                                   series: [.init(name: tradeoff.method.map(MetricNames.words) ?? "mitigation", points: points, markers: true)],
-                                  xLabel: target, yLabel: "accuracy", width: 760, height: 400),
+                                  xLabel: target, yLabel: "accuracy", width: 900, height: 420),
                       caption: "Each point is one mitigation strength, with 95% CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
         out += "</div>"
         let rows: [[HTMLCell]] = tradeoff.points.map { point in

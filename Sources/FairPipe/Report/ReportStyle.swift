@@ -47,6 +47,8 @@ enum ReportStyle {
     pre{background:var(--soft);padding:10px 12px;border-radius:6px;overflow-x:auto;max-height:360px}
     .hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:11.5px;color:var(--muted)}
     .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:18px}
+    .grid.wide{grid-template-columns:1fr}
+    .grid.wide svg.chart{max-width:980px;margin:0 auto}
     figure{margin:0;padding:10px;border:1px solid var(--line);border-radius:8px;background:#fff;break-inside:avoid}
     figcaption{font-size:12.5px;color:var(--muted);margin-top:4px}
     svg.chart{max-width:100%;height:auto;display:block;font-size:11px;font-family:inherit}
@@ -62,7 +64,7 @@ enum ReportStyle {
     svg.chart .line{fill:none;stroke-width:2.2}
     svg.chart .diag{stroke:#999;stroke-dasharray:4 4}
     svg.chart .ref line{stroke-width:1.5;stroke-dasharray:6 4}
-    svg.chart .ref text{font-size:10.5px;font-weight:600}
+    svg.chart .ref text{font-size:10.5px;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
     svg.chart .dominated{opacity:.35}
     svg.chart .front{stroke:#000;stroke-width:1}
     svg.chart .plabel{font-size:10px;fill:var(--muted)}
@@ -107,6 +109,7 @@ enum ReportStyle {
     rows.sort(function(r1,r2){var a=key(r1.cells[index]),b=key(r2.cells[index]);var c;
     if(typeof a==="number"&&typeof b==="number")c=a-b;else c=String(a).localeCompare(String(b));return asc?c:-c;});
     for(var r=0;r<rows.length;r++)body.appendChild(rows[r]);});})(heads[h]);}
+    window.addEventListener("beforeprint",function(){var d=document.querySelectorAll("details");for(var i=0;i<d.length;i++)d[i].setAttribute("open","");});
     })();
     """
 }

@@ -131,6 +131,8 @@ enum MetricNames {
         "f1": "F1", "auc": "AUC", "brier": "Brier", "log_loss": "Log loss", "ece": "ECE",
         "statistical_parity_difference": "Stat. parity diff.", "disparate_impact": "Disparate impact",
         "equal_opportunity_difference": "Equal opp. diff.", "average_odds_difference": "Avg. odds diff.",
+        "demographic_parity_difference": "DP diff.", "demographic_parity_ratio": "DP ratio",
+        "equalized_odds_difference": "Eq. odds diff.", "equalized_odds_ratio": "Eq. odds ratio",
     ]
 
     /// `demographic_parity_difference` → `demographic parity difference`.

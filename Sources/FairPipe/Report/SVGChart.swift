@@ -90,7 +90,7 @@ enum SVGChart {
             guard raw > 0, raw.isFinite else { return 1 }
             let magnitude = pow(10, floor(log10(raw)))
             let fraction = raw / magnitude
-            let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+            let nice: Double = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
             return nice * magnitude
         }
 
@@ -184,6 +184,19 @@ enum SVGChart {
         return out + "</g>"
     }
 
+    /// Reference lines at the same place share one line and one joined label.
+    static func merged(_ references: [Reference]) -> [Reference] {
+        var out: [Reference] = []
+        for reference in references {
+            if let index = out.firstIndex(where: { $0.axis == reference.axis && abs($0.value - reference.value) < 1e-12 }) {
+                out[index].label += " · " + reference.label
+            } else {
+                out.append(reference)
+            }
+        }
+        return out
+    }
+
     static func reference(_ reference: Reference, x: Scale, y: Scale) -> String {
         switch reference.axis {
         case .y:
@@ -207,7 +220,7 @@ enum SVGChart {
     /// Values may be negative (signed differences); bars grow from zero.
     static func bars(id: String, title: String, subtitle: String? = nil, categories: [String], series: [BarSeries],
                      yLabel: String, yDomain: (Double, Double)? = nil, references: [Reference] = [],
-                     width: Double = 640, height: Double = 320) -> String {
+                     width: Double = 540, height: Double = 300) -> String {
         let longest = categories.map(\.count).max() ?? 0
         let rotate = categories.count > 6 || Double(longest) * 6.4 > (width - 100) / Double(max(categories.count, 1))
         let labelLimit = rotate ? 22 : 30
@@ -241,7 +254,7 @@ enum SVGChart {
         out += legendSVG
         out += yAxis(y, left: left, right: right, label: yLabel)
         let band = (right - left) / Double(max(categories.count, 1))
-        let groupWidth = band * 0.78
+        let groupWidth = min(band * 0.78, 90 * Double(max(series.count, 1)))
         let barWidth = groupWidth / Double(max(series.count, 1))
         let zero = y(min(max(0, domain.0), domain.1))
         for (c, category) in categories.enumerated() {
@@ -273,7 +286,7 @@ enum SVGChart {
             }
         }
         out += "<line class=\"axisline\" x1=\"\(f(left))\" y1=\"\(f(zero))\" x2=\"\(f(right))\" y2=\"\(f(zero))\"/>"
-        for r in references { out += reference(r, x: xScale, y: y) }
+        for r in merged(references) { out += reference(r, x: xScale, y: y) }
         return out + "</svg>"
     }
 
@@ -283,7 +296,7 @@ enum SVGChart {
     /// `diagonal` draws y = x (chance for ROC, perfect calibration for reliability diagrams).
     static func xy(id: String, title: String, subtitle: String? = nil, series: [Series], xLabel: String, yLabel: String,
                    xDomain: (Double, Double)? = nil, yDomain: (Double, Double)? = nil, references: [Reference] = [],
-                   diagonal: String? = nil, width: Double = 640, height: Double = 340) -> String {
+                   diagonal: String? = nil, width: Double = 540, height: Double = 340) -> String {
         let legendItems = series.enumerated().map { i, s in
             (name: s.name, color: s.color ?? color(i), dash: s.connect ? dash(i) : "", marker: !s.connect)
         }
@@ -315,7 +328,7 @@ enum SVGChart {
                 out += "<line class=\"diag\" x1=\"\(f(x(lo)))\" y1=\"\(f(y(lo)))\" x2=\"\(f(x(hi)))\" y2=\"\(f(y(hi)))\"><title>\(e(diagonal))</title></line>"
             }
         }
-        for r in references { out += reference(r, x: x, y: y) }
+        for r in merged(references) { out += reference(r, x: x, y: y) }
         for (i, s) in series.enumerated() {
             let stroke = s.color ?? color(i)
             let extra = s.markClass.map { " \($0)" } ?? ""
