@@ -1,0 +1,269 @@
+/// The charts and mitigation sections of the HTML report.
+extension HTMLReport {
+    func figure(_ svg: String, caption: String) -> String {
+        "<figure>\(svg)<figcaption>\(e(caption))</figcaption></figure>"
+    }
+
+    func tooltip(_ group: String, _ name: String, _ metric: MetricValue?) -> String {
+        guard let metric, let value = metric.value else {
+            return "\(group): \(name) undefined" + (metric?.reason.map { " (\($0))" } ?? "")
+        }
+        let ci = metric.ci.map { " 95% CI \(ReportNumber.interval($0, digits))" } ?? ""
+        return "\(group): \(name) \(ReportNumber.fixed(value, digits))\(ci)"
+    }
+
+    /// Gate bounds on `metric` for `attribute`, as reference lines.
+    func gateLines(_ metric: String, attribute: String) -> [SVGChart.Reference] {
+        guard let gates = inputs.metrics?.gates else { return [] }
+        var lines: [SVGChart.Reference] = []
+        var seen = Set<String>()
+        for gate in gates where gate.metric == metric && (gate.attribute == nil || gate.attribute == attribute) {
+            for (bound, word) in [(gate.minimum, "min"), (gate.maximum, "max")] {
+                guard let bound else { continue }
+                let label = "gate \(word) \(ReportNumber.fixed(bound, digits))"
+                if seen.insert(label).inserted {
+                    lines.append(.init(axis: .y, value: bound, label: label, color: "#6a3d9a"))
+                }
+            }
+        }
+        return lines
+    }
+
+    func chartsSection() -> String {
+        guard let metrics = inputs.metrics, !metrics.attributes.isEmpty else {
+            return note("No metrics.json was given; charts are omitted.")
+        }
+        var out = "<p>Error bars are 95% confidence intervals. Hover any bar, point or line for its values.</p>"
+        for (index, attribute) in metrics.attributes.enumerated() {
+            let groups = attribute.groups.map(\.group)
+            out += "<h3>\(e(attribute.name))</h3><div class=\"grid\">"
+
+            // Selection rate, with four-fifths of the reference rate as the line to clear.
+            let selection = attribute.groups.map { group in
+                SVGChart.BarDatum(value: group.metric("selection_rate")?.value, ci: group.metric("selection_rate")?.ci,
+                                  tooltip: tooltip(group.group, "selection rate", group.metric("selection_rate")))
+            }
+            var references = gateLines("selection_rate", attribute: attribute.name)
+            if let reference = attribute.reference,
+               let rate = attribute.groups.first(where: { $0.group == reference })?.metric("selection_rate")?.value {
+                references.append(.init(axis: .y, value: rate * config.fourFifths,
+                                        label: "\(ReportNumber.fixed(config.fourFifths, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
+            }
+            out += figure(SVGChart.bars(id: "c\(index)-sel", title: "Selection rate by \(attribute.name)", categories: groups,
+                                        series: [.init(name: "selection rate", values: selection)],
+                                        yLabel: "selection rate (share predicted 1)", references: references),
+                          caption: "Share of each group predicted favourable. The dashed line is four-fifths of the reference group's rate; bars below it fail the four-fifths rule.")
+
+            // Disparate impact against the reference group.
+            if attribute.versusReference.contains(where: { $0.measure("disparate_impact")?.value != nil }) {
+                let impact = attribute.versusReference.map { versus in
+                    SVGChart.BarDatum(value: versus.measure("disparate_impact")?.value, ci: versus.measure("disparate_impact")?.ci,
+                                      tooltip: tooltip(versus.group, "disparate impact", versus.measure("disparate_impact")))
+                }
+                var lines: [SVGChart.Reference] = [
+                    .init(axis: .y, value: config.fourFifths, label: "four-fifths \(ReportNumber.fixed(config.fourFifths, 2))"),
+                    .init(axis: .y, value: 1, label: "parity 1.00", color: "#555555"),
+                ]
+                lines += gateLines("disparate_impact", attribute: attribute.name)
+                out += figure(SVGChart.bars(id: "c\(index)-di", title: "Disparate impact vs \(attribute.reference ?? "reference") (\(attribute.name))",
+                                            categories: attribute.versusReference.map(\.group),
+                                            series: [.init(name: "disparate impact", values: impact)],
+                                            yLabel: "selection-rate ratio (×)", references: lines),
+                              caption: "Each group's selection rate divided by the reference group's. 1 is parity; below \(ReportNumber.fixed(config.fourFifths, 2)) fails the four-fifths rule.")
+            }
+
+            // Error rates side by side.
+            let rates = ["true_positive_rate": "TPR", "false_positive_rate": "FPR"]
+            let series = ["true_positive_rate", "false_positive_rate"].map { key in
+                SVGChart.BarSeries(name: "\(rates[key] ?? key) (\(MetricNames.words(key)))", values: attribute.groups.map { group in
+                    SVGChart.BarDatum(value: group.metric(key)?.value, ci: group.metric(key)?.ci,
+                                      tooltip: tooltip(group.group, rates[key] ?? key, group.metric(key)))
+                })
+            }
+            out += figure(SVGChart.bars(id: "c\(index)-err", title: "TPR and FPR by \(attribute.name)", categories: groups,
+                                        series: series, yLabel: "rate", yDomain: (0, 1),
+                                        references: gateLines("true_positive_rate", attribute: attribute.name)),
+                          caption: "Equalized odds asks both bars to match across groups; equal opportunity asks only the TPR bars to match.")
+
+            if let curves = inputs.curves?.attributes.first(where: { $0.name == attribute.name }) {
+                out += curveFigures(curves, index: index)
+            }
+            out += "</div>"
+        }
+        out += "<h3>Threshold sweep</h3>"
+        if let sweep = inputs.curves?.thresholdSweep, !sweep.isEmpty {
+            out += sweepFigure(sweep)
+        } else if inputs.curves == nil {
+            out += note("No curves.json was given; ROC, calibration and threshold-sweep charts are omitted.")
+        } else {
+            out += note("curves.json has no threshold sweep.")
+        }
+        return out
+    }
+
+    func curveFigures(_ curves: CurveAttributeView, index: Int) -> String {
+        var out = ""
+        let roc = curves.groups.filter { !$0.roc.isEmpty }
+        if !roc.isEmpty {
+            let series = roc.map { group in
+                SVGChart.Series(name: group.group, points: SVGChart.thin(group.roc, limit: config.maxCurvePoints).map {
+                    SVGChart.Point(x: $0.x, y: $0.y, tooltip: "\(group.group): FPR \(ReportNumber.fixed($0.x, 3)), TPR \(ReportNumber.fixed($0.y, 3))")
+                })
+            }
+            out += figure(SVGChart.xy(id: "c\(index)-roc", title: "ROC curves by \(curves.name)", series: series,
+                                      xLabel: "false positive rate", yLabel: "true positive rate",
+                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)", width: 540, height: 440),
+                          caption: "Each curve traces TPR against FPR as the threshold moves; the diagonal is chance. Curves apart mean the scores rank members of one group better than another.")
+        }
+        let calibration = curves.groups.filter { group in group.calibration.contains { $0.meanScore != nil && $0.observedRate != nil } }
+        if !calibration.isEmpty {
+            let series = calibration.map { group in
+                SVGChart.Series(name: group.group, points: group.calibration.compactMap { bin in
+                    guard let score = bin.meanScore, let rate = bin.observedRate else { return nil }
+                    let count = bin.count.map { ", \($0) rows" } ?? ""
+                    return SVGChart.Point(x: score, y: rate, tooltip: "\(group.group): mean score \(ReportNumber.fixed(score, 3)), observed \(ReportNumber.fixed(rate, 3))\(count)")
+                }, markers: true)
+            }
+            out += figure(SVGChart.xy(id: "c\(index)-cal", title: "Calibration by \(curves.name)", series: series,
+                                      xLabel: "mean predicted score", yLabel: "observed positive rate",
+                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration", width: 540, height: 440),
+                          caption: "Points on the diagonal are well calibrated; a group consistently above or below it is under- or over-scored.")
+        }
+        return out
+    }
+
+    func sweepFigure(_ sweep: [SweepPointView]) -> String {
+        var series: [SVGChart.Series] = []
+        let accuracy = sweep.compactMap { point in
+            point.accuracy.map { SVGChart.Point(x: point.threshold, y: $0, tooltip: "threshold \(ReportNumber.fixed(point.threshold, 3)): accuracy \(ReportNumber.fixed($0, digits))") }
+        }
+        if !accuracy.isEmpty { series.append(.init(name: "accuracy", points: accuracy)) }
+        var pairs: [(String, String)] = []
+        for point in sweep {
+            for attribute in point.disparities {
+                for metric in attribute.metrics where !pairs.contains(where: { $0 == (attribute.attribute, metric.name) }) {
+                    pairs.append((attribute.attribute, metric.name))
+                }
+            }
+        }
+        pairs.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (attribute, metric) in pairs {
+            let points = sweep.compactMap { point in
+                point.disparity(attribute: attribute, metric: metric).map {
+                    SVGChart.Point(x: point.threshold, y: $0, tooltip: "threshold \(ReportNumber.fixed(point.threshold, 3)): \(attribute) \(MetricNames.words(metric)) \(ReportNumber.fixed($0, digits))")
+                }
+            }
+            series.append(.init(name: "\(attribute): \(MetricNames.words(metric))", points: points))
+        }
+        let svg = SVGChart.xy(id: "c-sweep", title: "Accuracy and disparity vs decision threshold", series: series,
+                              xLabel: "decision threshold (score ≥ t → 1)", yLabel: "accuracy / disparity",
+                              xDomain: (0, 1), width: 980, height: 400)
+        return "<div class=\"grid wide\">" + figure(svg, caption: "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it.") + "</div>"
+    }
+
+    // MARK: Mitigation
+
+    func mitigationSection() -> String {
+        guard let mitigation = inputs.mitigation else {
+            return note("No mitigation was run (or its outputs were not given); before/after comparison and trade-off curve are omitted.")
+        }
+        var out = ""
+        if let method = mitigation.method { out += "<p>Method applied: <b>\(e(MetricNames.words(method)))</b>.</p>" }
+        let after = mitigation.after
+        if let before = inputs.baseline, !(after.overall.isEmpty && after.attributes.isEmpty) {
+            out += beforeAfter(before: before, after: after)
+        } else {
+            out += note("No before/after pair of evaluations was given.")
+        }
+        out += "<h3>Trade-off across strengths</h3>"
+        if let tradeoff = mitigation.tradeoff, !tradeoff.points.isEmpty {
+            out += tradeoffFigure(tradeoff)
+        } else {
+            out += note("No trade-off sweep was given (tradeoff.json).")
+        }
+        return out
+    }
+
+    /// Rows of the before/after comparison: overall accuracy, then each attribute's headline disparities.
+    func comparisonRows(before: MetricsView, after: MetricsView) -> [(label: String, key: String, before: MetricValue?, after: MetricValue?)] {
+        var rows: [(String, String, MetricValue?, MetricValue?)] = []
+        for key in ["accuracy", "balanced_accuracy", "selection_rate"] {
+            let a = before.overall.first { $0.name == key }?.metric, b = after.overall.first { $0.name == key }?.metric
+            if a != nil || b != nil { rows.append(("overall \(MetricNames.short(key).lowercased())", key, a, b)) }
+        }
+        let headline = ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference", "demographic_parity_ratio"]
+        for attribute in before.attributes {
+            let other = after.attribute(attribute.name)
+            for key in headline {
+                let a = attribute.disparity(key), b = other?.disparity(key)
+                if a != nil || b != nil { rows.append(("\(attribute.name): \(MetricNames.short(key))", key, a, b)) }
+            }
+        }
+        return rows
+    }
+
+    func beforeAfter(before: MetricsView, after: MetricsView) -> String {
+        let rows = comparisonRows(before: before, after: after)
+        guard !rows.isEmpty else { return note("The two evaluations share no metrics to compare.") }
+        let series = [("before", \(label: String, key: String, before: MetricValue?, after: MetricValue?).before),
+                      ("after", \(label: String, key: String, before: MetricValue?, after: MetricValue?).after)].map { name, path in
+            SVGChart.BarSeries(name: name, values: rows.map { row in
+                SVGChart.BarDatum(value: row[keyPath: path]?.value, ci: row[keyPath: path]?.ci,
+                                  tooltip: tooltip(name, row.label, row[keyPath: path]))
+            })
+        }
+        var out = "<div class=\"grid wide\">"
+        out += figure(SVGChart.bars(id: "c-mitigation", title: "Before vs after mitigation", categories: rows.map(\.label),
+                                    series: series, yLabel: "value", width: 980, height: 400),
+                      caption: "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1.")
+        out += "</div>"
+        let cells: [[HTMLCell]] = rows.map { row in
+            let delta = row.after?.value.flatMap { a in row.before?.value.map { a - $0 } }
+            var deltaCell = HTMLCell.number(delta, digits)
+            if let delta, let a = row.before?.value, let b = row.after?.value {
+                let better: Bool?
+                if row.key == "selection_rate" {
+                    better = nil  // neither direction is better in itself
+                } else if row.key.contains("accuracy") {
+                    better = delta >= 0
+                } else {
+                    better = MetricNames.unfairness(row.key, b) <= MetricNames.unfairness(row.key, a)
+                }
+                let sign = delta > 0 ? "+" : ""
+                deltaCell.html = "<span class=\"\(better.map { $0 ? "good" : "bad" } ?? "")\">\(sign)\(ReportNumber.fixed(delta, digits))</span>"
+            }
+            let beyond: String
+            if let ci = row.before?.ci, let value = row.after?.value {
+                beyond = ci.contains(value) ? "no" : "yes"
+            } else {
+                beyond = "—"
+            }
+            return [.text(row.label), .metric(row.before, digits), .metric(row.after, digits), deltaCell, .text(beyond, cssClass: nil)]
+        }
+        out += HTMLTable.render(headers: ["Measure", "Before", "After", "Change", "Outside before-CI"], rows: cells)
+        return out
+    }
+
+    func tradeoffFigure(_ tradeoff: TradeoffView) -> String {
+        let target = tradeoff.target.map(MetricNames.words) ?? MetricNames.words(config.paretoMetric)
+        let points = tradeoff.points.compactMap { point -> SVGChart.Point? in
+            guard let x = point.disparity.value, let y = point.accuracy.value else { return nil }
+            let strength = point.strength.map { ReportNumber.plain($0) } ?? "?"
+            return SVGChart.Point(x: x, y: y, xCI: point.disparity.ci, yCI: point.accuracy.ci,
+                                  tooltip: "strength \(strength): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(point.accuracy.ci, digits)), disparity \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(point.disparity.ci, digits))",
+                                  label: tradeoff.points.count <= 12 ? strength : nil)
+        }
+        var out = "<div class=\"grid wide\">"
+        out += figure(SVGChart.xy(id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
+                                  subtitle: tradeoff.method.map { "method: \(MetricNames.words($0)); labels are strengths" },
+                                  series: [.init(name: tradeoff.method.map(MetricNames.words) ?? "mitigation", points: points, markers: true)],
+                                  xLabel: target, yLabel: "accuracy", width: 900, height: 420),
+                      caption: "Each point is one mitigation strength, with 95% CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
+        out += "</div>"
+        let rows: [[HTMLCell]] = tradeoff.points.map { point in
+            [.number(point.strength, 4), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
+        }
+        out += HTMLTable.render(headers: ["Strength", "Accuracy", MetricNames.words(tradeoff.target ?? "disparity").capitalizedFirst], rows: rows, textColumns: [])
+        return out
+    }
+}

@@ -1,0 +1,154 @@
+/// The verdict: gate outcomes and the few concerns worth a reader's attention first.
+public struct ReportVerdict: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// Every gate passed and nothing else stands out.
+        case pass
+        /// Gates passed (or none were set) but a concern stands out.
+        case warn
+        /// A gate failed.
+        case fail
+        /// Nothing to judge: no metrics were given.
+        case unknown
+    }
+
+    /// One plain-language finding. Lower `tier` comes first; within a tier, larger `severity`.
+    public struct Concern: Sendable, Equatable {
+        public var tier: Int
+        public var severity: Double
+        public var text: String
+    }
+
+    public var status: Status
+    public var gates: [GateView]
+    public var concerns: [Concern]
+
+    public var failedGates: [GateView] { gates.filter { !$0.passed } }
+
+    /// One line: `FAIL — 2 of 5 gates failed`.
+    public var headline: String {
+        switch status {
+        case .unknown: return "No verdict — no metrics were given"
+        case .fail: return "FAIL — \(failedGates.count) of \(gates.count) gate\(gates.count == 1 ? "" : "s") failed"
+        case .warn:
+            return gates.isEmpty ? "REVIEW — no gates configured; see concerns"
+                : "REVIEW — all \(gates.count) gate\(gates.count == 1 ? "" : "s") passed, with concerns"
+        case .pass:
+            return gates.isEmpty ? "PASS — no gates configured and no concerns found"
+                : "PASS — all \(gates.count) gate\(gates.count == 1 ? "" : "s") passed"
+        }
+    }
+
+    /// Builds the verdict of `metrics` under `config`'s thresholds for concerns.
+    public init(metrics: MetricsView?, config: ReportConfig) {
+        guard let metrics else {
+            status = .unknown
+            gates = []
+            concerns = []
+            return
+        }
+        gates = metrics.gates
+        let all = ReportVerdict.findConcerns(metrics, config: config)
+        concerns = Array(all.sorted {
+            ($0.tier, -$0.severity, $0.text) < ($1.tier, -$1.severity, $1.text)
+        }.prefix(config.topConcerns))
+        if metrics.gatesPassed == false {
+            status = .fail
+        } else if !all.isEmpty {
+            status = .warn
+        } else {
+            status = .pass
+        }
+    }
+
+    static func gateSentence(_ gate: GateView, digits: Int) -> String {
+        var subject = MetricNames.words(gate.metric)
+        if let attribute = gate.attribute {
+            subject += " for \(attribute)"
+            if let group = gate.group { subject += " / \(group)" }
+        }
+        let ci = gate.ci.map { " (95% CI \(ReportNumber.fixed($0.lower, digits))–\(ReportNumber.fixed($0.upper, digits)))" } ?? ""
+        return "Gate failed: \(subject) is \(ReportNumber.fixed(gate.value, digits)), required \(gate.boundText(digits))\(ci)."
+    }
+
+    static let phrases: [String: String] = [
+        "demographic_parity": "Selection rates", "equalized_odds": "True- or false-positive rates",
+        "equal_opportunity": "True-positive rates", "false_positive_rate": "False-positive rates",
+        "false_negative_rate": "False-negative rates", "predictive_parity": "Precision (PPV)",
+        "accuracy": "Accuracies", "error_rate": "Error rates",
+    ]
+
+    static func findConcerns(_ metrics: MetricsView, config: ReportConfig) -> [Concern] {
+        let digits = min(config.decimals, 3)
+        var concerns: [Concern] = []
+        for gate in metrics.gates where !gate.passed {
+            let miss: Double
+            if let value = gate.value {
+                miss = max((gate.minimum ?? value) - value, value - (gate.maximum ?? value), 0)
+            } else {
+                miss = 0
+            }
+            concerns.append(Concern(tier: 0, severity: miss, text: gateSentence(gate, digits: digits)))
+        }
+        let low = config.fourFifths, high = 1 / config.fourFifths
+        for attribute in metrics.attributes {
+            let reference = attribute.reference ?? "the reference group"
+            for versus in attribute.versusReference {
+                guard let impact = versus.measure("disparate_impact"), let value = impact.value else { continue }
+                let fails = impact.fourFifths.map { !$0 } ?? (value < low || value > high)
+                guard fails else { continue }
+                let ci = impact.ci.map { "; 95% CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))" } ?? ""
+                let text = "Selection rate for \(attribute.name) group \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference) (four-fifths rule fails\(ci))."
+                concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", value), text: text))
+            }
+            if attribute.versusReference.isEmpty, let ratio = attribute.disparity("demographic_parity_ratio")?.value,
+               ratio < low {
+                concerns.append(Concern(tier: 1, severity: 1 - ratio,
+                                        text: "The lowest selection rate among \(attribute.name) groups is \(ReportNumber.fixed(ratio, 2))× the highest (four-fifths rule fails)."))
+            }
+            for disparity in attribute.disparities where disparity.name.hasSuffix("_difference") {
+                let measure = disparity.metric
+                guard let value = measure.value, abs(value) > 0 else { continue }
+                let significant: Bool
+                if let p = measure.bestPValue {
+                    significant = p < config.significance
+                } else if let ci = measure.ci {
+                    significant = !ci.contains(0)
+                } else {
+                    significant = false
+                }
+                guard significant else { continue }
+                let stem = String(disparity.name.dropLast("_difference".count))
+                let phrase = phrases[stem] ?? MetricNames.words(stem).capitalizedFirst
+                var detail = MetricNames.words(disparity.name)
+                if let ci = measure.ci {
+                    detail += ", 95% CI \(ReportNumber.fixed(ci.lower, digits))–\(ReportNumber.fixed(ci.upper, digits))"
+                }
+                if let p = measure.bestPValue {
+                    detail += measure.pAdjusted != nil ? ", adjusted p \(pText(p))" : ", p \(pText(p))"
+                }
+                let text = "\(phrase) differ by up to \(ReportNumber.fixed(value, digits)) between \(attribute.name) groups (\(detail))."
+                concerns.append(Concern(tier: 2, severity: abs(value), text: text))
+            }
+            for group in attribute.groups where !group.warnings.isEmpty {
+                let size = group.n.map { " has only \($0) rows" } ?? " is small"
+                let text = group.warnings.contains("small_group")
+                    ? "\(attribute.name) group \(group.group)\(size); its metrics are uncertain (wide intervals)."
+                    : "\(attribute.name) group \(group.group): \(group.warnings.sorted().map(MetricNames.words).joined(separator: ", "))."
+                concerns.append(Concern(tier: 3, severity: -Double(group.n ?? 0), text: text))
+            }
+        }
+        return concerns
+    }
+
+    static func pText(_ p: Double) -> String {
+        let text = ReportNumber.pValue(p)
+        return text.hasPrefix("<") ? text : "= \(text)"
+    }
+}
+
+extension String {
+    var capitalizedFirst: String {
+        guard let first else { return self }
+        return first.uppercased() + dropFirst()
+    }
+}
