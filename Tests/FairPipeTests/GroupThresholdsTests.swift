@@ -18,7 +18,7 @@ import Testing
         #expect(model.exact)
         // Recompute the rates from the decisions, independently of the model's bookkeeping.
         let decisions = try model.decisions(scores: data.scores, groups: data.groups)
-        let cells = ConfusionCounts.byGroup(labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 3)
+        let cells = WeightedConfusion.byGroup(labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 3)
         switch target {
         case .demographicParity: #expect(FairPipe.spread(cells.map(\.selectionRate)) <= 0.02)
         case .equalOpportunity: #expect(FairPipe.spread(cells.map(\.truePositiveRate)) <= 0.02)
@@ -27,7 +27,7 @@ import Testing
             #expect(FairPipe.spread(cells.map(\.truePositiveRate)) <= 0.02)
             #expect(FairPipe.spread(cells.map(\.falsePositiveRate)) <= 0.02)
         }
-        let accuracy = ConfusionCounts.total(cells).accuracy
+        let accuracy = WeightedConfusion.total(cells).accuracy
         #expect(abs(accuracy - model.accuracy) < 1e-12)
         // Better than the trivial feasible answer (nobody selected) on this data.
         #expect(model.accuracy > 0.6)
@@ -51,7 +51,7 @@ import Testing
             for t1 in candidates[1] {
                 let thresholds = [t0, t1]
                 let decisions: [UInt8] = data.scores.indices.map { data.scores[$0] >= thresholds[Int(data.groups[$0])] ? 1 : 0 }
-                let cells = ConfusionCounts.byGroup(labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 2)
+                let cells = WeightedConfusion.byGroup(labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 2)
                 let ok: Bool
                 switch target {
                 case .demographicParity: ok = FairPipe.spread(cells.map(\.selectionRate)) <= tolerance

@@ -133,11 +133,11 @@ public struct RejectOptionClassification: Postprocessor {
     private func evaluate(cells: [[SortedCell]], threshold: Double, margin: Double, positives: Double, negatives: Double) -> RejectOptionModel.Candidate {
         // Decision cut-offs (see type doc): the critical region only moves the cut.
         let cut = [threshold + margin, threshold - margin]
-        var rates: [ConfusionCounts] = []
+        var rates: [WeightedConfusion] = []
         for c in 0..<2 {
             let tp = cells[c][1].above(cut[c])
             let fp = cells[c][0].above(cut[c])
-            rates.append(ConfusionCounts(truePositives: tp, falsePositives: fp,
+            rates.append(WeightedConfusion(truePositives: tp, falsePositives: fp,
                                          trueNegatives: cells[c][0].count - fp, falseNegatives: cells[c][1].count - tp))
         }
         let total = rates[0] + rates[1]

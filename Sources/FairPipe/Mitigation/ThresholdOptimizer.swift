@@ -50,7 +50,7 @@ public struct ThresholdOptimizer: Postprocessor {
         guard gridSize >= 1 else {
             throw MitigationError.invalidParameter(method: name, name: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
         }
-        let xMetric: (ConfusionCounts) -> Double
+        let xMetric: (WeightedConfusion) -> Double
         switch constraint {
         case .demographicParity: xMetric = { $0.selectionRate }
         case .truePositiveRateParity, .equalOpportunity: xMetric = { $0.truePositiveRate }
@@ -61,7 +61,7 @@ public struct ThresholdOptimizer: Postprocessor {
                 expected: "demographic_parity, equal_opportunity, true_positive_rate_parity, false_positive_rate_parity or equalized_odds",
                 found: constraint.rawValue)
         }
-        let yMetric: (ConfusionCounts) -> Double
+        let yMetric: (WeightedConfusion) -> Double
         if constraint == .equalizedOdds {
             yMetric = { $0.truePositiveRate }
         } else {
@@ -115,7 +115,7 @@ public struct ThresholdOptimizer: Postprocessor {
         var yMin = [Double](repeating: .infinity, count: grid.count)
         for i in grid.indices {
             for curve in curves { yMin[i] = Swift.min(yMin[i], curve.y[i]) }
-            let cells = ConfusionCounts(
+            let cells = WeightedConfusion(
                 truePositives: positives * yMin[i], falsePositives: negatives * grid[i],
                 trueNegatives: negatives * (1.0 - grid[i]), falseNegatives: positives * (1.0 - yMin[i]))
             let raw: Double
@@ -150,7 +150,7 @@ public struct ThresholdOptimizer: Postprocessor {
     /// consecutive distinct scores (descending), the last at −∞; sorted by (x, y).
     static func tradeoffPoints(
         _ rows: GroupedScores.Sorted, group: String, flip: Bool,
-        x: (ConfusionCounts) -> Double, y: (ConfusionCounts) -> Double
+        x: (WeightedConfusion) -> Double, y: (WeightedConfusion) -> Double
     ) throws -> [Point] {
         let scores = rows.scores
         let labels = rows.labels
@@ -177,12 +177,12 @@ public struct ThresholdOptimizer: Postprocessor {
                 }
                 threshold = (value + (i < n ? scores[i] : -Double.infinity)) / 2
             }
-            let actual = ConfusionCounts(
+            let actual = WeightedConfusion(
                 truePositives: Double(count.positive), falsePositives: Double(count.negative),
                 trueNegatives: Double(nNegative - count.negative), falseNegatives: Double(nPositive - count.positive))
             points.append(Point(x: x(actual), y: y(actual), operation: ThresholdOperation(greaterThan: true, threshold: threshold), order: points.count))
             if flip {
-                let flipped = ConfusionCounts(
+                let flipped = WeightedConfusion(
                     truePositives: Double(nPositive - count.positive), falsePositives: Double(nNegative - count.negative),
                     trueNegatives: Double(count.negative), falseNegatives: Double(count.positive))
                 points.append(Point(x: x(flipped), y: y(flipped), operation: ThresholdOperation(greaterThan: false, threshold: threshold), order: points.count))

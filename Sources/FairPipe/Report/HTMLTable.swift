@@ -26,7 +26,7 @@ struct HTMLCell {
     }
 
     /// `0.410 [0.380, 0.440]`; a null value shows `—` with its reason as a tooltip.
-    static func metric(_ metric: MetricValue?, _ digits: Int) -> HTMLCell {
+    static func metric(_ metric: ReportMetricValue?, _ digits: Int) -> HTMLCell {
         guard let metric, let value = metric.value else {
             let reason = metric?.reason.map { " title=\"\(ReportEscape.html($0))\"" } ?? ""
             let note = metric?.reason.map { " <span class=\"ci\">(\(ReportEscape.html($0)))</span>" } ?? ""

@@ -4,7 +4,7 @@ extension HTMLReport {
         "<figure>\(svg)<figcaption>\(e(caption))</figcaption></figure>"
     }
 
-    func tooltip(_ group: String, _ name: String, _ metric: MetricValue?) -> String {
+    func tooltip(_ group: String, _ name: String, _ metric: ReportMetricValue?) -> String {
         guard let metric, let value = metric.value else {
             return "\(group): \(name) undefined" + (metric?.reason.map { " (\($0))" } ?? "")
         }
@@ -185,8 +185,8 @@ extension HTMLReport {
     }
 
     /// Rows of the before/after comparison: overall accuracy, then each attribute's headline disparities.
-    func comparisonRows(before: MetricsView, after: MetricsView) -> [(label: String, key: String, before: MetricValue?, after: MetricValue?)] {
-        var rows: [(String, String, MetricValue?, MetricValue?)] = []
+    func comparisonRows(before: MetricsView, after: MetricsView) -> [(label: String, key: String, before: ReportMetricValue?, after: ReportMetricValue?)] {
+        var rows: [(String, String, ReportMetricValue?, ReportMetricValue?)] = []
         for key in ["accuracy", "balanced_accuracy", "selection_rate"] {
             let a = before.overall.first { $0.name == key }?.metric, b = after.overall.first { $0.name == key }?.metric
             if a != nil || b != nil { rows.append(("overall \(MetricNames.short(key).lowercased())", key, a, b)) }
@@ -205,8 +205,8 @@ extension HTMLReport {
     func beforeAfter(before: MetricsView, after: MetricsView) -> String {
         let rows = comparisonRows(before: before, after: after)
         guard !rows.isEmpty else { return note("The two evaluations share no metrics to compare.") }
-        let series = [("before", \(label: String, key: String, before: MetricValue?, after: MetricValue?).before),
-                      ("after", \(label: String, key: String, before: MetricValue?, after: MetricValue?).after)].map { name, path in
+        let series = [("before", \(label: String, key: String, before: ReportMetricValue?, after: ReportMetricValue?).before),
+                      ("after", \(label: String, key: String, before: ReportMetricValue?, after: ReportMetricValue?).after)].map { name, path in
             SVGChart.BarSeries(name: name, values: rows.map { row in
                 SVGChart.BarDatum(value: row[keyPath: path]?.value, ci: row[keyPath: path]?.ci,
                                   tooltip: tooltip(name, row.label, row[keyPath: path]))

@@ -7,7 +7,7 @@
 
 /// One metric value with its intervals: `{"value": 0.41, "ci": [..], "jeffreys": [..]}`,
 /// or `{"value": null, "reason": "no positives"}`, or a bare number.
-public struct MetricValue: Sendable, Equatable, Decodable {
+public struct ReportMetricValue: Sendable, Equatable, Decodable {
     public var value: Double?
     public var ci: ReportInterval?
     public var jeffreys: ReportInterval?
@@ -51,8 +51,8 @@ public struct MetricValue: Sendable, Equatable, Decodable {
 /// A named metric, in display order.
 public struct NamedMetric: Sendable, Equatable {
     public var name: String
-    public var metric: MetricValue
-    public init(name: String, metric: MetricValue) {
+    public var metric: ReportMetricValue
+    public init(name: String, metric: ReportMetricValue) {
         self.name = name
         self.metric = metric
     }
@@ -61,7 +61,7 @@ public struct NamedMetric: Sendable, Equatable {
 func namedMetrics(_ json: ReportJSON?, canonical: [String] = MetricNames.groupMetricOrder) -> [NamedMetric] {
     guard let members = json?.object else { return [] }
     return MetricNames.ordered(members.keys, canonical: canonical).compactMap { key in
-        members[key].map { NamedMetric(name: key, metric: MetricValue(json: $0)) }
+        members[key].map { NamedMetric(name: key, metric: ReportMetricValue(json: $0)) }
     }
 }
 
@@ -85,7 +85,7 @@ public struct GroupView: Sendable, Equatable, Decodable {
 
     public init(from decoder: Decoder) throws { self.init(json: try ReportJSON(from: decoder)) }
 
-    public func metric(_ name: String) -> MetricValue? { metrics.first { $0.name == name }?.metric }
+    public func metric(_ name: String) -> ReportMetricValue? { metrics.first { $0.name == name }?.metric }
 
     /// The base rate from the metrics, else positives / n.
     public var baseRate: Double? {
@@ -112,7 +112,7 @@ public struct VersusReferenceView: Sendable, Equatable {
                                 canonical: Self.order)
     }
 
-    public func measure(_ name: String) -> MetricValue? { measures.first { $0.name == name }?.metric }
+    public func measure(_ name: String) -> ReportMetricValue? { measures.first { $0.name == name }?.metric }
 }
 
 /// One sensitive attribute (or intersection such as `sex&race`).
@@ -138,7 +138,7 @@ public struct AttributeView: Sendable, Equatable, Decodable {
 
     public init(from decoder: Decoder) throws { self.init(json: try ReportJSON(from: decoder)) }
 
-    public func disparity(_ name: String) -> MetricValue? { disparities.first { $0.name == name }?.metric }
+    public func disparity(_ name: String) -> ReportMetricValue? { disparities.first { $0.name == name }?.metric }
 
     public var isIntersection: Bool { name.contains("&") }
     public var totalN: Int { groups.compactMap(\.n).reduce(0, +) }
@@ -276,10 +276,10 @@ public struct ManifestView: Sendable, Equatable, Decodable {
 /// One point of a mitigation strength sweep.
 public struct TradeoffPoint: Sendable, Equatable {
     public var strength: Double?
-    public var accuracy: MetricValue
-    public var disparity: MetricValue
+    public var accuracy: ReportMetricValue
+    public var disparity: ReportMetricValue
 
-    public init(strength: Double?, accuracy: MetricValue, disparity: MetricValue) {
+    public init(strength: Double?, accuracy: ReportMetricValue, disparity: ReportMetricValue) {
         self.strength = strength
         self.accuracy = accuracy
         self.disparity = disparity
@@ -287,8 +287,8 @@ public struct TradeoffPoint: Sendable, Equatable {
 
     public init(json: ReportJSON) {
         strength = json["strength"]?.double
-        accuracy = json["accuracy"].map(MetricValue.init(json:)) ?? MetricValue()
-        disparity = json["disparity"].map(MetricValue.init(json:)) ?? MetricValue()
+        accuracy = json["accuracy"].map(ReportMetricValue.init(json:)) ?? ReportMetricValue()
+        disparity = json["disparity"].map(ReportMetricValue.init(json:)) ?? ReportMetricValue()
     }
 }
 

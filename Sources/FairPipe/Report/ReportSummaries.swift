@@ -7,7 +7,7 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
     func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
-    func value(_ metric: MetricValue?) -> String {
+    func value(_ metric: ReportMetricValue?) -> String {
         guard let metric, let v = metric.value else { return "—" }
         return ReportNumber.fixed(v, digits) + (metric.ci.map { " " + ReportNumber.interval($0, digits) } ?? "")
     }

@@ -3,7 +3,7 @@
 /// Every rate a mitigation method needs is a function of these cells; Metrics/ may later
 /// take this type over. Rates of an empty denominator are `nan`, never a crash; callers
 /// that need a number check the denominator first.
-public struct ConfusionCounts: Codable, Equatable, Sendable {
+public struct WeightedConfusion: Codable, Equatable, Sendable {
     public var truePositives: Double = 0
     public var falsePositives: Double = 0
     public var trueNegatives: Double = 0
@@ -41,8 +41,8 @@ public struct ConfusionCounts: Codable, Equatable, Sendable {
         }
     }
 
-    public static func + (lhs: ConfusionCounts, rhs: ConfusionCounts) -> ConfusionCounts {
-        ConfusionCounts(
+    public static func + (lhs: WeightedConfusion, rhs: WeightedConfusion) -> WeightedConfusion {
+        WeightedConfusion(
             truePositives: lhs.truePositives + rhs.truePositives,
             falsePositives: lhs.falsePositives + rhs.falsePositives,
             trueNegatives: lhs.trueNegatives + rhs.trueNegatives,
@@ -51,8 +51,8 @@ public struct ConfusionCounts: Codable, Equatable, Sendable {
 
     /// Per-group counts of (label, decision), groups indexed by code `0 ..< groupCount`.
     /// O(n). Codes outside the range are skipped (callers validate codes first).
-    public static func byGroup(labels: [UInt8], decisions: [UInt8], groups: [Int32], groupCount: Int) -> [ConfusionCounts] {
-        var cells = [ConfusionCounts](repeating: ConfusionCounts(), count: groupCount)
+    public static func byGroup(labels: [UInt8], decisions: [UInt8], groups: [Int32], groupCount: Int) -> [WeightedConfusion] {
+        var cells = [WeightedConfusion](repeating: WeightedConfusion(), count: groupCount)
         for row in labels.indices {
             let code = Int(groups[row])
             guard code >= 0 && code < groupCount else { continue }
@@ -62,8 +62,8 @@ public struct ConfusionCounts: Codable, Equatable, Sendable {
     }
 
     /// The sum over groups, added in code order (deterministic).
-    public static func total(_ cells: [ConfusionCounts]) -> ConfusionCounts {
-        cells.reduce(ConfusionCounts(), +)
+    public static func total(_ cells: [WeightedConfusion]) -> WeightedConfusion {
+        cells.reduce(WeightedConfusion(), +)
     }
 }
 
