@@ -140,3 +140,22 @@ private struct ToyRoot: ConfigRoot, Equatable {
         #expect(try CanonicalJSON.string(value) == json)
     }
 }
+
+private struct DictSection: ConfigSection {
+    var weights: [String: Double] = ["A": 0.7, "B": 0.3]
+}
+
+private struct DictRoot: ConfigRoot, Equatable {
+    var synthetic = DictSection()
+    func validateSections(_ check: (String, any ConfigSection) throws -> Void) throws { try check("synthetic", synthetic) }
+}
+
+@Suite struct ConfigDictionaryTests {
+    @Test func userMappingReplacesDefaultDictionary() throws {
+        let config = try ConfigLoader(environment: [:]).load(
+            DictRoot.self, yaml: "synthetic:\n  weights: {X: 0.5, Y: 0.5}\n", origin: "p.yml", overrides: []).value
+        #expect(config.synthetic.weights == ["X": 0.5, "Y": 0.5])
+        let untouched = try ConfigLoader(environment: [:]).load(DictRoot.self, yaml: "", origin: "p.yml", overrides: []).value
+        #expect(untouched.synthetic.weights == ["A": 0.7, "B": 0.3])
+    }
+}

@@ -38,9 +38,15 @@ final class ConfigAccessLog {
 }
 
 /// A `Decoder` over a ``ConfigNode`` tree. Command-line values win over environment
-/// variables (`FAIRNESS_<PATH>`), which win over the file and the defaults.
+/// variables (`FAIRNESS_<PATH>`), which win over the file, which wins over the defaults.
+///
+/// The defaults are a parallel tree (`fallback`) consulted key by key, not merged in:
+/// a mapping the user writes for a dictionary-valued key (`synthetic.groups`) replaces
+/// the default dictionary instead of adding to it, while a struct-valued key
+/// (`fairness.bootstrap`) still takes its missing fields from the defaults.
 struct ConfigDecoder: Decoder {
     let node: ConfigNode
+    let fallback: ConfigNode?
     let path: [String]
     let environment: [String: String]
     let log: ConfigAccessLog
@@ -49,11 +55,13 @@ struct ConfigDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        var defaults: [(key: String, value: ConfigNode)] = []
+        if case .mapping(let pairs, _)? = fallback { defaults = pairs }
         switch node {
         case .mapping(let pairs, _):
-            return KeyedDecodingContainer(KeyedContainer<Key>(pairs: pairs, decoder: self))
+            return KeyedDecodingContainer(KeyedContainer<Key>(pairs: pairs, defaults: defaults, decoder: self))
         case .null:
-            return KeyedDecodingContainer(KeyedContainer<Key>(pairs: [], decoder: self))
+            return KeyedDecodingContainer(KeyedContainer<Key>(pairs: defaults, defaults: defaults, decoder: self))
         default:
             throw mismatch(expected: "a mapping")
         }
@@ -75,8 +83,8 @@ struct ConfigDecoder: Decoder {
 
     var dotted: String { path.joined(separator: ".") }
 
-    func child(_ node: ConfigNode, key: String) -> ConfigDecoder {
-        ConfigDecoder(node: node, path: path + [key], environment: environment, log: log)
+    func child(_ node: ConfigNode, fallback: ConfigNode? = nil, key: String) -> ConfigDecoder {
+        ConfigDecoder(node: node, fallback: fallback, path: path + [key], environment: environment, log: log)
     }
 
     /// The environment variable that can set the key at `path`.
@@ -123,7 +131,10 @@ private struct PathKey: CodingKey {
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    /// The user's keys (file and `--set`); `allKeys` lists only these.
     let pairs: [(key: String, value: ConfigNode)]
+    /// The built-in defaults for this mapping, consulted for keys the user left out.
+    let defaults: [(key: String, value: ConfigNode)]
     let decoder: ConfigDecoder
 
     var codingPath: [any CodingKey] { decoder.codingPath }
@@ -137,15 +148,21 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// names are converted to snake_case.
     private func name(_ key: Key) -> String {
         let exact = key.stringValue
-        if pairs.contains(where: { $0.key == exact }) { return exact }
+        if pairs.contains(where: { $0.key == exact }) || defaults.contains(where: { $0.key == exact }) { return exact }
         return configKey(exact)
     }
 
-    /// The value for `key` after precedence: `--set` > environment > file > defaults.
-    private func resolved(_ key: Key) throws -> (name: String, node: ConfigNode)? {
+    /// The value for `key` after precedence: `--set` > environment > file > defaults,
+    /// with the default for the same key (for nested fallbacks).
+    private func resolved(_ key: Key) throws -> (name: String, node: ConfigNode, fallback: ConfigNode?)? {
+        guard let (name, node) = try winner(key) else { return nil }
+        return (name, node, defaults.first { $0.key == name }?.value)
+    }
+
+    private func winner(_ key: Key) throws -> (name: String, node: ConfigNode)? {
         let name = name(key)
         decoder.log.request(name, in: decoder.path)
-        let fileNode = pairs.first { $0.key == name }?.value
+        let fileNode = pairs.first { $0.key == name }?.value ?? defaults.first { $0.key == name }?.value
         let variable = ConfigDecoder.environmentName(for: decoder.path + [name])
         let text = decoder.environment[variable]
         if text != nil { decoder.log.usedEnvironment.insert(variable) }
@@ -160,40 +177,40 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func contains(_ key: Key) -> Bool { ((try? resolved(key)) ?? nil) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool {
-        guard let (_, node) = try resolved(key) else { return true }
+        guard let (_, node, _) = try resolved(key) else { return true }
         if case .null = node { return true }
         return false
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        guard let (name, node) = try resolved(key) else {
+        guard let (name, node, fallback) = try resolved(key) else {
             throw ConfigError.typeMismatch(
                 key: (decoder.path + [configKey(key.stringValue)]).joined(separator: "."),
                 source: decoder.node.source, expected: "a value", found: "nothing")
         }
-        return try decoder.child(node, key: name).decodeValue(type)
+        return try decoder.child(node, fallback: fallback, key: name).decodeValue(type)
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let (name, node) = try resolved(key) else { return nil }
+        guard let (name, node, fallback) = try resolved(key) else { return nil }
         if case .null = node { return nil }
-        return try decoder.child(node, key: name).decodeValue(type)
+        return try decoder.child(node, fallback: fallback, key: name).decodeValue(type)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-        guard let (name, node) = try resolved(key) else { throw decoder.mismatch(expected: "a mapping at `\(key.stringValue)`") }
-        return try decoder.child(node, key: name).container(keyedBy: type)
+        guard let (name, node, fallback) = try resolved(key) else { throw decoder.mismatch(expected: "a mapping at `\(key.stringValue)`") }
+        return try decoder.child(node, fallback: fallback, key: name).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        guard let (name, node) = try resolved(key) else { throw decoder.mismatch(expected: "a list at `\(key.stringValue)`") }
+        guard let (name, node, _) = try resolved(key) else { throw decoder.mismatch(expected: "a list at `\(key.stringValue)`") }
         return try decoder.child(node, key: name).unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder { decoder }
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        guard let (name, node) = try resolved(key) else { return decoder }
-        return decoder.child(node, key: name)
+        guard let (name, node, fallback) = try resolved(key) else { return decoder }
+        return decoder.child(node, fallback: fallback, key: name)
     }
 }
 

@@ -18,7 +18,8 @@ public struct LoadedConfig<Root: ConfigRoot>: Sendable {
     public let value: Root
     /// The configuration file that was read, if any (relative paths as given).
     public let file: String?
-    /// Defaults, file and overrides merged; used to find where a key was set.
+    /// The file with the overrides laid over it (defaults not included); used to find
+    /// where a key was set.
     public let tree: ConfigNode
 }
 
@@ -68,14 +69,15 @@ public struct ConfigLoader: Sendable {
         default:
             throw ConfigError.syntax(path: origin, line: 1, message: "the top level must be a mapping of sections")
         }
-        var tree = try Self.defaultsTree(Root())
-        if case .mapping = fileNode { tree = tree.merged(with: fileNode) }
+        let defaults = try Self.defaultsTree(Root())
+        var tree = ConfigNode.mapping([], .file(path: origin, line: 1, column: 1))
+        if case .mapping = fileNode { tree = fileNode }
         for argument in overrides {
             tree = tree.merged(with: try Self.overrideTree(argument))
         }
 
         let log = ConfigAccessLog()
-        let decoder = ConfigDecoder(node: tree, path: [], environment: environment, log: log)
+        let decoder = ConfigDecoder(node: tree, fallback: defaults, path: [], environment: environment, log: log)
         let value: Root
         do {
             value = try Root(from: decoder)

@@ -75,7 +75,8 @@ public indirect enum ConfigNode: Sendable, Equatable {
                 pairs.append((key, value))
             }
         }
-        return .mapping(pairs, source == .defaults ? overlaySource : source)
+        _ = overlaySource
+        return .mapping(pairs, source)
     }
 
     /// A tree holding `value` at `path`, for a `--set` override or an environment variable.

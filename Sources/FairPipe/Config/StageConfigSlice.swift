@@ -3,10 +3,26 @@
 /// editing `mitigation:` reruns mitigate and what follows, never make-dataset or train.
 public enum StageConfigSlice {
     public static func slice(for stage: StageName, of config: PipelineConfig) throws -> JSONValue {
-        var sections: [String: JSONValue] = ["experiment": try JSONValue(encoding: config.experiment)]
+        let seed: JSONValue = .object(["seed": .number(Double(config.experiment.seed))])
+        let model = try JSONValue(encoding: config.model)
+        var sections: [String: JSONValue] = ["experiment": seed]
         switch stage {
-        case .makeDataset, .train, .evaluate, .mitigate, .report:
-            break
+        case .makeDataset:
+            sections["data"] = try JSONValue(encoding: config.data)
+        case .train:
+            // The decision threshold is applied by evaluate; changing it must not retrain.
+            sections["model"] = model.removing("threshold")
+        case .evaluate:
+            sections["model"] = model.keeping(["threshold"])
+            sections["fairness"] = try JSONValue(encoding: config.fairness)
+        case .mitigate:
+            sections["model"] = model
+            sections["fairness"] = try JSONValue(encoding: config.fairness)
+            sections["mitigation"] = try JSONValue(encoding: config.mitigation)
+        case .report:
+            sections["experiment"] = try JSONValue(encoding: config.experiment)
+            sections["fairness"] = try JSONValue(encoding: config.fairness).keeping(["thresholds"])
+            sections["report"] = try JSONValue(encoding: config.report)
         }
         return .object(sections)
     }

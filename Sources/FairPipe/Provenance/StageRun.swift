@@ -49,6 +49,11 @@ public final class StageRun {
     /// This stage's random stream seed.
     public var streamSeed: UInt64 { Xoshiro256StarStar.derive(seed: seed, stream: stage.rawValue) }
 
+    /// The seed of a named sub-stream of this stage's stream (for APIs that take a seed).
+    public func seed(for purpose: String) -> UInt64 {
+        Xoshiro256StarStar.derive(seed: streamSeed, stream: purpose)
+    }
+
     /// A fresh generator on this stage's stream, or on a named sub-stream of it.
     public func generator(_ purpose: String = "") -> Xoshiro256StarStar {
         Xoshiro256StarStar(seed: streamSeed, stream: purpose)

@@ -1,0 +1,195 @@
+import Foundation
+
+/// The predictions CSV every stage exchanges and any outside model can supply:
+/// `row_id`, the sensitive columns, `label` (0/1), `score` (optional, in [0, 1]) and
+/// `decision` (0/1).
+public struct Predictions: Equatable, Sendable {
+    public var rowIDs: [Double]
+    public var attributes: [SensitiveColumn]
+    public var labels: [UInt8]
+    public var scores: [Double]?
+    public var decisions: [UInt8]
+
+    public init(rowIDs: [Double], attributes: [SensitiveColumn], labels: [UInt8], scores: [Double]?, decisions: [UInt8]) {
+        self.rowIDs = rowIDs
+        self.attributes = attributes
+        self.labels = labels
+        self.scores = scores
+        self.decisions = decisions
+    }
+
+    public var count: Int { labels.count }
+
+    /// The input of the fairness engine.
+    public func predictionSet(features: FeatureMatrix? = nil) -> PredictionSet {
+        PredictionSet(labels: labels, decisions: decisions, scores: scores, attributes: attributes, features: features)
+    }
+
+    /// The same rows with other decisions (and optionally other scores).
+    public func with(decisions: [UInt8], scores: [Double]?? = nil) -> Predictions {
+        var copy = self
+        copy.decisions = decisions
+        if let scores { copy.scores = scores }
+        return copy
+    }
+
+    /// One group code per row over every sensitive attribute combined (`Female&Black`),
+    /// and the names of those groups in code order; for methods that need a single group.
+    public func combinedGroups() -> (codes: [Int32], names: [String]) {
+        guard attributes.count > 1 else {
+            return (attributes.first?.codes ?? [Int32](repeating: 0, count: count), attributes.first?.groups ?? ["all"])
+        }
+        var keys = [String](repeating: "", count: count)
+        for row in 0..<count {
+            keys[row] = attributes.map { $0.groups[Int($0.codes[row])] }.joined(separator: "&")
+        }
+        let names = Array(Set(keys)).sorted()
+        var index: [String: Int32] = [:]
+        for (code, name) in names.enumerated() { index[name] = Int32(code) }
+        return (keys.map { index[$0] ?? 0 }, names)
+    }
+
+    /// CSV bytes, columns in the fixed order.
+    public func csvData() throws -> Data {
+        var columns = [Column(name: "row_id", numbers: rowIDs)]
+        for attribute in attributes {
+            columns.append(Column(name: attribute.name, values: .categorical(codes: attribute.codes, levels: attribute.groups)))
+        }
+        columns.append(Column(name: "label", numbers: labels.map(Double.init)))
+        if let scores { columns.append(Column(name: "score", numbers: scores)) }
+        columns.append(Column(name: "decision", numbers: decisions.map(Double.init)))
+        return Data(CSVWriter.data(try Table(columns: columns)))
+    }
+}
+
+/// How to read a predictions CSV: which columns hold what.
+public struct PredictionColumns: Equatable, Sendable {
+    public var label = "label"
+    /// The 0/1 decision column; when `nil` it is `decision` if present, else decisions
+    /// come from the scores and `threshold`.
+    public var decision: String?
+    /// The score column; when `nil` it is `score` if present.
+    public var score: String?
+    public var sensitive: [String]
+    /// The label value meaning "favourable" (1).
+    public var positive = "1"
+    public var threshold = 0.5
+
+    public init(sensitive: [String]) { self.sensitive = sensitive }
+}
+
+public enum PredictionsError: FairPipeError, Equatable {
+    case missingColumn(path: String, column: String, role: String, available: [String])
+    case badValue(path: String, column: String, row: Int, expected: String, found: String)
+    case noDecisions(path: String)
+    case labelClasses(path: String, column: String, positive: String, found: [String])
+
+    public var exitStatus: ExitStatus { .dataError }
+
+    public var description: String {
+        switch self {
+        case .missingColumn(let path, let column, let role, let available):
+            let hint = closestMatch(to: column, among: available).map { " (did you mean `\($0)`?)" } ?? ""
+            return "\(path): no \(role) column `\(column)`\(hint); columns are \(available.joined(separator: ", "))"
+        case .badValue(let path, let column, let row, let expected, let found):
+            return "\(path):\(row + 1): column `\(column)` must be \(expected), found `\(found)`"
+        case .noDecisions(let path):
+            return "\(path): no `decision` column and no `score` column to threshold; pass --decision COL or --score COL"
+        case .labelClasses(let path, let column, let positive, let found):
+            return "\(path): label column `\(column)` must hold `\(positive)` and one other value, found \(found.map { "`\($0)`" }.joined(separator: ", "))"
+        }
+    }
+}
+
+extension Predictions {
+    /// Reads and validates a predictions CSV. Line numbers in errors count the header as
+    /// line 1.
+    public static func read(_ data: Data, path: String, columns spec: PredictionColumns) throws -> Predictions {
+        var types: [String: ColumnType] = [spec.label: .categorical]
+        for name in spec.sensitive { types[name] = .categorical }
+        let table = try CSVReader.parse(data, path: path, options: CSVReadOptions(types: types))
+        let available = table.columnNames
+        func column(_ name: String, role: String) throws -> Column {
+            guard let column = table[name] else {
+                throw PredictionsError.missingColumn(path: path, column: name, role: role, available: available)
+            }
+            return column
+        }
+        let n = table.rowCount
+
+        // Label: `positive` → 1, the one other value → 0.
+        let labelColumn = try column(spec.label, role: "label")
+        guard case .categorical(let labelCodes, let labelLevels) = labelColumn.values else {
+            throw PredictionsError.missingColumn(path: path, column: spec.label, role: "label", available: available)
+        }
+        if let row = labelCodes.firstIndex(of: -1) {
+            throw PredictionsError.badValue(path: path, column: spec.label, row: row + 1, expected: "a label", found: "")
+        }
+        let others = labelLevels.filter { $0 != spec.positive }
+        guard others.count <= 1 else {
+            throw PredictionsError.labelClasses(path: path, column: spec.label, positive: spec.positive, found: labelLevels)
+        }
+        let positiveCode = labelLevels.firstIndex(of: spec.positive).map(Int32.init) ?? -2
+        let labels = labelCodes.map { $0 == positiveCode ? UInt8(1) : 0 }
+
+        // Scores: optional, each in [0, 1].
+        let scoreName = spec.score ?? (table["score"] != nil ? "score" : nil)
+        var scores: [Double]?
+        if let scoreName {
+            let values = try numbers(try column(scoreName, role: "score"), path: path, expected: "a probability in [0, 1]")
+            for (row, value) in values.enumerated() where !(value >= 0 && value <= 1) {
+                throw PredictionsError.badValue(
+                    path: path, column: scoreName, row: row + 1, expected: "a probability in [0, 1]",
+                    found: value.isNaN ? "" : NumberFormat.string(value))
+            }
+            scores = values
+        }
+
+        // Decisions: a 0/1 column, or the scores thresholded.
+        let decisionName = spec.decision ?? (table["decision"] != nil ? "decision" : nil)
+        var decisions: [UInt8]
+        if let decisionName {
+            let values = try numbers(try column(decisionName, role: "decision"), path: path, expected: "0 or 1")
+            decisions = []
+            decisions.reserveCapacity(n)
+            for (row, value) in values.enumerated() {
+                guard value == 0 || value == 1 else {
+                    throw PredictionsError.badValue(
+                        path: path, column: decisionName, row: row + 1, expected: "0 or 1",
+                        found: value.isNaN ? "" : NumberFormat.string(value))
+                }
+                decisions.append(value == 1 ? 1 : 0)
+            }
+        } else if let scores {
+            decisions = scores.map { $0 >= spec.threshold ? 1 : 0 }
+        } else {
+            throw PredictionsError.noDecisions(path: path)
+        }
+
+        let attributes = try spec.sensitive.map { name -> SensitiveColumn in
+            _ = try column(name, role: "sensitive")
+            return try table.sensitiveColumn(name, path: path)
+        }
+        let rowIDs: [Double]
+        if let ids = table["row_id"], case .numeric(let values) = ids.values {
+            rowIDs = values
+        } else {
+            rowIDs = (0..<n).map(Double.init)
+        }
+        return Predictions(rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
+    }
+
+    private static func numbers(_ column: Column, path: String, expected: String) throws -> [Double] {
+        switch column.values {
+        case .numeric(let values):
+            if let row = values.firstIndex(where: \.isNaN) {
+                throw PredictionsError.badValue(path: path, column: column.name, row: row + 1, expected: expected, found: "")
+            }
+            return values
+        case .categorical(let codes, let levels):
+            let row = codes.firstIndex { $0 < 0 || Double(levels[Int($0)]) == nil } ?? 0
+            let found = codes[row] < 0 ? "" : levels[Int(codes[row])]
+            throw PredictionsError.badValue(path: path, column: column.name, row: row + 1, expected: expected, found: found)
+        }
+    }
+}
