@@ -57,7 +57,8 @@ func trainBenchmark() throws {
         "hessians": "\(one.solver.hessianEvaluations)",
     ])
 
-    // 50 oracle calls with slowly drifting weights, cold and warm started.
+    // 50 oracle calls, round r with weights 1 + 0.02·r·U(0,1) (fresh draws each round, as
+    // exponentiated gradient re-weights every call), cold and warm started.
     var rng = Xoshiro256StarStar(seed: 3)
     let weightSets: [[Double]] = (0..<50).map { round in
         (0..<X.rows).map { _ in 1 + 0.02 * Double(round) * rng.nextUnitDouble() }
