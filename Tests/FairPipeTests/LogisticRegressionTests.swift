@@ -214,4 +214,32 @@ private func maxDifference(_ a: LogisticModel, _ b: LogisticModel) -> Double {
             #expect(probabilities.allSatisfy { $0 >= 0 && $0 <= 1 })
         }
     }
+
+    /// With a raw feature around 3e8 the gradient cannot get below its rounding floor; the
+    /// solver must stop within a few steps (not burn `maxIter` Hessians) at the same optimum
+    /// as the well-scaled problem, flagged as not converged.
+    @Test func hugeFeatureValuesStopAtTheRoundingFloor() throws {
+        var rng = Xoshiro256StarStar(seed: 13)
+        var small: [[Double]] = []
+        var huge: [[Double]] = []
+        var y: [UInt8] = []
+        for _ in 0..<5000 {
+            let a = rng.nextGaussian(), c = rng.nextGaussian()
+            small.append([a + 3, c])
+            huge.append([(a + 3) * 1e8, c])
+            y.append(rng.nextUnitDouble() < LogisticModel.sigmoid(a - c) ? 1 : 0)
+        }
+        let names = ["amount", "c"]
+        // Weak regularisation, so the rescaled problem has nearly the same optimum.
+        var config = ModelConfig()
+        config.C = 1e6
+        let reference = try LogisticRegression(config: config).fit(Matrix(rowArrays: small), labels: y, featureNames: names)
+        let model = try LogisticRegression(config: config).fit(Matrix(rowArrays: huge), labels: y, featureNames: names)
+        #expect(reference.solver.converged)
+        #expect(model.solver.stopReason == .converged || model.solver.stopReason == .stalled, "\(model.solver)")
+        #expect(model.solver.converged == (model.solver.stopReason == .converged))
+        #expect(model.solver.iterations < 40, "\(model.solver)")
+        #expect(abs(model.coefficients[0] * 1e8 - reference.coefficients[0]) <= 1e-4 * abs(reference.coefficients[0]))
+        #expect(abs(model.coefficients[1] - reference.coefficients[1]) <= 1e-4)
+    }
 }

@@ -6,9 +6,11 @@ public struct SolverReport: Codable, Equatable, Sendable {
     public enum StopReason: String, Codable, Sendable {
         /// The scaled gradient test `max|∇f| / (C Σ sᵢ) ≤ tol` passed.
         case converged
-        /// The Newton step no longer changes any coefficient in double precision, although
-        /// the gradient test did not pass (its rounding floor is above `tol`, typically with
-        /// badly scaled features). The coefficients are the optimum to machine precision.
+        /// Steps no longer improve the objective or the gradient (or no longer change any
+        /// coefficient) although the gradient test did not pass: its rounding floor is above
+        /// `tol`, typically with features of very different magnitudes. The coefficients are
+        /// as close to the optimum as double precision allows at that scaling; standardising
+        /// the features lets the test pass. Counted as not converged.
         case stalled
         /// `maxIter` Newton steps were taken without meeting the gradient test.
         case maxIterations = "max_iterations"
@@ -20,7 +22,8 @@ public struct SolverReport: Codable, Equatable, Sendable {
     public var iterations: Int
     /// Hessians built (each O(n p²)); fewer than `iterations` when steps reused a factor.
     public var hessianEvaluations: Int
-    /// True when stopped by `.converged` or `.stalled`; false is recorded, never thrown.
+    /// True when the gradient test passed (`stopReason == .converged`); false is recorded,
+    /// never thrown.
     public var converged: Bool
     /// Final `max_j |∂f/∂θ_j| / (C · Σ sᵢ)`, the quantity `tol` bounds.
     public var gradientNorm: Double

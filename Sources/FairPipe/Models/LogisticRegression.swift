@@ -98,6 +98,8 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
         var factorIsFresh = false
         var hessianEvaluations = 0
         var previousGradientNorm = Double.infinity
+        var stepsWithoutProgress = 0
+        var bestGradientNorm = Double.infinity
         while true {
             let sums = workspace.evaluate(X, w: w, b: b, t: t, s: s)
             objective = C * sums.loss + 0.5 * Self.dot(w, w)
@@ -125,9 +127,13 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
             // that gains a digit or more at O(n p) cost (a chord-Newton step); as soon as a
             // step gains less, the next one rebuilds. The fixed point is unchanged because
             // the stopping test uses the true gradient.
-            let reuse = factor != nil && gradientNorm <= 0.05 * previousGradientNorm
+            let ratio = gradientNorm / previousGradientNorm
+            let newBest = gradientNorm < 0.5 * bestGradientNorm
+            bestGradientNorm = min(bestGradientNorm, gradientNorm)
+            let reuse = factor != nil && ratio <= 0.05
             previousGradientNorm = gradientNorm
             var accepted = false
+            var acceptedObjective = objective
             var step = 1.0
             var dw = [Double](repeating: 0, count: p)
             var db = 0.0
@@ -162,6 +168,7 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
                     let trial = C * trialLoss + 0.5 * norm2
                     if trial <= objective + 1e-4 * step * slope + slack {
                         accepted = true
+                        acceptedObjective = trial
                         break
                     }
                     step *= 0.5
@@ -183,8 +190,13 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
             if nextB != b { moved = true }
             b = nextB
             iterations += 1
-            if !moved {
-                // The step is below the resolution of the coefficients: nothing left to gain.
+            // At the rounding floor of the gradient (features of very different magnitudes,
+            // e.g. raw amounts in the 1e8 range) f no longer decreases and ∇f wanders around
+            // its best value; stop there rather than spend every remaining iteration on an
+            // O(n p²) Hessian.
+            let noProgress = objective - acceptedObjective <= 1e-12 * abs(objective) && !newBest
+            stepsWithoutProgress = noProgress ? stepsWithoutProgress + 1 : 0
+            if !moved || stepsWithoutProgress >= 3 {
                 stopReason = .stalled
                 break
             }
@@ -193,7 +205,7 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
         let report = SolverReport(
             iterations: iterations,
             hessianEvaluations: hessianEvaluations,
-            converged: stopReason == .converged || stopReason == .stalled,
+            converged: stopReason == .converged,
             gradientNorm: gradientNorm,
             objective: objective,
             stopReason: stopReason)
