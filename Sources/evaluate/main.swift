@@ -1,1 +1,67 @@
-print("stub")
+import ArgumentParser
+import FairPipe
+import FairPipeCLI
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure fairness of the trained model, or of any model's predictions CSV.",
+        discussion: """
+            Pipeline:  evaluate --data outputs/dataset --model outputs/model --out outputs/evaluation
+            Any model: evaluate --preds preds.csv --label y --decision yhat --score p --sensitive sex,race \\
+                       --positive 1 --out audit --fail-on-violation
+            """,
+        version: Manifest.toolVersion)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: ArgumentHelp("make-dataset's output folder.", valueName: "dir"))
+    var data = "outputs/dataset"
+
+    @Option(help: ArgumentHelp("train's output folder.", valueName: "dir"))
+    var model = "outputs/model"
+
+    @Option(help: ArgumentHelp("Audit this predictions CSV instead of the pipeline's model.", valueName: "file"))
+    var preds: String?
+
+    @Option(help: ArgumentHelp("With --preds: the label column.", valueName: "column"))
+    var label = "label"
+
+    @Option(help: ArgumentHelp("With --preds: the 0/1 decision column (default `decision` if present).", valueName: "column"))
+    var decision: String?
+
+    @Option(help: ArgumentHelp("With --preds: the score column, probabilities in [0, 1] (default `score` if present).", valueName: "column"))
+    var score: String?
+
+    @Option(help: ArgumentHelp("With --preds: comma-separated sensitive columns (default data.sensitive).", valueName: "a,b"))
+    var sensitive: String?
+
+    @Option(help: ArgumentHelp("With --preds: the label value meaning favourable.", valueName: "value"))
+    var positive = "1"
+
+    @Flag(help: "Exit with status 3 when a gate from fairness.thresholds fails.")
+    var failOnViolation = false
+
+    func run() throws {
+        let defaultOut = preds == nil ? "outputs/evaluation" : "outputs/audit"
+        try StageMain.run(.evaluate, options: options, defaultOut: defaultOut) { config, run, log in
+            let source: EvaluateStage.Source
+            if let preds {
+                var columns = PredictionColumns(
+                    sensitive: sensitive.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+                        ?? config.data.sensitive)
+                columns.label = label
+                columns.decision = decision
+                columns.score = score
+                columns.positive = positive
+                columns.threshold = config.model.threshold
+                source = .predictions(path: preds, columns: columns)
+            } else {
+                source = .model(dataset: DatasetFolder(path: data), modelFolder: model)
+            }
+            return try EvaluateStage.run(config, source: source, failOnViolation: failOnViolation, run: run, log: log)
+        }
+    }
+}
+
+Evaluate.main()

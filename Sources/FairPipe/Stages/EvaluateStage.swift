@@ -1,0 +1,79 @@
+import Foundation
+
+/// evaluate: score a split with the trained model (or read any model's predictions),
+/// and measure fairness: `metrics.json`, `junit.xml`, `summary.md`, the predictions.
+public enum EvaluateStage {
+    public static let metricsFile = "metrics.json"
+    public static let predictionsFile = "predictions.csv"
+    public static let validationPredictionsFile = "predictions_validation.csv"
+
+    /// Where the predictions come from.
+    public enum Source {
+        /// The pipeline's own model on the dataset's validation and test splits.
+        case model(dataset: DatasetFolder, modelFolder: String)
+        /// A predictions CSV from any model (`--preds`).
+        case predictions(path: String, columns: PredictionColumns)
+    }
+
+    /// Runs the stage. Returns `.gateFailed` when a gate fails and `failOnViolation`.
+    public static func run(
+        _ config: PipelineConfig, source: Source, failOnViolation: Bool, run: StageRun, log: ProgressLog
+    ) throws -> ExitStatus {
+        switch source {
+        case .model(let dataset, let modelFolder):
+            let schema = try dataset.schema(recordingIn: run)
+            let encoding = try dataset.encoding(recordingIn: run)
+            let model = try TrainStage.readModel(from: modelFolder, run: run)
+            var scored: [SplitName: (Predictions, EncodedFeatures)] = [:]
+            for split in [SplitName.validation, .test] {
+                let table = try dataset.table(split, schema: schema, recordingIn: run)
+                let encoded = try encoding.apply(to: table)
+                let predictions = try score(
+                    table, encoded: encoded, model: model, schema: schema,
+                    threshold: config.model.threshold, path: dataset.file(split.fileName))
+                try run.write(try predictions.csvData(), to: split == .test ? predictionsFile : validationPredictionsFile)
+                scored[split] = (predictions, encoded)
+            }
+            guard let (test, encoded) = scored[.test] else { return .internalError }
+            let features = FeatureMatrix(rows: encoded.rows, columns: encoded.cols, values: encoded.values)
+            return try measure(test, features: features, config: config, failOnViolation: failOnViolation, run: run, log: log)
+        case .predictions(let path, let columns):
+            let test = try Predictions.read(try run.readInput(path), path: path, columns: columns)
+            log.info("read \(test.count) predictions from \(path)")
+            return try measure(test, features: nil, config: config, failOnViolation: failOnViolation, run: run, log: log)
+        }
+    }
+
+    /// The model's scores and thresholded decisions for one split.
+    static func score(
+        _ table: Table, encoded: EncodedFeatures, model: LogisticModel, schema: DatasetSchema, threshold: Double, path: String
+    ) throws -> Predictions {
+        let scores = try model.predictProbability(try encoded.matrix())
+        let labels = try table.binaryColumn(schema.label, path: path)
+        let attributes = try schema.sensitive.map { try table.sensitiveColumn($0, path: path) }
+        guard case .numeric(let ids)? = table["row_id"]?.values else {
+            throw DataError.badRowID(path: path, reason: "no numeric row_id column")
+        }
+        return Predictions(
+            rowIDs: ids, attributes: attributes, labels: labels, scores: scores,
+            decisions: scores.map { $0 >= threshold ? 1 : 0 })
+    }
+
+    static func measure(
+        _ predictions: Predictions, features: FeatureMatrix?, config: PipelineConfig, failOnViolation: Bool,
+        run: StageRun, log: ProgressLog
+    ) throws -> ExitStatus {
+        let report = try evaluateFairness(
+            predictions.predictionSet(features: features), config: config.fairness, seed: run.seed(for: "bootstrap"))
+        try run.write(try report.jsonData(), to: metricsFile)
+        try run.write(renderJUnit(gates: report.gates), to: "junit.xml")
+        try run.write(renderSummaryMarkdown(report), to: "summary.md")
+        for attribute in report.attributes {
+            for warning in attribute.warnings { log.warning("\(attribute.name): \(warning)") }
+        }
+        let failed = report.gates.filter { !$0.passed }
+        log.info("\(predictions.count) rows; \(report.gates.count) gates, \(failed.count) failed")
+        for gate in failed { log.warning("gate failed: \(gate.message)") }
+        return failOnViolation && !report.passed ? .gateFailed : .success
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Everything a mitigation method may need, loaded once per stage run: the baseline
+/// predictions for validation and test (post-processing), and the encoded splits
+/// (pre- and in-processing, loaded on first use).
+final class MitigationContext {
+    let config: PipelineConfig
+    let run: StageRun
+    let dataset: DatasetFolder
+    let validation: Predictions
+    let test: Predictions
+    /// Combined sensitive groups (`A&female`), named from the validation split.
+    let groupNames: [String]
+    let validationGroups: [Int32]
+    let testGroups: [Int32]
+    private var splitsCache: EncodedSplits?
+
+    /// A class: one shared, lazily filled cache per stage run.
+    init(config: PipelineConfig, run: StageRun, dataset: DatasetFolder, evaluationFolder: String) throws {
+        self.config = config
+        self.run = run
+        self.dataset = dataset
+        let schema = try dataset.schema(recordingIn: run)
+        var columns = PredictionColumns(sensitive: schema.sensitive)
+        columns.threshold = config.model.threshold
+        func read(_ name: String) throws -> Predictions {
+            let path = URL(fileURLWithPath: evaluationFolder).appendingPathComponent(name).path
+            return try Predictions.read(try run.readInput(path), path: path, columns: columns)
+        }
+        validation = try read(EvaluateStage.validationPredictionsFile)
+        test = try read(EvaluateStage.predictionsFile)
+        let combined = validation.combinedGroups()
+        groupNames = combined.names
+        validationGroups = combined.codes
+        testGroups = try Self.recode(test, names: combined.names, split: "test")
+    }
+
+    /// Codes of `predictions`' combined groups in the order of `names`.
+    static func recode(_ predictions: Predictions, names: [String], split: String) throws -> [Int32] {
+        let own = predictions.combinedGroups()
+        var index: [String: Int32] = [:]
+        for (code, name) in names.enumerated() { index[name] = Int32(code) }
+        let map = try own.names.map { name -> Int32 in
+            guard let code = index[name] else {
+                throw DataError.inconsistentTable(
+                    reason: "group `\(name)` occurs in the \(split) split but not in the split the mitigation was fitted on")
+            }
+            return code
+        }
+        return own.codes.map { map[Int($0)] }
+    }
+
+    /// The privileged groups for AIF360-style methods: combined groups whose first
+    /// attribute is `mitigation.privileged_group`, or, when unset, the first attribute's
+    /// group with the highest base rate on validation.
+    func privilegedGroups() throws -> (attributeGroup: String, combined: [String]) {
+        guard let first = validation.attributes.first else { return ("", []) }
+        let chosen: String
+        if let configured = config.mitigation.privilegedGroup {
+            guard first.groups.contains(configured) else {
+                throw ConfigError.inconsistent(
+                    key: "mitigation.privileged_group",
+                    message: "`\(configured)` is not a group of `\(first.name)` (groups: \(first.groups.joined(separator: ", ")))")
+            }
+            chosen = configured
+        } else {
+            var positives = [Int](repeating: 0, count: first.groups.count)
+            var totals = positives
+            for (row, code) in first.codes.enumerated() {
+                totals[Int(code)] += 1
+                positives[Int(code)] += Int(validation.labels[row])
+            }
+            let rates = zip(positives, totals).map { $1 > 0 ? Double($0) / Double($1) : -1 }
+            let best = rates.indices.max { rates[$0] < rates[$1] || (rates[$0] == rates[$1] && $0 > $1) } ?? 0
+            chosen = first.groups[best]
+        }
+        let combined = groupNames.filter { $0 == chosen || $0.hasPrefix(chosen + "&") }
+        return (chosen, combined)
+    }
+
+    /// The encoded train / validation / test splits with labels and combined groups
+    /// (group codes named from the training split).
+    func splits() throws -> EncodedSplits {
+        if let splitsCache { return splitsCache }
+        let schema = try dataset.schema(recordingIn: run)
+        let encoding = try dataset.encoding(recordingIn: run)
+        func load(_ split: SplitName, names: [String]?) throws -> (EncodedSplit, [String]) {
+            let table = try dataset.table(split, schema: schema, recordingIn: run)
+            let path = dataset.file(split.fileName)
+            let features = try encoding.apply(to: table)
+            let labels = try table.binaryColumn(schema.label, path: path)
+            let attributes = try schema.sensitive.map { try table.sensitiveColumn($0, path: path) }
+            guard case .numeric(let ids)? = table["row_id"]?.values else {
+                throw DataError.badRowID(path: path, reason: "no numeric row_id column")
+            }
+            let rows = Predictions(rowIDs: ids, attributes: attributes, labels: labels, scores: nil, decisions: labels)
+            let groupNames = names ?? rows.combinedGroups().names
+            let groups = try Self.recode(rows, names: groupNames, split: split.rawValue)
+            return (EncodedSplit(features: features, labels: labels, groups: groups, predictions: rows), groupNames)
+        }
+        let (train, names) = try load(.train, names: nil)
+        let numericColumns = encoding.columns.filter { $0.type == .numeric }.map(\.name)
+        let result = EncodedSplits(
+            train: train, validation: try load(.validation, names: names).0, test: try load(.test, names: names).0,
+            groupNames: names,
+            numericFeatureIndices: numericColumns.compactMap { train.features.names.firstIndex(of: $0) })
+        splitsCache = result
+        return result
+    }
+}
+
+/// One encoded split.
+struct EncodedSplit {
+    var features: EncodedFeatures
+    var labels: [UInt8]
+    var groups: [Int32]
+    /// Row ids and sensitive columns, for writing predictions.
+    var predictions: Predictions
+}
+
+struct EncodedSplits {
+    var train: EncodedSplit
+    var validation: EncodedSplit
+    var test: EncodedSplit
+    var groupNames: [String]
+    /// Encoded columns that are standardised numerics (not one-hot indicators).
+    var numericFeatureIndices: [Int]
+}
