@@ -212,8 +212,16 @@ final class ColumnStore {
         levels.deallocate()
     }
 
+    /// Column `i` as a `Column`; its raw buffer is freed at once, so peak memory holds at
+    /// most one column twice rather than the whole table.
     func column(_ i: Int) -> Column {
         let raw = columns[i]
+        defer {
+            columns[i].numbers?.deallocate()
+            columns[i].codes?.deallocate()
+            columns[i].numbers = nil
+            columns[i].codes = nil
+        }
         if raw.mode == 2, let codes = raw.codes {
             return Column(name: names[i], values: .categorical(
                 codes: Array(UnsafeBufferPointer(start: codes, count: raw.count)), levels: levels[i].levels))
