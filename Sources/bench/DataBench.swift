@@ -51,11 +51,15 @@ func csvBenchmark() throws {
         "seconds": String(format: "%.3f", selectTime),
         "mb_per_s": String(format: "%.0f", megabytes / selectTime),
     ])
+    let writeCPUStart = threadCPUSeconds()
     let (writeBackTime, written) = measure { CSVWriter.data(table) }
+    let writeCPU = threadCPUSeconds() - writeCPUStart
     report("csv.write", [
         "megabytes": String(format: "%.1f", Double(written.count) / 1_000_000),
         "seconds": String(format: "%.3f", writeBackTime),
         "mb_per_s": String(format: "%.0f", Double(written.count) / 1_000_000 / writeBackTime),
+        "cpu_seconds": String(format: "%.3f", writeCPU),
+        "cpu_mb_per_s": String(format: "%.0f", Double(written.count) / 1_000_000 / writeCPU),
     ])
 
     // A predictions file as `evaluate --preds` reads it: 1M rows.
