@@ -40,16 +40,19 @@ public struct CSVReadOptions: Sendable, Equatable {
 /// bit. O(bytes) time; memory: the mapped file plus the stored columns. Measured with
 /// `fairpipe-bench csv` (release).
 public enum CSVReader {
-    /// Reads the file at `path`. A missing file throws ``FileError/notFound(path:)``.
-    public static func read(path: String, options: CSVReadOptions = CSVReadOptions()) throws -> Table {
-        guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: path) }
+    /// Reads the file at `path`; errors name it as `displayPath` (default: `path`), so a
+    /// stage can report the path the user wrote rather than the resolved one. A missing
+    /// file throws ``FileError/notFound(path:)``.
+    public static func read(path: String, displayPath: String? = nil, options: CSVReadOptions = CSVReadOptions()) throws -> Table {
+        let shown = displayPath ?? path
+        guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: shown) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw FileError.unreadable(path: path, reason: error.localizedDescription)
+            throw FileError.unreadable(path: shown, reason: error.localizedDescription)
         }
-        return try parse(data, path: path, options: options)
+        return try parse(data, path: shown, options: options)
     }
 
     /// Parses CSV bytes; `path` is only used in error messages.

@@ -33,7 +33,7 @@ public enum DatasetLoader {
             guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: given) }
             var types = config.types
             for name in config.sensitive where types[name] == nil { types[name] = .categorical }
-            let table = try CSVReader.read(path: path, options: CSVReadOptions(types: types))
+            let table = try CSVReader.read(path: path, displayPath: given, options: CSVReadOptions(types: types))
             return try prepare(table, config: config, path: given)
         }
     }
