@@ -23,8 +23,9 @@ public struct CSVReadOptions: Sendable, Equatable {
 /// leading UTF-8 byte-order mark is skipped. An empty field (`` or `""`) is a missing
 /// value. Blank lines are skipped when the header has more than one column (with a single
 /// column a blank line is a missing value). A `"` inside an unquoted field is kept as text
-/// (lenient, like most readers). Numbers are decimal (`-1.5e3`, `.5`, `7`); `nan`/`inf`
-/// in a numeric column are errors, never silent non-finite values.
+/// (lenient, like most readers). Numbers are decimal (`-1.5e3`, `.5`, `7`, quoted or not,
+/// no surrounding spaces: ` 7` is text); `nan`/`inf` in a numeric column are errors, never
+/// silent non-finite values.
 ///
 /// Typing: a column declared in ``CSVReadOptions/types`` is read as declared (a
 /// non-number in a numeric column is an error naming line and column). Other columns are
@@ -93,7 +94,10 @@ public enum CSVReader {
         // Row estimate from the first record's length, so column buffers rarely grow.
         var firstRecordEnd = bodyStart
         while firstRecordEnd < bytes.n && bytes.p[firstRecordEnd] != 0x0A { firstRecordEnd += 1 }
-        let estimatedRows = (bytes.n - bodyStart) / max(firstRecordEnd - bodyStart + 1, 1) + 16
+        // A real record has at least `width` bytes (separators and line end); a shorter first
+        // line (blank, malformed) says nothing, so start small and let the buffers grow.
+        let firstRecordLength = firstRecordEnd - bodyStart + 1
+        let estimatedRows = firstRecordLength >= header.count ? (bytes.n - bodyStart) / firstRecordLength + 16 : 1024
         while true {
             parser.position = bodyStart
             parser.line = bodyLine
