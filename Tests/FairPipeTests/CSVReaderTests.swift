@@ -190,4 +190,26 @@ import Testing
         #expect(error.exitStatus == .dataError)
         #expect(error.description == "d.csv:7: expected 5 fields, found 4")
     }
+
+    struct Expected: Decodable {
+        var header: [String]
+        var rows: [[String]]
+    }
+
+    /// Tests/Fixtures/data/make_csv_fixture.py: BOM, CRLF, quotes, embedded newlines, empty
+    /// fields, non-ASCII text, no final newline — read as Python's csv module reads it.
+    @Test func agreesWithPythonCSVModuleOnQuirksFixture() throws {
+        let expected = try Fixtures.json(Expected.self, "data/quirks_expected.json")
+        let table = try CSVReader.read(path: Fixtures.url("data/quirks.csv").path, options: CSVReadOptions(types: ["score": .categorical]))
+        #expect(table.columnNames == expected.header)
+        #expect(table.rowCount == expected.rows.count)
+        for (r, row) in expected.rows.enumerated() {
+            for (c, text) in row.enumerated() {
+                #expect(table.columns[c].string(at: r) == (text.isEmpty ? nil : text), "row \(r + 1) column \(c + 1)")
+            }
+        }
+        let typed = try CSVReader.read(path: Fixtures.url("data/quirks.csv").path)
+        guard case .numeric(let scores) = typed["score"]?.values else { Issue.record("score not numeric"); return }
+        #expect(scores[1] == -1.25e-3 && scores[2].isNaN && scores[4] == 0.1)
+    }
 }

@@ -23,6 +23,20 @@ import Testing
         #expect(NumberFormat.string(9_007_199_254_740_992) == "9007199254740992.0")
     }
 
+    @Test func byteAppendMatchesStringForm() {
+        var rng = Xoshiro256StarStar(seed: 5, stream: "format")
+        var values: [Double] = [0, -0.0, 1, -1, 9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992, 1e20, 0.5, -2.25]
+        for _ in 0..<2_000 {
+            values.append((rng.nextGaussian() * 1e6).rounded())
+            values.append(rng.nextGaussian() * 1e3)
+        }
+        for value in values {
+            var out: [UInt8] = []
+            NumberFormat.append(value, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == NumberFormat.string(value))
+        }
+    }
+
     @Test func missingValuesWriteEmptyFields() throws {
         let table = try Table(columns: [
             Column(name: "a", numbers: [.nan, 1]),

@@ -108,4 +108,15 @@ import Testing
             try DatasetLoader.load(csvConfig(path), seed: 1)
         }
     }
+
+    @Test func relativePathIsResolvedAgainstRootAndNamedAsWritten() throws {
+        let folder = try Fixtures.temporaryFolder()
+        try AtomicFile.write("x,race,y\n1,a,yes\n2,b\n", to: folder.appendingPathComponent("data/bad.csv").path)
+        #expect(throws: CSVError.wrongFieldCount(path: "data/bad.csv", line: 3, expected: 3, found: 2)) {
+            try DatasetLoader.load(csvConfig("data/bad.csv"), seed: 1, root: folder.path)
+        }
+        #expect(throws: DataError.fileNotFound(path: "data/missing.csv")) {
+            try DatasetLoader.load(csvConfig("data/missing.csv"), seed: 1, root: folder.path)
+        }
+    }
 }

@@ -73,7 +73,6 @@ import Testing
         var config = SyntheticConfig()
         config.rows = 20
         config.sexes = [:]
-        config.sexShift = [:]
         let table = try SyntheticGenerator.generate(config, seed: 1).table
         #expect(table["sex"] == nil)
         #expect(config.attributeNames == ["group"])
@@ -91,6 +90,11 @@ import Testing
         config = SyntheticConfig()
         config.baseRates = ["A": 0.5]
         #expect(throws: ConfigError.self) { try config.validate() }
+        config = SyntheticConfig()
+        config.groups = ["A": 0.7, "B": 0.4]
+        #expect(throws: ConfigError.inconsistent(key: "synthetic.groups", message: "proportions must sum to 1, found 1.1")) {
+            try config.validate()
+        }
         config = SyntheticConfig()
         config.labelBias = 1.5
         #expect(throws: ConfigError.self) { try config.validate() }

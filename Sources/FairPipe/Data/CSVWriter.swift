@@ -23,7 +23,7 @@ public enum CSVWriter {
                 switch column.values {
                 case .numeric(let numbers):
                     let value = numbers[row]
-                    if !value.isNaN { out.append(contentsOf: NumberFormat.string(value).utf8) }
+                    if !value.isNaN { NumberFormat.append(value, to: &out) }
                 case .categorical(let codes, let levels):
                     let code = codes[row]
                     if code >= 0 { appendField(levels[Int(code)], to: &out) }

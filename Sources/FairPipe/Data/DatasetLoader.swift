@@ -33,7 +33,7 @@ public enum DatasetLoader {
             guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: given) }
             var types = config.types
             for name in config.sensitive where types[name] == nil { types[name] = .categorical }
-            let table = try CSVReader.read(path: path, options: CSVReadOptions(types: types))
+            let table = try CSVReader.read(path: path, displayPath: given, options: CSVReadOptions(types: types))
             return try prepare(table, config: config, path: given)
         }
     }
@@ -85,16 +85,17 @@ public enum DatasetLoader {
             return value
         }()
         var mapped = [Double](repeating: .nan, count: table.rowCount)
-        var found = Set<String>()
-        for row in 0..<table.rowCount where !labelColumn.isMissing(row) {
-            let isPositive: Bool
-            if case .numeric(let numbers) = labelColumn.values, let positiveNumber {
-                isPositive = numbers[row] == positiveNumber
-            } else {
-                isPositive = labelColumn.string(at: row) == config.label.positive
+        switch labelColumn.values {
+        case .numeric(let numbers):
+            for row in numbers.indices where !numbers[row].isNaN {
+                // A non-numeric `positive` can never match a numeric label.
+                mapped[row] = numbers[row] == positiveNumber ? 1 : 0
             }
-            if found.count < 64, let text = labelColumn.string(at: row) { found.insert(text) }
-            mapped[row] = isPositive ? 1 : 0
+        case .categorical(let codes, let levels):
+            let positiveCode = levels.firstIndex(of: config.label.positive).map(Int32.init) ?? -2
+            for row in codes.indices where codes[row] >= 0 {
+                mapped[row] = codes[row] == positiveCode ? 1 : 0
+            }
         }
         try table.setColumn(Column(name: labelName, numbers: mapped))
 
@@ -132,6 +133,10 @@ public enum DatasetLoader {
         }
         let positives = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         if positives == 0 {
+            var found = Set<String>()
+            for row in 0..<labelColumn.count where found.count < 64 {
+                if let text = labelColumn.string(at: row) { found.insert(text) }
+            }
             throw DataError.positiveNotFound(path: path, column: labelName, positive: config.label.positive, found: found.sorted())
         }
         if positives == labels.count {

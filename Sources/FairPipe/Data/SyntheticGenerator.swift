@@ -42,8 +42,8 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
         }
         guard rows >= 1 else { throw invalid("rows", "an integer ≥ 1", "\(rows)") }
         guard !groups.isEmpty else { throw invalid("groups", "at least one group", "none") }
-        try checkProportions(groups, key: "groups", invalid)
-        if !sexes.isEmpty { try checkProportions(sexes, key: "sexes", invalid) }
+        try checkProportions(groups, key: "\(prefix).groups")
+        if !sexes.isEmpty { try checkProportions(sexes, key: "\(prefix).sexes") }
         for name in groups.keys.sorted() {
             guard let rate = baseRates[name] else {
                 throw invalid("base_rates", "a rate for every group", "none for `\(name)`")
@@ -60,7 +60,8 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
         if let extra = baseRates.keys.sorted().first(where: { groups[$0] == nil }) {
             throw invalid("base_rates", "rates only for groups in `groups`", "`\(extra)`")
         }
-        if let extra = sexShift.keys.sorted().first(where: { sexes[$0] == nil }) {
+        // With no `sex` column the shifts are unused (so `sexes: {}` alone turns it off).
+        if !sexes.isEmpty, let extra = sexShift.keys.sorted().first(where: { sexes[$0] == nil }) {
             throw invalid("sex_shift", "shifts only for levels in `sexes`", "`\(extra)`")
         }
         guard groups[disadvantaged] != nil else {
@@ -79,22 +80,21 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
         guard noise.isFinite && noise >= 0 else { throw invalid("noise", "a number ≥ 0", NumberFormat.string(noise)) }
     }
 
-    private func checkProportions(
-        _ shares: [String: Double], key: String, _ invalid: (String, String, String) -> ConfigError
-    ) throws {
+    private func checkProportions(_ shares: [String: Double], key: String) throws {
         for name in shares.keys.sorted() {
-            guard let share = shares[name], share > 0 && share <= 1 else {
-                throw invalid("\(key).\(name)", "a proportion in (0, 1]", NumberFormat.string(shares[name] ?? .nan))
+            guard !name.isEmpty else {
+                throw ConfigError.invalidValue(key: key, expected: "non-empty names", found: "an empty name")
             }
-            guard !name.isEmpty else { throw invalid(key, "non-empty names", "an empty name") }
+            let share = shares[name] ?? .nan
+            guard share > 0 && share <= 1 else {
+                throw ConfigError.invalidValue(key: "\(key).\(name)", expected: "a proportion in (0, 1]", found: NumberFormat.string(share))
+            }
         }
         let sum = shares.keys.sorted().reduce(0.0) { $0 + (shares[$1] ?? 0) }
         guard Swift.abs(sum - 1) <= 1e-9 else {
-            throw ConfigError.inconsistent(key: "\(prefix(key))", message: "proportions must sum to 1, found \(NumberFormat.string(sum))")
+            throw ConfigError.inconsistent(key: key, message: "proportions must sum to 1, found \(NumberFormat.string(sum))")
         }
     }
-
-    private func prefix(_ key: String) -> String { "synthetic.\(key)" }
 }
 
 /// A synthetic table and the ground truth behind it.

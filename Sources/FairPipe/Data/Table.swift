@@ -198,4 +198,30 @@ public enum NumberFormat {
         }
         return value.description
     }
+
+    /// Appends the bytes of ``string(_:)`` to `out`; integers skip the `String`.
+    @inline(__always)
+    public static func append(_ value: Double, to out: inout [UInt8]) {
+        guard value == value.rounded(.towardZero) && Swift.abs(value) < 9_007_199_254_740_992 && !(value == 0 && value.sign == .minus)
+        else {
+            out.append(contentsOf: string(value).utf8)
+            return
+        }
+        var magnitude = UInt64(Swift.abs(value))
+        if value < 0 { out.append(0x2D) }
+        var digits: (UInt64, UInt64) = (0, 0)  // up to 16 digits, little end first
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            var i = count - 1
+            while i >= 0 {
+                out.append(buffer[i])
+                i -= 1
+            }
+        }
+    }
 }
