@@ -196,16 +196,22 @@ struct AuditRenderer {
         case .object:
             let members = json.sortedMembers
             var out = ""
-            let scalars = members.filter { isScalar($0.value) }
+            // Warnings first and prominent, whatever their shape.
+            func isWarning(_ key: String) -> Bool { key.lowercased().contains("warning") && json[key]?.array != nil }
+            for member in members where isWarning(member.key) {
+                let items = member.value.array ?? []
+                out += "<\(heading)>\(e(MetricNames.words(member.key).capitalizedFirst))</\(heading)>"
+                out += items.isEmpty ? "<p class=\"note\">None.</p>"
+                    : "<div class=\"banner\"><ul>" + items.prefix(maxRows).map { "<li>\(e($0.string ?? $0.pretty()))</li>" }.joined() + "</ul></div>"
+            }
+            let scalars = members.filter { isScalar($0.value) && !isWarning($0.key) }
             if !scalars.isEmpty {
                 out += HTMLTable.render(headers: ["Item", "Value"], rows: scalars.map { [.text(MetricNames.words($0.key)), scalar($0.value)] }, sortable: false)
             }
-            for member in members where !isScalar(member.value) {
+            for member in members where !isScalar(member.value) && !isWarning(member.key) {
                 out += "<\(heading)>\(e(MetricNames.words(member.key)))</\(heading)>"
                 if let table = recordTable(member.value) {
                     out += table
-                } else if let items = member.value.array, member.key.lowercased().contains("warning") {
-                    out += "<div class=\"banner\"><ul>" + items.map { "<li>\(e($0.string ?? $0.pretty()))</li>" }.joined() + "</ul></div>"
                 } else {
                     out += render(member.value, depth: depth + 1)
                 }

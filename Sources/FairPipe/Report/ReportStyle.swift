@@ -66,7 +66,9 @@ enum ReportStyle {
     svg.chart .ref line{stroke-width:1.5;stroke-dasharray:6 4}
     svg.chart .ref text{font-size:10.5px;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
     svg.chart .dominated{opacity:.35}
-    svg.chart .front{stroke:#000;stroke-width:1}
+    svg.chart .whisker.dominated{opacity:.18}
+    svg.chart .whisker.front{opacity:.5}
+    svg.chart circle.front{stroke:#000;stroke-width:1}
     svg.chart .plabel{font-size:10px;fill:var(--muted)}
     svg.chart .mark:hover{opacity:.8}
     dl.card{display:grid;grid-template-columns:220px 1fr;gap:8px 18px;margin:0}
@@ -109,6 +111,7 @@ enum ReportStyle {
     rows.sort(function(r1,r2){var a=key(r1.cells[index]),b=key(r2.cells[index]);var c;
     if(typeof a==="number"&&typeof b==="number")c=a-b;else c=String(a).localeCompare(String(b));return asc?c:-c;});
     for(var r=0;r<rows.length;r++)body.appendChild(rows[r]);});})(heads[h]);}
+    document.documentElement.setAttribute("data-script","ready");
     window.addEventListener("beforeprint",function(){var d=document.querySelectorAll("details");for(var i=0;i<d.length;i++)d[i].setAttribute("open","");});
     })();
     """

@@ -174,7 +174,7 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
         if !dominated.isEmpty {
             series.append(.init(name: "dominated runs", points: dominated, connect: false, color: "#9aa3b2", markClass: "dominated"))
         }
-        series.append(.init(name: "Pareto front", points: front, connect: true, markers: true, color: SVGChart.color(0), markClass: "front"))
+        series.append(.init(name: "Pareto front", points: front, connect: true, markers: true, color: SVGChart.color(0), markClass: "front", dash: ""))
         var references: [SVGChart.Reference] = []
         if MetricNames.isRatio(metric) {
             references.append(.init(axis: .x, value: 1, label: "parity", color: "#555555"))
