@@ -276,7 +276,7 @@ extension HTMLReport {
                       caption: "Each point is one mitigation strength, with 95% CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
         out += "</div>"
         let rows: [[HTMLCell]] = tradeoff.points.map { point in
-            [.number(point.strength, 4), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
+            [HTMLCell(html: point.strength.map(ReportNumber.plain) ?? "—", sort: point.strength.map(ReportNumber.plain) ?? ""), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
         }
         out += HTMLTable.render(headers: ["Strength", "Accuracy", MetricNames.words(tradeoff.target ?? "disparity").capitalizedFirst], rows: rows, textColumns: [])
         return out
