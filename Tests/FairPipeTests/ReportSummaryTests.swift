@@ -30,3 +30,15 @@ import Testing
         #expect(verdict.concerns.dropFirst().allSatisfy { $0.text.contains("four-fifths rule fails") })
     }
 }
+
+@Suite struct ReportWriterTests {
+    @Test func writesEachConfiguredFormatOnce() throws {
+        let folder = try Fixtures.temporaryFolder()
+        var config = ReportConfig()
+        config.formats = [.junit, .html, .junit]
+        let paths = try ReportWriter.write(try ReportFixtures.full(), config: config, folder: folder.path)
+        #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == ["junit.xml", "report.html"])
+        let html = try String(contentsOfFile: paths[1], encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+    }
+}
