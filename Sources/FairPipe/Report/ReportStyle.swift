@@ -76,7 +76,8 @@ enum ReportStyle {
     dl.card dd{margin:0}
     details summary{cursor:pointer;color:var(--accent)}
     .banner{padding:8px 12px;border-radius:6px;background:#fff4e5;border:1px solid #f0c36d;margin:8px 0}
-    footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:40px;padding-top:10px}
+    footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:40px}
+    footer .inner{max-width:1180px;margin:0 auto;padding:10px 40px 24px}
     @media (max-width:700px){main{padding:8px 14px}header.top{padding:20px 14px}.grid{grid-template-columns:1fr}dl.card{grid-template-columns:1fr}}
     @media print{
     body{font-size:11pt}
