@@ -90,6 +90,7 @@ enum ReportStyle {
     .grid{display:block}figure{margin-bottom:12px}
     .scroll{overflow:visible}
     th{position:static}
+    table{font-size:8pt}th,td{padding:2px 5px}.ci{font-size:7pt}
     pre{max-height:none;white-space:pre-wrap}
     details{display:block}
     .light{print-color-adjust:exact;-webkit-print-color-adjust:exact}

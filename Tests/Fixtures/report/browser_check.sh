@@ -7,7 +7,8 @@
 #   - the browser logs a console error or an uncaught exception,
 #   - the report tries to load anything (it must be self-contained),
 #   - the rendered DOM lacks a report section or has no drawn chart marks.
-# Optionally writes a full-page screenshot. Needs `chromium` (apt-get install chromium).
+# Optionally writes a full-page screenshot (HEIGHT=pixels sets the page height) and, with
+# PDF=out.pdf, a printed copy. Needs `chromium` (apt-get install chromium).
 set -euo pipefail
 
 html=${1:?usage: browser_check.sh REPORT.html [SCREENSHOT.png]}
@@ -54,5 +55,13 @@ if [ -n "$shot" ]; then
     "$browser" "${flags[@]}" --hide-scrollbars --window-size=1280,${HEIGHT:-9000} --screenshot="$shot" "$url" \
         >/dev/null 2>>"$work/log.txt" || { echo "browser_check: screenshot failed" >&2; status=1; }
     [ -s "$shot" ] && echo "browser_check: screenshot $shot"
+fi
+# PDF=out.pdf: also print with the report's print stylesheet (one section per page).
+if [ -n "${PDF:-}" ]; then
+    "$browser" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$PDF" "$url" >/dev/null 2>>"$work/log.txt" \
+        || { echo "browser_check: printing failed" >&2; status=1; }
+    if [ -s "$PDF" ] && command -v pdfinfo >/dev/null; then
+        echo "browser_check: $PDF, $(pdfinfo "$PDF" | awk '/^Pages:/ {print $2}') pages"
+    fi
 fi
 exit $status
