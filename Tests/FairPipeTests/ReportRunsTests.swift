@@ -51,6 +51,15 @@ import Testing
         for needle in ["http://", "https://", "src="] { #expect(!html.contains(needle)) }
     }
 
+    @Test func emptyAndIncompleteRunListsRender() {
+        let empty = renderRunsHTML(runs: [], config: ReportConfig())
+        #expect(empty.contains("nothing to plot"))
+        #expect(empty.contains("No runs differ only by seed."))
+        let partial = renderRunsHTML(runs: [RunSummary(id: "<x>", parameters: ["seed": "1"])], config: ReportConfig())
+        #expect(partial.contains("&lt;x&gt;"))
+        #expect(!partial.contains("<x>"))
+    }
+
     @Test func twoHundredRunsRender() {
         let runs = Self.sweep(strengths: 40, seeds: 5)
         let html = renderRunsHTML(runs: runs, config: ReportConfig())
