@@ -125,7 +125,7 @@ extension HTMLReport {
 
         // Lineage: an input whose path some earlier stage wrote must carry that output's hash.
         var written: [String: String] = [:]
-        for (index, m) in manifests.enumerated() {
+        for m in manifests {
             out += "<h3>\(e(m.stage))</h3>"
             if let hash = m.configSHA256 { out += "<p>Config SHA-256: <span class=\"hash\">\(e(hash))</span></p>" }
             var fileRows: [[HTMLCell]] = []
@@ -148,7 +148,7 @@ extension HTMLReport {
                 out += HTMLTable.render(headers: ["", "Path", "Bytes", "SHA-256", "Lineage"], rows: fileRows, textColumns: [0, 1, 3, 4])
             }
             if let config = m.config {
-                out += "<details\(index == 0 ? "" : "")><summary>Resolved configuration (\(e(m.stage)))</summary><pre>\(e(config.pretty()))</pre></details>"
+                out += "<details><summary>Resolved configuration (\(e(m.stage)))</summary><pre>\(e(config.pretty()))</pre></details>"
             }
             for file in m.outputs {
                 if let hash = file.sha256 { written[file.path] = hash }
