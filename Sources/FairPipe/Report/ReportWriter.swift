@@ -9,22 +9,27 @@ public enum ReportWriter {
         }
     }
 
-    /// Renders every format in `config.formats` (each once, in the order given) and writes it
-    /// atomically under `folder`. Returns the paths written.
-    public static func write(_ inputs: ReportInputs, config: ReportConfig, folder: String) throws -> [String] {
-        var written: [String] = []
+    /// Renders every format in `config.formats` (each once, in the order given), as
+    /// (file name, text) pairs.
+    public static func render(_ inputs: ReportInputs, config: ReportConfig) -> [(name: String, text: String)] {
+        var rendered: [(name: String, text: String)] = []
         var done = Set<ReportFormat>()
         for format in config.formats where done.insert(format).inserted {
-            let text: String
             switch format {
-            case .html: text = renderHTML(inputs, config: config)
-            case .markdown: text = renderMarkdown(inputs, config: config)
-            case .junit: text = renderJUnit(inputs, config: config)
+            case .html: rendered.append((fileName(format), renderHTML(inputs, config: config)))
+            case .markdown: rendered.append((fileName(format), renderMarkdown(inputs, config: config)))
+            case .junit: rendered.append((fileName(format), renderJUnit(inputs, config: config)))
             }
-            let path = folder.hasSuffix("/") ? folder + fileName(format) : "\(folder)/\(fileName(format))"
-            try AtomicFile.write(text, to: path)
-            written.append(path)
         }
-        return written
+        return rendered
+    }
+
+    /// Renders and writes each format atomically under `folder`. Returns the paths written.
+    public static func write(_ inputs: ReportInputs, config: ReportConfig, folder: String) throws -> [String] {
+        try render(inputs, config: config).map { file in
+            let path = folder.hasSuffix("/") ? folder + file.name : "\(folder)/\(file.name)"
+            try AtomicFile.write(file.text, to: path)
+            return path
+        }
     }
 }
