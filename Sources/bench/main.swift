@@ -4,6 +4,8 @@ import Foundation
 /// `fairpipe-bench [NAME ...]`: runs the named benchmarks (all when none is named) and
 /// prints one line per measurement. A measurement, not a test: nothing here fails on time.
 let benchmarks: [(name: String, run: () throws -> Void)] = [
+    ("metrics", metricsBench),
+    ("metrics-sampler", metricsSamplerBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

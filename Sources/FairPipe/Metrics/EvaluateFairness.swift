@@ -12,7 +12,10 @@ import Foundation
 /// (C = observed cells of all attributes), then O(B × (atoms + groups × bins)) for the bootstrap.
 public func evaluateFairness(_ set: PredictionSet, config: FairnessConfig, seed: UInt64) throws -> MetricsReport {
     try set.validate()
-    let engine = try FairnessEngine(set, config: config)
+    return try evaluateFairness(set, engine: FairnessEngine(set, config: config), config: config, seed: seed)
+}
+
+func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: FairnessConfig, seed: UInt64) throws -> MetricsReport {
     let point = engine.measure(engine.pointCounts, exactAUC: true)
     let pointFlat = point.flattened()
     var lower: Measures?, upper: Measures?

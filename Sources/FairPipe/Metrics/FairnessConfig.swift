@@ -41,7 +41,13 @@ public struct FairnessConfig: ConfigSection {
             throw ConfigError.invalidValue(key: "reference.\(key)", expected: "an attribute name mapped to a group name", found: "`\(key)`: `\(reference)`")
         }
         for (key, gate) in thresholds.sorted(by: { $0.key < $1.key }) {
-            let metric = GateSpec.metricName(of: key)
+            var metric = GateSpec.metricName(of: key)
+            if metric.hasPrefix("vs_reference.") {
+                metric = String(metric.dropFirst("vs_reference.".count))
+                guard ReferenceMetric(rawValue: metric) != nil else {
+                    throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "a reference metric after `vs_reference.` (\(ReferenceMetric.allCases.map(\.rawValue).joined(separator: ", ")))", found: "`\(metric)`")
+                }
+            }
             guard GateSpec.knownMetrics.contains(metric) else {
                 throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "a known metric (\(GateSpec.knownMetrics.sorted().joined(separator: ", ")))", found: "`\(metric)`")
             }

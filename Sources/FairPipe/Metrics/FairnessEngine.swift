@@ -243,7 +243,6 @@ struct FairnessEngine: Sendable {
     func bootstrapReplicates(seed: UInt64, samples: Int, stratified: Bool) -> [[Double]] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, samples))
         let results = ReplicateStore(count: samples)
-        let base = Xoshiro256StarStar.derive(seed: seed, stream: "fairness.bootstrap")
         let engine = self
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var counts = [Int](repeating: 0, count: engine.stats.atomCountTotal)
@@ -252,7 +251,7 @@ struct FairnessEngine: Sendable {
             let cellWeights = engine.stats.cellAtoms.map { Array(engine.stats.atomCount[$0]) }
             var b = worker
             while b < samples {
-                var rng = Xoshiro256StarStar(seed: SplitMix64(seed: base &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15).state)
+                var rng = Xoshiro256StarStar(seed: seed, stream: "fairness.bootstrap/\(b)")
                 if stratified {
                     for (c, range) in engine.stats.cellAtoms.enumerated() {
                         Sampling.multinomial(trials: engine.stats.cellSizes[c], weights: cellWeights[c], into: &cellCounts, using: &rng)
