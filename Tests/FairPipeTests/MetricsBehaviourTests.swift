@@ -133,6 +133,43 @@ import Testing
         #expect(try decoded.jsonData() == report.jsonData())
     }
 
+    @Test func radixSortOrdersLikeSort() {
+        var rng = Xoshiro256StarStar(seed: 4)
+        var values = (0..<5000).map { i -> Double in
+            switch i % 7 {
+            case 0: return 0
+            case 1: return 1
+            case 2: return Double(rng.nextIndex(below: 10)) / 10   // many ties
+            case 3: return 5e-324                                    // subnormal
+            default: return rng.nextUnitDouble()
+            }
+        }
+        let expected = values.sorted()
+        SufficientStatistics.radixSort(&values)
+        #expect(values == expected)
+    }
+
+    @Test func exactAUCMatchesAllPairsCount() throws {
+        var rng = Xoshiro256StarStar(seed: 8)
+        let n = 3000
+        let labels = (0..<n).map { _ in UInt8(rng.nextIndex(below: 2)) }
+        let scores = labels.map { y in (Double(rng.nextIndex(below: 50)) + (y == 1 ? 10 : 0)) / 60 }
+        let groups = (0..<n).map { _ in Int32(rng.nextIndex(below: 3)) }
+        let set = PredictionSet(labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores,
+                                attributes: [SensitiveColumn(name: "g", groups: ["x", "y", "z"], codes: groups)])
+        var config = FairnessConfig()
+        config.bootstrap.samples = 0
+        let report = try evaluateFairness(set, config: config, seed: 1)
+        for (code, name) in ["x", "y", "z"].enumerated() {
+            let rows = (0..<n).filter { groups[$0] == Int32(code) }
+            let pos = rows.filter { labels[$0] == 1 }.map { scores[$0] }, neg = rows.filter { labels[$0] == 0 }.map { scores[$0] }
+            var u = 0.0
+            for p in pos { for q in neg { u += p > q ? 1 : (p == q ? 0.5 : 0) } }
+            let auc = report.attribute("g")?.groups.first { $0.group == name }?.metrics["auc"]?.value
+            #expect(auc == u / Double(pos.count * neg.count))
+        }
+    }
+
     @Test func curvesSweepThresholdsAndMatchAUC() throws {
         let set = try Self.smallSet()
         var config = Self.quick

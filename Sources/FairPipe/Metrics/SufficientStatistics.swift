@@ -145,8 +145,9 @@ struct SufficientStatistics: Sendable {
             var bucketSizes = [Int](repeating: 0, count: cells * 2)
             for i in 0..<n { bucketSizes[Int(rowCell[i]) * 2 + Int(labels[i])] += 1 }
             for b in buckets.indices { buckets[b].reserveCapacity(bucketSizes[b]) }
-            for i in 0..<n { buckets[Int(rowCell[i]) * 2 + Int(labels[i])].append(scores[i]) }
-            for b in buckets.indices { buckets[b].sort() }
+            // + 0.0 turns a -0.0 score into +0.0, so bit order is numeric order.
+            for i in 0..<n { buckets[Int(rowCell[i]) * 2 + Int(labels[i])].append(scores[i] + 0.0) }
+            for b in buckets.indices { Self.radixSort(&buckets[b]) }
             sorted = buckets
             pair = [Int](repeating: 0, count: cells * cells)
             for c1 in 0..<cells {
@@ -157,6 +158,32 @@ struct SufficientStatistics: Sendable {
         }
         sortedScores = sorted
         pairU2 = pair
+    }
+
+    /// Sorts non-negative doubles (no NaN, no -0.0) by an LSD radix sort of their bit
+    /// patterns, which for such numbers order like the numbers: O(n), unlike O(n log n).
+    static func radixSort(_ values: inout [Double]) {
+        let n = values.count
+        guard n > 256 else { values.sort(); return }
+        var keys = values.map { $0.bitPattern }
+        var buffer = [UInt64](repeating: 0, count: n)
+        var histogram = [Int](repeating: 0, count: 2048)
+        // 11-bit digits; bit 63 is 0 for non-negative numbers, so six passes cover 63 bits.
+        for pass in 0..<6 {
+            let shift = UInt64(pass * 11)
+            for i in histogram.indices { histogram[i] = 0 }
+            for k in keys { histogram[Int((k >> shift) & 0x7FF)] += 1 }
+            if histogram[Int((keys[0] >> shift) & 0x7FF)] == n { continue }  // digit constant: nothing to do
+            var total = 0
+            for i in histogram.indices { let c = histogram[i]; histogram[i] = total; total += c }
+            for k in keys {
+                let d = Int((k >> shift) & 0x7FF)
+                buffer[histogram[d]] = k
+                histogram[d] += 1
+            }
+            swap(&keys, &buffer)
+        }
+        for i in 0..<n { values[i] = Double(bitPattern: keys[i]) }
     }
 
     /// 2·#{p > q} + #{p = q} over pairs of sorted positive and negative scores, by merging.
