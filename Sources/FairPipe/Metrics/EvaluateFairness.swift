@@ -174,7 +174,7 @@ struct ReportBuilder {
                 }
             }
         }
-        var notes: [String] = []
+        var notes: [String] = engine.notes
         if config.excludeSmallGroups { notes.append("groups with n < \(config.minGroupSize) are left out of between-group disparities and tests (fairness.exclude_small_groups)") }
         if engine.stats.hasScores && config.bootstrap.samples > 0 {
             notes.append("bootstrap intervals of auc use \(engine.stats.fineBins) score bins (ties within a bin count half); point estimates are exact")

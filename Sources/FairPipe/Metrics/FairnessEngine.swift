@@ -56,6 +56,8 @@ struct FairnessEngine: Sendable {
     var references: [Int?]
     /// Per level: groups left out of between-group disparities by configuration (small groups).
     var excludedByConfig: [[Bool]]
+    /// What was skipped, for the report's notes.
+    var notes: [String]
 
     static let metricIndex: [GroupMetric: Int] = Dictionary(uniqueKeysWithValues: GroupMetric.allCases.enumerated().map { ($1, $0) })
 
@@ -65,13 +67,22 @@ struct FairnessEngine: Sendable {
         let cells = stats.cellCount
         overallLevel = Level(name: "overall", groupNames: ["all"], cellsOfGroup: [Array(0..<cells)])
         // Attribute subsets: single attributes in order, then intersections by size and position.
+        for column in set.attributes where column.groups.count > config.maxGroups {
+            throw MetricsError.tooManyGroups(attribute: column.name, groups: column.groups.count, limit: config.maxGroups)
+        }
         var subsets: [[Int]] = set.attributes.indices.map { [$0] }
         if config.intersectional && set.attributes.count >= 2 {
             for size in 2...set.attributes.count { subsets += Self.combinations(set.attributes.count, size) }
         }
         var levels: [Level] = []
+        var notes: [String] = []
         for subset in subsets {
             let columns = subset.map { set.attributes[$0] }
+            let combinations = columns.reduce(1.0) { $0 * Double($1.groups.count) }
+            if combinations > Double(config.maxGroups) {
+                notes.append("intersection \(columns.map(\.name).joined(separator: "&")) skipped: \(Int(combinations)) combinations exceed fairness.max_groups = \(config.maxGroups)")
+                continue
+            }
             // Every combination of the attributes' groups, empty ones included (mixed radix, first attribute slowest).
             var names: [String] = [""]
             for (k, column) in columns.enumerated() {
@@ -86,6 +97,11 @@ struct FairnessEngine: Sendable {
             levels.append(Level(name: columns.map(\.name).joined(separator: "&"), groupNames: names, cellsOfGroup: cellsOfGroup))
         }
         self.levels = levels
+        self.notes = notes
+        let levelNames = Set(levels.map(\.name))
+        for attribute in config.reference.keys.sorted() where !levelNames.contains(attribute) {
+            throw MetricsError.unknownReferenceAttribute(attribute: attribute, attributes: levels.map(\.name))
+        }
         var references: [Int?] = []
         var excluded: [[Bool]] = []
         let cellSizes = stats.cellSizes

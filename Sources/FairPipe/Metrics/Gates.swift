@@ -8,7 +8,7 @@ import Foundation
 /// - a reference-group metric (`disparate_impact`, `statistical_parity_difference`,
 ///   `average_odds_difference`, or any of them prefixed `vs_reference.` — needed for
 ///   `vs_reference.equal_opportunity_difference` and `vs_reference.equalized_odds_difference`,
-///   whose bare names mean the between-group disparities): every non-reference group;
+///   whose bare names mean the between-group disparities): every non-empty non-reference group;
 /// - a group metric (`accuracy`) or individual index (`theil_index`): the overall value, or with
 ///   `@attribute` every non-empty group of that attribute.
 /// An undefined value, a missing interval under `judge_by: ci_bound`, or an attribute not in
@@ -36,7 +36,9 @@ public func evaluateGates(_ report: MetricsReport, thresholds: [String: GateSpec
         if referenceFamily {
             for a in targets {
                 if a.vsReference.isEmpty { judge(nil, ci: nil, attribute: a.name, group: nil, missing: "no groups to compare with a reference (\(a.warnings.joined(separator: ", ")))") }
-                for comparison in a.vsReference {
+                let empty = Set(a.groups.filter { $0.n == 0 }.map(\.group))
+                // An empty combination (n = 0) is not a group of the data: nothing to judge.
+                for comparison in a.vsReference where !empty.contains(comparison.group) {
                     let v = comparison.metrics[metric]
                     judge(v?.value, ci: v?.ci, attribute: a.name, group: comparison.group, missing: v?.reason)
                 }
