@@ -46,6 +46,28 @@ import Testing
         #expect(!error.description.contains("\n"))
     }
 
+    @Test func configuredReferenceMustExistAndIDColumnsAreRejected() throws {
+        let set = try Self.smallSet()
+        var config = Self.quick
+        config.reference = ["grp": "b"]
+        #expect(try evaluateFairness(set, config: config, seed: 1).attribute("grp")?.reference == "b")
+        config.reference = ["race": "x"]
+        #expect(throws: MetricsError.unknownReferenceAttribute(attribute: "race", attributes: ["grp"])) { try evaluateFairness(set, config: config, seed: 1) }
+        var wide = set
+        wide.attributes.append(SensitiveColumn(name: "id", groups: (0..<80).map { "p\($0)" }, codes: (0..<80).map { Int32($0) }))
+        config = Self.quick
+        config.maxGroups = 50
+        #expect(throws: MetricsError.tooManyGroups(attribute: "id", groups: 80, limit: 50)) { try evaluateFairness(wide, config: config, seed: 1) }
+    }
+
+    @Test func noAttributesGivesOverallOnly() throws {
+        var set = try Self.smallSet()
+        set.attributes = []
+        let report = try evaluateFairness(set, config: Self.quick, seed: 1)
+        #expect(report.attributes.isEmpty)
+        #expect(report.overall["accuracy"]?.value != nil && report.overall["accuracy"]?.ci != nil)
+    }
+
     @Test func singleGroupAttributeWarnsWithoutDisparities() throws {
         var set = try Self.smallSet()
         set.attributes.append(SensitiveColumn(name: "country", groups: ["NL"], codes: [Int32](repeating: 0, count: 80)))
@@ -140,7 +162,7 @@ import Testing
             case 0: return 0
             case 1: return 1
             case 2: return Double(rng.nextIndex(below: 10)) / 10   // many ties
-            case 3: return 5e-324                                    // subnormal
+            case 3: return Double.leastNonzeroMagnitude              // subnormal
             default: return rng.nextUnitDouble()
             }
         }
