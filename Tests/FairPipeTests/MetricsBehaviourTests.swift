@@ -76,6 +76,11 @@ import Testing
         #expect(country.warnings == ["single_group"])
         #expect(country.disparities.isEmpty && country.vsReference.isEmpty)
         #expect(report.attribute("grp&country")?.disparities.isEmpty == false)
+        var config = Self.quick
+        config.thresholds = ["demographic_parity_difference": GateSpec(max: 1), "demographic_parity_ratio@country": GateSpec(min: 0)]
+        let gated = try evaluateFairness(set, config: config, seed: 1)
+        #expect(gated.gates.filter { $0.gate == "demographic_parity_difference" }.map(\.attribute) == ["grp", "grp&country"])
+        #expect(gated.gates.first { $0.gate == "demographic_parity_ratio@country" }?.passed == false)
     }
 
     @Test func smallGroupsAreFlaggedAndExcludedOnlyWhenAsked() throws {

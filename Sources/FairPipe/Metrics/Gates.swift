@@ -25,7 +25,10 @@ public func evaluateGates(_ report: MetricsReport, thresholds: [String: GateSpec
         } else if ReferenceMetric(rawValue: metric) != nil && !Disparity.allKeys.contains(metric) {
             referenceFamily = true
         }
-        let targets = attribute.map { name in report.attributes.filter { $0.name == name } } ?? report.attributes
+        // Without `@attribute`, attributes with a single non-empty group have nothing to compare
+        // and are skipped; naming one explicitly fails the gate, with that reason.
+        let targets = attribute.map { name in report.attributes.filter { $0.name == name } }
+            ?? report.attributes.filter { !$0.warnings.contains("single_group") }
         func judge(_ value: Double?, ci: [Double]?, attribute: String?, group: String?, missing: String? = nil) {
             results.append(judgeGate(key: key, metric: metric, spec: spec, value: value, ci: ci, attribute: attribute, group: group, missing: missing))
         }
