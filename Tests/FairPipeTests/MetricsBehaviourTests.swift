@@ -176,14 +176,18 @@ import Testing
         #expect(values == expected)
     }
 
-    @Test func exactAUCMatchesAllPairsCount() throws {
+    /// Few cells use the pair table, many (3 × 12 = 36 > 32) the direct merge: both exact.
+    @Test(arguments: [1, 12])
+    func exactAUCMatchesAllPairsCount(otherGroups: Int) throws {
         var rng = Xoshiro256StarStar(seed: 8)
         let n = 3000
         let labels = (0..<n).map { _ in UInt8(rng.nextIndex(below: 2)) }
         let scores = labels.map { y in (Double(rng.nextIndex(below: 50)) + (y == 1 ? 10 : 0)) / 60 }
         let groups = (0..<n).map { _ in Int32(rng.nextIndex(below: 3)) }
+        let other = (0..<n).map { _ in Int32(rng.nextIndex(below: otherGroups)) }
         let set = PredictionSet(labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores,
-                                attributes: [SensitiveColumn(name: "g", groups: ["x", "y", "z"], codes: groups)])
+                                attributes: [SensitiveColumn(name: "g", groups: ["x", "y", "z"], codes: groups),
+                                             SensitiveColumn(name: "h", groups: (0..<otherGroups).map { "h\($0)" }, codes: other)])
         var config = FairnessConfig()
         config.bootstrap.samples = 0
         let report = try evaluateFairness(set, config: config, seed: 1)

@@ -6,6 +6,8 @@ struct Level: Sendable {
     var groupNames: [String]
     /// Compact cells of each group (empty for an unobserved combination).
     var cellsOfGroup: [[Int]]
+    /// Exact AUC of each group from ranks (NaN where undefined); empty without scores.
+    var exactAUC: [Double] = []
 }
 
 /// Metric values of one evaluation of the atoms (the point estimate or one replicate), NaN
@@ -98,6 +100,10 @@ struct FairnessEngine: Sendable {
         }
         self.levels = levels
         self.notes = notes
+        if stats.hasScores {
+            overallLevel.exactAUC = Self.computeExactAUCs(overallLevel, stats: stats)
+            for l in self.levels.indices { self.levels[l].exactAUC = Self.computeExactAUCs(self.levels[l], stats: stats) }
+        }
         let levelNames = Set(levels.map(\.name))
         for attribute in config.reference.keys.sorted() where !levelNames.contains(attribute) {
             throw MetricsError.unknownReferenceAttribute(attribute: attribute, attributes: levels.map(\.name))
@@ -168,18 +174,26 @@ struct FairnessEngine: Sendable {
         return cells
     }
 
+    /// Group statistics of a level; `exactAUC` fills in the exact AUC computed once at init
+    /// (valid for the original counts only, i.e. the point estimate).
     func groupStatistics(_ level: Level, cells: [GroupStatistics], exactAUC: Bool) -> [GroupStatistics] {
         let empty = GroupStatistics(calibrationBins: stats.calibrationBins, fineBins: stats.fineBins, hasScores: stats.hasScores)
-        let n = stats.cellCount
-        return level.cellsOfGroup.map { members in
-            var g = empty
-            for c in members { g.add(cells[c]) }
-            if exactAUC && stats.hasScores && g.counts.positives > 0 && g.counts.negatives > 0 {
-                var u2 = 0
-                for c1 in members { for c2 in members { u2 += stats.pairU2[c1 * n + c2] } }
-                g.auc = Double(u2) / (2 * Double(g.counts.positives) * Double(g.counts.negatives))
-            }
-            return g
+        let aucs = exactAUC && !level.exactAUC.isEmpty ? level.exactAUC : nil
+        return level.cellsOfGroup.enumerated().map { g, members in
+            var s = empty
+            for c in members { s.add(cells[c]) }
+            if let aucs { s.auc = aucs[g] }
+            return s
+        }
+    }
+
+    /// Exact AUC of every group of `level` (NaN where undefined), from ranks.
+    static func computeExactAUCs(_ level: Level, stats: SufficientStatistics) -> [Double] {
+        level.cellsOfGroup.map { members in
+            var positives = 0, negatives = 0
+            for c in members { positives += stats.sortedScores[c * 2 + 1].count; negatives += stats.sortedScores[c * 2].count }
+            guard positives > 0, negatives > 0 else { return .nan }
+            return Double(stats.exactU2(cells: members)) / (2 * Double(positives) * Double(negatives))
         }
     }
 

@@ -6,10 +6,8 @@ import Foundation
 /// group, attribute and intersection is a function of these atoms (groups are unions of
 /// cells), so the bootstrap redraws atom counts instead of rows.
 ///
-/// Exact AUC needs more than bins: `pairU2[c1 * C + c2]` holds
-/// 2·#{(i, j): i positive in c1, j negative in c2, s_i > s_j} + #{… s_i = s_j}, so a group's
-/// Mann–Whitney statistic is the sum over its cell pairs (exact integers). Building it costs
-/// O(N log N + C·N) for C cells.
+/// Exact AUC needs more than bins: it is computed once per group from the sorted scores of
+/// each (cell, label) — see ``exactU2(cells:)``.
 struct SufficientStatistics: Sendable {
     /// Compact cells: `cellCodes[c][a]` is the code of attribute a in cell c, in key order.
     var cellCodes: [[Int32]]
@@ -28,6 +26,8 @@ struct SufficientStatistics: Sendable {
     /// Equal-width calibration bins M, and fine bins F = M·r nested in them.
     var calibrationBins: Int
     var fineBins: Int
+    /// With few cells: `pairU2[c1 * C + c2]` = 2·#{positive in c1 > negative in c2} + #{equal},
+    /// so a group's Mann–Whitney statistic is a sum over its cell pairs (exact integers).
     var pairU2: [Int]
     /// Sorted scores of each (cell, label), index `cell * 2 + label`.
     var sortedScores: [[Double]]
@@ -149,8 +149,10 @@ struct SufficientStatistics: Sendable {
             for i in 0..<n { buckets[Int(rowCell[i]) * 2 + Int(labels[i])].append(scores[i] + 0.0) }
             for b in buckets.indices { Self.radixSort(&buckets[b]) }
             sorted = buckets
-            pair = [Int](repeating: 0, count: cells * cells)
-            for c1 in 0..<cells {
+            if cells <= Self.maxPairCells {
+                pair = [Int](repeating: 0, count: cells * cells)
+            }
+            for c1 in 0..<(cells <= Self.maxPairCells ? cells : 0) {
                 for c2 in 0..<cells {
                     pair[c1 * cells + c2] = Self.mannWhitneyU2(positives: buckets[c1 * 2 + 1], negatives: buckets[c2 * 2])
                 }
@@ -158,6 +160,27 @@ struct SufficientStatistics: Sendable {
         }
         sortedScores = sorted
         pairU2 = pair
+    }
+
+    /// Up to this many cells the pair table (O(C·N) to build) is used; beyond, each group's
+    /// scores are merged and counted directly (O(N) per attribute).
+    static let maxPairCells = 32
+
+    /// 2 × the Mann–Whitney U of a group made of `cells`: exact, in integers.
+    func exactU2(cells members: [Int]) -> Int {
+        if !pairU2.isEmpty {
+            var u2 = 0
+            for c1 in members { for c2 in members { u2 += pairU2[c1 * cellCount + c2] } }
+            return u2
+        }
+        if members.count == 1 {
+            return Self.mannWhitneyU2(positives: sortedScores[members[0] * 2 + 1], negatives: sortedScores[members[0] * 2])
+        }
+        var positives: [Double] = [], negatives: [Double] = []
+        for c in members { positives += sortedScores[c * 2 + 1]; negatives += sortedScores[c * 2] }
+        Self.radixSort(&positives)
+        Self.radixSort(&negatives)
+        return Self.mannWhitneyU2(positives: positives, negatives: negatives)
     }
 
     /// Sorts non-negative doubles (no NaN, no -0.0) by an LSD radix sort of their bit
