@@ -27,7 +27,7 @@ public struct FairnessConfig: ConfigSection {
     /// An attribute with more groups than this is an error (likely an ID column); an
     /// intersection with more combinations is skipped with a note (the report, and the
     /// bootstrap's memory, grow with the number of groups).
-    public var maxGroups: Int = 10_000
+    public var maxGroups: Int = 1_000
 
     public init() {}
 
