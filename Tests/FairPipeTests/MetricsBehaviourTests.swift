@@ -60,6 +60,29 @@ import Testing
         #expect(throws: MetricsError.tooManyGroups(attribute: "id", groups: 80, limit: 50)) { try evaluateFairness(wide, config: config, seed: 1) }
     }
 
+    /// Many cells (3 attributes × 40 groups, ~13,000 observed cells × 4 × 100 bins > 2²² atom
+    /// keys) take the sparse path; an attribute's numbers must not depend on the others.
+    @Test func manyCellsGiveTheSameNumbersAsOneAttribute() throws {
+        var rng = Xoshiro256StarStar(seed: 21)
+        let n = 15_000
+        let labels = (0..<n).map { _ in UInt8(rng.nextIndex(below: 2)) }
+        let scores = labels.map { y in min(1, (rng.nextUnitDouble() + Double(y) * 0.5) / 1.5) }
+        let columns = ["a", "b", "c"].map { name in
+            SensitiveColumn(name: name, groups: (0..<40).map { "\(name)\($0)" }, codes: (0..<n).map { _ in Int32(rng.nextIndex(below: 40)) })
+        }
+        var config = FairnessConfig()
+        config.bootstrap.samples = 0
+        config.intersectional = false
+        let many = try evaluateFairness(PredictionSet(labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores, attributes: columns), config: config, seed: 1)
+        let one = try evaluateFairness(PredictionSet(labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores, attributes: [columns[0]]), config: config, seed: 1)
+        let a = try #require(many.attribute("a")), b = try #require(one.attribute("a"))
+        for (g, h) in zip(a.groups, b.groups) {
+            #expect(g.counts == h.counts)
+            for (key, value) in h.metrics { #expect(close(g.metrics[key]?.value, value.value, tolerance: 1e-12), "\(g.group) \(key)") }
+        }
+        for (key, value) in b.disparities { #expect(close(a.disparities[key]?.value, value.value, tolerance: 1e-12), "\(key)") }
+    }
+
     @Test func noAttributesGivesOverallOnly() throws {
         var set = try Self.smallSet()
         set.attributes = []

@@ -44,39 +44,22 @@ struct SufficientStatistics: Sendable {
     init(_ set: PredictionSet, calibrationBins: Int) {
         let n = set.labels.count
         let attributes = set.attributes
-        // 1. Cell key per row (mixed radix over all attributes), compacted in key order.
-        var strides: [Int] = []
-        var space = 1
-        for column in attributes {
-            strides.append(space)
-            space = space.multipliedReportingOverflow(by: max(1, column.groups.count)).partialValue
-        }
-        var rowKey = [Int](repeating: 0, count: n)
-        for (a, column) in attributes.enumerated() {
-            let stride = strides[a]
-            column.codes.withUnsafeBufferPointer { codes in
-                for i in 0..<n { rowKey[i] &+= Int(codes[i]) &* stride }
-            }
-        }
+        // 1. Compact cell per row, one attribute at a time: key = cell · g_a + code_a, compacted
+        //    in key order after each attribute, so keys never exceed N · g_a (no overflow).
         var rowCell = [Int32](repeating: 0, count: n)
-        var keys: [Int]
-        if space > 0 && space <= 1 << 20 {
-            var index = [Int32](repeating: -1, count: space)
-            for k in rowKey { index[k] = 0 }
-            keys = []
-            for k in 0..<space where index[k] == 0 { index[k] = Int32(keys.count); keys.append(k) }
-            for i in 0..<n { rowCell[i] = index[rowKey[i]] }
-        } else {
-            keys = Array(Set(rowKey)).sorted()
-            var index: [Int: Int32] = [:]
-            for (i, k) in keys.enumerated() { index[k] = Int32(i) }
-            for i in 0..<n { rowCell[i] = index[rowKey[i]] ?? 0 }
+        var cellCodes: [[Int32]] = [[]]
+        for column in attributes {
+            let g = max(1, column.groups.count)
+            var rowKey = [Int](repeating: 0, count: n)
+            column.codes.withUnsafeBufferPointer { codes in
+                for i in 0..<n { rowKey[i] = Int(rowCell[i]) * g + Int(codes[i]) }
+            }
+            let (compact, keys) = Self.compact(rowKey, space: cellCodes.count * g)
+            rowCell = compact
+            cellCodes = keys.map { cellCodes[$0 / g] + [Int32($0 % g)] }
         }
-        rowKey = []
-        cellCodes = keys.map { key in
-            attributes.indices.map { a in Int32((key / strides[a]) % max(1, attributes[a].groups.count)) }
-        }
-        let cells = keys.count
+        self.cellCodes = cellCodes
+        let cells = cellCodes.count
 
         // 2. Atoms.
         hasScores = set.scores != nil
@@ -85,54 +68,65 @@ struct SufficientStatistics: Sendable {
         fineBins = hasScores ? calibrationBins * r : 1
         let bins = fineBins
         let atomSpace = cells * 4 * bins
-        var count = [Int](repeating: 0, count: atomSpace)
-        var sumScore = [Double](repeating: 0, count: hasScores ? atomSpace : 0)
-        var sumBrier = sumScore, sumLogLoss = sumScore
-        var sizes = [Int](repeating: 0, count: cells)
         let labels = set.labels, decisions = set.decisions
         let m = Double(calibrationBins)
+        @inline(__always) func fineBin(_ s: Double) -> Int {
+            let e = min(Int(s * m), calibrationBins - 1)
+            return e * r + min(max(Int((s * m - Double(e)) * Double(r)), 0), r - 1)
+        }
+        @inline(__always) func atomKey(_ i: Int) -> Int {
+            ((Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i])) * bins + (set.scores.map { fineBin($0[i]) } ?? 0)
+        }
+        // Slots: the atom key itself when the key space is small (the usual case), else the
+        // key's rank among the keys present (many cells: memory stays O(N)).
+        let dense = atomSpace <= 1 << 22
+        var rowSlot: [Int32] = []
+        var slotKeys: [Int] = []
+        if !dense { (rowSlot, slotKeys) = Self.compact((0..<n).map(atomKey), space: atomSpace) }
+        let slots = dense ? atomSpace : slotKeys.count
+        var count = [Int](repeating: 0, count: slots)
+        var sumScore = [Double](repeating: 0, count: hasScores ? slots : 0)
+        var sumBrier = sumScore, sumLogLoss = sumScore
+        var sizes = [Int](repeating: 0, count: cells)
         let eps = Self.logLossEpsilon
         if let scores = set.scores {
             for i in 0..<n {
                 let s = scores[i], y = labels[i]
-                let e = min(Int(s * m), calibrationBins - 1)
-                let sub = min(max(Int((s * m - Double(e)) * Double(r)), 0), r - 1)
-                let bin = e * r + sub
-                let key = ((Int(rowCell[i]) * 2 + Int(y)) * 2 + Int(decisions[i])) * bins + bin
-                count[key] += 1
-                sumScore[key] += s
+                let slot = dense ? ((Int(rowCell[i]) * 2 + Int(y)) * 2 + Int(decisions[i])) * bins + fineBin(s) : Int(rowSlot[i])
+                count[slot] += 1
+                sumScore[slot] += s
                 let d = s - Double(y)
-                sumBrier[key] += d * d
+                sumBrier[slot] += d * d
                 let clipped = min(max(s, eps), 1 - eps)
-                sumLogLoss[key] -= y == 1 ? log(clipped) : log(1 - clipped)
+                sumLogLoss[slot] -= y == 1 ? log(clipped) : log(1 - clipped)
                 sizes[Int(rowCell[i])] += 1
             }
         } else {
             for i in 0..<n {
-                count[(Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i])] += 1
+                count[dense ? (Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i]) : Int(rowSlot[i])] += 1
                 sizes[Int(rowCell[i])] += 1
             }
         }
         cellSizes = sizes
         var atomCell: [Int] = [], atomLabel: [UInt8] = [], atomDecision: [UInt8] = [], atomBin: [Int] = []
         var atomCount: [Int] = [], atomSumScore: [Double] = [], atomSumBrier: [Double] = [], atomSumLogLoss: [Double] = []
-        var cellAtoms: [Range<Int>] = []
-        for c in 0..<cells {
-            let start = atomCount.count
-            for rest in 0..<(4 * bins) {
-                let key = c * 4 * bins + rest
-                guard count[key] > 0 else { continue }
-                atomCell.append(c)
-                atomLabel.append(UInt8(rest / (2 * bins)))
-                atomDecision.append(UInt8((rest / bins) % 2))
-                atomBin.append(rest % bins)
-                atomCount.append(count[key])
-                if hasScores {
-                    atomSumScore.append(sumScore[key]); atomSumBrier.append(sumBrier[key]); atomSumLogLoss.append(sumLogLoss[key])
-                }
+        var cellStart = [Int](repeating: 0, count: cells + 1)
+        for slot in 0..<slots where count[slot] > 0 {
+            // Slots are in key order, so atoms come sorted by (cell, label, decision, bin).
+            let key = dense ? slot : slotKeys[slot]
+            let c = key / (4 * bins), rest = key % (4 * bins)
+            atomCell.append(c)
+            atomLabel.append(UInt8(rest / (2 * bins)))
+            atomDecision.append(UInt8((rest / bins) % 2))
+            atomBin.append(rest % bins)
+            atomCount.append(count[slot])
+            cellStart[c + 1] += 1
+            if hasScores {
+                atomSumScore.append(sumScore[slot]); atomSumBrier.append(sumBrier[slot]); atomSumLogLoss.append(sumLogLoss[slot])
             }
-            cellAtoms.append(start..<atomCount.count)
         }
+        for c in 0..<cells { cellStart[c + 1] += cellStart[c] }
+        let cellAtoms = (0..<cells).map { cellStart[$0]..<cellStart[$0 + 1] }
         self.atomCell = atomCell; self.atomLabel = atomLabel; self.atomDecision = atomDecision; self.atomBin = atomBin
         self.atomCount = atomCount; self.atomSumScore = atomSumScore; self.atomSumBrier = atomSumBrier
         self.atomSumLogLoss = atomSumLogLoss; self.cellAtoms = cellAtoms
@@ -160,6 +154,25 @@ struct SufficientStatistics: Sendable {
         }
         sortedScores = sorted
         pairU2 = pair
+    }
+
+    /// Dense indices 0..<k for integer keys in 0..<space, in key order, and the keys.
+    static func compact(_ keys: [Int], space: Int) -> (indices: [Int32], keys: [Int]) {
+        var out = [Int32](repeating: 0, count: keys.count)
+        var present: [Int] = []
+        if space <= 1 << 22 {
+            var index = [Int32](repeating: -1, count: space)
+            for k in keys { index[k] = 0 }
+            for k in 0..<space where index[k] == 0 { index[k] = Int32(present.count); present.append(k) }
+            for i in keys.indices { out[i] = index[keys[i]] }
+        } else {
+            present = Array(Set(keys)).sorted()
+            var index: [Int: Int32] = [:]
+            index.reserveCapacity(present.count)
+            for (i, k) in present.enumerated() { index[k] = Int32(i) }
+            for i in keys.indices { out[i] = index[keys[i]] ?? 0 }
+        }
+        return (out, present)
     }
 
     /// Up to this many cells the pair table (O(C·N) to build) is used; beyond, each group's
