@@ -83,6 +83,14 @@ import Testing
         for (key, value) in b.disparities { #expect(close(a.disparities[key]?.value, value.value, tolerance: 1e-12), "\(key)") }
     }
 
+    @Test func countsByGroupMatchTheReport() throws {
+        let set = try Self.smallSet()
+        let counts = ConfusionCounts.byGroup(labels: set.labels, decisions: set.decisions, codes: set.attributes[0].codes, groups: 2)
+        let report = try evaluateFairness(set, config: Self.quick, seed: 1)
+        #expect(counts == report.attribute("grp")?.groups.map(\.counts))
+        #expect(GroupMetric.selectionRate.value(counts[0]) == report.attribute("grp")?.groups[0].metrics["selection_rate"]?.value)
+    }
+
     @Test func noAttributesGivesOverallOnly() throws {
         var set = try Self.smallSet()
         set.attributes = []
