@@ -7,32 +7,6 @@ import Foundation
 /// normal or Poisson approximation); the only error is floating-point rounding in the
 /// probabilities (about 1e-16 relative).
 public enum Sampling {
-    /// A Gamma(shape, 1) deviate for shape ≥ 1 (Marsaglia & Tsang 2000, "A simple method for
-    /// generating gamma variables", ACM TOMS 26(3)): exact rejection sampling.
-    public static func gamma<G: RandomNumberGenerator>(shape: Double, using generator: inout G) -> Double {
-        let d = shape - 1.0 / 3.0
-        let c = 1 / (9 * d).squareRoot()
-        while true {
-            var x: Double, v: Double
-            repeat {
-                x = generator.nextGaussian()
-                v = 1 + c * x
-            } while v <= 0
-            v = v * v * v
-            let u = generator.nextUnitDouble()
-            let x2 = x * x
-            if u < 1 - 0.0331 * x2 * x2 { return d * v }
-            if u > 0, log(u) < 0.5 * x2 + d * (1 - v + log(v)) { return d * v }
-        }
-    }
-
-    /// A Beta(a, b) deviate for a, b ≥ 1, as G_a / (G_a + G_b).
-    public static func beta<G: RandomNumberGenerator>(_ a: Double, _ b: Double, using generator: inout G) -> Double {
-        let x = gamma(shape: a, using: &generator)
-        let y = gamma(shape: b, using: &generator)
-        return x / (x + y)
-    }
-
     /// A Binomial(n, p) deviate, exactly.
     ///
     /// Means n·min(p, 1−p) below 30 use inversion of the CDF from 0 (expected cost O(1 + mean)).
