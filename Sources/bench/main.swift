@@ -9,6 +9,8 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("csv-file", csvFileBenchmark),
     ("threshold_optimizer", thresholdOptimizerBench),
     ("report", reportBench),
+    ("metrics", metricsBench),
+    ("metrics-sampler", metricsSamplerBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

@@ -110,6 +110,28 @@ struct StatsFixture: Decodable {
         #expect(SpecialFunctions.chiSquareSurvival(stat, degreesOfFreedom: n) > 1e-4, "chi-square \(stat)")
     }
 
+    /// Chi-square goodness of fit of the BTPE path against the exact pmf, tails pooled so
+    /// every expected count is at least 20.
+    @Test(arguments: [(200, 0.3), (1000, 0.45), (100_000, 0.002), (5000, 0.9)])
+    func largeBinomialMatchesItsPMF(n: Int, p: Double) {
+        var rng = Xoshiro256StarStar(seed: 17, stream: "btpe-\(n)")
+        let draws = 200_000
+        var counts = [Int](repeating: 0, count: n + 1)
+        for _ in 0..<draws { counts[Sampling.binomial(trials: n, probability: p, using: &rng)] += 1 }
+        var expected = (0...n).map { k in Double(draws) * exp(SpecialFunctions.logChoose(n, k) + Double(k) * log(p) + Double(n - k) * log1p(-p)) }
+        // Pool into bins of expected ≥ 20.
+        var stat = 0.0, bins = 0, e = 0.0, o = 0.0
+        for k in 0...n {
+            e += expected[k]; o += Double(counts[k])
+            if e >= 20 || k == n {
+                stat += (o - e) * (o - e) / max(e, 1e-300); bins += 1; e = 0; o = 0
+            }
+        }
+        expected.removeAll()
+        let pValue = SpecialFunctions.chiSquareSurvival(stat, degreesOfFreedom: bins - 1)
+        #expect(pValue > 1e-4, "n=\(n) p=\(p): chi-square \(stat) on \(bins - 1) df, p = \(pValue)")
+    }
+
     @Test func multinomialConservesTrialsAndKeepsZeroCellsEmpty() {
         var rng = Xoshiro256StarStar(seed: 9)
         var counts: [Int] = []

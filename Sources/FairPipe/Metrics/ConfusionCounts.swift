@@ -29,6 +29,15 @@ public struct ConfusionCounts: Equatable, Hashable, Sendable, Codable {
         }
     }
 
+    /// Counts of each group `0..<groups` in one pass, for code that works on counts directly
+    /// (mitigation, threshold search). Inputs must be valid (0/1, codes in range): the caller
+    /// checked them, e.g. with ``PredictionSet/validate()``. O(N).
+    public static func byGroup(labels: [UInt8], decisions: [UInt8], codes: [Int32], groups: Int) -> [ConfusionCounts] {
+        var cells = [Int](repeating: 0, count: groups * 4)
+        for i in labels.indices { cells[Int(codes[i]) * 4 + Int(labels[i]) * 2 + Int(decisions[i])] += 1 }
+        return (0..<groups).map { g in ConfusionCounts(tp: cells[g * 4 + 3], fp: cells[g * 4 + 1], tn: cells[g * 4], fn: cells[g * 4 + 2]) }
+    }
+
     public static func + (a: ConfusionCounts, b: ConfusionCounts) -> ConfusionCounts {
         ConfusionCounts(tp: a.tp + b.tp, fp: a.fp + b.fp, tn: a.tn + b.tn, fn: a.fn + b.fn)
     }

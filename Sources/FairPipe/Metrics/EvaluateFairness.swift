@@ -12,7 +12,10 @@ import Foundation
 /// (C = observed cells of all attributes), then O(B × (atoms + groups × bins)) for the bootstrap.
 public func evaluateFairness(_ set: PredictionSet, config: FairnessConfig, seed: UInt64) throws -> MetricsReport {
     try set.validate()
-    let engine = try FairnessEngine(set, config: config)
+    return try evaluateFairness(set, engine: FairnessEngine(set, config: config), config: config, seed: seed)
+}
+
+func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: FairnessConfig, seed: UInt64) throws -> MetricsReport {
     let point = engine.measure(engine.pointCounts, exactAUC: true)
     let pointFlat = point.flattened()
     var lower: Measures?, upper: Measures?
@@ -171,7 +174,7 @@ struct ReportBuilder {
                 }
             }
         }
-        var notes: [String] = []
+        var notes: [String] = engine.notes
         if config.excludeSmallGroups { notes.append("groups with n < \(config.minGroupSize) are left out of between-group disparities and tests (fairness.exclude_small_groups)") }
         if engine.stats.hasScores && config.bootstrap.samples > 0 {
             notes.append("bootstrap intervals of auc use \(engine.stats.fineBins) score bins (ties within a bin count half); point estimates are exact")

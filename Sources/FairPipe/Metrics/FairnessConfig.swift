@@ -24,6 +24,10 @@ public struct FairnessConfig: ConfigSection {
     public var consistencyNeighbors: Int = 5
     /// Consistency is O(N²·d) by brute force; it is skipped (with a note) above this many rows.
     public var consistencyMaxRows: Int = 20_000
+    /// An attribute with more groups than this is an error (likely an ID column); an
+    /// intersection with more combinations is skipped with a note (the report, and the
+    /// bootstrap's memory, grow with the number of groups).
+    public var maxGroups: Int = 1_000
 
     public init() {}
 
@@ -37,11 +41,18 @@ public struct FairnessConfig: ConfigSection {
         guard generalizedEntropyAlpha.isFinite else { throw ConfigError.invalidValue(key: "generalized_entropy_alpha", expected: "a finite number", found: "\(generalizedEntropyAlpha)") }
         guard consistencyNeighbors >= 1 else { throw ConfigError.invalidValue(key: "consistency_neighbors", expected: "an integer ≥ 1", found: "\(consistencyNeighbors)") }
         guard consistencyMaxRows >= 0 else { throw ConfigError.invalidValue(key: "consistency_max_rows", expected: "an integer ≥ 0", found: "\(consistencyMaxRows)") }
+        guard maxGroups >= 2 else { throw ConfigError.invalidValue(key: "max_groups", expected: "an integer ≥ 2", found: "\(maxGroups)") }
         for (key, reference) in reference.sorted(by: { $0.key < $1.key }) where key.isEmpty || reference.isEmpty {
             throw ConfigError.invalidValue(key: "reference.\(key)", expected: "an attribute name mapped to a group name", found: "`\(key)`: `\(reference)`")
         }
         for (key, gate) in thresholds.sorted(by: { $0.key < $1.key }) {
-            let metric = GateSpec.metricName(of: key)
+            var metric = GateSpec.metricName(of: key)
+            if metric.hasPrefix("vs_reference.") {
+                metric = String(metric.dropFirst("vs_reference.".count))
+                guard ReferenceMetric(rawValue: metric) != nil else {
+                    throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "a reference metric after `vs_reference.` (\(ReferenceMetric.allCases.map(\.rawValue).joined(separator: ", ")))", found: "`\(metric)`")
+                }
+            }
             guard GateSpec.knownMetrics.contains(metric) else {
                 throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "a known metric (\(GateSpec.knownMetrics.sorted().joined(separator: ", ")))", found: "`\(metric)`")
             }

@@ -6,6 +6,8 @@ struct Level: Sendable {
     var groupNames: [String]
     /// Compact cells of each group (empty for an unobserved combination).
     var cellsOfGroup: [[Int]]
+    /// Exact AUC of each group from ranks (NaN where undefined); empty without scores.
+    var exactAUC: [Double] = []
 }
 
 /// Metric values of one evaluation of the atoms (the point estimate or one replicate), NaN
@@ -56,6 +58,8 @@ struct FairnessEngine: Sendable {
     var references: [Int?]
     /// Per level: groups left out of between-group disparities by configuration (small groups).
     var excludedByConfig: [[Bool]]
+    /// What was skipped, for the report's notes.
+    var notes: [String]
 
     static let metricIndex: [GroupMetric: Int] = Dictionary(uniqueKeysWithValues: GroupMetric.allCases.enumerated().map { ($1, $0) })
 
@@ -65,13 +69,22 @@ struct FairnessEngine: Sendable {
         let cells = stats.cellCount
         overallLevel = Level(name: "overall", groupNames: ["all"], cellsOfGroup: [Array(0..<cells)])
         // Attribute subsets: single attributes in order, then intersections by size and position.
+        for column in set.attributes where column.groups.count > config.maxGroups {
+            throw MetricsError.tooManyGroups(attribute: column.name, groups: column.groups.count, limit: config.maxGroups)
+        }
         var subsets: [[Int]] = set.attributes.indices.map { [$0] }
         if config.intersectional && set.attributes.count >= 2 {
             for size in 2...set.attributes.count { subsets += Self.combinations(set.attributes.count, size) }
         }
         var levels: [Level] = []
+        var notes: [String] = []
         for subset in subsets {
             let columns = subset.map { set.attributes[$0] }
+            let combinations = columns.reduce(1.0) { $0 * Double($1.groups.count) }
+            if combinations > Double(config.maxGroups) {
+                notes.append("intersection \(columns.map(\.name).joined(separator: "&")) skipped: \(Int(combinations)) combinations exceed fairness.max_groups = \(config.maxGroups)")
+                continue
+            }
             // Every combination of the attributes' groups, empty ones included (mixed radix, first attribute slowest).
             var names: [String] = [""]
             for (k, column) in columns.enumerated() {
@@ -86,6 +99,15 @@ struct FairnessEngine: Sendable {
             levels.append(Level(name: columns.map(\.name).joined(separator: "&"), groupNames: names, cellsOfGroup: cellsOfGroup))
         }
         self.levels = levels
+        self.notes = notes
+        if stats.hasScores {
+            overallLevel.exactAUC = Self.computeExactAUCs(overallLevel, stats: stats)
+            for l in self.levels.indices { self.levels[l].exactAUC = Self.computeExactAUCs(self.levels[l], stats: stats) }
+        }
+        let levelNames = Set(levels.map(\.name))
+        for attribute in config.reference.keys.sorted() where !levelNames.contains(attribute) {
+            throw MetricsError.unknownReferenceAttribute(attribute: attribute, attributes: levels.map(\.name))
+        }
         var references: [Int?] = []
         var excluded: [[Bool]] = []
         let cellSizes = stats.cellSizes
@@ -152,18 +174,26 @@ struct FairnessEngine: Sendable {
         return cells
     }
 
+    /// Group statistics of a level; `exactAUC` fills in the exact AUC computed once at init
+    /// (valid for the original counts only, i.e. the point estimate).
     func groupStatistics(_ level: Level, cells: [GroupStatistics], exactAUC: Bool) -> [GroupStatistics] {
         let empty = GroupStatistics(calibrationBins: stats.calibrationBins, fineBins: stats.fineBins, hasScores: stats.hasScores)
-        let n = stats.cellCount
-        return level.cellsOfGroup.map { members in
-            var g = empty
-            for c in members { g.add(cells[c]) }
-            if exactAUC && stats.hasScores && g.counts.positives > 0 && g.counts.negatives > 0 {
-                var u2 = 0
-                for c1 in members { for c2 in members { u2 += stats.pairU2[c1 * n + c2] } }
-                g.auc = Double(u2) / (2 * Double(g.counts.positives) * Double(g.counts.negatives))
-            }
-            return g
+        let aucs = exactAUC && !level.exactAUC.isEmpty ? level.exactAUC : nil
+        return level.cellsOfGroup.enumerated().map { g, members in
+            var s = empty
+            for c in members { s.add(cells[c]) }
+            if let aucs { s.auc = aucs[g] }
+            return s
+        }
+    }
+
+    /// Exact AUC of every group of `level` (NaN where undefined), from ranks.
+    static func computeExactAUCs(_ level: Level, stats: SufficientStatistics) -> [Double] {
+        level.cellsOfGroup.map { members in
+            var positives = 0, negatives = 0
+            for c in members { positives += stats.sortedScores[c * 2 + 1].count; negatives += stats.sortedScores[c * 2].count }
+            guard positives > 0, negatives > 0 else { return .nan }
+            return Double(stats.exactU2(cells: members)) / (2 * Double(positives) * Double(negatives))
         }
     }
 
@@ -243,7 +273,6 @@ struct FairnessEngine: Sendable {
     func bootstrapReplicates(seed: UInt64, samples: Int, stratified: Bool) -> [[Double]] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, samples))
         let results = ReplicateStore(count: samples)
-        let base = Xoshiro256StarStar.derive(seed: seed, stream: "fairness.bootstrap")
         let engine = self
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var counts = [Int](repeating: 0, count: engine.stats.atomCountTotal)
@@ -252,7 +281,7 @@ struct FairnessEngine: Sendable {
             let cellWeights = engine.stats.cellAtoms.map { Array(engine.stats.atomCount[$0]) }
             var b = worker
             while b < samples {
-                var rng = Xoshiro256StarStar(seed: SplitMix64(seed: base &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15).state)
+                var rng = Xoshiro256StarStar(seed: seed, stream: "fairness.bootstrap/\(b)")
                 if stratified {
                     for (c, range) in engine.stats.cellAtoms.enumerated() {
                         Sampling.multinomial(trials: engine.stats.cellSizes[c], weights: cellWeights[c], into: &cellCounts, using: &rng)

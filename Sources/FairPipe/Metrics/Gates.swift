@@ -8,7 +8,7 @@ import Foundation
 /// - a reference-group metric (`disparate_impact`, `statistical_parity_difference`,
 ///   `average_odds_difference`, or any of them prefixed `vs_reference.` — needed for
 ///   `vs_reference.equal_opportunity_difference` and `vs_reference.equalized_odds_difference`,
-///   whose bare names mean the between-group disparities): every non-reference group;
+///   whose bare names mean the between-group disparities): every non-empty non-reference group;
 /// - a group metric (`accuracy`) or individual index (`theil_index`): the overall value, or with
 ///   `@attribute` every non-empty group of that attribute.
 /// An undefined value, a missing interval under `judge_by: ci_bound`, or an attribute not in
@@ -25,7 +25,10 @@ public func evaluateGates(_ report: MetricsReport, thresholds: [String: GateSpec
         } else if ReferenceMetric(rawValue: metric) != nil && !Disparity.allKeys.contains(metric) {
             referenceFamily = true
         }
-        let targets = attribute.map { name in report.attributes.filter { $0.name == name } } ?? report.attributes
+        // Without `@attribute`, attributes with a single non-empty group have nothing to compare
+        // and are skipped; naming one explicitly fails the gate, with that reason.
+        let targets = attribute.map { name in report.attributes.filter { $0.name == name } }
+            ?? report.attributes.filter { !$0.warnings.contains("single_group") }
         func judge(_ value: Double?, ci: [Double]?, attribute: String?, group: String?, missing: String? = nil) {
             results.append(judgeGate(key: key, metric: metric, spec: spec, value: value, ci: ci, attribute: attribute, group: group, missing: missing))
         }
@@ -36,7 +39,9 @@ public func evaluateGates(_ report: MetricsReport, thresholds: [String: GateSpec
         if referenceFamily {
             for a in targets {
                 if a.vsReference.isEmpty { judge(nil, ci: nil, attribute: a.name, group: nil, missing: "no groups to compare with a reference (\(a.warnings.joined(separator: ", ")))") }
-                for comparison in a.vsReference {
+                let empty = Set(a.groups.filter { $0.n == 0 }.map(\.group))
+                // An empty combination (n = 0) is not a group of the data: nothing to judge.
+                for comparison in a.vsReference where !empty.contains(comparison.group) {
                     let v = comparison.metrics[metric]
                     judge(v?.value, ci: v?.ci, attribute: a.name, group: comparison.group, missing: v?.reason)
                 }

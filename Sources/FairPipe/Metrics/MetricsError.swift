@@ -10,6 +10,8 @@ public enum MetricsError: FairPipeError, Equatable {
     case invalidGroupCode(attribute: String, row: Int, found: Int32, groups: Int)
     case duplicateAttribute(name: String)
     case unknownReference(attribute: String, found: String, groups: [String])
+    case unknownReferenceAttribute(attribute: String, attributes: [String])
+    case tooManyGroups(attribute: String, groups: Int, limit: Int)
     case featureShape(row: Int, expected: Int, found: Int)
 
     public var exitStatus: ExitStatus { .dataError }
@@ -34,6 +36,10 @@ public enum MetricsError: FairPipeError, Equatable {
             return "predictions: sensitive attribute `\(name)` given twice"
         case .unknownReference(let attribute, let found, let groups):
             return "fairness.reference.\(attribute): no group `\(found)` in the data (groups: \(groups.joined(separator: ", ")))"
+        case .unknownReferenceAttribute(let attribute, let attributes):
+            return "fairness.reference: no attribute or intersection `\(attribute)` in the data (have: \(attributes.joined(separator: ", ")))"
+        case .tooManyGroups(let attribute, let groups, let limit):
+            return "sensitive attribute `\(attribute)` has \(groups) groups, more than fairness.max_groups = \(limit); is it really a sensitive attribute (an ID column?)"
         case .featureShape(let row, let expected, let found):
             return "features row \(row): expected \(expected) values, found \(found)"
         }

@@ -6,10 +6,8 @@ import Foundation
 /// group, attribute and intersection is a function of these atoms (groups are unions of
 /// cells), so the bootstrap redraws atom counts instead of rows.
 ///
-/// Exact AUC needs more than bins: `pairU2[c1 * C + c2]` holds
-/// 2·#{(i, j): i positive in c1, j negative in c2, s_i > s_j} + #{… s_i = s_j}, so a group's
-/// Mann–Whitney statistic is the sum over its cell pairs (exact integers). Building it costs
-/// O(N log N + C·N) for C cells.
+/// Exact AUC needs more than bins: it is computed once per group from the sorted scores of
+/// each (cell, label) — see ``exactU2(cells:)``.
 struct SufficientStatistics: Sendable {
     /// Compact cells: `cellCodes[c][a]` is the code of attribute a in cell c, in key order.
     var cellCodes: [[Int32]]
@@ -28,6 +26,8 @@ struct SufficientStatistics: Sendable {
     /// Equal-width calibration bins M, and fine bins F = M·r nested in them.
     var calibrationBins: Int
     var fineBins: Int
+    /// With few cells: `pairU2[c1 * C + c2]` = 2·#{positive in c1 > negative in c2} + #{equal},
+    /// so a group's Mann–Whitney statistic is a sum over its cell pairs (exact integers).
     var pairU2: [Int]
     /// Sorted scores of each (cell, label), index `cell * 2 + label`.
     var sortedScores: [[Double]]
@@ -44,39 +44,22 @@ struct SufficientStatistics: Sendable {
     init(_ set: PredictionSet, calibrationBins: Int) {
         let n = set.labels.count
         let attributes = set.attributes
-        // 1. Cell key per row (mixed radix over all attributes), compacted in key order.
-        var strides: [Int] = []
-        var space = 1
-        for column in attributes {
-            strides.append(space)
-            space = space.multipliedReportingOverflow(by: max(1, column.groups.count)).partialValue
-        }
-        var rowKey = [Int](repeating: 0, count: n)
-        for (a, column) in attributes.enumerated() {
-            let stride = strides[a]
-            column.codes.withUnsafeBufferPointer { codes in
-                for i in 0..<n { rowKey[i] &+= Int(codes[i]) &* stride }
-            }
-        }
+        // 1. Compact cell per row, one attribute at a time: key = cell · g_a + code_a, compacted
+        //    in key order after each attribute, so keys never exceed N · g_a (no overflow).
         var rowCell = [Int32](repeating: 0, count: n)
-        var keys: [Int]
-        if space > 0 && space <= 1 << 20 {
-            var index = [Int32](repeating: -1, count: space)
-            for k in rowKey { index[k] = 0 }
-            keys = []
-            for k in 0..<space where index[k] == 0 { index[k] = Int32(keys.count); keys.append(k) }
-            for i in 0..<n { rowCell[i] = index[rowKey[i]] }
-        } else {
-            keys = Array(Set(rowKey)).sorted()
-            var index: [Int: Int32] = [:]
-            for (i, k) in keys.enumerated() { index[k] = Int32(i) }
-            for i in 0..<n { rowCell[i] = index[rowKey[i]] ?? 0 }
+        var cellCodes: [[Int32]] = [[]]
+        for column in attributes {
+            let g = max(1, column.groups.count)
+            var rowKey = [Int](repeating: 0, count: n)
+            column.codes.withUnsafeBufferPointer { codes in
+                for i in 0..<n { rowKey[i] = Int(rowCell[i]) * g + Int(codes[i]) }
+            }
+            let (compact, keys) = Self.compact(rowKey, space: cellCodes.count * g)
+            rowCell = compact
+            cellCodes = keys.map { cellCodes[$0 / g] + [Int32($0 % g)] }
         }
-        rowKey = []
-        cellCodes = keys.map { key in
-            attributes.indices.map { a in Int32((key / strides[a]) % max(1, attributes[a].groups.count)) }
-        }
-        let cells = keys.count
+        self.cellCodes = cellCodes
+        let cells = cellCodes.count
 
         // 2. Atoms.
         hasScores = set.scores != nil
@@ -85,54 +68,65 @@ struct SufficientStatistics: Sendable {
         fineBins = hasScores ? calibrationBins * r : 1
         let bins = fineBins
         let atomSpace = cells * 4 * bins
-        var count = [Int](repeating: 0, count: atomSpace)
-        var sumScore = [Double](repeating: 0, count: hasScores ? atomSpace : 0)
-        var sumBrier = sumScore, sumLogLoss = sumScore
-        var sizes = [Int](repeating: 0, count: cells)
         let labels = set.labels, decisions = set.decisions
         let m = Double(calibrationBins)
+        @inline(__always) func fineBin(_ s: Double) -> Int {
+            let e = min(Int(s * m), calibrationBins - 1)
+            return e * r + min(max(Int((s * m - Double(e)) * Double(r)), 0), r - 1)
+        }
+        @inline(__always) func atomKey(_ i: Int) -> Int {
+            ((Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i])) * bins + (set.scores.map { fineBin($0[i]) } ?? 0)
+        }
+        // Slots: the atom key itself when the key space is small (the usual case), else the
+        // key's rank among the keys present (many cells: memory stays O(N)).
+        let dense = atomSpace <= 1 << 22
+        var rowSlot: [Int32] = []
+        var slotKeys: [Int] = []
+        if !dense { (rowSlot, slotKeys) = Self.compact((0..<n).map(atomKey), space: atomSpace) }
+        let slots = dense ? atomSpace : slotKeys.count
+        var count = [Int](repeating: 0, count: slots)
+        var sumScore = [Double](repeating: 0, count: hasScores ? slots : 0)
+        var sumBrier = sumScore, sumLogLoss = sumScore
+        var sizes = [Int](repeating: 0, count: cells)
         let eps = Self.logLossEpsilon
         if let scores = set.scores {
             for i in 0..<n {
                 let s = scores[i], y = labels[i]
-                let e = min(Int(s * m), calibrationBins - 1)
-                let sub = min(max(Int((s * m - Double(e)) * Double(r)), 0), r - 1)
-                let bin = e * r + sub
-                let key = ((Int(rowCell[i]) * 2 + Int(y)) * 2 + Int(decisions[i])) * bins + bin
-                count[key] += 1
-                sumScore[key] += s
+                let slot = dense ? ((Int(rowCell[i]) * 2 + Int(y)) * 2 + Int(decisions[i])) * bins + fineBin(s) : Int(rowSlot[i])
+                count[slot] += 1
+                sumScore[slot] += s
                 let d = s - Double(y)
-                sumBrier[key] += d * d
+                sumBrier[slot] += d * d
                 let clipped = min(max(s, eps), 1 - eps)
-                sumLogLoss[key] -= y == 1 ? log(clipped) : log(1 - clipped)
+                sumLogLoss[slot] -= y == 1 ? log(clipped) : log(1 - clipped)
                 sizes[Int(rowCell[i])] += 1
             }
         } else {
             for i in 0..<n {
-                count[(Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i])] += 1
+                count[dense ? (Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i]) : Int(rowSlot[i])] += 1
                 sizes[Int(rowCell[i])] += 1
             }
         }
         cellSizes = sizes
         var atomCell: [Int] = [], atomLabel: [UInt8] = [], atomDecision: [UInt8] = [], atomBin: [Int] = []
         var atomCount: [Int] = [], atomSumScore: [Double] = [], atomSumBrier: [Double] = [], atomSumLogLoss: [Double] = []
-        var cellAtoms: [Range<Int>] = []
-        for c in 0..<cells {
-            let start = atomCount.count
-            for rest in 0..<(4 * bins) {
-                let key = c * 4 * bins + rest
-                guard count[key] > 0 else { continue }
-                atomCell.append(c)
-                atomLabel.append(UInt8(rest / (2 * bins)))
-                atomDecision.append(UInt8((rest / bins) % 2))
-                atomBin.append(rest % bins)
-                atomCount.append(count[key])
-                if hasScores {
-                    atomSumScore.append(sumScore[key]); atomSumBrier.append(sumBrier[key]); atomSumLogLoss.append(sumLogLoss[key])
-                }
+        var cellStart = [Int](repeating: 0, count: cells + 1)
+        for slot in 0..<slots where count[slot] > 0 {
+            // Slots are in key order, so atoms come sorted by (cell, label, decision, bin).
+            let key = dense ? slot : slotKeys[slot]
+            let c = key / (4 * bins), rest = key % (4 * bins)
+            atomCell.append(c)
+            atomLabel.append(UInt8(rest / (2 * bins)))
+            atomDecision.append(UInt8((rest / bins) % 2))
+            atomBin.append(rest % bins)
+            atomCount.append(count[slot])
+            cellStart[c + 1] += 1
+            if hasScores {
+                atomSumScore.append(sumScore[slot]); atomSumBrier.append(sumBrier[slot]); atomSumLogLoss.append(sumLogLoss[slot])
             }
-            cellAtoms.append(start..<atomCount.count)
         }
+        for c in 0..<cells { cellStart[c + 1] += cellStart[c] }
+        let cellAtoms = (0..<cells).map { cellStart[$0]..<cellStart[$0 + 1] }
         self.atomCell = atomCell; self.atomLabel = atomLabel; self.atomDecision = atomDecision; self.atomBin = atomBin
         self.atomCount = atomCount; self.atomSumScore = atomSumScore; self.atomSumBrier = atomSumBrier
         self.atomSumLogLoss = atomSumLogLoss; self.cellAtoms = cellAtoms
@@ -145,11 +139,14 @@ struct SufficientStatistics: Sendable {
             var bucketSizes = [Int](repeating: 0, count: cells * 2)
             for i in 0..<n { bucketSizes[Int(rowCell[i]) * 2 + Int(labels[i])] += 1 }
             for b in buckets.indices { buckets[b].reserveCapacity(bucketSizes[b]) }
-            for i in 0..<n { buckets[Int(rowCell[i]) * 2 + Int(labels[i])].append(scores[i]) }
-            for b in buckets.indices { buckets[b].sort() }
+            // + 0.0 turns a -0.0 score into +0.0, so bit order is numeric order.
+            for i in 0..<n { buckets[Int(rowCell[i]) * 2 + Int(labels[i])].append(scores[i] + 0.0) }
+            for b in buckets.indices { Self.radixSort(&buckets[b]) }
             sorted = buckets
-            pair = [Int](repeating: 0, count: cells * cells)
-            for c1 in 0..<cells {
+            if cells <= Self.maxPairCells {
+                pair = [Int](repeating: 0, count: cells * cells)
+            }
+            for c1 in 0..<(cells <= Self.maxPairCells ? cells : 0) {
                 for c2 in 0..<cells {
                     pair[c1 * cells + c2] = Self.mannWhitneyU2(positives: buckets[c1 * 2 + 1], negatives: buckets[c2 * 2])
                 }
@@ -157,6 +154,72 @@ struct SufficientStatistics: Sendable {
         }
         sortedScores = sorted
         pairU2 = pair
+    }
+
+    /// Dense indices 0..<k for integer keys in 0..<space, in key order, and the keys.
+    static func compact(_ keys: [Int], space: Int) -> (indices: [Int32], keys: [Int]) {
+        var out = [Int32](repeating: 0, count: keys.count)
+        var present: [Int] = []
+        if space <= 1 << 22 {
+            var index = [Int32](repeating: -1, count: space)
+            for k in keys { index[k] = 0 }
+            for k in 0..<space where index[k] == 0 { index[k] = Int32(present.count); present.append(k) }
+            for i in keys.indices { out[i] = index[keys[i]] }
+        } else {
+            present = Array(Set(keys)).sorted()
+            var index: [Int: Int32] = [:]
+            index.reserveCapacity(present.count)
+            for (i, k) in present.enumerated() { index[k] = Int32(i) }
+            for i in keys.indices { out[i] = index[keys[i]] ?? 0 }
+        }
+        return (out, present)
+    }
+
+    /// Up to this many cells the pair table (O(C·N) to build) is used; beyond, each group's
+    /// scores are merged and counted directly (O(N) per attribute).
+    static let maxPairCells = 32
+
+    /// 2 × the Mann–Whitney U of a group made of `cells`: exact, in integers.
+    func exactU2(cells members: [Int]) -> Int {
+        if !pairU2.isEmpty {
+            var u2 = 0
+            for c1 in members { for c2 in members { u2 += pairU2[c1 * cellCount + c2] } }
+            return u2
+        }
+        if members.count == 1 {
+            return Self.mannWhitneyU2(positives: sortedScores[members[0] * 2 + 1], negatives: sortedScores[members[0] * 2])
+        }
+        var positives: [Double] = [], negatives: [Double] = []
+        for c in members { positives += sortedScores[c * 2 + 1]; negatives += sortedScores[c * 2] }
+        Self.radixSort(&positives)
+        Self.radixSort(&negatives)
+        return Self.mannWhitneyU2(positives: positives, negatives: negatives)
+    }
+
+    /// Sorts non-negative doubles (no NaN, no -0.0) by an LSD radix sort of their bit
+    /// patterns, which for such numbers order like the numbers: O(n), unlike O(n log n).
+    static func radixSort(_ values: inout [Double]) {
+        let n = values.count
+        guard n > 256 else { values.sort(); return }
+        var keys = values.map { $0.bitPattern }
+        var buffer = [UInt64](repeating: 0, count: n)
+        var histogram = [Int](repeating: 0, count: 2048)
+        // 11-bit digits; bit 63 is 0 for non-negative numbers, so six passes cover 63 bits.
+        for pass in 0..<6 {
+            let shift = UInt64(pass * 11)
+            for i in histogram.indices { histogram[i] = 0 }
+            for k in keys { histogram[Int((k >> shift) & 0x7FF)] += 1 }
+            if histogram[Int((keys[0] >> shift) & 0x7FF)] == n { continue }  // digit constant: nothing to do
+            var total = 0
+            for i in histogram.indices { let c = histogram[i]; histogram[i] = total; total += c }
+            for k in keys {
+                let d = Int((k >> shift) & 0x7FF)
+                buffer[histogram[d]] = k
+                histogram[d] += 1
+            }
+            swap(&keys, &buffer)
+        }
+        for i in 0..<n { values[i] = Double(bitPattern: keys[i]) }
     }
 
     /// 2·#{p > q} + #{p = q} over pairs of sorted positive and negative scores, by merging.

@@ -4,6 +4,7 @@ import Foundation
 /// and measure fairness: `metrics.json`, `junit.xml`, `summary.md`, the predictions.
 public enum EvaluateStage {
     public static let metricsFile = "metrics.json"
+    public static let curvesFile = "curves.json"
     public static let predictionsFile = "predictions.csv"
     public static let validationPredictionsFile = "predictions_validation.csv"
 
@@ -63,9 +64,10 @@ public enum EvaluateStage {
         _ predictions: Predictions, features: FeatureMatrix?, config: PipelineConfig, failOnViolation: Bool,
         run: StageRun, log: ProgressLog
     ) throws -> ExitStatus {
-        let report = try evaluateFairness(
+        let (report, curves) = try evaluateFairnessAndCurves(
             predictions.predictionSet(features: features), config: config.fairness, seed: run.seed(for: "bootstrap"))
         try run.write(try report.jsonData(), to: metricsFile)
+        if let curves { try run.write(try curves.jsonData(), to: curvesFile) }
         try run.write(renderJUnit(gates: report.gates), to: "junit.xml")
         try run.write(renderSummaryMarkdown(report), to: "summary.md")
         for attribute in report.attributes {

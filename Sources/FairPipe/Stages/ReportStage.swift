@@ -48,7 +48,7 @@ public enum ReportStage {
         }
         let paths = ReportPaths(
             metrics: metrics,
-            curves: existing(.evaluation, "curves.json"),
+            curves: existing(.evaluation, EvaluateStage.curvesFile),
             audit: existing(.dataset, "audit.json"),
             mitigatedMetrics: existing(.mitigatedEvaluation, EvaluateStage.metricsFile),
             baselineMetrics: existing(.evaluation, EvaluateStage.metricsFile),

@@ -7,65 +7,74 @@ import Foundation
 /// normal or Poisson approximation); the only error is floating-point rounding in the
 /// probabilities (about 1e-16 relative).
 public enum Sampling {
-    /// A Gamma(shape, 1) deviate for shape ≥ 1 (Marsaglia & Tsang 2000, "A simple method for
-    /// generating gamma variables", ACM TOMS 26(3)): exact rejection sampling.
-    public static func gamma<G: RandomNumberGenerator>(shape: Double, using generator: inout G) -> Double {
-        let d = shape - 1.0 / 3.0
-        let c = 1 / (9 * d).squareRoot()
-        while true {
-            var x: Double, v: Double
-            repeat {
-                x = generator.nextGaussian()
-                v = 1 + c * x
-            } while v <= 0
-            v = v * v * v
-            let u = generator.nextUnitDouble()
-            let x2 = x * x
-            if u < 1 - 0.0331 * x2 * x2 { return d * v }
-            if u > 0, log(u) < 0.5 * x2 + d * (1 - v + log(v)) { return d * v }
-        }
-    }
-
-    /// A Beta(a, b) deviate for a, b ≥ 1, as G_a / (G_a + G_b).
-    public static func beta<G: RandomNumberGenerator>(_ a: Double, _ b: Double, using generator: inout G) -> Double {
-        let x = gamma(shape: a, using: &generator)
-        let y = gamma(shape: b, using: &generator)
-        return x / (x + y)
-    }
-
     /// A Binomial(n, p) deviate, exactly.
     ///
-    /// Small means (n·min(p, 1−p) < 16) use inversion of the CDF from 0. Larger ones use the
-    /// order-statistic splitting of Knuth (TAOCP vol. 2, §3.4.1, exercise on the binomial
-    /// distribution, after Ahrens & Dieter): the a-th smallest of n uniforms is
-    /// Beta(a, n+1−a); given it, the uniforms below p form a smaller binomial. Choosing
-    /// a ≈ n·p shrinks the mean from m to about √m per step, so a draw costs O(log log m)
-    /// beta deviates plus O(16) inversion steps: O(1) in practice, for any n.
+    /// Means n·min(p, 1−p) below 30 use inversion of the CDF from 0 (expected cost O(1 + mean)).
+    /// Larger ones use BTPE (Kachitvichyanukul & Schmeiser 1988, "Binomial random variate
+    /// generation", CACM 31(2)): rejection from a hat of a triangle, two parallelograms and two
+    /// exponential tails, O(1) expected per draw. The acceptance test outside the triangle is the
+    /// exact ratio f(y)/f(m) of the pmf at y and at the mode (by log-gamma), not the paper's
+    /// Stirling squeeze, which changes speed slightly and exactness not at all.
     public static func binomial<G: RandomNumberGenerator>(trials: Int, probability: Double, using generator: inout G) -> Int {
-        var n = trials, p = probability
-        var offset = 0, sign = 1
+        let n = trials
+        if n <= 0 || probability <= 0 { return 0 }
+        if probability >= 1 { return n }
+        let flip = probability > 0.5
+        let p = flip ? 1 - probability : probability
+        let y = Double(n) * p < 30 ? binomialInversion(n, p, using: &generator) : binomialBTPE(n, p, using: &generator)
+        return flip ? n - y : y
+    }
+
+    /// BTPE for p ≤ 1/2 and n·p ≥ 30.
+    private static func binomialBTPE<G: RandomNumberGenerator>(_ n: Int, _ p: Double, using generator: inout G) -> Int {
+        let nd = Double(n)
+        let q = 1 - p
+        let npq = nd * p * q
+        let fm = nd * p + p
+        let m = floor(fm)
+        let p1 = floor(2.195 * npq.squareRoot() - 4.6 * q) + 0.5
+        let xm = m + 0.5
+        let xl = xm - p1
+        let xr = xm + p1
+        let c = 0.134 + 20.5 / (15.3 + m)
+        var a = (fm - xl) / (fm - xl * p)
+        let lambdaL = a * (1 + 0.5 * a)
+        a = (xr - fm) / (xr * q)
+        let lambdaR = a * (1 + 0.5 * a)
+        let p2 = p1 * (1 + 2 * c)
+        let p3 = p2 + c / lambdaL
+        let p4 = p3 + c / lambdaR
+        // ln f(y) − ln f(m), the exact log pmf ratio; only needed outside the triangle.
+        let logOdds = log(p / q)
+        let lgammaAtMode = lgamma(m + 1) + lgamma(nd - m + 1)
+        func logRatio(_ y: Double) -> Double {
+            lgammaAtMode - lgamma(y + 1) - lgamma(nd - y + 1) + (y - m) * logOdds
+        }
         while true {
-            if n <= 0 || p <= 0 { return offset }
-            if p >= 1 { return offset + sign * n }
-            if p > 0.5 {
-                // Binomial(n, p) = n − Binomial(n, 1 − p).
-                offset += sign * n
-                sign = -sign
-                p = 1 - p
-            }
-            let mean = Double(n) * p
-            if mean < 16 { return offset + sign * binomialInversion(n, p, using: &generator) }
-            let a = Int(mean) + 1
-            let b = n - a + 1
-            let x = beta(Double(a), Double(b), using: &generator)
-            if x >= p {
-                n = a - 1
-                p = p / x
+            let u = generator.nextUnitDouble() * p4
+            var v = generator.nextUnitDouble()
+            var y: Double
+            if u <= p1 {
+                // Triangle: accepted outright.
+                return Int(floor(xm - p1 * v + u))
+            } else if u <= p2 {
+                // Parallelograms.
+                let x = xl + (u - p1) / c
+                v = v * c + 1 - abs(m - x + 0.5) / p1
+                if v > 1 || v <= 0 { continue }
+                y = floor(x)
+            } else if u <= p3 {
+                // Left exponential tail.
+                y = floor(xl + log(v) / lambdaL)
+                if y < 0 { continue }
+                v = v * (u - p2) * lambdaL
             } else {
-                offset += sign * a
-                n = b - 1
-                p = (p - x) / (1 - x)
+                // Right exponential tail.
+                y = floor(xr - log(v) / lambdaR)
+                if y > nd { continue }
+                v = v * (u - p3) * lambdaR
             }
+            if v > 0 && log(v) <= logRatio(y) { return Int(y) }
         }
     }
 
