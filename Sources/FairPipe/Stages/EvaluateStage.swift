@@ -64,8 +64,19 @@ public enum EvaluateStage {
         _ predictions: Predictions, features: FeatureMatrix?, config: PipelineConfig, failOnViolation: Bool,
         run: StageRun, log: ProgressLog
     ) throws -> ExitStatus {
+        // A reference for an attribute these predictions lack (a config written for another
+        // dataset) is left out with a warning rather than failing an outside audit.
+        var fairness = config.fairness
+        let names = predictions.attributes.map(\.name)
+        for attribute in fairness.reference.keys.sorted() {
+            let parts = attribute.split(separator: "&").map(String.init)
+            if !parts.allSatisfy(names.contains) {
+                log.warning("fairness.reference.\(attribute) ignored: no attribute `\(attribute)` in these predictions")
+                fairness.reference[attribute] = nil
+            }
+        }
         let (report, curves) = try evaluateFairnessAndCurves(
-            predictions.predictionSet(features: features), config: config.fairness, seed: run.seed(for: "bootstrap"))
+            predictions.predictionSet(features: features), config: fairness, seed: run.seed(for: "bootstrap"))
         try run.write(try report.jsonData(), to: metricsFile)
         if let curves { try run.write(try curves.jsonData(), to: curvesFile) }
         try run.write(renderJUnit(gates: report.gates), to: "junit.xml")
