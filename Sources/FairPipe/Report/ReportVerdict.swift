@@ -112,7 +112,7 @@ public struct ReportVerdict: Sendable, Equatable {
                 let ci = impact.ci.map { "; 95% CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))" } ?? ""
                 // Above 1 the reference group is the one selected less; say so in words.
                 let inverse = value > 1 ? " — \(reference) is selected at \(ReportNumber.fixed(1 / value, 2))× their rate" : ""
-                let text = "Selection rate for \(attribute.name) group \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails\(ci))."
+                let text = "Selection rate of \(attribute.name) = \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails\(ci))."
                 concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", value), text: text, attribute: attribute.name))
             }
             if attribute.versusReference.isEmpty, let ratio = attribute.disparity("demographic_parity_ratio")?.value,
