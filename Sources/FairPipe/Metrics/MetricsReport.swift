@@ -265,10 +265,6 @@ public struct MetricsReport: Codable, Equatable, Sendable {
 
     /// Pretty-printed JSON with sorted keys, ending in a newline.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        try CanonicalJSON.verbatimData(self)
     }
 }

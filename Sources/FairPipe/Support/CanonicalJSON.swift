@@ -29,6 +29,17 @@ public enum CanonicalJSON {
         return data
     }
 
+    /// Canonical bytes of a value whose coding keys are already the wire names (types
+    /// with explicit snake_case `CodingKeys`): sorted keys, no key conversion.
+    public static func verbatimData<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+
     public static func string<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try data(value), as: UTF8.self)
     }
