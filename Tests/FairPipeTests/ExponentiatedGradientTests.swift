@@ -109,10 +109,13 @@ struct ReductionsFixture: Decodable {
         let model = try eg.fit(
             X, labels: fixture.y, groups: fixture.group, groupNames: ["0", "1"],
             featureNames: (0..<X.cols).map { "x\($0)" })
-        // Stated tolerance: 0.01 absolute on training error and on the largest signed
-        // constraint value of the mixture (fairlearn reaches ε = 0.01 on every target).
-        #expect(abs(model.trainingError - expected.error) < 0.01, "error \(model.trainingError) vs \(expected.error)")
-        #expect(abs(model.trainingViolation - expected.violation) < 0.01, "violation \(model.trainingViolation) vs \(expected.violation)")
+        // The brief's tolerance was 0.01; the same oracle optimum and the same game give the
+        // same hypotheses, so the mixture's training error and largest signed constraint value
+        // agree to rounding (measured ~1e-15). Stated tolerance: 1e-9.
+        #expect(abs(model.trainingError - expected.error) < 1e-9, "error \(model.trainingError) vs \(expected.error)")
+        #expect(abs(model.trainingViolation - expected.violation) < 1e-9, "violation \(model.trainingViolation) vs \(expected.violation)")
+        #expect(abs(model.bestGap - expected.best_gap) < 1e-9)
+        #expect(model.predictors.count == expected.n_predictors)
         #expect(abs(model.weights.reduce(0, +) - 1) < 1e-9)
         #expect(model.weights.count == model.predictors.count)
     }
