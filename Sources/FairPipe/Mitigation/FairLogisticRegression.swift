@@ -31,7 +31,7 @@ public struct FairLogisticRegression: Sendable {
     public var lambda: Double = 1.0
     /// L2 strength and tolerances of the starting plain fit; `C` is also used in the penalty.
     public var model: ModelConfig = ModelConfig()
-    public var maxIterations: Int = 1000
+    public var maxIterations: Int = 500
 
     static let name = "fair_logistic_regression"
 

@@ -14,6 +14,11 @@ struct LBFGS: Sendable {
     var maxIterations: Int = 500
     /// Stop when `max_j |∂f/∂x_j| ≤ gradientTolerance · max(1, |f|)`.
     var gradientTolerance: Double = 1e-9
+    /// Also stop after `stallIterations` consecutive steps each lowering f by less than
+    /// `functionTolerance · max(1, |f|)`: on objectives with kinks (Zafar's min(0, ·)) the
+    /// gradient test may never pass while the iterates no longer improve.
+    var functionTolerance: Double = 1e-14
+    var stallIterations: Int = 10
 
     struct Result: Sendable {
         var x: [Double]
@@ -30,6 +35,7 @@ struct LBFGS: Sendable {
         var sHistory: [[Double]] = [], yHistory: [[Double]] = [], rhoHistory: [Double] = []
         var iterations = 0
         var converged = false
+        var stalled = 0
         func norm(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
         while iterations < maxIterations {
             if norm(gradient) <= gradientTolerance * max(1, abs(value)) {
@@ -88,10 +94,11 @@ struct LBFGS: Sendable {
                 }
             }
             let moved = s.contains { $0 != 0 }
+            stalled = value - nextValue < functionTolerance * max(1, abs(value)) ? stalled + 1 : 0
             x = next
             value = nextValue
             gradient = nextGradient
-            if !moved {
+            if !moved || stalled >= stallIterations {
                 converged = true
                 break
             }
