@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("csv", csvBenchmark),
     ("csv-file", csvFileBenchmark),
     ("threshold_optimizer", thresholdOptimizerBench),
+    ("exponentiated_gradient", inprocessingBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

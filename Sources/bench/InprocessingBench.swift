@@ -1,0 +1,70 @@
+import FairPipe
+import Foundation
+
+/// Reads the benchmark data written by
+/// Tests/Fixtures/mitigation/inprocessing/bench_fairlearn_eg.py (raw little-endian float64:
+/// X row-major, then y, then the group), so both tools time the same rows; without the file,
+/// generates data of the same shape and distribution from the seeded stream.
+private func inprocessingBenchData(rows n: Int, cols p: Int) throws -> (X: Matrix, y: [UInt8], g: [Int32]) {
+    if let path = ProcessInfo.processInfo.environment["INPROCESSING_BENCH_DATA"] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let values: [Double] = data.withUnsafeBytes { raw in
+            (0..<(data.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        }
+        guard values.count == n * p + 2 * n else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        let X = try Matrix(rows: n, cols: p, storage: Array(values[0..<(n * p)]))
+        return (X, values[(n * p)..<(n * p + n)].map { UInt8($0) }, values[(n * p + n)...].map { Int32($0) })
+    }
+    var rng = Xoshiro256StarStar(seed: 1, stream: "inprocessing-bench")
+    let beta = (0..<p).map { _ in 2 * rng.nextGaussian() / Double(p).squareRoot() }
+    var storage = [Double](repeating: 0, count: n * p)
+    var y = [UInt8](repeating: 0, count: n), g = [Int32](repeating: 0, count: n)
+    for i in 0..<n {
+        let group = rng.nextUnitDouble() < 0.4 ? 1.0 : 0.0
+        var logit = 0.8 * group - 0.3
+        for j in 0..<p {
+            var x = rng.nextGaussian()
+            if j < 5 { x += 0.8 * group }
+            storage[i * p + j] = x
+            logit += beta[j] * x
+        }
+        y[i] = rng.nextUnitDouble() < 1 / (1 + exp(-logit)) ? 1 : 0
+        g[i] = Int32(group)
+    }
+    return (try Matrix(rows: n, cols: p, storage: storage), y, g)
+}
+
+/// `exponentiated_gradient` (demographic parity, fairlearn's defaults eps 0.01, max_iter 50,
+/// eta0 2) on 50,000 × 100 rows, oracle = weighted logistic regression (C 1, tol 1e-10), with
+/// and without warm starts; then `grid_search` (10 points) on the same rows.
+func inprocessingBench() throws {
+    let n = 50_000, p = 100
+    let data = try inprocessingBenchData(rows: n, cols: p)
+    let names = (0..<p).map { "x\($0)" }
+    for warm in [true, false] {
+        var eg = ExponentiatedGradient(target: .demographicParity)
+        eg.warmStart = warm
+        let (seconds, model) = try measure {
+            try eg.fit(data.X, labels: data.y, groups: data.g, groupNames: ["0", "1"], featureNames: names)
+        }
+        report("exponentiated_gradient", [
+            "rows": "\(n)", "cols": "\(p)", "warm_start": "\(warm)", "fit_s": String(format: "%.3f", seconds),
+            "oracle_calls": "\(model.oracleCalls)", "iterations": "\(model.iterations)",
+            "predictors": "\(model.predictors.count)",
+            "error": String(format: "%.6f", model.trainingError),
+            "violation": String(format: "%.6f", model.trainingViolation),
+            "best_gap": String(format: "%.3g", model.bestGap),
+            "peak_mib": String(format: "%.0f", peakMemoryMiB()),
+        ])
+    }
+    let (seconds, grid) = try measure {
+        try GridSearch(target: .demographicParity).fit(
+            data.X, labels: data.y, groups: data.g, groupNames: ["0", "1"], featureNames: names)
+    }
+    report("grid_search", [
+        "rows": "\(n)", "cols": "\(p)", "grid_size": "10", "fit_s": String(format: "%.3f", seconds),
+        "best_error": String(format: "%.6f", grid.best.error), "best_violation": String(format: "%.6f", grid.best.violation),
+    ])
+}
