@@ -43,16 +43,21 @@ func inprocessingBench() throws {
     let n = 50_000, p = 100
     let data = try inprocessingBenchData(rows: n, cols: p)
     let names = (0..<p).map { "x\($0)" }
-    for warm in [true, false] {
+    // Oracle tolerance 1e-10 (the pipeline default, as fairlearn with newton-cholesky,
+    // tol=1e-10) and 1e-4 (as loose as scikit-learn's default lbfgs tol).
+    for (warm, tol) in [(true, 1e-10), (false, 1e-10), (true, 1e-4)] {
         var eg = ExponentiatedGradient(target: .demographicParity)
         eg.warmStart = warm
+        eg.oracle.tol = tol
         let (seconds, model) = try measure {
             try eg.fit(data.X, labels: data.y, groups: data.g, groupNames: ["0", "1"], featureNames: names)
         }
         report("exponentiated_gradient", [
-            "rows": "\(n)", "cols": "\(p)", "warm_start": "\(warm)", "fit_s": String(format: "%.3f", seconds),
-            "oracle_calls": "\(model.oracleCalls)", "iterations": "\(model.iterations)",
+            "rows": "\(n)", "cols": "\(p)", "warm_start": "\(warm)", "oracle_tol": "\(tol)", "fit_s": String(format: "%.3f", seconds),
+            "oracle_calls": "\(model.oracleCalls)", "oracle_fits": "\(model.oracleFits)", "iterations": "\(model.iterations)",
             "predictors": "\(model.predictors.count)",
+            "newton_steps": "\(model.predictors.compactMap { $0.model?.solver.iterations }.reduce(0, +))",
+            "hessians": "\(model.predictors.compactMap { $0.model?.solver.hessianEvaluations }.reduce(0, +))",
             "error": String(format: "%.6f", model.trainingError),
             "violation": String(format: "%.6f", model.trainingViolation),
             "best_gap": String(format: "%.3g", model.bestGap),

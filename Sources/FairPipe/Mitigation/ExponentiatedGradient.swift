@@ -32,7 +32,8 @@ public struct ExponentiatedGradient: Sendable {
     public var runLinprogStep: Bool = true
     /// The oracle's settings (C, tol, max_iter).
     public var oracle: ModelConfig = ModelConfig()
-    /// Warm-start every oracle fit from the previous one.
+    /// Warm-start every oracle fit from the previous one (same optimum within `tol`; measured
+    /// on 50,000 × 100: 46 Hessians for the kept hypotheses warm, 58 cold).
     public var warmStart: Bool = true
 
     static let name = "exponentiated_gradient"
@@ -143,7 +144,7 @@ public struct ExponentiatedGradient: Sendable {
             predictors: lagrangian.predictors, weights: weights,
             hypothesisErrors: lagrangian.errors, hypothesisGammas: lagrangian.gammas,
             lambda: lambdaEG, gaps: gaps, bestIteration: bestIter, bestGap: gaps[bestIter], nu: nu,
-            iterations: gaps.count, oracleCalls: lagrangian.oracleCalls,
+            iterations: gaps.count, oracleCalls: lagrangian.oracleCalls, oracleFits: lagrangian.oracleFits,
             trainingError: mixtureError, trainingGamma: mixtureGamma,
             trainingViolation: moment.violation(mixtureGamma))
     }
@@ -175,6 +176,9 @@ struct Lagrangian {
     var errors: [Double] = []
     var gammas: [[Double]] = []
     var oracleCalls = 0
+    /// Oracle calls that fitted a model (the others reused an identical earlier problem).
+    var oracleFits = 0
+    var solved: [(weights: [Double], predictor: ReductionPredictor, decisions: [UInt8])] = []
     var lastModel: LogisticModel? = nil
     var lastLinprogCount = 0
     var lastLinprog: (q: [Double], lambda: [Double], result: GapResult)? = nil
@@ -190,10 +194,24 @@ struct Lagrangian {
     /// beats every stored one by more than 1e-8 in `err + λᵀγ`).
     mutating func bestH(_ lambda: [Double]) throws -> Int {
         let weights = moment.signedWeights(lambda: lambda)
-        let h = try oracle.fit(signedWeights: weights, normalizeToRowCount: true, warm: warmStart ? lastModel : nil)
         oracleCalls += 1
-        if let model = h.model { lastModel = model }
-        let d = try h.decisions(oracle.X)
+        // The oracle's problem depends on λ only through the per-row signed weights, and the
+        // game often asks the same problem twice (λ₀ and 1×λ̂ at t = 0; multiples of a λ whose
+        // projection is 0). A bit-identical problem gets the stored answer; without warm
+        // starts that is exactly what a new fit would return, with them the same optimum
+        // within `tol` (and still the same bytes on every run: the path is deterministic).
+        let h: ReductionPredictor
+        let d: [UInt8]
+        if let hit = solved.firstIndex(where: { $0.weights == weights }) {
+            h = solved[hit].predictor
+            d = solved[hit].decisions
+        } else {
+            h = try oracle.fit(signedWeights: weights, normalizeToRowCount: true, warm: warmStart ? lastModel : nil)
+            oracleFits += 1
+            if let model = h.model { lastModel = model }
+            d = try h.decisions(oracle.X)
+            solved.append((weights, h, d))
+        }
         let error = moment.error(decisions: d)
         let gamma = moment.gamma(decisions: d)
         let value = error + Self.dot(gamma, lambda)
@@ -307,7 +325,9 @@ public struct ExponentiatedGradientModel: Codable, Equatable, Sendable {
     public var bestGap: Double
     public var nu: Double
     public var iterations: Int
+    /// Best-response requests (fairlearn's `n_oracle_calls_`) and the fits they needed.
     public var oracleCalls: Int
+    public var oracleFits: Int
     /// Error, signed constraint values and largest violation of the mixture on the training rows.
     public var trainingError: Double
     public var trainingGamma: [Double]
