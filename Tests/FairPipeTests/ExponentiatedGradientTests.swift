@@ -82,6 +82,10 @@ struct ReductionsFixture: Decodable {
     var group: [Int32]
     var eg: [String: EG]
     var grid: [String: Grid]
+    /// Three groups, first appearing in the order 2, 0, 1.
+    var group3: [Int32]
+    var eg3: [String: EG]
+    var grid3: [String: Grid]
 
     static func load() throws -> (ReductionsFixture, Matrix) {
         let fixture = try Fixtures.json(ReductionsFixture.self, "mitigation/inprocessing/reductions.json")
@@ -118,6 +122,21 @@ struct ReductionsFixture: Decodable {
         #expect(model.predictors.count == expected.n_predictors)
         #expect(abs(model.weights.reduce(0, +) - 1) < 1e-9)
         #expect(model.weights.count == model.predictors.count)
+    }
+
+    @Test(arguments: [FairnessTarget.demographicParity, .equalizedOdds])
+    func threeGroupMixtureMatchesFairlearn(target: FairnessTarget) throws {
+        let (fixture, X) = try ReductionsFixture.load()
+        let expected = try #require(fixture.eg3[target.rawValue])
+        var eg = ExponentiatedGradient(target: target)
+        eg.oracle = ReductionsFixture.oracle
+        let model = try eg.fit(
+            X, labels: fixture.y, groups: fixture.group3, groupNames: ["0", "1", "2"],
+            featureNames: (0..<X.cols).map { "x\($0)" })
+        // Same stated tolerance (1e-9) as with two groups.
+        #expect(abs(model.trainingError - expected.error) < 1e-9, "error \(model.trainingError) vs \(expected.error)")
+        #expect(abs(model.trainingViolation - expected.violation) < 1e-9)
+        #expect(model.predictors.count == expected.n_predictors)
     }
 
     @Test func demographicParityGapShrinksOnHeldOutData() throws {

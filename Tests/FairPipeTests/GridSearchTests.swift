@@ -23,6 +23,25 @@ import Testing
         #expect(model.bestIndex == expected.best_index)
     }
 
+    @Test(arguments: [FairnessTarget.demographicParity, .equalizedOdds])
+    func threeGroupGridMatchesFairlearn(target: FairnessTarget) throws {
+        let (fixture, X) = try ReductionsFixture.load()
+        let expected = try #require(fixture.grid3[target.rawValue])
+        var search = GridSearch(target: target)
+        search.oracle = ReductionsFixture.oracle
+        search.gridSize = 12
+        let model = try search.fit(
+            X, labels: fixture.y, groups: fixture.group3, groupNames: ["0", "1", "2"],
+            featureNames: (0..<X.cols).map { "x\($0)" })
+        // Multi-dimensional grid in fairlearn's enumeration order (basis by first appearance).
+        #expect(model.points.count == expected.errors.count)
+        for (point, (error, violation)) in zip(model.points, zip(expected.errors, expected.violations)) {
+            #expect(abs(point.error - error) < 1e-9, "error \(point.error) vs \(error)")
+            #expect(abs(point.violation - violation) < 1e-9, "violation \(point.violation) vs \(violation)")
+        }
+        #expect(model.bestIndex == expected.best_index)
+    }
+
     @Test func selectedModelLowersHeldOutDisparity() throws {
         let train = InprocessingData.make(rows: 2000, seed: 11)
         let test = InprocessingData.make(rows: 2000, seed: 12)
