@@ -48,6 +48,36 @@ import Testing
         model.epochLosses = []
     }
 
+    @Test func softmaxAdversaryGradientMatchesFiniteDifferences() throws {
+        var data = InprocessingData.make(rows: 40, seed: 47)
+        data.groups = data.groups.indices.map { Int32($0 % 3) }
+        var method = AdversarialDebiasing(target: .equalOpportunity, seed: 1)
+        method.hiddenUnits = 4
+        method.epochs = 1
+        let model = try method.fit(
+            data.X, labels: data.labels, groups: data.groups, groupNames: ["a", "b", "c"], featureNames: data.featureNames)
+        #expect(model.adversaryOutputs == 3)
+        let rows = Array(0..<40)
+        let logits = model.forward(data.X, rows: rows, dropout: []).logits
+        let adv = model.adversaryGradients(logits, rows: rows, labels: data.labels, groups: data.groups)
+        for j in model.adversary.indices {
+            var up = model, down = model
+            up.adversary[j] += 1e-6
+            down.adversary[j] -= 1e-6
+            let numeric = (up.adversaryGradients(logits, rows: rows, labels: data.labels, groups: data.groups).loss
+                - down.adversaryGradients(logits, rows: rows, labels: data.labels, groups: data.groups).loss) / 2e-6
+            #expect(abs(numeric - adv.gradient[j]) < 1e-6, "adversary \(j): \(numeric) vs \(adv.gradient[j])")
+        }
+        for r in [0, 5, 17] {
+            var up = logits, down = logits
+            up[r] += 1e-6
+            down[r] -= 1e-6
+            let numeric = (model.adversaryGradients(up, rows: rows, labels: data.labels, groups: data.groups).loss
+                - model.adversaryGradients(down, rows: rows, labels: data.labels, groups: data.groups).loss) / 2e-6
+            #expect(abs(numeric - adv.dLogit[r]) < 1e-6)
+        }
+    }
+
     @Test func demographicParityGapShrinksOnHeldOutData() throws {
         let train = InprocessingData.make(rows: 2000, seed: 42)
         let test = InprocessingData.make(rows: 2000, seed: 43)
