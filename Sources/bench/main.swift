@@ -9,6 +9,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("csv-file", csvFileBenchmark),
     ("threshold_optimizer", thresholdOptimizerBench),
     ("exponentiated_gradient", inprocessingBench),
+    ("inprocessing_methods", inprocessingMethodsBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())
