@@ -180,6 +180,12 @@ public struct AdversarialDebiasingModel: Codable, Equatable, Sendable {
             throw MitigationError.lengthMismatch(
                 method: AdversarialDebiasing.name, input: "feature columns", expected: featureNames.count, found: X.cols)
         }
+        let p = X.cols, h = hiddenUnits
+        let expected = h == 0 ? p + 1 : p * h + 2 * h + 1
+        guard h >= 0, predictor.count == expected else {
+            throw MitigationError.lengthMismatch(
+                method: AdversarialDebiasing.name, input: "predictor parameters", expected: expected, found: predictor.count)
+        }
         return forward(X, rows: Array(0..<X.rows), dropout: []).logits.map(LogisticModel.sigmoid)
     }
 

@@ -147,14 +147,25 @@ public struct GridSearchModel: Codable, Equatable, Sendable {
     /// The selected point (first minimum of `loss`).
     public var bestIndex: Int
 
-    public var best: Point { points[bestIndex] }
+    /// The selected point. Fitted models always have one; an artefact edited by hand may not,
+    /// which ``predict(_:)`` reports as an error.
+    public var best: Point { points[min(max(bestIndex, 0), max(points.count - 1, 0))] }
+
+    private func selected() throws -> Point {
+        guard points.indices.contains(bestIndex) else {
+            throw MitigationError.invalidParameter(
+                method: GridSearch.name, name: "best_index", expected: "an index below \(points.count)", found: "\(bestIndex)")
+        }
+        return points[bestIndex]
+    }
 
     /// Deterministic 0/1 decisions of the selected model (scikit-learn's `predict`).
-    public func predict(_ X: Matrix) throws -> [UInt8] { try best.predictor.decisions(X) }
+    public func predict(_ X: Matrix) throws -> [UInt8] { try selected().predictor.decisions(X) }
 
     /// P(y = 1 | x) of the selected model (its `predict_proba`; a constant model gives 0 or 1).
     public func predictProbability(_ X: Matrix) throws -> [Double] {
-        if let model = best.predictor.model { return try model.predictProbability(X) }
-        return [Double](repeating: Double(best.predictor.constant ?? 0), count: X.rows)
+        let point = try selected()
+        if let model = point.predictor.model { return try model.predictProbability(X) }
+        return [Double](repeating: Double(point.predictor.constant ?? 0), count: X.rows)
     }
 }

@@ -195,6 +195,10 @@ public struct PrejudiceRemoverModel: Codable, Equatable, Sendable {
             throw MitigationError.lengthMismatch(method: PrejudiceRemover.name, input: "groups", expected: X.rows, found: groups.count)
         }
         let p = X.cols
+        for (g, row) in coefficients.enumerated() where row.count != p + 1 {
+            throw MitigationError.lengthMismatch(
+                method: PrejudiceRemover.name, input: "coefficients of group \(g)", expected: p + 1, found: row.count)
+        }
         return try (0..<X.rows).map { i in
             let g = Int(groups[i])
             guard g >= 0, g < coefficients.count else {
