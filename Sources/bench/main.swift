@@ -11,6 +11,8 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("report", reportBench),
     ("metrics", metricsBench),
     ("metrics-sampler", metricsSamplerBench),
+    ("exponentiated_gradient", inprocessingBench),
+    ("inprocessing_methods", inprocessingMethodsBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

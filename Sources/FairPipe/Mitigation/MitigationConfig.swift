@@ -122,6 +122,39 @@ public struct MitigationConfig: ConfigSection {
     /// `correlation_remover`: 0 = features unchanged, 1 = fully decorrelated.
     public var alpha: Double = 1.0
 
+    // In-processing (see each type for the paper and reference implementation it follows).
+    /// `exponentiated_gradient`: allowed constraint violation ε (B = 1/ε), fairlearn's `eps`.
+    public var eps: Double = 0.01
+    /// `exponentiated_gradient`: iterations of the saddle-point game (fairlearn's `max_iter`).
+    public var maxIter: Int = 50
+    /// `exponentiated_gradient`: duality-gap threshold; absent = fairlearn's data-driven default.
+    public var nu: Double? = nil
+    /// `exponentiated_gradient`: initial learning rate of the λ-player.
+    public var eta0: Double = 2.0
+    /// `exponentiated_gradient`, `grid_search`: the moments' `difference_bound`.
+    public var differenceBound: Double = 0.01
+    /// `grid_search`: number of Lagrange-multiplier grid points (fairlearn's `grid_size`;
+    /// a separate key because `grid_size` is threshold_optimizer's, default 1000).
+    public var searchGridSize: Int = 10
+    /// `grid_search`: largest multiplier on the grid.
+    public var gridLimit: Double = 2.0
+    /// `grid_search`: weight of the violation against the error when selecting the model.
+    public var constraintWeight: Double = 0.5
+    /// `fair_logistic_regression`: strength λ of the squared-covariance penalty.
+    public var lambda: Double = 1.0
+    /// `prejudice_remover`: strength η of the prejudice remover regulariser.
+    public var eta: Double = 1.0
+    /// `adversarial_debiasing`: weight α of the adversary's gradient.
+    public var adversaryLossWeight: Double = 0.1
+    /// `adversarial_debiasing`: passes over the training rows.
+    public var epochs: Int = 50
+    /// `adversarial_debiasing`: rows per minibatch.
+    public var batchSize: Int = 128
+    /// `adversarial_debiasing`: hidden ReLU units of the predictor (0: logistic predictor).
+    public var hiddenUnits: Int = 100
+    /// `adversarial_debiasing`: Adam's starting learning rate (decayed 0.96× per 1000 steps).
+    public var learningRate: Double = 0.001
+
     public init() {}
 
     public func validate() throws {
@@ -155,6 +188,11 @@ public struct MitigationConfig: ConfigSection {
             }
         default:
             break
+        }
+        if method == .prejudiceRemover && !sensitiveAtInference {
+            throw ConfigError.inconsistent(
+                key: "method",
+                message: "prejudice_remover keeps one model per group and needs the sensitive attribute at prediction time, but sensitive_at_inference is false; use exponentiated_gradient, fair_logistic_regression or adversarial_debiasing")
         }
         if method == .calibratedEqualizedOdds {
             let matches: Bool
@@ -197,5 +235,41 @@ public struct MitigationConfig: ConfigSection {
         guard alpha >= 0 && alpha <= 1 else {
             throw ConfigError.invalidValue(key: "alpha", expected: "a number in [0, 1]", found: "\(alpha)")
         }
+        try validateInprocessing()
+    }
+
+    private func validateInprocessing() throws {
+        func positive(_ value: Double, _ key: String) throws {
+            guard value > 0, value.isFinite else {
+                throw ConfigError.invalidValue(key: key, expected: "a finite number > 0", found: "\(value)")
+            }
+        }
+        func nonNegative(_ value: Double, _ key: String) throws {
+            guard value >= 0, value.isFinite else {
+                throw ConfigError.invalidValue(key: key, expected: "a finite number ≥ 0", found: "\(value)")
+            }
+        }
+        func atLeast(_ value: Int, _ minimum: Int, _ key: String) throws {
+            guard value >= minimum else {
+                throw ConfigError.invalidValue(key: key, expected: "an integer ≥ \(minimum)", found: "\(value)")
+            }
+        }
+        try positive(eps, "eps")
+        try atLeast(maxIter, 1, "max_iter")
+        if let nu { try nonNegative(nu, "nu") }
+        try positive(eta0, "eta0")
+        try nonNegative(differenceBound, "difference_bound")
+        try atLeast(searchGridSize, 1, "search_grid_size")
+        try positive(gridLimit, "grid_limit")
+        guard constraintWeight >= 0 && constraintWeight <= 1 else {
+            throw ConfigError.invalidValue(key: "constraint_weight", expected: "a number in [0, 1]", found: "\(constraintWeight)")
+        }
+        try nonNegative(lambda, "lambda")
+        try nonNegative(eta, "eta")
+        try nonNegative(adversaryLossWeight, "adversary_loss_weight")
+        try atLeast(epochs, 1, "epochs")
+        try atLeast(batchSize, 1, "batch_size")
+        try atLeast(hiddenUnits, 0, "hidden_units")
+        try positive(learningRate, "learning_rate")
     }
 }

@@ -54,7 +54,7 @@ public enum MitigateStage {
         case .preprocessing:
             return try Preprocessing.fit(method, settings: settings, context: context)
         case .inprocessing:
-            return try Inprocessing.fit(method, settings: settings, context: context)
+            return try InprocessingStage.fit(method, settings: settings, context: context)
         }
     }
 

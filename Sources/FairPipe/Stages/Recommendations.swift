@@ -51,7 +51,7 @@ public struct Recommendations: Codable, Equatable, Sendable {
                     guard mitigation.sensitiveAtInference else { continue }
                     needs = "adjusts decisions after training, needs the sensitive attribute at decision time (available)"
                 case .inprocessing:
-                    guard mitigation.retrainAllowed else { continue }
+                    guard mitigation.retrainAllowed, method != .prejudiceRemover || mitigation.sensitiveAtInference else { continue }
                     needs = "trains a new model under the constraint (retraining allowed)"
                 case .preprocessing:
                     guard mitigation.retrainAllowed else { continue }
