@@ -341,7 +341,8 @@ public struct ExponentiatedGradientModel: Codable, Equatable, Sendable {
             let d = try predictor.decisions(X)
             for i in 0..<X.rows where d[i] == 1 { out[i] += w }
         }
-        return out
+        // The weights sum to 1 only up to rounding; a probability must not exceed 1.
+        return out.map { min(1, $0) }
     }
 
     /// Randomized 0/1 decisions: 1 iff `positiveProbability ≥ u` with one uniform draw `u`
