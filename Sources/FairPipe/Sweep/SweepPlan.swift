@@ -34,7 +34,7 @@ public struct StageHashes: Codable, Equatable, Sendable {
 /// make-dataset slice, the model's from the dataset key and the train slice, the baseline
 /// evaluation's from the model key and the evaluate slice. Runs that differ only in
 /// `mitigation.*` therefore share all three.
-public struct SharedFolders: Codable, Equatable, Sendable {
+public struct SharedFolders: Codable, Equatable, Hashable, Sendable {
     public var dataset: String
     public var model: String
     public var evaluation: String
