@@ -44,9 +44,12 @@ struct Plan: ParsableCommand {
     @Option(help: ArgumentHelp("Default binary folder written into sweep.mk (make's BIN overrides it).", valueName: "dir"))
     var bin = ".build/release"
 
+    @Flag(help: "Give every run its own dataset, model and baseline evaluation (to measure what sharing saves).")
+    var noShare = false
+
     func run() throws {
         try guarded {
-            let plan = try SweepPlan.make(spec: SweepSpec.load(path: spec), fixedOverrides: overrides, root: root)
+            let plan = try SweepPlan.make(spec: SweepSpec.load(path: spec), fixedOverrides: overrides, root: root, share: !noShare)
             let fragment = try SweepFiles.write(plan, bin: bin)
             let counts = plan.sharedStageSavings
             FileHandle.standardError.write(Data(

@@ -108,6 +108,9 @@ import Testing
         let savings = plan.sharedStageSavings
         #expect(savings.withSharing == 2 + 2 + 4 + 8 * 3)
         #expect(savings.withoutSharing == 48)
+        let unshared = try SweepPlan.make(spec: spec, root: "out", share: false, environment: [:])
+        #expect(Set(unshared.runs.map(\.shared.dataset)).count == 8)
+        #expect(unshared.runs.map(\.id) == plan.runs.map(\.id))
     }
 
     @Test func fragmentHasOneRulePerStagePerRunAndKeepsTheLauncher() throws {

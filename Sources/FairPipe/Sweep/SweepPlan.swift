@@ -99,9 +99,10 @@ public struct SweepPlan: Codable, Equatable, Sendable {
     public var folder: String
     public var runs: [SweepRun]
 
-    /// Plans `spec`: O(runs) config loads (milliseconds each).
+    /// Plans `spec`: O(runs) config loads (milliseconds each). `share: false` gives every
+    /// run its own upstream folders (to measure what sharing saves).
     public static func make(
-        spec: SweepSpec, fixedOverrides: [String] = [], root: String = "outputs/sweeps",
+        spec: SweepSpec, fixedOverrides: [String] = [], root: String = "outputs/sweeps", share: Bool = true,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> SweepPlan {
         let loader = ConfigLoader(environment: environment)
@@ -128,7 +129,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
             }
             let hashes = try StageHashes(config)
             func key(_ parts: String...) -> String { String(sha256Hex(Data(parts.joined(separator: " ").utf8)).prefix(10)) }
-            let datasetKey = key("make-dataset", hashes.makeDataset)
+            let datasetKey = share ? key("make-dataset", hashes.makeDataset) : key("make-dataset", hashes.makeDataset, id)
             let modelKey = key("train", datasetKey, hashes.train)
             let evaluationKey = key("evaluate", modelKey, hashes.evaluate)
             let shared = (folder as NSString).appendingPathComponent("shared")
