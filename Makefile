@@ -82,9 +82,13 @@ $(REPORT): $(BIN)/report $(STAMPS)/report $(EVALUATION) $(MITIGATED)
 SWEEP      ?=
 SWEEP_ROOT ?= $(OUT)/sweeps
 SWEEP_BUILD := $(if $(filter .build/release,$(BIN)),$(BINARIES) $(SWEEP_TOOL))
+ifneq ($(filter sweep,$(MAKECMDGOALS)),)
+ifeq ($(SWEEP),)
+$(error usage: make sweep SWEEP=sweeps/NAME.yml [-j N] [LAUNCHER="srun --ntasks=1"] [SET="key=value ..."])
+endif
+endif
 
 sweep: $(SWEEP_BUILD) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4 [LAUNCHER="srun --ntasks=1"]
-	@test -n "$(SWEEP)" || { echo "usage: make sweep SWEEP=sweeps/NAME.yml [-j N] [LAUNCHER=...] [SET=...]" >&2; exit 64; }
 	@fragment=$$($(SWEEP_TOOL) plan $(SWEEP) --root $(SWEEP_ROOT) --bin $(BIN) $(foreach s,$(SET),--set $(s))) && \
 	  $(MAKE) --no-print-directory -f $$fragment BIN=$(BIN) LAUNCHER="$(LAUNCHER)" QUIET=$(QUIET)
 

@@ -140,4 +140,40 @@ import Testing
         #expect(lines[1].hasPrefix("\(plan.runs[0].id),\"title=a, b name=say \"\"hi\"\"\",abc,true,h,\"a, b\",\"say \"\"hi\"\"\",0.75,0.5,0.875,"))
         #expect(lines[1].hasSuffix(",false,s,f"))
     }
+
+    @Test func logListsUnfinishedRunsAsPendingAndRefusesStaleArtefacts() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let spec = try Self.spec("grid:\n  mitigation.method: [group_thresholds, reweighing]\n")
+        let plan = try SweepPlan.make(spec: spec, root: folder.path, environment: [:])
+        let run = plan.runs[0]
+        func manifest(_ stage: StageName, _ hash: String, in dir: String, started: String) throws {
+            let value = Manifest(
+                stage: stage, toolVersion: "t", git: GitState(commit: "c0ffee", dirty: stage == .train), seed: 1, streamSeed: 2,
+                config: .null, configSha256: hash, configFile: nil, inputs: [], outputs: [], started: started,
+                finished: started, durationSeconds: nil, scheduler: nil)
+            try AtomicFile.write(CanonicalJSON.data(value), to: dir + "/manifest.json")
+        }
+        let h = run.stageHashes
+        try manifest(.makeDataset, h.makeDataset, in: run.shared.dataset, started: "2026-01-01T00:00:01Z")
+        try manifest(.train, h.train, in: run.shared.model, started: "2026-01-01T00:00:02Z")
+        try manifest(.evaluate, h.evaluate, in: run.shared.evaluation, started: "2026-01-01T00:00:03Z")
+        try manifest(.mitigate, h.mitigate, in: run.folder + "/mitigation", started: "2026-01-01T00:00:04Z")
+        try manifest(.evaluate, h.evaluate, in: run.folder + "/evaluation-mitigated", started: "2026-01-01T00:00:05Z")
+        try AtomicFile.write(#"{"overall": {"accuracy": {"value": 0.8, "ci": [0.7, 0.9]}}, "passed": true}"#,
+                             to: run.folder + "/evaluation-mitigated/metrics.json")
+
+        let (records, pending) = try ExperimentLog.collect(plan)
+        #expect(records.map(\.run.id) == [run.id])
+        #expect(pending == [plan.runs[1].id])
+        let record = try #require(records.first)
+        #expect(record.gitSHA == "c0ffee" && record.dirty)
+        #expect(record.started == "2026-01-01T00:00:01Z" && record.finished == "2026-01-01T00:00:05Z")
+        #expect(record.metrics["accuracy"] == RunMetric(value: 0.8, ci: ReportInterval(lower: 0.7, upper: 0.9)))
+        #expect(record.gatesPassed == true)
+
+        try manifest(.mitigate, "another", in: run.folder + "/mitigation", started: "2026-01-01T00:00:04Z")
+        #expect(throws: SweepError.staleRun(run: run.id, stage: "mitigate", folder: run.folder + "/mitigation")) {
+            try ExperimentLog.collect(plan)
+        }
+    }
 }
