@@ -86,6 +86,8 @@ import Testing
         #expect(throws: SweepError.duplicateRun(spec: "t.yml", label: "C=1")) {
             try SweepPlan.make(spec: spec, root: "/tmp/unused", environment: [:])
         }
+        let sameConfig = try Self.spec("runs:\n  - {mitigation.tolerance: 0.05}\n  - {mitigation.tolerance: 5.0e-2}\n")
+        #expect(throws: SweepError.self) { try SweepPlan.make(spec: sameConfig, root: "/tmp/unused", environment: [:]) }
     }
 
     @Test func runsDifferingOnlyInMitigationShareUpstreamFolders() throws {

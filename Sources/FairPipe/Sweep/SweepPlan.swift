@@ -111,6 +111,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
         let baseLoaded = try loader.load(PipelineConfig.self, path: spec.base, overrides: fixedOverrides)
         var runs: [SweepRun] = []
         var seen: [String: String] = [:]
+        var configs: [String: String] = [:]  // full config hash → label of the first run with it
         for (index, overrides) in spec.runs.enumerated() {
             let label = SweepRun.label(for: overrides, sweptKeys: spec.sweptKeys)
             let id = SweepRun.id(for: overrides)
@@ -127,6 +128,13 @@ public struct SweepPlan: Codable, Equatable, Sendable {
             } catch let error as FairPipeError {
                 throw SweepError.invalidRun(spec: spec.origin, run: index + 1, label: label, message: error.description)
             }
+            // Different text, same configuration (`0.05` and `5e-2`): one folder would do.
+            let fullHash = try configHash(JSONValue(encoding: config))
+            if let first = configs[fullHash] {
+                throw SweepError.invalidSpec(
+                    path: spec.origin, line: 0, message: "runs `\(first)` and `\(label)` resolve to the same configuration")
+            }
+            configs[fullHash] = label
             let hashes = try StageHashes(config)
             func key(_ parts: String...) -> String { String(sha256Hex(Data(parts.joined(separator: " ").utf8)).prefix(10)) }
             let datasetKey = share ? key("make-dataset", hashes.makeDataset) : key("make-dataset", hashes.makeDataset, id)
@@ -141,7 +149,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
                     model: (shared as NSString).appendingPathComponent("model-\(modelKey)"),
                     evaluation: (shared as NSString).appendingPathComponent("evaluation-\(evaluationKey)")),
                 stageHashes: hashes,
-                configHash: try configHash(JSONValue(encoding: config))))
+                configHash: fullHash))
         }
         return SweepPlan(
             name: spec.name, spec: spec.origin, configFile: baseLoaded.file, fixedOverrides: fixedOverrides,
