@@ -3,6 +3,7 @@
 #   make all                       build release binaries and run the whole pipeline
 #   make all SET="mitigation.tolerance=0.05"   override config keys (space-separated)
 #   make all CONFIG=configs/adult.yml OUT=outputs/runs/adult
+#   make sweep SWEEP=sweeps/tolerance.yml -j 4   run a parameter sweep (see sweeps/)
 #   make test                      run the test suite
 #   make help                      list every target
 #
@@ -22,9 +23,10 @@ SET      ?=
 LAUNCHER ?=
 QUIET    ?=
 
-BIN      := .build/release
+BIN      ?= .build/release
 STAGES   := make-dataset train evaluate mitigate report
 BINARIES := $(addprefix $(BIN)/,$(STAGES))
+SWEEP_TOOL := $(BIN)/fairpipe-sweep
 SOURCES  := Package.swift $(shell find Sources -name '*.swift' 2>/dev/null)
 CONFIG_FLAG := $(if $(wildcard $(CONFIG)),--config $(CONFIG),$(if $(filter pipeline.yml,$(CONFIG)),,--config $(CONFIG)))
 COMMON   := $(CONFIG_FLAG) $(foreach s,$(SET),--set $(s)) $(if $(QUIET),--quiet)
@@ -37,7 +39,7 @@ MITIGATION := $(OUT)/mitigation/manifest.json
 MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 
-.PHONY: all build pipeline test bench ci clean help FORCE
+.PHONY: all build pipeline sweep test bench ci clean help FORCE
 
 all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -45,9 +47,9 @@ pipeline: $(REPORT)
 
 build: $(BINARIES) ## Build the release binaries
 
-$(BINARIES) &: $(SOURCES)
+$(BINARIES) $(SWEEP_TOOL) &: $(SOURCES)
 	$(SWIFT) build -c release
-	@touch $(BINARIES)
+	@touch $(BINARIES) $(SWEEP_TOOL)
 
 # Config stamps: the recipe always runs (cheap), the file changes only with the hash.
 $(STAMPS)/%: $(BIN)/% FORCE
@@ -72,6 +74,23 @@ $(MITIGATED): $(BIN)/evaluate $(STAMPS)/evaluate $(MITIGATION)
 
 $(REPORT): $(BIN)/report $(STAMPS)/report $(EVALUATION) $(MITIGATED)
 	$(LAUNCHER) $(BIN)/report $(COMMON) --run $(OUT) --out $(OUT)/report
+
+# Sweeps: `fairpipe-sweep plan` validates every run's config and writes a Makefile fragment
+# (one rule per stage per run, shared upstream stages keyed by their config hash); make runs
+# it with this make's -j and LAUNCHER, then builds the experiment log and the runs page.
+# With BIN= pointing elsewhere (e.g. a debug build) nothing is built.
+SWEEP      ?=
+SWEEP_ROOT ?= $(OUT)/sweeps
+SWEEP_BUILD := $(if $(filter .build/release,$(BIN)),$(BINARIES) $(SWEEP_TOOL))
+ifneq ($(filter sweep,$(MAKECMDGOALS)),)
+ifeq ($(SWEEP),)
+$(error usage: make sweep SWEEP=sweeps/NAME.yml [-j N] [LAUNCHER="srun --ntasks=1"] [SET="key=value ..."])
+endif
+endif
+
+sweep: $(SWEEP_BUILD) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4 [LAUNCHER="srun --ntasks=1"]
+	@fragment=$$($(SWEEP_TOOL) plan $(SWEEP) --root $(SWEEP_ROOT) --bin $(BIN) $(foreach s,$(SET),--set $(s))) && \
+	  $(MAKE) --no-print-directory -f $$fragment BIN=$(BIN) LAUNCHER="$(LAUNCHER)" QUIET=$(QUIET)
 
 test: ## Run the test suite (debug build)
 	$(SWIFT) test
