@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("csv", csvBenchmark),
     ("csv-file", csvFileBenchmark),
     ("threshold_optimizer", thresholdOptimizerBench),
+    ("report", reportBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

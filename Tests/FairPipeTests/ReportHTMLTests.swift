@@ -171,6 +171,14 @@ enum ReportFixtures {
         #expect(json["c"] == .null)
     }
 
+    @Test func viewsAreDecodableWithJSONDecoder() throws {
+        let decoded = try Fixtures.json(MetricsView.self, "report/metrics.json")
+        #expect(decoded == (try ReportFixtures.metrics()))
+        let curves = try Fixtures.json(CurvesView.self, "report/curves.json")
+        #expect(curves.attributes.map(\.name) == ["race", "sex"])
+        #expect(curves.thresholdSweep.count == 19)
+    }
+
     @Test func malformedJSONNamesFileAndOffset() {
         #expect(throws: ReportError.malformed(path: "bad.json", reason: "not valid JSON at byte 7: expected ',' or '}' in object")) {
             try ReportJSON.parse(Data(#"{"a":1 "b":2}"#.utf8), path: "bad.json")

@@ -4,6 +4,12 @@ import Foundation
 /// valid names and suggest the closest one when a value is misspelt.
 public protocol ConfigEnum: CaseIterable, RawRepresentable, Codable, Sendable where RawValue == String {}
 
+/// A configuration value type whose `init()` gives every field its default, so a partial
+/// mapping can be completed from it. Every ``ConfigSection`` is one.
+public protocol ConfigDefaultable: Encodable {
+    init()
+}
+
 /// Converts a Swift property name to its YAML key: `minGroupSize` → `min_group_size`.
 /// Names without lowercase letters (`C`) are kept as they are.
 func configKey(_ swiftName: String) -> String {
@@ -102,6 +108,13 @@ struct ConfigDecoder: Decoder {
     }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+        // A struct inside a dictionary (`thresholds.<metric>: {max: 0.1}`) has no default
+        // from its parent; take its fields' defaults from its own `init()`.
+        if fallback == nil, case .mapping = node, let defaultable = T.self as? any ConfigDefaultable.Type {
+            let defaults = try ConfigNode.defaults(of: defaultable.init())
+            return try ConfigDecoder(node: node, fallback: defaults, path: path, environment: environment, log: log)
+                .decodeValue(type)
+        }
         if let enumType = T.self as? any ConfigEnum.Type {
             guard let value = try decodeEnum(enumType) as? T else { throw mismatch(expected: "\(T.self)") }
             return value

@@ -78,7 +78,7 @@ public enum ConfigError: FairPipeError, Equatable {
 /// (`minGroupSize` ↔ `min_group_size`; an all-caps name such as `C` is kept as is), and
 /// enums are `String`-backed with snake_case raw values. The loader fills keys the user
 /// left out from `init()`, rejects keys the type never reads, and then calls `validate()`.
-public protocol ConfigSection: Codable, Equatable, Sendable {
+public protocol ConfigSection: Codable, Equatable, Sendable, ConfigDefaultable {
     init()
     /// Throws ``ConfigError/invalidValue(key:expected:found:source:)`` or
     /// ``ConfigError/inconsistent(key:message:source:)`` with a key relative to the section.

@@ -104,8 +104,7 @@ public struct ConfigLoader: Sendable {
 
     /// The built-in defaults as a tree, by encoding `Root()`.
     static func defaultsTree<Root: ConfigRoot>(_ root: Root) throws -> ConfigNode {
-        let json = try CanonicalJSON.string(root)
-        return try ConfigNode.parse(yaml: json, origin: "<defaults>") { _, _ in .defaults }
+        try ConfigNode.defaults(of: root)
     }
 
     /// `section.key=value` as a one-path tree; the value is parsed as YAML, so

@@ -86,6 +86,12 @@ public indirect enum ConfigNode: Sendable, Equatable {
 }
 
 extension ConfigNode {
+    /// A value's fields as a tree sourced `.defaults` (through canonical JSON, which YAML reads).
+    static func defaults<T: Encodable>(of value: T) throws -> ConfigNode {
+        let json = try CanonicalJSON.string(value)
+        return try ConfigNode.parse(yaml: json, origin: "<defaults>") { _, _ in .defaults }
+    }
+
     /// Parses YAML text. `origin` names the file (or flag) in error messages.
     public static func parse(yaml: String, origin: String, source: (Int, Int) -> ConfigSource) throws -> ConfigNode {
         let root: Yams.Node?

@@ -48,3 +48,5 @@ extension ThresholdObjective: ConfigEnum {}
 extension CostConstraint: ConfigEnum {}
 extension ReportFormat: ConfigEnum {}
 extension PValueCorrection: ConfigEnum {}
+extension GateSpec: ConfigDefaultable {}
+extension GateJudgement: ConfigEnum {}

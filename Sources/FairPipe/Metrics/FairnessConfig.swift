@@ -87,7 +87,7 @@ public struct CurvesConfig: Codable, Equatable, Sendable {
 }
 
 /// What a gate compares with its bounds.
-public enum GateJudgement: String, Codable, Equatable, Sendable {
+public enum GateJudgement: String, Codable, Equatable, Sendable, CaseIterable {
     /// The point estimate.
     case estimate
     /// The conservative end of the bootstrap interval: its upper end against `max`, its lower

@@ -125,7 +125,7 @@ extension HTMLReport {
 
         // Lineage: an input whose path some earlier stage wrote must carry that output's hash.
         var written: [String: String] = [:]
-        for (index, m) in manifests.enumerated() {
+        for m in manifests {
             out += "<h3>\(e(m.stage))</h3>"
             if let hash = m.configSHA256 { out += "<p>Config SHA-256: <span class=\"hash\">\(e(hash))</span></p>" }
             var fileRows: [[HTMLCell]] = []
@@ -148,7 +148,7 @@ extension HTMLReport {
                 out += HTMLTable.render(headers: ["", "Path", "Bytes", "SHA-256", "Lineage"], rows: fileRows, textColumns: [0, 1, 3, 4])
             }
             if let config = m.config {
-                out += "<details\(index == 0 ? "" : "")><summary>Resolved configuration (\(e(m.stage)))</summary><pre>\(e(config.pretty()))</pre></details>"
+                out += "<details><summary>Resolved configuration (\(e(m.stage)))</summary><pre>\(e(config.pretty()))</pre></details>"
             }
             for file in m.outputs {
                 if let hash = file.sha256 { written[file.path] = hash }
@@ -196,16 +196,22 @@ struct AuditRenderer {
         case .object:
             let members = json.sortedMembers
             var out = ""
-            let scalars = members.filter { isScalar($0.value) }
+            // Warnings first and prominent, whatever their shape.
+            func isWarning(_ key: String) -> Bool { key.lowercased().contains("warning") && json[key]?.array != nil }
+            for member in members where isWarning(member.key) {
+                let items = member.value.array ?? []
+                out += "<\(heading)>\(e(MetricNames.words(member.key).capitalizedFirst))</\(heading)>"
+                out += items.isEmpty ? "<p class=\"note\">None.</p>"
+                    : "<div class=\"banner\"><ul>" + items.prefix(maxRows).map { "<li>\(e($0.string ?? $0.pretty()))</li>" }.joined() + "</ul></div>"
+            }
+            let scalars = members.filter { isScalar($0.value) && !isWarning($0.key) }
             if !scalars.isEmpty {
                 out += HTMLTable.render(headers: ["Item", "Value"], rows: scalars.map { [.text(MetricNames.words($0.key)), scalar($0.value)] }, sortable: false)
             }
-            for member in members where !isScalar(member.value) {
+            for member in members where !isScalar(member.value) && !isWarning(member.key) {
                 out += "<\(heading)>\(e(MetricNames.words(member.key)))</\(heading)>"
                 if let table = recordTable(member.value) {
                     out += table
-                } else if let items = member.value.array, member.key.lowercased().contains("warning") {
-                    out += "<div class=\"banner\"><ul>" + items.map { "<li>\(e($0.string ?? $0.pretty()))</li>" }.joined() + "</ul></div>"
                 } else {
                     out += render(member.value, depth: depth + 1)
                 }

@@ -253,15 +253,30 @@ extension HTMLReport {
                                   tooltip: "strength \(strength): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(point.accuracy.ci, digits)), disparity \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(point.disparity.ci, digits))",
                                   label: tradeoff.points.count <= 12 ? strength : nil)
         }
+        // Gate bounds on the target disparity (vertical) and on accuracy (horizontal).
+        var references: [SVGChart.Reference] = []
+        for gate in inputs.metrics?.gates ?? [] {
+            let axis: SVGChart.Reference.Axis
+            if gate.metric == (tradeoff.target ?? config.paretoMetric) {
+                axis = .x
+            } else if gate.metric == "accuracy", gate.attribute == nil {
+                axis = .y
+            } else {
+                continue
+            }
+            for (bound, word) in [(gate.minimum, "min"), (gate.maximum, "max")] {
+                if let bound { references.append(.init(axis: axis, value: bound, label: "gate \(word) \(ReportNumber.fixed(bound, digits))", color: "#6a3d9a")) }
+            }
+        }
         var out = "<div class=\"grid wide\">"
         out += figure(SVGChart.xy(id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
                                   subtitle: tradeoff.method.map { "method: \(MetricNames.words($0)); labels are strengths" },
                                   series: [.init(name: tradeoff.method.map(MetricNames.words) ?? "mitigation", points: points, markers: true)],
-                                  xLabel: target, yLabel: "accuracy", width: 900, height: 420),
+                                  xLabel: target, yLabel: "accuracy", references: references, width: 900, height: 420),
                       caption: "Each point is one mitigation strength, with 95% CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
         out += "</div>"
         let rows: [[HTMLCell]] = tradeoff.points.map { point in
-            [.number(point.strength, 4), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
+            [HTMLCell(html: point.strength.map(ReportNumber.plain) ?? "—", sort: point.strength.map(ReportNumber.plain) ?? ""), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
         }
         out += HTMLTable.render(headers: ["Strength", "Accuracy", MetricNames.words(tradeoff.target ?? "disparity").capitalizedFirst], rows: rows, textColumns: [])
         return out

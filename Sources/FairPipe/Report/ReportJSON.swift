@@ -21,6 +21,8 @@ public enum ReportJSON: Sendable, Equatable, Decodable {
         init?(intValue: Int) { nil }
     }
 
+    /// Decoding through `JSONDecoder` works (the view types use it to be `Decodable`), but
+    /// probes each value's kind by catching errors; files are read with ``parse(_:path:)``.
     public init(from decoder: Decoder) throws {
         if var array = try? decoder.unkeyedContainer() {
             var items: [ReportJSON] = []

@@ -66,7 +66,9 @@ enum ReportStyle {
     svg.chart .ref line{stroke-width:1.5;stroke-dasharray:6 4}
     svg.chart .ref text{font-size:10.5px;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
     svg.chart .dominated{opacity:.35}
-    svg.chart .front{stroke:#000;stroke-width:1}
+    svg.chart .whisker.dominated{opacity:.18}
+    svg.chart .whisker.front{opacity:.5}
+    svg.chart circle.front{stroke:#000;stroke-width:1}
     svg.chart .plabel{font-size:10px;fill:var(--muted)}
     svg.chart .mark:hover{opacity:.8}
     dl.card{display:grid;grid-template-columns:220px 1fr;gap:8px 18px;margin:0}
@@ -74,7 +76,8 @@ enum ReportStyle {
     dl.card dd{margin:0}
     details summary{cursor:pointer;color:var(--accent)}
     .banner{padding:8px 12px;border-radius:6px;background:#fff4e5;border:1px solid #f0c36d;margin:8px 0}
-    footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:40px;padding-top:10px}
+    footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:40px}
+    footer .inner{max-width:1180px;margin:0 auto;padding:10px 40px 24px}
     @media (max-width:700px){main{padding:8px 14px}header.top{padding:20px 14px}.grid{grid-template-columns:1fr}dl.card{grid-template-columns:1fr}}
     @media print{
     body{font-size:11pt}
@@ -87,6 +90,7 @@ enum ReportStyle {
     .grid{display:block}figure{margin-bottom:12px}
     .scroll{overflow:visible}
     th{position:static}
+    table{font-size:8pt}th,td{padding:2px 5px}.ci{font-size:7pt}
     pre{max-height:none;white-space:pre-wrap}
     details{display:block}
     .light{print-color-adjust:exact;-webkit-print-color-adjust:exact}
@@ -109,6 +113,7 @@ enum ReportStyle {
     rows.sort(function(r1,r2){var a=key(r1.cells[index]),b=key(r2.cells[index]);var c;
     if(typeof a==="number"&&typeof b==="number")c=a-b;else c=String(a).localeCompare(String(b));return asc?c:-c;});
     for(var r=0;r<rows.length;r++)body.appendChild(rows[r]);});})(heads[h]);}
+    document.documentElement.setAttribute("data-script","ready");
     window.addEventListener("beforeprint",function(){var d=document.querySelectorAll("details");for(var i=0;i<d.length;i++)d[i].setAttribute("open","");});
     })();
     """

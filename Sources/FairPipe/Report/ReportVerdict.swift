@@ -16,6 +16,8 @@ public struct ReportVerdict: Sendable, Equatable {
         public var tier: Int
         public var severity: Double
         public var text: String
+        /// The attribute it concerns, nil for overall findings.
+        public var attribute: String? = nil
     }
 
     public var status: Status
@@ -48,9 +50,7 @@ public struct ReportVerdict: Sendable, Equatable {
         }
         gates = metrics.gates
         let all = ReportVerdict.findConcerns(metrics, config: config)
-        concerns = Array(all.sorted {
-            ($0.tier, -$0.severity, $0.text) < ($1.tier, -$1.severity, $1.text)
-        }.prefix(config.topConcerns))
+        concerns = ReportVerdict.top(all, count: config.topConcerns)
         if metrics.gatesPassed == false {
             status = .fail
         } else if !all.isEmpty {
@@ -58,6 +58,19 @@ public struct ReportVerdict: Sendable, Equatable {
         } else {
             status = .pass
         }
+    }
+
+    /// The `count` most important concerns: by tier, then severity, but first one per
+    /// (tier, attribute), so three variants of the same finding do not crowd out the rest.
+    static func top(_ all: [Concern], count: Int) -> [Concern] {
+        let sorted = all.sorted { ($0.tier, -$0.severity, $0.text) < ($1.tier, -$1.severity, $1.text) }
+        var chosen = Set<Int>()
+        var seen = Set<String>()
+        for (index, concern) in sorted.enumerated() where chosen.count < count {
+            if seen.insert("\(concern.tier)|\(concern.attribute ?? "")").inserted || concern.tier == 0 { chosen.insert(index) }
+        }
+        for index in sorted.indices where chosen.count < count { chosen.insert(index) }
+        return sorted.indices.filter(chosen.contains).map { sorted[$0] }
     }
 
     static func gateSentence(_ gate: GateView, digits: Int) -> String {
@@ -87,7 +100,7 @@ public struct ReportVerdict: Sendable, Equatable {
             } else {
                 miss = 0
             }
-            concerns.append(Concern(tier: 0, severity: miss, text: gateSentence(gate, digits: digits)))
+            concerns.append(Concern(tier: 0, severity: miss, text: gateSentence(gate, digits: digits), attribute: gate.attribute))
         }
         let low = config.fourFifths, high = 1 / config.fourFifths
         for attribute in metrics.attributes {
@@ -97,13 +110,16 @@ public struct ReportVerdict: Sendable, Equatable {
                 let fails = impact.fourFifths.map { !$0 } ?? (value < low || value > high)
                 guard fails else { continue }
                 let ci = impact.ci.map { "; 95% CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))" } ?? ""
-                let text = "Selection rate for \(attribute.name) group \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference) (four-fifths rule fails\(ci))."
-                concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", value), text: text))
+                // Above 1 the reference group is the one selected less; say so in words.
+                let inverse = value > 1 ? " — \(reference) is selected at \(ReportNumber.fixed(1 / value, 2))× their rate" : ""
+                let text = "Selection rate for \(attribute.name) group \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails\(ci))."
+                concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", value), text: text, attribute: attribute.name))
             }
             if attribute.versusReference.isEmpty, let ratio = attribute.disparity("demographic_parity_ratio")?.value,
                ratio < low {
                 concerns.append(Concern(tier: 1, severity: 1 - ratio,
-                                        text: "The lowest selection rate among \(attribute.name) groups is \(ReportNumber.fixed(ratio, 2))× the highest (four-fifths rule fails)."))
+                                        text: "The lowest selection rate among \(attribute.name) groups is \(ReportNumber.fixed(ratio, 2))× the highest (four-fifths rule fails).",
+                                        attribute: attribute.name))
             }
             for disparity in attribute.disparities where disparity.name.hasSuffix("_difference") {
                 let measure = disparity.metric
@@ -127,14 +143,14 @@ public struct ReportVerdict: Sendable, Equatable {
                     detail += measure.pAdjusted != nil ? ", adjusted p \(pText(p))" : ", p \(pText(p))"
                 }
                 let text = "\(phrase) differ by up to \(ReportNumber.fixed(value, digits)) between \(attribute.name) groups (\(detail))."
-                concerns.append(Concern(tier: 2, severity: abs(value), text: text))
+                concerns.append(Concern(tier: 2, severity: abs(value), text: text, attribute: attribute.name))
             }
             for group in attribute.groups where !group.warnings.isEmpty {
                 let size = group.n.map { " has only \($0) rows" } ?? " is small"
                 let text = group.warnings.contains("small_group")
                     ? "\(attribute.name) group \(group.group)\(size); its metrics are uncertain (wide intervals)."
                     : "\(attribute.name) group \(group.group): \(group.warnings.sorted().map(MetricNames.words).joined(separator: ", "))."
-                concerns.append(Concern(tier: 3, severity: -Double(group.n ?? 0), text: text))
+                concerns.append(Concern(tier: 3, severity: -Double(group.n ?? 0), text: text, attribute: attribute.name))
             }
         }
         return concerns

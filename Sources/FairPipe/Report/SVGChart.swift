@@ -55,6 +55,8 @@ enum SVGChart {
         var color: String? = nil
         /// Extra class on this series' marks (`dominated`, `front`).
         var markClass: String? = nil
+        /// Explicit dash pattern ("" for solid); else one by index.
+        var dash: String? = nil
     }
 
     // MARK: Scales
@@ -298,7 +300,7 @@ enum SVGChart {
                    xDomain: (Double, Double)? = nil, yDomain: (Double, Double)? = nil, references: [Reference] = [],
                    diagonal: String? = nil, width: Double = 540, height: Double = 340) -> String {
         let legendItems = series.enumerated().map { i, s in
-            (name: s.name, color: s.color ?? color(i), dash: s.connect ? dash(i) : "", marker: !s.connect)
+            (name: s.name, color: s.color ?? color(i), dash: s.connect ? (s.dash ?? dash(i)) : "", marker: !s.connect)
         }
         let top0: Double = subtitle == nil ? 34 : 48
         let (legendSVG, legendHeight) = legend(legendItems, x: 70, y: top0 + 6, width: width - 90)
@@ -338,16 +340,17 @@ enum SVGChart {
                 for (k, p) in s.points.enumerated() {
                     d += (k == 0 ? "M" : "L") + "\(f(x(p.x))) \(f(y(p.y)))"
                 }
-                let dashAttr = dash(i).isEmpty ? "" : " stroke-dasharray=\"\(dash(i))\""
+                let pattern = s.dash ?? dash(i)
+                let dashAttr = pattern.isEmpty ? "" : " stroke-dasharray=\"\(pattern)\""
                 out += "<path class=\"mark line\(extra)\" d=\"\(d)\" stroke=\"\(stroke)\"\(dashAttr)><title>\(e(s.name))</title></path>"
             }
             for p in s.points {
                 let px = x(p.x), py = y(p.y)
                 if let ci = p.yCI {
-                    out += "<path class=\"whisker\" d=\"M\(f(px)) \(f(y(ci.lower)))V\(f(y(ci.upper)))M\(f(px - 3)) \(f(y(ci.lower)))H\(f(px + 3))M\(f(px - 3)) \(f(y(ci.upper)))H\(f(px + 3))\" stroke=\"\(stroke)\"/>"
+                    out += "<path class=\"whisker\(extra)\" d=\"M\(f(px)) \(f(y(ci.lower)))V\(f(y(ci.upper)))M\(f(px - 3)) \(f(y(ci.lower)))H\(f(px + 3))M\(f(px - 3)) \(f(y(ci.upper)))H\(f(px + 3))\" style=\"stroke:\(stroke)\"/>"
                 }
                 if let ci = p.xCI {
-                    out += "<path class=\"whisker\" d=\"M\(f(x(ci.lower))) \(f(py))H\(f(x(ci.upper)))M\(f(x(ci.lower))) \(f(py - 3))V\(f(py + 3))M\(f(x(ci.upper))) \(f(py - 3))V\(f(py + 3))\" stroke=\"\(stroke)\"/>"
+                    out += "<path class=\"whisker\(extra)\" d=\"M\(f(x(ci.lower))) \(f(py))H\(f(x(ci.upper)))M\(f(x(ci.lower))) \(f(py - 3))V\(f(py + 3))M\(f(x(ci.upper))) \(f(py - 3))V\(f(py + 3))\" style=\"stroke:\(stroke)\"/>"
                 }
                 if s.markers || !s.connect {
                     out += "<circle class=\"mark point\(extra)\" cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(stroke)\"><title>\(e(p.tooltip))</title></circle>"

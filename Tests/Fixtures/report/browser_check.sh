@@ -7,7 +7,8 @@
 #   - the browser logs a console error or an uncaught exception,
 #   - the report tries to load anything (it must be self-contained),
 #   - the rendered DOM lacks a report section or has no drawn chart marks.
-# Optionally writes a full-page screenshot. Needs `chromium` (apt-get install chromium).
+# Optionally writes a full-page screenshot (HEIGHT=pixels sets the page height) and, with
+# PDF=out.pdf, a printed copy. Needs `chromium` (apt-get install chromium).
 set -euo pipefail
 
 html=${1:?usage: browser_check.sh REPORT.html [SCREENSHOT.png]}
@@ -28,25 +29,39 @@ flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-extensions
     echo "browser_check: chromium failed" >&2; cat "$work/log.txt" >&2; exit 1; }
 
 status=0
-if grep -E 'CONSOLE\(|Uncaught|console\.error' "$work/log.txt" | grep -viE 'dbus|gcm|fontconfig' >"$work/console.txt"; then
+# Chromium logs every console message (any level) and uncaught exception as INFO:CONSOLE;
+# the report itself never writes to the console, so any such line is a failure.
+if grep -E ':CONSOLE[:(]|Uncaught' "$work/log.txt" >"$work/console.txt"; then
     echo "browser_check: console errors:" >&2; cat "$work/console.txt" >&2; status=1
 fi
-if grep -E 'net::ERR_|Failed to load resource' "$work/log.txt" >"$work/net.txt"; then
-    echo "browser_check: the report tried to load something:" >&2; cat "$work/net.txt" >&2; status=1
+# External references, in the file and in the DOM after scripts ran (the proxy above makes any
+# fetch fail, but Chromium does not log failed fetches at this verbosity, so look for them).
+if grep -hoiE '(src|href|action|poster|data)=["'"'"']?[a-z]*:?//[^"'"'"' >]*|url\([^)]*\)|@import[^;]*' "$html" "$work/dom.html" >"$work/net.txt"; then
+    echo "browser_check: external references:" >&2; sort -u "$work/net.txt" >&2; status=1
 fi
-for section in verdict data group-metrics disparities charts mitigation recommendations model-card provenance; do
+sections="verdict data group-metrics disparities charts mitigation recommendations model-card provenance"
+grep -q "<section id=\"pareto\"" "$work/dom.html" && sections="pareto runs seeds"  # the multi-run page
+for section in $sections; do
     grep -q "<section id=\"$section\"" "$work/dom.html" || { echo "browser_check: section $section missing" >&2; status=1; }
 done
 marks=$(grep -o 'class="mark' "$work/dom.html" | wc -l)
 charts=$(grep -o '<svg class="chart"' "$work/dom.html" | wc -l)
 echo "browser_check: $charts charts, $marks marks drawn"
 [ "$marks" -gt 0 ] || { echo "browser_check: no chart marks in the DOM" >&2; status=1; }
-# The sorting script must have run: it leaves the DOM intact, so check that scripts executed at all.
-grep -q '<table class="sortable"' "$work/dom.html" || echo "browser_check: note: no sortable tables"
+# The sorting script marks <html data-script="ready"> when it ran to the end without an exception.
+grep -q 'data-script="ready"' "$work/dom.html" || { echo "browser_check: the report's script did not finish" >&2; status=1; }
 
 if [ -n "$shot" ]; then
     "$browser" "${flags[@]}" --hide-scrollbars --window-size=1280,${HEIGHT:-9000} --screenshot="$shot" "$url" \
         >/dev/null 2>>"$work/log.txt" || { echo "browser_check: screenshot failed" >&2; status=1; }
     [ -s "$shot" ] && echo "browser_check: screenshot $shot"
+fi
+# PDF=out.pdf: also print with the report's print stylesheet (one section per page).
+if [ -n "${PDF:-}" ]; then
+    "$browser" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$PDF" "$url" >/dev/null 2>>"$work/log.txt" \
+        || { echo "browser_check: printing failed" >&2; status=1; }
+    if [ -s "$PDF" ] && command -v pdfinfo >/dev/null; then
+        echo "browser_check: $PDF, $(pdfinfo "$PDF" | awk '/^Pages:/ {print $2}') pages"
+    fi
 fi
 exit $status

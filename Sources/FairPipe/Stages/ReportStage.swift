@@ -1,0 +1,77 @@
+import Foundation
+
+/// report: render a run's artefacts (or many runs) into HTML, Markdown and JUnit XML.
+public enum ReportStage {
+    /// Stage folders of a run, by their Makefile names.
+    public enum Folder: String, CaseIterable {
+        case dataset, model, evaluation, mitigation
+        case mitigatedEvaluation = "evaluation-mitigated"
+    }
+
+    /// One run folder (`outputs`, or `outputs/sweeps/NAME/RUN`): renders what it holds.
+    public static func single(_ config: PipelineConfig, runFolder: String, run: StageRun, log: ProgressLog) throws {
+        let inputs = try loadRun(runFolder, run: run)
+        for file in ReportWriter.render(inputs, config: config.report) {
+            try run.write(file.text, to: file.name)
+        }
+        log.info("rendered \(config.report.formats.map(\.rawValue).joined(separator: ", ")) for \(runFolder)")
+    }
+
+    /// Many runs: a comparison page (`runs.html`), and the same Markdown table.
+    public static func many(_ config: PipelineConfig, runFolders: [String], run: StageRun, log: ProgressLog) throws {
+        let summaries = try runFolders.sorted().map { try summary(of: $0, run: run) }
+        try run.write(renderRunsHTML(runs: summaries, config: config.report), to: "runs.html")
+        log.info("compared \(summaries.count) runs")
+    }
+
+    /// Two runs: changed parameters and metric deltas, as text (returned, for stdout)
+    /// and Markdown (`diff.md`).
+    public static func diff(_ config: PipelineConfig, runA: String, runB: String, run: StageRun) throws -> String {
+        let result = renderDiff(try summary(of: runA, run: run), try summary(of: runB, run: run), config: config.report)
+        try run.write(result.markdown, to: "diff.md")
+        return result.text
+    }
+
+    static func path(_ runFolder: String, _ folder: Folder, _ file: String) -> String {
+        URL(fileURLWithPath: runFolder).appendingPathComponent(folder.rawValue).appendingPathComponent(file).path
+    }
+
+    static func loadRun(_ runFolder: String, run: StageRun) throws -> ReportInputs {
+        func existing(_ folder: Folder, _ file: String) -> String? {
+            let candidate = path(runFolder, folder, file)
+            guard FileManager.default.fileExists(atPath: candidate) else { return nil }
+            run.recordInput(candidate)
+            return candidate
+        }
+        guard let metrics = existing(.evaluation, EvaluateStage.metricsFile) ?? existing(.mitigatedEvaluation, EvaluateStage.metricsFile) else {
+            throw FileError.notFound(path: path(runFolder, .evaluation, EvaluateStage.metricsFile))
+        }
+        let paths = ReportPaths(
+            metrics: metrics,
+            curves: existing(.evaluation, "curves.json"),
+            audit: existing(.dataset, "audit.json"),
+            mitigatedMetrics: existing(.mitigatedEvaluation, EvaluateStage.metricsFile),
+            baselineMetrics: existing(.evaluation, EvaluateStage.metricsFile),
+            tradeoff: existing(.mitigation, MitigateStage.tradeoffFile),
+            recommendations: existing(.mitigation, MitigateStage.recommendationsFile),
+            manifests: Folder.allCases.compactMap { existing($0, Manifest.fileName) })
+        return try ReportInputs.load(paths)
+    }
+
+    /// A run's headline metrics (the mitigated evaluation when present) and its
+    /// parameters (`parameters.json`, written by sweeps, when present).
+    static func summary(of runFolder: String, run: StageRun) throws -> RunSummary {
+        let inputs = try loadRun(runFolder, run: run)
+        guard let evaluation = inputs.mitigation?.after ?? inputs.metrics else {
+            throw FileError.notFound(path: path(runFolder, .evaluation, EvaluateStage.metricsFile))
+        }
+        var parameters: [String: String] = [:]
+        let parametersFile = URL(fileURLWithPath: runFolder).appendingPathComponent("parameters.json").path
+        if FileManager.default.fileExists(atPath: parametersFile) {
+            parameters = try decodeJSON([String: String].self, at: parametersFile, run: run, decoder: JSONDecoder())
+        }
+        let id = URL(fileURLWithPath: runFolder).lastPathComponent
+        return RunSummary(id: id, label: parameters["label"] ?? id, parameters: parameters.filter { $0.key != "label" },
+                          evaluation: evaluation)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import FairPipe
+
+@Suite struct ReportChartTests {
+    @Test func ticksAreRoundNumbersCoveringTheDomain() {
+        let scale = SVGChart.Scale(domainLow: 0, domainHigh: 1, rangeLow: 300, rangeHigh: 0)
+        let ticks = scale.ticks(5)
+        #expect(ticks.values == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+        #expect(ticks.digits == 1)
+        #expect(scale(0.5) == 150)
+        #expect(SVGChart.Scale.niceDomain(-0.034, 1.0) == (-0.2, 1.0))
+        #expect(SVGChart.Scale.niceDomain(0.5, 0.5).0 < 0.5)
+    }
+
+    @Test func barsDrawOneMarkPerValueAndNoteMissingOnes() {
+        let svg = SVGChart.bars(id: "t", title: "T", categories: ["a", "b", "<c>"],
+                                series: [.init(name: "s", values: [
+                                    .init(value: 0.5, ci: ReportInterval(lower: 0.4, upper: 0.6), tooltip: "a: 0.5"),
+                                    .init(value: nil, ci: nil, tooltip: "b: undefined"),
+                                    .init(value: -0.2, ci: nil, tooltip: "c"),
+                                ])],
+                                yLabel: "rate", references: [.init(axis: .y, value: 0.4, label: "four-fifths"),
+                                                             .init(axis: .y, value: 0.4, label: "gate min")])
+        #expect(ReportFixtures.count("class=\"mark bar\"", in: svg) == 2)
+        #expect(ReportFixtures.count("class=\"whisker\"", in: svg) == 1)
+        #expect(svg.contains(">n/a<title>b: undefined</title>"))
+        #expect(svg.contains("four-fifths · gate min"))
+        #expect(ReportFixtures.count("<g class=\"ref\">", in: svg) == 1)
+        #expect(svg.contains("&lt;c&gt;"))
+        #expect(!svg.contains("xmlns"))  // inline SVG in HTML needs no namespace URL
+    }
+
+    @Test func longCurvesAreThinnedKeepingBothEnds() {
+        let points = (0...1000).map { CurvePoint(x: Double($0) / 1000, y: Double($0) / 1000) }
+        let thin = SVGChart.thin(points, limit: 200)
+        #expect(thin.count == 200)
+        #expect(thin.first == points.first && thin.last == points.last)
+        #expect(SVGChart.thin(Array(points.prefix(10)), limit: 200).count == 10)
+    }
+
+    @Test func escapingBreaksURLsAndMarkup() {
+        #expect(ReportEscape.html("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;")
+        #expect(ReportEscape.html("https://x.org") == "https:&#47;/x.org")
+        #expect(ReportEscape.html("ratio 1:2 / 3") == "ratio 1:2 / 3")
+        #expect(ReportEscape.html("bell\u{07}") == "bell ")
+    }
+
+    @Test func auditWarningsBecomeBanners() {
+        let audit = ReportJSON.object([
+            "proxy_warnings": .array([.string("zip predicts race")]),
+            "rows": .number(10),
+            "groups": .object(["a": .object(["count": .number(4)]), "b": .object(["count": .number(6)])]),
+        ])
+        let html = AuditRenderer(digits: 3).render(audit)
+        #expect(html.contains("<div class=\"banner\"><ul><li>zip predicts race</li></ul></div>"))
+        #expect(html.contains("<td class=\"text\">a</td><td data-sort=\"4\">4</td>"))
+    }
+}
