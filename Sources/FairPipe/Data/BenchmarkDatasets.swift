@@ -11,8 +11,9 @@ public struct BenchmarkDataset: Equatable, Sendable {
     public var columns: [String]
     public var label: LabelSpec
     public var sensitive: [String]
-    /// Default features (never the label; the sensitive defaults are removed from them
-    /// unless `use_sensitive_as_feature`).
+    /// Default features: never the label nor a default sensitive attribute (even one the
+    /// config no longer lists as sensitive: making it a feature is an explicit choice), and
+    /// without the configured sensitive attributes unless `use_sensitive_as_feature`.
     public var features: [String]
     /// Rows of the full upstream files after the dataset's own filter (documentation and
     /// tests: the loader never enforces it, so a mirror's subset still loads).
