@@ -100,7 +100,7 @@ public struct AuditReport: Codable, Equatable, Sendable {
         public var statistic: Double
         public var pValue: Double
         /// Holm-adjusted over every feature tested.
-        public var adjustedPValue: Double
+        public var pValueAdjusted: Double
         /// Whether the KS p-value is exact (nil for chi-square).
         public var exact: Bool?
         public var shifted: Bool
@@ -247,7 +247,7 @@ public enum DataAudit {
         let shift = tests.indices.map { i in
             AuditReport.Shift(
                 feature: tests[i].feature, test: tests[i].test, statistic: tests[i].statistic, pValue: tests[i].p,
-                adjustedPValue: adjusted[i], exact: tests[i].exact, shifted: adjusted[i] < config.shiftAlpha)
+                pValueAdjusted: adjusted[i], exact: tests[i].exact, shifted: adjusted[i] < config.shiftAlpha)
         }
 
         // Findings, in check order.
@@ -262,7 +262,7 @@ public enum DataAudit {
                 message: "\(association.feature) ~ \(association.attribute): \(association.measure) \(format(association.value)) ≥ \(format(config.proxyThreshold))"))
         }
         for test in shift where test.shifted {
-            findings.append(.init(check: .shift, message: "\(test.feature): train vs test \(test.test) p = \(format(test.adjustedPValue)) (Holm) < \(format(config.shiftAlpha))"))
+            findings.append(.init(check: .shift, message: "\(test.feature): train vs test \(test.test) p = \(format(test.pValueAdjusted)) (Holm) < \(format(config.shiftAlpha))"))
         }
         if label.imbalanced {
             findings.append(.init(
