@@ -265,6 +265,18 @@ struct DownloadTests {
         #expect(dataset.inputFiles.map { URL(fileURLWithPath: $0).lastPathComponent } == ["compas-scores-two-years.csv"])
     }
 
+    @Test func fetchOnlyDownloadsWithoutWritingStageOutputs() throws {
+        let server = try TestHTTPServer(routes: ["/mirror/german.data": .file(try Self.fixture("german.data"))])
+        defer { server.stop() }
+        let root = try Fixtures.temporaryFolder()
+        var config = PipelineConfig()
+        #expect(try MakeDatasetStage.fetchOnly(config, root: root.path, log: .silent).isEmpty)  // synthetic
+        config.data = try Self.config(.german, server: server)
+        let paths = try MakeDatasetStage.fetchOnly(config, root: root.path, log: .silent)
+        #expect(paths == [root.appendingPathComponent("cache/german/german.data").path])
+        #expect(Self.contents(root) == ["cache"])
+    }
+
     @Test func mirrorURLsUseTheOriginalFileNames() {
         let file = AdultDataset.spec.files[0]
         #expect(Downloader.url(of: file, mirror: nil) == file.url)

@@ -116,6 +116,11 @@ public struct DataConfig: ConfigSection {
 
     public init() {}
 
+    /// This config with a benchmark source's defaults filled in (label, sensitive
+    /// attributes, features; see ``BenchmarkDataset/resolve(_:)``); itself for `synthetic`
+    /// and `csv`. Checks across sections should read `data.resolved.sensitive`.
+    public var resolved: DataConfig { source.benchmark?.resolve(self) ?? self }
+
     public func validate() throws {
         try audit.validate(prefix: "audit")
         if let mirror, !(mirror.hasPrefix("http://") || mirror.hasPrefix("https://") || mirror.hasPrefix("file://")) {

@@ -9,7 +9,7 @@ public enum MakeDatasetStage {
 
     public static func run(_ config: PipelineConfig, run: StageRun, log: ProgressLog, downloader: Downloader? = nil) throws {
         // A benchmark's defaults fill the label, sensitive attributes and features left unset.
-        let data = config.data.source.benchmark?.resolve(config.data) ?? config.data
+        let data = config.data.resolved
         if data.source == .csv, let path = data.path { run.recordInput(path) }
         let dataset = try DatasetLoader.load(
             data, seed: run.seed(for: "synthetic"), root: run.root, downloader: downloader ?? Downloader(log: log))
