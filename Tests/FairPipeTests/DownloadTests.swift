@@ -197,7 +197,7 @@ struct DownloadTests {
         #expect {
             try BenchmarkDatasets.fetch(.german, config: config, root: root.path)
         } throws: { error in
-            guard let error = error as? DownloadError, case .fetchFailed(_, _, _, let reason) = error else { return false }
+            guard let error = error as? DownloadError, case .fetchFailed(_, _, _, let reason, _) = error else { return false }
             return reason.contains("ended early")
         }
         #expect(Self.contents(root.appendingPathComponent("cache/german")).isEmpty)
@@ -236,6 +236,7 @@ struct DownloadTests {
             guard let error = error as? DownloadError else { return false }
             return error.exitStatus == .unavailable && error.description.contains("offline")
                 && error.description.contains("place it at data/raw/adult/adult.data (SHA-256 5b00264637dbfec36bdeaab5676b0b309ff9eb788d63554ca0a249491c86603d)")
+                && error.description.contains("also needed: data/raw/adult/adult.test (SHA-256 a2a9044bc167a35b2361efbabec64e89d69ce82d9790d2980119aac5fd7e9c05)")
         }
         #expect(Self.contents(root.appendingPathComponent("data/raw/adult")).isEmpty)
     }

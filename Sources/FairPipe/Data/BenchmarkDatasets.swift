@@ -126,9 +126,21 @@ public enum BenchmarkDatasets {
             throw ConfigError.invalidValue(key: "data.source", expected: "adult, compas or german", found: "`\(source.rawValue)`")
         }
         let folder = cacheFolder(source, config: config, root: root)
-        return try dataset.files(checksums: config.checksums).map { file in
-            try downloader.ensure(file, in: folder.path, shown: folder.shown, mirror: config.mirror)
+        let files = dataset.files(checksums: config.checksums)
+        var paths: [String] = []
+        for (i, file) in files.enumerated() {
+            do {
+                paths.append(try downloader.ensure(file, in: folder.path, shown: folder.shown, mirror: config.mirror))
+            } catch DownloadError.fetchFailed(let file, let from, let destination, let reason, _) {
+                let missing = files[(i + 1)...].filter {
+                    !FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder.path).appendingPathComponent($0.name).path)
+                }
+                throw DownloadError.fetchFailed(
+                    file: file, from: from, destination: destination, reason: reason,
+                    alsoMissing: missing.map { "\(folder.shown)/\($0.name)\(DownloadError.expecting($0.sha256))" })
+            }
         }
+        return paths
     }
 
     /// Fetches (when needed) and parses `config.source` into the raw table, before label

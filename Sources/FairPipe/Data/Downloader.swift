@@ -107,7 +107,9 @@ public struct CurlFetcher: FileFetcher {
 /// Download problems. Every message ends with what to do by hand: which file to place
 /// where, and its expected SHA-256. Exit status `unavailable` (69).
 public enum DownloadError: FairPipeError, Equatable {
-    case fetchFailed(file: RemoteFile, from: String, destination: String, reason: String)
+    /// `alsoMissing`: the dataset's other files not yet in the cache, as `path (SHA-256 …)`,
+    /// so one message lists everything to place by hand.
+    case fetchFailed(file: RemoteFile, from: String, destination: String, reason: String, alsoMissing: [String] = [])
     case checksumMismatch(file: RemoteFile, from: String, destination: String, expected: String, found: String)
     /// A file already in the cache whose checksum is not the pinned one.
     case cachedFileMismatch(file: RemoteFile, destination: String, expected: String, found: String)
@@ -117,8 +119,9 @@ public enum DownloadError: FairPipeError, Equatable {
 
     public var description: String {
         switch self {
-        case .fetchFailed(let file, let from, let destination, let reason):
-            return "cannot download \(file.name) from \(from) (\(reason)); place it at \(destination)\(Self.expecting(file.sha256))"
+        case .fetchFailed(let file, let from, let destination, let reason, let alsoMissing):
+            let also = alsoMissing.isEmpty ? "" : "; also needed: " + alsoMissing.joined(separator: ", ")
+            return "cannot download \(file.name) from \(from) (\(reason)); place it at \(destination)\(Self.expecting(file.sha256))\(also)"
         case .checksumMismatch(let file, let from, let destination, let expected, let found):
             return "\(file.name) from \(from) has SHA-256 \(found), expected \(expected) (nothing kept); place the original file at \(destination)"
         case .cachedFileMismatch(let file, let destination, let expected, let found):
