@@ -264,6 +264,12 @@ struct DownloadTests {
         #expect(dataset.label == "two_year_recid" && dataset.sensitive == ["race", "sex"])
         #expect(dataset.features == CompasDataset.spec.features)
         #expect(dataset.inputFiles.map { URL(fileURLWithPath: $0).lastPathComponent } == ["compas-scores-two-years.csv"])
+        // data.types retypes a parsed column; the cache is used this time.
+        var retyped = config
+        retyped.types = ["juv_fel_count": .categorical]
+        let again = try DatasetLoader.load(retyped, seed: 1, root: root.path)
+        #expect(again.table["juv_fel_count"]?.type == .categorical)
+        #expect(server.requests.count == 1)
     }
 
     @Test func fetchOnlyDownloadsWithoutWritingStageOutputs() throws {

@@ -159,7 +159,26 @@ public enum BenchmarkDatasets {
             contents.append(data)
         }
         let names = dataset.files.map { shown + "/" + $0.name }
-        return (try dataset.parse(contents, names: names), paths)
+        var table = try dataset.parse(contents, names: names)
+        // `data.types` retypes parsed columns (e.g. a coded rating as categorical).
+        for (name, type) in config.types.sorted(by: { $0.key < $1.key }) {
+            guard let column = table[name], column.type != type else { continue }
+            switch type {
+            case .categorical:
+                try table.setColumn(column.asCategorical())
+            case .numeric:
+                var numbers = [Double](repeating: .nan, count: column.count)
+                for row in 0..<column.count {
+                    guard let text = column.string(at: row) else { continue }
+                    guard let value = Double(text), value.isFinite else {
+                        throw DataError.columnType(column: name, expected: "numbers (data.types)", found: "`\(text)` on data row \(row + 1)")
+                    }
+                    numbers[row] = value
+                }
+                try table.setColumn(Column(name: name, numbers: numbers))
+            }
+        }
+        return (table, paths)
     }
 }
 
