@@ -75,7 +75,7 @@ public struct SplitConfig: Codable, Equatable, Sendable {
 
 /// The `data:` section of `pipeline.yml`.
 public struct DataConfig: ConfigSection {
-    /// `synthetic` (default) or `csv`.
+    /// `synthetic` (default), `csv`, or a benchmark: `adult`, `compas`, `german`.
     public var source: DataSource = .synthetic
     /// The CSV file for `source: csv` (relative to the repository root).
     public var path: String? = nil
