@@ -65,7 +65,7 @@ import Testing
 
     @Test func decodesFromSnakeCaseJSONLikeTheLoader() throws {
         // The loader maps snake_case YAML keys to these camelCase names; plain Codable here.
-        let json = #"{"source":"csv","path":"d.csv","label":{"column":"y","positive":"yes"},"sensitive":["race"],"types":{"zip":"categorical"},"missing":"category","useSensitiveAsFeature":false,"split":{"train":0.5,"validation":0.25,"test":0.25},"synthetic":{"rows":5,"groups":{"A":1},"baseRates":{"A":0.5},"sexes":{},"sexShift":{},"disadvantaged":"A","labelBias":0,"proxyStrength":0,"numericFeatures":1,"categoricalFeatures":0,"signal":1,"noise":1}}"#
+        let json = #"{"source":"csv","path":"d.csv","label":{"column":"y","positive":"yes"},"sensitive":["race"],"types":{"zip":"categorical"},"missing":"category","useSensitiveAsFeature":false,"split":{"train":0.5,"validation":0.25,"test":0.25},"synthetic":{"rows":5,"groups":{"A":1},"baseRates":{"A":0.5},"sexes":{},"sexShift":{},"disadvantaged":"A","labelBias":0,"proxyStrength":0,"numericFeatures":1,"categoricalFeatures":0,"signal":1,"noise":1},"cache":"data/raw","checksums":{},"audit":{"enabled":true,"proxyThreshold":0.3,"shiftAlpha":0.01,"labelImbalance":0.2,"bins":10,"failOn":["proxy"]}}"#
         let config = try JSONDecoder().decode(DataConfig.self, from: Data(json.utf8))
         try config.validate()
         #expect(config.types == ["zip": .categorical])

@@ -4,7 +4,15 @@ public enum DataSource: String, Codable, Equatable, Sendable, CaseIterable {
     case synthetic
     /// A user CSV at `data.path`.
     case csv
-    // Room for public datasets (`adult`, `compas`, `german`) as further cases.
+    /// UCI Adult (census income), `adult.data` + `adult.test`; see ``AdultDataset``.
+    case adult
+    /// ProPublica COMPAS, `compas-scores-two-years.csv`; see ``CompasDataset``.
+    case compas
+    /// Statlog German credit, `german.data`; see ``GermanDataset``.
+    case german
+
+    /// The benchmark dataset this source names, or nil for `synthetic` and `csv`.
+    public var benchmark: BenchmarkDataset? { BenchmarkDataset.named(self) }
 }
 
 /// What to do with missing values (empty CSV fields).
@@ -67,7 +75,7 @@ public struct SplitConfig: Codable, Equatable, Sendable {
 
 /// The `data:` section of `pipeline.yml`.
 public struct DataConfig: ConfigSection {
-    /// `synthetic` (default) or `csv`.
+    /// `synthetic` (default), `csv`, or a benchmark: `adult`, `compas`, `german`.
     public var source: DataSource = .synthetic
     /// The CSV file for `source: csv` (relative to the repository root).
     public var path: String? = nil
@@ -93,10 +101,37 @@ public struct DataConfig: ConfigSection {
     public var split: SplitConfig = SplitConfig()
     /// Settings of the synthetic generator (read only when `source: synthetic`).
     public var synthetic: SyntheticConfig = SyntheticConfig()
+    /// Base URL under which benchmark files are fetched by their original names
+    /// (`<mirror>/adult.data`) instead of their canonical URLs. Also set by the environment
+    /// variable `FAIRNESS_DATA_MIRROR`.
+    public var mirror: String? = nil
+    /// Where downloaded benchmark files are cached, one folder per dataset
+    /// (`data/raw/adult/adult.data`), relative to the repository root.
+    public var cache: String = "data/raw"
+    /// SHA-256 (hex) per benchmark file name, overriding or supplying the pinned value
+    /// (for a file whose upstream checksum FairPipe could not verify, or a mirror's copy).
+    public var checksums: [String: String] = [:]
+    /// The data audit make-dataset writes as `audit.json`.
+    public var audit: AuditConfig = AuditConfig()
 
     public init() {}
 
+    /// This config with a benchmark source's defaults filled in (label, sensitive
+    /// attributes, features; see ``BenchmarkDataset/resolve(_:)``); itself for `synthetic`
+    /// and `csv`. Checks across sections should read `data.resolved.sensitive`.
+    public var resolved: DataConfig { source.benchmark?.resolve(self) ?? self }
+
     public func validate() throws {
+        try audit.validate(prefix: "audit")
+        if let mirror, !(mirror.hasPrefix("http://") || mirror.hasPrefix("https://") || mirror.hasPrefix("file://")) {
+            throw ConfigError.invalidValue(key: "mirror", expected: "an http://, https:// or file:// base URL", found: "`\(mirror)`")
+        }
+        for (name, hash) in checksums.sorted(by: { $0.key < $1.key }) where !SHA256Hex.isValid(hash) {
+            throw ConfigError.invalidValue(key: "checksums.\(name)", expected: "64 hexadecimal digits (SHA-256)", found: "`\(hash)`")
+        }
+        guard !cache.isEmpty else {
+            throw ConfigError.invalidValue(key: "cache", expected: "a folder path", found: "an empty string")
+        }
         switch source {
         case .csv:
             guard let path, !path.isEmpty else {
@@ -122,7 +157,21 @@ public struct DataConfig: ConfigSection {
                     key: "sensitive", expected: "columns the synthetic source writes (\(attributes.joined(separator: ", ")))",
                     found: "`\(name)`")
             }
+        case .adult, .compas, .german:
+            if let path {
+                throw ConfigError.inconsistent(
+                    key: "path", message: "`path: \(path)` is only read with `source: csv`; `\(source.rawValue)` is downloaded into `\(cache)`")
+            }
+            if let benchmark = source.benchmark {
+                try benchmark.validate(resolving: self)
+                return try benchmark.resolve(self).validateColumns()
+            }
         }
+        try validateColumns()
+    }
+
+    /// The checks that do not depend on the source: label, sensitive and feature names.
+    func validateColumns() throws {
         guard !label.column.isEmpty else {
             throw ConfigError.invalidValue(key: "label.column", expected: "a column name", found: "an empty string")
         }

@@ -12,16 +12,33 @@ public struct Dataset: Equatable, Sendable {
     public var features: [String]
     /// Rows removed for missing values (label always; more under `missing: drop`).
     public var droppedRows: Int
-    /// The CSV path, or `synthetic`.
+    /// The CSV path, `synthetic`, or the benchmark's name (`adult`).
     public var source: String
+    /// The files read (a CSV path, or a benchmark's cached files), absolute or as configured.
+    public var inputFiles: [String] = []
 }
 
 /// Loads the rows `data:` describes and checks they can be split and learned from.
 public enum DatasetLoader {
     /// Reads the configured source. `seed` drives the synthetic generator; `root`, when
     /// given, is prefixed to a relative `data.path`.
-    public static func load(_ config: DataConfig, seed: UInt64, root: String? = nil) throws -> Dataset {
+    ///
+    /// A benchmark source (`adult`, `compas`, `german`) is fetched into its cache folder under
+    /// `root` (default: the current directory) when absent, by `downloader`, and its defaults
+    /// fill the label, sensitive attributes and features the config leaves at theirs
+    /// (``BenchmarkDataset/resolve(_:)``).
+    public static func load(_ config: DataConfig, seed: UInt64, root: String? = nil, downloader: Downloader = Downloader()) throws -> Dataset {
         switch config.source {
+        case .adult, .compas, .german:
+            guard let benchmark = config.source.benchmark else {
+                throw ConfigError.inconsistent(key: "data.source", message: "`\(config.source.rawValue)` has no loader")
+            }
+            let resolved = benchmark.resolve(config)
+            let (table, files) = try BenchmarkDatasets.table(
+                resolved, root: root ?? FileManager.default.currentDirectoryPath, downloader: downloader)
+            var dataset = try prepare(table, config: resolved, path: config.source.rawValue)
+            dataset.inputFiles = files
+            return dataset
         case .synthetic:
             let data = try SyntheticGenerator.generate(config.synthetic, seed: seed)
             return try prepare(data.table, config: config, path: "synthetic")
@@ -34,7 +51,9 @@ public enum DatasetLoader {
             var types = config.types
             for name in config.sensitive where types[name] == nil { types[name] = .categorical }
             let table = try CSVReader.read(path: path, displayPath: given, options: CSVReadOptions(types: types))
-            return try prepare(table, config: config, path: given)
+            var dataset = try prepare(table, config: config, path: given)
+            dataset.inputFiles = [path]
+            return dataset
         }
     }
 
