@@ -39,7 +39,7 @@ MITIGATION := $(OUT)/mitigation/manifest.json
 MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 
-.PHONY: all build pipeline sweep test bench ci clean help FORCE
+.PHONY: all build pipeline sweep test data bench ci clean help FORCE
 
 all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -92,8 +92,12 @@ sweep: $(SWEEP_BUILD) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4
 	@fragment=$$($(SWEEP_TOOL) plan $(SWEEP) --root $(SWEEP_ROOT) --bin $(BIN) $(foreach s,$(SET),--set $(s))) && \
 	  $(MAKE) --no-print-directory -f $$fragment BIN=$(BIN) LAUNCHER="$(LAUNCHER)" QUIET=$(QUIET)
 
-test: ## Run the test suite (debug build)
+test: ## Run the test suite (debug build; the end-to-end tests run the built executables)
+	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+data: $(BIN)/make-dataset ## Download and verify the configured benchmark dataset: make data CONFIG=configs/adult.yml
+	$(BIN)/make-dataset $(COMMON) --fetch-only
 
 bench: ## Run the benchmarks on release builds (a measurement, not a test)
 	$(SWIFT) build -c release --product fairpipe-bench

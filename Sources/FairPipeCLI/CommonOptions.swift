@@ -67,6 +67,28 @@ public enum StageMain {
     }
 }
 
+extension StageMain {
+    /// A stage command that writes no artefacts (e.g. `make-dataset --fetch-only`): the
+    /// same config loading, error lines and exit statuses, no manifest.
+    public static func runWithoutArtefacts(
+        _ stage: StageName, options: CommonOptions, body: (PipelineConfig, ProgressLog) throws -> Void
+    ) throws {
+        let log = ProgressLog(stage: stage.rawValue, quiet: options.quiet)
+        do {
+            let loaded = try PipelineConfig.load(path: options.config, overrides: options.overrides)
+            try body(loaded.value, log)
+        } catch let error as FairPipeError {
+            log.error(error.description)
+            throw ExitCode(error.exitStatus.rawValue)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            log.error("internal error: \(error)")
+            throw ExitCode(ExitStatus.internalError.rawValue)
+        }
+    }
+}
+
 extension ProgressLog {
     func error(_ message: String) {
         ProgressLog.standardError("\(stage): error: \(message)")

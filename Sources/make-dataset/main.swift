@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairPipe
 import FairPipeCLI
+import Foundation
 
 struct MakeDataset: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,18 @@ struct MakeDataset: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
+    @Flag(help: "Only download and verify a benchmark dataset's files into the cache (data/raw/); write nothing else.")
+    var fetchOnly = false
+
     func run() throws {
+        if fetchOnly {
+            try StageMain.runWithoutArtefacts(.makeDataset, options: options) { config, log in
+                let files = try MakeDatasetStage.fetchOnly(
+                    config, root: FileManager.default.currentDirectoryPath, log: log)
+                log.info(files.isEmpty ? "nothing to fetch for data.source: \(config.data.source.rawValue)" : "cached \(files.joined(separator: ", "))")
+            }
+            return
+        }
         try StageMain.run(.makeDataset, options: options, defaultOut: "outputs/dataset") { config, run, log in
             try MakeDatasetStage.run(config, run: run, log: log)
             return .success

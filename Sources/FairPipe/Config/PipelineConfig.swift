@@ -22,11 +22,12 @@ public struct PipelineConfig: ConfigRoot, Equatable {
     }
 
     public func validateAcrossSections() throws {
+        let sensitive = data.resolved.sensitive
         for (attribute, _) in fairness.reference.sorted(by: { $0.key < $1.key })
-        where !data.sensitive.contains(attribute) && !attribute.contains("&") {
+        where !sensitive.contains(attribute) && !attribute.contains("&") {
             throw ConfigError.inconsistent(
                 key: "fairness.reference.\(attribute)",
-                message: "`\(attribute)` is not a sensitive attribute (data.sensitive: \(data.sensitive.joined(separator: ", ")))")
+                message: "`\(attribute)` is not a sensitive attribute (data.sensitive: \(sensitive.joined(separator: ", ")))")
         }
     }
 
