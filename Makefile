@@ -39,7 +39,7 @@ MITIGATION := $(OUT)/mitigation/manifest.json
 MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 
-.PHONY: all build pipeline sweep test data bench ci clean help FORCE
+.PHONY: all build pipeline sweep test data bench ci report-screenshot clean help FORCE
 
 all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -107,6 +107,9 @@ ci: ## A small end-to-end pipeline run that fails on a broken gate
 	$(MAKE) all CONFIG=configs/ci.yml OUT=$(OUT)/ci
 	$(BIN)/evaluate --config configs/ci.yml --preds $(OUT)/ci/mitigation/predictions.csv \
 		--data $(OUT)/ci/dataset --out $(OUT)/ci/gate --fail-on-violation
+
+report-screenshot: $(REPORT) ## Render the report in headless Chromium and save $(OUT)/report/report.png
+	HEIGHT=$${HEIGHT:-6000} bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
 
 clean: ## Remove everything the pipeline wrote (keeps outputs/README.md)
 	find $(OUT) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
