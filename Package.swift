@@ -45,8 +45,7 @@ let package = Package(
         .executableTarget(name: "fairpipe-bench", dependencies: ["FairPipe"], path: "Sources/bench"),
         .testTarget(
             name: "FairPipeTests",
-            dependencies: ["FairPipe"],
-            exclude: []
+            dependencies: ["FairPipe"]
         ),
     ]
 )
