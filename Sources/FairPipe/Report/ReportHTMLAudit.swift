@@ -26,7 +26,6 @@ struct AuditSection {
         var out = ""
         if let rows = audit.rows {
             var facts = ["\(rows) rows in the whole dataset before splitting"]
-            if let dropped = audit.droppedRows { facts.append("\(dropped) dropped for missing values") }
             if let size = audit.minGroupSize { facts.append("minimum group size \(size)") }
             out += "<p>\(e(facts.joined(separator: " · "))).</p>"
         }
