@@ -45,15 +45,4 @@ import Testing
         #expect(ReportEscape.html("ratio 1:2 / 3") == "ratio 1:2 / 3")
         #expect(ReportEscape.html("bell\u{07}") == "bell ")
     }
-
-    @Test func auditWarningsBecomeBanners() {
-        let audit = ReportJSON.object([
-            "proxy_warnings": .array([.string("zip predicts race")]),
-            "rows": .number(10),
-            "groups": .object(["a": .object(["count": .number(4)]), "b": .object(["count": .number(6)])]),
-        ])
-        let html = AuditRenderer(digits: 3).render(audit)
-        #expect(html.contains("<div class=\"banner\"><ul><li>zip predicts race</li></ul></div>"))
-        #expect(html.contains("<td class=\"text\">a</td><td data-sort=\"4\">4</td>"))
-    }
 }

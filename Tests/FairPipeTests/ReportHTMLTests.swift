@@ -43,7 +43,7 @@ enum ReportFixtures {
         #expect(html.contains("exponentiated gradient"))
         #expect(html.contains("3f6c2a9d1b8e4f7a0c5d2e9b6a3f8c1d4e7b0a25"))
         #expect(html.contains("✓ matches upstream"))
-        #expect(html.contains("zip_code predicts race"))
+        #expect(html.contains("zip_code ~ race: cramers_v 0.41 ≥ 0.3"))
     }
 
     @Test func reportHasNoExternalReferences() throws {

@@ -43,9 +43,10 @@ struct HTMLCell {
 }
 
 enum HTMLTable {
-    /// A sortable table; `headers` are plain text, cells trusted markup.
+    /// A sortable table; `headers` are plain text, cells trusted markup. `rowClasses`, when
+    /// given, holds a CSS class token (or nil) per row, e.g. to highlight flagged rows.
     static func render(headers: [String], rows: [[HTMLCell]], caption: String? = nil, sortable: Bool = true,
-                       textColumns: Set<Int> = [0]) -> String {
+                       textColumns: Set<Int> = [0], rowClasses: [String?] = []) -> String {
         var out = "<div class=\"scroll\"><table\(sortable ? " class=\"sortable\"" : "")>"
         if let caption { out += "<caption>\(ReportEscape.html(caption))</caption>" }
         out += "<thead><tr>"
@@ -54,8 +55,12 @@ enum HTMLTable {
             out += ReportEscape.html(header) + "</th>"
         }
         out += "</tr></thead><tbody>"
-        for row in rows {
-            out += "<tr>"
+        for (index, row) in rows.enumerated() {
+            if index < rowClasses.count, let rowClass = rowClasses[index] {
+                out += "<tr class=\"\(rowClass)\">"
+            } else {
+                out += "<tr>"
+            }
             for cell in row {
                 out += "<td"
                 if let cssClass = cell.cssClass { out += " class=\"\(cssClass)\"" }

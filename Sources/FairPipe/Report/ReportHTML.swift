@@ -153,7 +153,8 @@ struct HTMLReport {
         }
         out += "<h3>Data audit</h3>"
         if let audit = inputs.audit {
-            out += AuditRenderer(digits: digits).render(audit)
+            let hasGroupTables = inputs.metrics.map { !$0.attributes.isEmpty } ?? false
+            out += AuditSection(audit: AuditView(json: audit), digits: digits, foldGroups: hasGroupTables).render()
         } else {
             out += note("No data audit was given (make-dataset writes audit.json); group shares, proxy warnings and shift tests are omitted.")
         }

@@ -25,7 +25,7 @@ public struct ReportInputs: Sendable, Equatable {
     public var metrics: MetricsView?
     /// `evaluate`'s `curves.json`.
     public var curves: CurvesView?
-    /// `make-dataset`'s data audit, rendered generically.
+    /// `make-dataset`'s data audit (`audit.json`), read through `AuditView` when rendered.
     public var audit: ReportJSON?
     public var mitigation: MitigationInputs?
     /// Recommended mitigations (also read from `tradeoff.json` when given there).

@@ -17,6 +17,7 @@ enum ReportStyle {
     h2{font-size:21px;margin:0 0 12px;padding-bottom:6px;border-bottom:2px solid var(--line)}
     h3{font-size:16px;margin:22px 0 8px}
     h4{font-size:14px;margin:16px 0 6px;color:var(--muted)}
+    h5{font-size:13.5px;margin:12px 0 4px}
     p.note{color:var(--muted);font-style:italic;margin:6px 0}
     .verdict{display:flex;gap:18px;align-items:center;padding:16px 20px;border-radius:10px;border:1px solid var(--line);background:var(--soft)}
     .light{width:58px;height:58px;border-radius:50%;flex:none;box-shadow:inset 0 -4px 0 rgba(0,0,0,.15)}
@@ -75,6 +76,14 @@ enum ReportStyle {
     dl.card dt{font-weight:600;color:var(--muted)}
     dl.card dd{margin:0}
     details summary{cursor:pointer;color:var(--accent)}
+    caption{text-align:left;color:var(--muted);font-size:12.5px;padding:0 0 4px}
+    tr.flag td{background:#fff4e5}
+    tr.flag:hover td{background:#ffeccc}
+    ul.lights{list-style:none;padding:0;margin:6px 0 10px}
+    ul.lights li{margin:3px 0}
+    ul.lights ul{margin:2px 0 4px;padding-left:36px;color:var(--ink);font-size:13.5px}
+    .dot.unknown{background:#9aa3b2}
+    details.fold{margin:8px 0}
     .banner{padding:8px 12px;border-radius:6px;background:#fff4e5;border:1px solid #f0c36d;margin:8px 0}
     footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:40px}
     footer .inner{max-width:1180px;margin:0 auto;padding:10px 40px 24px}

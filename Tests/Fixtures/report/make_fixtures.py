@@ -207,16 +207,40 @@ dump("recommendations.json", [
     {"method": "exponentiated_gradient", "reason": "Best accuracy at a disparity under 0.05 across strengths.", "rank": 1},
 ])
 
-audit = {"rows": N, "splits": {"train": 1200, "validation": 400, "test": 400},
-         "attributes": [{"attribute": "race", "groups": 4, "smallest_group": "Other", "smallest_share": 0.05},
-                        {"attribute": "sex", "groups": 2, "smallest_group": "F", "smallest_share": 0.45}],
-         "groups": {"race=African-American": {"count": 840, "share": 0.42, "base_rate": 0.47},
-                    "race=Caucasian": {"count": 800, "share": 0.40, "base_rate": 0.35},
-                    "race=Hispanic": {"count": 260, "share": 0.13, "base_rate": 0.36},
-                    "race=Other": {"count": 100, "share": 0.05, "base_rate": 0.33}},
-         "proxy_warnings": ["zip_code predicts race with AUC 0.81 (possible proxy)", "prior_count correlates with race (Cramér's V 0.31)"],
-         "shift_tests": [{"feature": "age", "test": "ks", "statistic": 0.041, "p_value": 0.62},
-                         {"feature": "prior_count", "test": "ks", "statistic": 0.09, "p_value": 0.03}]}
+# make-dataset's audit.json (AuditReport, snake_case): the whole dataset before splitting.
+def group(name, count, base_rate, small=False):
+    return {"name": name, "count": count, "share": round(count / N, 6), "base_rate": base_rate, "small": small}
+def missing(feature, attribute, overall, groups):
+    return {"feature": feature, "attribute": attribute, "overall": overall, "groups": groups}
+def assoc(feature, attribute, measure, value, nmi, threshold=0.3):
+    return {"feature": feature, "attribute": attribute, "measure": measure, "value": value,
+            "normalized_mutual_information": nmi, "proxy": value >= threshold}
+audit = {"rows": N, "dropped_rows": 12, "min_group_size": 120, "proxy_threshold": 0.3, "shift_alpha": 0.01,
+         "label": {"column": "two_year_recid", "positives": 820, "negatives": 1180, "minority_share": 0.41, "imbalanced": False},
+         "attributes": [
+             {"name": "race", "groups": [group("African-American", 840, 0.47), group("Caucasian", 800, 0.35),
+                                         group("Hispanic", 260, 0.36), group("Other", 100, 0.33, small=True)]},
+             {"name": "sex", "groups": [group("F", 900, 0.36), group("M", 1100, 0.45)]}],
+         "missingness": [
+             missing("age", "race", 0, {"African-American": 0, "Caucasian": 0, "Hispanic": 0, "Other": 0}),
+             missing("age", "sex", 0, {"F": 0, "M": 0}),
+             missing("prior_count", "race", 0.02, {"African-American": 0.03, "Caucasian": 0.01, "Hispanic": 0.02, "Other": 0.04}),
+             missing("prior_count", "sex", 0.02, {"F": 0.015, "M": 0.024}),
+             missing("zip_code", "race", 0, {"African-American": 0, "Caucasian": 0, "Hispanic": 0, "Other": 0}),
+             missing("zip_code", "sex", 0, {"F": 0, "M": 0})],
+         "associations": [
+             assoc("age", "race", "correlation_ratio", 0.12, 0.01), assoc("age", "sex", "correlation_ratio", 0.04, 0.002),
+             assoc("prior_count", "race", "correlation_ratio", 0.31, 0.05), assoc("prior_count", "sex", "correlation_ratio", 0.08, 0.004),
+             assoc("zip_code", "race", "cramers_v", 0.41, 0.12), assoc("zip_code", "sex", "cramers_v", 0.03, 0.001)],
+         "shift": [
+             {"feature": "age", "test": "kolmogorov_smirnov", "statistic": 0.041, "p_value": 0.62, "p_value_adjusted": 1, "exact": False, "shifted": False},
+             {"feature": "prior_count", "test": "kolmogorov_smirnov", "statistic": 0.11, "p_value": 0.001, "p_value_adjusted": 0.003, "exact": False, "shifted": True},
+             {"feature": "zip_code", "test": "chi_square", "statistic": 3.2, "p_value": 0.36, "p_value_adjusted": 1, "shifted": False}],
+         "findings": [
+             {"check": "small_group", "message": "race=Other has 100 rows (< 120)"},
+             {"check": "proxy", "message": "prior_count ~ race: correlation_ratio 0.31 ≥ 0.3"},
+             {"check": "proxy", "message": "zip_code ~ race: cramers_v 0.41 ≥ 0.3"},
+             {"check": "shift", "message": "prior_count: train vs test kolmogorov_smirnov p = 0.003 (Holm) < 0.01"}]}
 dump("audit.json", audit)
 
 commit = "3f6c2a9d1b8e4f7a0c5d2e9b6a3f8c1d4e7b0a25"
