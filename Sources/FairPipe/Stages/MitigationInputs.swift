@@ -7,6 +7,7 @@ final class MitigationContext {
     let config: PipelineConfig
     let run: StageRun
     let dataset: DatasetFolder
+    let schema: DatasetSchema
     let validation: Predictions
     let test: Predictions
     /// Combined sensitive groups (`A&female`), named from the validation split.
@@ -21,6 +22,7 @@ final class MitigationContext {
         self.run = run
         self.dataset = dataset
         let schema = try dataset.schema(recordingIn: run)
+        self.schema = schema
         var columns = PredictionColumns(sensitive: schema.sensitive)
         columns.threshold = config.model.threshold
         func read(_ name: String) throws -> Predictions {
@@ -82,7 +84,6 @@ final class MitigationContext {
     /// (group codes named from the training split).
     func splits() throws -> EncodedSplits {
         if let splitsCache { return splitsCache }
-        let schema = try dataset.schema(recordingIn: run)
         let encoding = try dataset.encoding(recordingIn: run)
         func load(_ split: SplitName, names: [String]?) throws -> (EncodedSplit, [String]) {
             let table = try dataset.table(split, schema: schema, recordingIn: run)
