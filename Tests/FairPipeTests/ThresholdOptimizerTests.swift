@@ -99,6 +99,32 @@ private struct ThresholdOptimizerFixture: Decodable {
         #expect(decoded == model)
     }
 
+    /// On the fitting data every group sits at the same grid point, so the expected
+    /// (probabilistic) constrained rates are equal across groups up to rounding.
+    @Test(arguments: [FairnessTarget.demographicParity, .truePositiveRateParity, .falsePositiveRateParity, .equalizedOdds])
+    func expectedRatesAreEqualOnValidation(constraint: FairnessTarget) throws {
+        let data = biasedScores(rows: 3000, seed: 12, groupCount: 3)
+        let model = try ThresholdOptimizer(constraint: constraint).fit(
+            scores: data.scores, labels: data.labels, groups: data.groups, groupNames: ["a", "b", "c"])
+        let cells = try model.expectedConfusion(scores: data.scores, labels: data.labels, groups: data.groups)
+        switch constraint {
+        case .demographicParity:
+            #expect(FairPipe.spread(cells.map(\.selectionRate)) < 1e-9)
+            for cell in cells { #expect(abs(cell.selectionRate - model.bestX) < 1e-9) }
+        case .truePositiveRateParity:
+            #expect(FairPipe.spread(cells.map(\.truePositiveRate)) < 1e-9)
+        case .falsePositiveRateParity:
+            #expect(FairPipe.spread(cells.map(\.falsePositiveRate)) < 1e-9)
+        default:
+            #expect(FairPipe.spread(cells.map(\.truePositiveRate)) < 1e-9)
+            #expect(FairPipe.spread(cells.map(\.falsePositiveRate)) < 1e-9)
+        }
+        // And the unconstrained data were not already fair: the rule did something.
+        let plain = ConfusionCounts.byGroup(
+            labels: data.labels, decisions: data.scores.map { $0 > 0.5 ? 1 : 0 }, groups: data.groups, groupCount: 3)
+        #expect(FairPipe.spread(plain.map(\.selectionRate)) > 0.1)
+    }
+
     @Test func degenerateGroupIsAnErrorNotACrash() {
         #expect(throws: MitigationError.self) {
             try ThresholdOptimizer().fit(scores: [0.1, 0.9, 0.3], labels: [0, 1, 1], groups: [0, 0, 1], groupNames: ["a", "b"])
