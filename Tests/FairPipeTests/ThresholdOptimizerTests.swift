@@ -120,7 +120,7 @@ private struct ThresholdOptimizerFixture: Decodable {
             #expect(FairPipe.spread(cells.map(\.falsePositiveRate)) < 1e-9)
         }
         // And the unconstrained data were not already fair: the rule did something.
-        let plain = ConfusionCounts.byGroup(
+        let plain = WeightedConfusion.byGroup(
             labels: data.labels, decisions: data.scores.map { $0 > 0.5 ? 1 : 0 }, groups: data.groups, groupCount: 3)
         #expect(FairPipe.spread(plain.map(\.selectionRate)) > 0.1)
     }

@@ -296,12 +296,12 @@ public struct ThresholdOptimizerModel: FittedPostprocessor {
     /// Expected confusion counts per group code under the randomized rule (each row counts
     /// as p favourable and 1 − p unfavourable): the analytic selection rate, TPR and FPR the
     /// mitigated predictor has on `labels`, free of sampling noise. O(n).
-    public func expectedConfusion(scores: [Double], labels: [UInt8], groups: [Int32]) throws -> [ConfusionCounts] {
+    public func expectedConfusion(scores: [Double], labels: [UInt8], groups: [Int32]) throws -> [WeightedConfusion] {
         let probabilities = try positiveProbabilities(scores: scores, groups: groups)
         guard labels.count == scores.count else {
             throw MitigationError.lengthMismatch(method: ThresholdOptimizer.name, input: "labels", expected: scores.count, found: labels.count)
         }
-        var cells = [ConfusionCounts](repeating: ConfusionCounts(), count: groupNames.count)
+        var cells = [WeightedConfusion](repeating: WeightedConfusion(), count: groupNames.count)
         for row in scores.indices {
             let code = Int(groups[row]), p = probabilities[row]
             cells[code].add(label: labels[row], decision: 1, weight: p)
