@@ -3,8 +3,9 @@ import Testing
 
 @testable import FairPipe
 
-/// The benchmark parsers on excerpts of the real files (Tests/Fixtures/datasets/), against
-/// counts pandas computed from the same bytes.
+/// The benchmark parsers on synthetic fixtures in the real files' exact formats and quirks
+/// (Tests/Fixtures/datasets/, rows invented by make_dataset_fixtures.py from a fixed seed),
+/// against counts pandas computed from the same bytes.
 @Suite struct DatasetBenchmarkTests {
     static func expected() throws -> ExpectedFixtures { try Fixtures.json(ExpectedFixtures.self, "datasets/expected.json") }
     static func fixture(_ name: String) throws -> Data { try Fixtures.data("datasets/\(name)") }
