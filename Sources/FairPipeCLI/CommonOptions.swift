@@ -37,7 +37,7 @@ public enum StageMain {
     ) throws {
         let log = ProgressLog(stage: stage.rawValue, quiet: options.quiet)
         var stageRun: StageRun?
-        do {
+        try reportingErrors(log, onFailure: { stageRun?.abandon() }) {
             let loaded = try PipelineConfig.load(path: options.config, overrides: options.overrides)
             let slice = try StageConfigSlice.slice(for: stage, of: loaded.value)
             if let stamp = options.stamp {
@@ -53,14 +53,22 @@ public enum StageMain {
             try run.finish()
             log.info("wrote \(out)/\(Manifest.fileName)")
             if status != .success { throw ExitCode(status.rawValue) }
-        } catch let error as FairPipeError {
-            stageRun?.abandon()
-            log.error(error.description)
-            throw ExitCode(error.exitStatus.rawValue)
+        }
+    }
+
+    /// Runs `body`, turning an error into one line on stderr and its documented exit
+    /// status; `onFailure` removes partial artefacts first.
+    static func reportingErrors(_ log: ProgressLog, onFailure: () -> Void = {}, _ body: () throws -> Void) throws {
+        do {
+            try body()
         } catch let exit as ExitCode {
             throw exit
+        } catch let error as FairPipeError {
+            onFailure()
+            log.error(error.description)
+            throw ExitCode(error.exitStatus.rawValue)
         } catch {
-            stageRun?.abandon()
+            onFailure()
             log.error("internal error: \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
@@ -74,17 +82,9 @@ extension StageMain {
         _ stage: StageName, options: CommonOptions, body: (PipelineConfig, ProgressLog) throws -> Void
     ) throws {
         let log = ProgressLog(stage: stage.rawValue, quiet: options.quiet)
-        do {
+        try reportingErrors(log) {
             let loaded = try PipelineConfig.load(path: options.config, overrides: options.overrides)
             try body(loaded.value, log)
-        } catch let error as FairPipeError {
-            log.error(error.description)
-            throw ExitCode(error.exitStatus.rawValue)
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            log.error("internal error: \(error)")
-            throw ExitCode(ExitStatus.internalError.rawValue)
         }
     }
 }

@@ -21,17 +21,3 @@ enum InprocessingStage {
         return MitigationOutcome(artefact: try CanonicalJSON.data(fitted), validation: validation, test: test)
     }
 }
-
-/// How a strength maps onto each in-processing method's own parameter.
-enum InprocessingStrength {
-    static func apply(_ strength: Double, to settings: inout MitigationConfig) {
-        switch settings.method {
-        case .exponentiatedGradient: settings.eps = strength
-        case .gridSearch: settings.constraintWeight = strength
-        case .fairLogisticRegression: settings.lambda = strength
-        case .prejudiceRemover: settings.eta = strength
-        case .adversarialDebiasing: settings.adversaryLossWeight = strength
-        default: break
-        }
-    }
-}

@@ -35,7 +35,7 @@ public enum MitigateStage {
         try run.write(try outcome.test.csvData(), to: predictionsFile)
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)
 
-        let curve = try tradeoffCurve(method, context: context, log: log)
+        let curve = try tradeoffCurve(method, context: context, configured: outcome, log: log)
         try run.writeJSON(curve, to: tradeoffFile)
 
         let baseline = URL(fileURLWithPath: evaluationFolder).appendingPathComponent(EvaluateStage.metricsFile).path
@@ -60,13 +60,19 @@ public enum MitigateStage {
 
     /// Accuracy against the target disparity on test, with bootstrap intervals, at each
     /// strength (`mitigation.strengths`, or the method's default sweep).
-    static func tradeoffCurve(_ method: MitigationMethod, context: MitigationContext, log: ProgressLog) throws -> TradeoffCurve {
+    /// A strength that gives exactly the configured settings reuses `configured` instead
+    /// of fitting again (fits can be expensive: adversarial debiasing, reductions).
+    static func tradeoffCurve(
+        _ method: MitigationMethod, context: MitigationContext, configured: MitigationOutcome, log: ProgressLog
+    ) throws -> TradeoffCurve {
         let settings = context.config.mitigation
         let strengths = settings.strengths ?? MitigationStrength.defaultSweep(for: method)
         let metric = MitigationStrength.disparityMetric(for: settings.target)
         var points: [TradeoffCurve.Point] = []
         for (index, strength) in strengths.enumerated() {
-            let outcome = try fit(method, strength: strength, context: context)
+            var pointSettings = settings
+            MitigationStrength.apply(strength, to: &pointSettings)
+            let outcome = pointSettings == settings ? configured : try fit(method, strength: strength, context: context)
             let report = try evaluateFairness(
                 outcome.test.predictionSet(), config: context.config.fairness,
                 seed: context.run.seed(for: "tradeoff-\(index)"))
@@ -143,13 +149,19 @@ enum MitigationStrength {
         }
     }
 
+    /// Sets the parameter ``parameterName(for:)`` names; methods without one are unchanged.
     static func apply(_ strength: Double, to settings: inout MitigationConfig) {
         switch settings.method {
         case .groupThresholds: settings.tolerance = strength
         case .rejectOptionClassification: settings.rocBound = strength
         case .disparateImpactRemover: settings.repairLevel = strength
         case .correlationRemover: settings.alpha = strength
-        default: InprocessingStrength.apply(strength, to: &settings)
+        case .exponentiatedGradient: settings.eps = strength
+        case .gridSearch: settings.constraintWeight = strength
+        case .fairLogisticRegression: settings.lambda = strength
+        case .prejudiceRemover: settings.eta = strength
+        case .adversarialDebiasing: settings.adversaryLossWeight = strength
+        case .thresholdOptimizer, .calibratedEqualizedOdds, .reweighing: break
         }
     }
 

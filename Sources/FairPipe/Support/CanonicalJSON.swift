@@ -44,6 +44,28 @@ public enum CanonicalJSON {
         String(decoding: try data(value), as: UTF8.self)
     }
 
+    /// `text` as a JSON string literal (also a valid YAML double-quoted scalar): quotes,
+    /// backslashes and control characters escaped, everything else verbatim.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
     /// `min_group_size` → `minGroupSize` (the inverse of ``configKey(_:)`` on such names).
     static func camelCase(_ key: String) -> String {
         guard key.contains("_") else { return key }

@@ -154,19 +154,5 @@ public struct SweepSpec: Equatable, Sendable {
     }
 
     /// A YAML double-quoted scalar (JSON string escaping is valid YAML).
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    private static func quoted(_ text: String) -> String { CanonicalJSON.quoted(text) }
 }
