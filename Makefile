@@ -1,7 +1,9 @@
 # FairPipe — reproducible fairness experiments.
 #
 #   make all                       build release binaries and run the whole pipeline
-#   make all SET="mitigation.tolerance=0.05"   override config keys (space-separated)
+#   make all SET="mitigation.group_thresholds.tolerance=0.05 report.title=My study"
+#                                  override config keys: each `section.key=` word starts one
+#                                  override, other words continue its value (see README)
 #   make all CONFIG=configs/adult.yml OUT=outputs/runs/adult
 #   make sweep SWEEP=sweeps/tolerance.yml -j 4   run a parameter sweep (see sweeps/)
 #   make test                      run the test suite
@@ -16,6 +18,13 @@
 .SUFFIXES:
 SHELL := /bin/bash
 
+# Grouped targets (`&:`) need GNU make 4.3 or later; older makes misread the file silently.
+MAKE_MAJOR := $(word 1,$(subst ., ,$(MAKE_VERSION)))
+MAKE_MINOR := $(word 2,$(subst ., ,$(MAKE_VERSION)))
+ifneq ($(shell [ "$(MAKE_MAJOR)" -gt 4 ] 2>/dev/null || { [ "$(MAKE_MAJOR)" -eq 4 ] && [ "$(MAKE_MINOR)" -ge 3 ]; } 2>/dev/null && echo ok),ok)
+$(error FairPipe needs GNU make 4.3 or later (this is make $(MAKE_VERSION)); install it, e.g. `brew install make` and run `gmake`)
+endif
+
 SWIFT    ?= swift
 CONFIG   ?= pipeline.yml
 OUT      ?= outputs
@@ -29,8 +38,27 @@ BINARIES := $(addprefix $(BIN)/,$(STAGES))
 SWEEP_TOOL := $(BIN)/fairpipe-sweep
 SOURCES  := Package.swift $(shell find Sources -name '*.swift' 2>/dev/null)
 CONFIG_FLAG := $(if $(wildcard $(CONFIG)),--config $(CONFIG),$(if $(filter pipeline.yml,$(CONFIG)),,--config $(CONFIG)))
-COMMON   := $(CONFIG_FLAG) $(foreach s,$(SET),--set $(s)) $(if $(QUIET),--quiet)
+# SET: each word that starts `section.key=` begins one override; any other word continues the
+# value before it, so SET="report.title=My study" is one override. Each becomes a quoted --set.
+define NEWLINE
+
+
+endef
+SET_FLAGS := $(if $(strip $(SET)),$(shell printf '%s\n' '$(subst $(NEWLINE), ,$(subst ','\'',$(SET)))' | tr -s ' \t' '\n\n' | awk \
+  'function q(s) { gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" } \
+   NF == 0 { next } \
+   /^[A-Za-z_][^=]*\.[^=]*=/ || n == 0 { v[++n] = $$0; next } \
+   { v[n] = v[n] " " $$0 } \
+   END { for (i = 1; i <= n; i++) printf "--set %s ", q(v[i]) }'))
+COMMON   := $(CONFIG_FLAG) $(SET_FLAGS) $(if $(QUIET),--quiet)
+ifeq ($(strip $(OUT)),)
+$(error OUT is empty: name the output folder, e.g. OUT=outputs)
+endif
 STAMPS   := $(OUT)/.stamps
+# Written into $(OUT) by the first stage; `make clean` deletes only folders that carry it.
+MARKER   := $(OUT)/.fairpipe-output
+# What the pipeline writes into $(OUT): `make clean` removes these and nothing else.
+OUT_DIRS := dataset model evaluation mitigation evaluation-mitigated report .stamps sweeps ci
 
 DATASET    := $(OUT)/dataset/manifest.json
 MODEL      := $(OUT)/model/manifest.json
@@ -39,7 +67,7 @@ MITIGATION := $(OUT)/mitigation/manifest.json
 MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 
-.PHONY: all build pipeline sweep test data bench ci report-screenshot clean help FORCE
+.PHONY: all build pipeline sweep test data bench ci report-screenshot clean clean-check check-config format lint help FORCE
 
 all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -47,12 +75,21 @@ pipeline: $(REPORT)
 
 build: $(BINARIES) ## Build the release binaries
 
+# Only the products the pipeline runs (not fairpipe-bench: `make bench` builds that).
 $(BINARIES) $(SWEEP_TOOL) &: $(SOURCES)
-	$(SWIFT) build -c release
+	@for product in $(STAGES) fairpipe-sweep; do $(SWIFT) build -c release --product $$product || exit $$?; done
 	@touch $(BINARIES) $(SWEEP_TOOL)
 
+# The whole configuration is validated once, before any stamp, so a mistake in it (or a
+# missing CONFIG file) is reported as `check-config`, not as the stage make happened to try first.
+check-config: $(BIN)/make-dataset ## Validate the configuration (CONFIG, SET) and stop
+	@$(BIN)/make-dataset $(COMMON) --check-config
+
+$(MARKER): | check-config
+	@mkdir -p $(OUT) && printf 'Written by FairPipe (make). make clean removes only: %s\n' "$(OUT_DIRS)" > $@
+
 # Config stamps: the recipe always runs (cheap), the file changes only with the hash.
-$(STAMPS)/%: $(BIN)/% FORCE
+$(STAMPS)/%: $(BIN)/% FORCE | check-config $(MARKER)
 	@$(BIN)/$* $(COMMON) --stamp $@
 
 $(DATASET): $(BIN)/make-dataset $(STAMPS)/make-dataset
@@ -88,8 +125,8 @@ $(error usage: make sweep SWEEP=sweeps/NAME.yml [-j N] [LAUNCHER="srun --ntasks=
 endif
 endif
 
-sweep: $(SWEEP_BUILD) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4 [LAUNCHER="srun --ntasks=1"]
-	@fragment=$$($(SWEEP_TOOL) plan $(SWEEP) --root $(SWEEP_ROOT) --bin $(BIN) $(foreach s,$(SET),--set $(s))) && \
+sweep: $(SWEEP_BUILD) | $(MARKER) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4 [LAUNCHER="srun --ntasks=1"]
+	@fragment=$$($(SWEEP_TOOL) plan $(SWEEP) --root $(SWEEP_ROOT) --bin $(BIN) $(SET_FLAGS)) && \
 	  $(MAKE) --no-print-directory -f $$fragment BIN=$(BIN) LAUNCHER="$(LAUNCHER)" QUIET=$(QUIET)
 
 test: ## Run the test suite (debug build; the end-to-end tests run the built executables)
@@ -111,8 +148,26 @@ ci: ## A small end-to-end pipeline run that fails on a broken gate
 report-screenshot: $(REPORT) ## Render the report in headless Chromium and save $(OUT)/report/report.png
 	HEIGHT=$${HEIGHT:-6000} bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
 
-clean: ## Remove everything the pipeline wrote (keeps outputs/README.md)
-	find $(OUT) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+# The guard of `make clean`: refuses `/`, the repository root or one of its parents, and any
+# folder without FairPipe's marker, then prints the folders the pipeline wrote there.
+define CLEAN_GUARD
+out='$(subst ','\'',$(OUT))'; \
+if [ ! -e "$$out" ]; then echo "make clean: $$out does not exist; nothing to remove" >&2; exit 0; fi; \
+real=$$(cd -- "$$out" 2>/dev/null && pwd -P) || { echo "make clean: refusing: $$out is not a folder" >&2; exit 2; }; \
+root=$$(pwd -P); \
+case "$$root/" in "$$real"/*|"$$real//"*) echo "make clean: refusing: OUT=$$out is the repository root or contains it" >&2; exit 2;; esac; \
+if [ "$$real" = / ]; then echo "make clean: refusing: OUT=$$out is /" >&2; exit 2; fi; \
+if [ ! -f "$$real/.fairpipe-output" ]; then \
+  echo "make clean: refusing: $$out has no .fairpipe-output marker, so FairPipe did not create it" >&2; exit 2; fi
+endef
+
+clean-check: ## Show what `make clean` would remove from $(OUT), removing nothing
+	@$(CLEAN_GUARD); for d in $(OUT_DIRS); do [ -e "$$real/$$d" ] && echo "$$out/$$d"; done; true
+
+clean: ## Remove what the pipeline wrote into $(OUT) (its folders and marker, nothing else)
+	@$(CLEAN_GUARD); \
+	for d in $(OUT_DIRS); do rm -rf -- "$$real/$$d"; done; rm -f -- "$$real/.fairpipe-output"; \
+	echo "make clean: removed what FairPipe wrote in $$out"
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12

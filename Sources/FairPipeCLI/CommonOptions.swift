@@ -9,7 +9,7 @@ public struct CommonOptions: ParsableArguments {
     public var config: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override a configuration key, e.g. --set mitigation.tolerance=0.05 (repeatable; highest precedence).",
+        "Override a configuration key, e.g. --set mitigation.group_thresholds.tolerance=0.05 (repeatable; highest precedence).",
         valueName: "section.key=value"))
     public var overrides: [String] = []
 
@@ -23,6 +23,11 @@ public struct CommonOptions: ParsableArguments {
         "Write this stage's resolved-config hash to the file (only if it changed) and exit. Used by the Makefile.",
         valueName: "file", visibility: .hidden))
     public var stamp: String?
+
+    @Flag(name: .customLong("check-config"), help: ArgumentHelp(
+        "Load and validate the whole configuration, then exit. Used by the Makefile before any stage runs.",
+        visibility: .hidden))
+    public var checkConfig = false
 
     public init() {}
 }
@@ -40,6 +45,7 @@ public enum StageMain {
         try reportingErrors(log, onFailure: { stageRun?.abandon() }) {
             let loaded = try PipelineConfig.load(path: options.config, overrides: options.overrides)
             let slice = try StageConfigSlice.slice(for: stage, of: loaded.value)
+            if options.checkConfig { return }
             if let stamp = options.stamp {
                 try ConfigStamp.write(hash: try configHash(slice), to: stamp)
                 return
@@ -92,5 +98,32 @@ extension StageMain {
 extension ProgressLog {
     func error(_ message: String) {
         ProgressLog.standardError("\(stage): error: \(message)")
+    }
+}
+
+extension StageMain {
+    /// Parses the command line and runs `Command`, printing ArgumentParser's own usage errors
+    /// in the stages' format, `stage: error: <message>`, one line, with exit status 64. Help
+    /// and `--version` go to stdout with status 0, as ArgumentParser prints them.
+    public static func main<Command: ParsableCommand>(_ command: Command.Type) -> Never {
+        let name = Command.configuration.commandName ?? "\(Command.self)"
+        do {
+            var parsed = try Command.parseAsRoot()
+            try parsed.run()
+            exit(0)
+        } catch let status as ExitCode {
+            exit(status.rawValue)
+        } catch {
+            let code = Command.exitCode(for: error)
+            if code == .success {
+                print(Command.fullMessage(for: error))
+                exit(0)
+            }
+            let message = Command.message(for: error)
+                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            ProgressLog.standardError("\(name): error: \(message) (see `\(name) --help`)")
+            exit(code.rawValue)
+        }
     }
 }

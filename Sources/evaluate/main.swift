@@ -64,4 +64,4 @@ struct Evaluate: ParsableCommand {
     }
 }
 
-Evaluate.main()
+StageMain.main(Evaluate.self)

@@ -86,4 +86,4 @@ struct Log: ParsableCommand {
     }
 }
 
-Sweep.main()
+StageMain.main(Sweep.self)

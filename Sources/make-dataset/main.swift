@@ -31,4 +31,4 @@ struct MakeDataset: ParsableCommand {
     }
 }
 
-MakeDataset.main()
+StageMain.main(MakeDataset.self)

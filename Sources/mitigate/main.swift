@@ -32,4 +32,4 @@ struct Mitigate: ParsableCommand {
     }
 }
 
-Mitigate.main()
+StageMain.main(Mitigate.self)

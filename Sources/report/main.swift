@@ -43,4 +43,4 @@ struct Report: ParsableCommand {
     }
 }
 
-Report.main()
+StageMain.main(Report.self)

@@ -22,4 +22,4 @@ struct Train: ParsableCommand {
     }
 }
 
-Train.main()
+StageMain.main(Train.self)

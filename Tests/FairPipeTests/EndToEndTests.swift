@@ -23,8 +23,14 @@ struct StageProcess {
     }
 
     static func run(_ stage: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try run(executable: binaries.appendingPathComponent(stage), arguments, environment: environment)
+    }
+
+    /// Runs any executable from the repository root. stdout and stderr are drained at the
+    /// same time: reading one to its end first deadlocks once the other fills its pipe buffer.
+    static func run(executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = binaries.appendingPathComponent(stage)
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = repositoryRoot
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FAIRNESS_") }
@@ -35,12 +41,20 @@ struct StageProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let errBox = DataBox()
+        let drained = DispatchGroup()
+        DispatchQueue.global().async(group: drained) { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    /// Written by one reader thread, read after `DispatchGroup.wait()` (which orders the two).
+    private final class DataBox: @unchecked Sendable {
+        var data = Data()
     }
 
     /// Every file under `folder` with its bytes, by relative path.
@@ -204,5 +218,18 @@ private let tinyConfig = """
         #expect(result.status == 0, "\(result.stderr)")
         let metrics = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("metrics.json")))
         #expect(metrics["n"] == .number(400))
+    }
+}
+
+@Suite struct StageProcessTests {
+    /// 1 MB on stderr before anything on stdout: a reader that drains stdout first would
+    /// wait forever while the child blocks on a full stderr pipe.
+    @Test func largeStderrDoesNotDeadlock() throws {
+        let result = try StageProcess.run(
+            executable: URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "head -c 1048576 /dev/zero | tr '\\0' x >&2; echo done"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "done\n")
+        #expect(result.stderr.utf8.count == 1_048_576)
     }
 }

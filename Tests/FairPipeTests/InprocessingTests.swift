@@ -14,8 +14,8 @@ import Testing
         var config = MitigationConfig()
         config.method = method
         config.target = .equalizedOdds
-        config.epochs = 3
-        config.hiddenUnits = 8
+        config.adversarialDebiasing.epochs = 3
+        config.adversarialDebiasing.hiddenUnits = 8
         try config.validate()
         let model = try Inprocessing.fit(
             config: config, seed: 3, train.X, labels: train.labels, groups: train.groups,
@@ -30,13 +30,13 @@ import Testing
 
     @Test func configRejectsBadInprocessingParameters() throws {
         var config = MitigationConfig()
-        config.eps = 0
+        config.exponentiatedGradient.eps = 0
         #expect(throws: ConfigError.self) { try config.validate() }
         config = MitigationConfig()
-        config.constraintWeight = 1.5
+        config.gridSearch.constraintWeight = 1.5
         #expect(throws: ConfigError.self) { try config.validate() }
         config = MitigationConfig()
-        config.batchSize = 0
+        config.adversarialDebiasing.batchSize = 0
         #expect(throws: ConfigError.self) { try config.validate() }
     }
 

@@ -7,7 +7,7 @@ import Testing
         let config = MitigationConfig()
         #expect(config.method == .groupThresholds)
         #expect(config.target == .demographicParity)
-        #expect(config.tolerance == 0.02)
+        #expect(config.groupThresholds.tolerance == 0.02)
         try config.validate()
     }
 
@@ -34,7 +34,7 @@ import Testing
         }
         config.target = .equalizedOdds
         #expect(throws: Never.self) { try config.validate() }
-        config.costConstraint = .fpr
+        config.calibratedEqualizedOdds.costConstraint = .fpr
         #expect(throws: ConfigError.self) { try config.validate() }
         config.target = .falsePositiveRateParity
         #expect(throws: Never.self) { try config.validate() }
@@ -50,8 +50,8 @@ import Testing
     @Test(arguments: [0.0, 1.0, -0.1, 2])
     func toleranceOutsideOpenUnitIntervalIsRejected(tolerance: Double) {
         var config = MitigationConfig()
-        config.tolerance = tolerance
-        #expect(throws: ConfigError.invalidValue(key: "tolerance", expected: "a number in (0, 1)", found: "\(tolerance)")) {
+        config.groupThresholds.tolerance = tolerance
+        #expect(throws: ConfigError.invalidValue(key: "group_thresholds.tolerance", expected: "a number in (0, 1)", found: "\(tolerance)")) {
             try config.validate()
         }
     }
@@ -68,32 +68,107 @@ import Testing
 
     @Test func rangesAreChecked() {
         var config = MitigationConfig()
-        config.repairLevel = 1.5
+        config.disparateImpactRemover.repairLevel = 1.5
         #expect(throws: ConfigError.self) { try config.validate() }
         config = MitigationConfig()
-        config.alpha = -1
+        config.correlationRemover.alpha = -1
         #expect(throws: ConfigError.self) { try config.validate() }
         config = MitigationConfig()
-        config.gridSize = 0
+        config.thresholdOptimizer.gridSize = 0
         #expect(throws: ConfigError.self) { try config.validate() }
         config = MitigationConfig()
         config.strengths = []
         #expect(throws: ConfigError.self) { try config.validate() }
     }
 
-    @Test func decodesFromSnakeCaseKeysWithDefaults() throws {
-        let json = #"{"method": "threshold_optimizer", "target": "equalized_odds", "grid_size": 200, "sensitive_at_inference": true}"#
-        // The lead's loader fills missing keys from init(); emulate it by merging with the defaults.
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        var merged = try JSONSerialization.jsonObject(with: encoder.encode(MitigationConfig())) as? [String: Any] ?? [:]
-        for (key, value) in try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:] { merged[key] = value }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let config = try decoder.decode(MitigationConfig.self, from: JSONSerialization.data(withJSONObject: merged))
-        #expect(config.method == .thresholdOptimizer)
-        #expect(config.target == .equalizedOdds)
-        #expect(config.gridSize == 200)
-        try config.validate()
+    static func load(_ yaml: String, _ overrides: [String] = []) throws -> PipelineConfig {
+        try ConfigLoader(environment: [:]).load(PipelineConfig.self, yaml: yaml, origin: "t.yml", overrides: overrides).value
+    }
+
+    @Test func eachMethodReadsItsOwnSubSection() throws {
+        let config = try Self.load("""
+            mitigation:
+              method: threshold_optimizer
+              target: equalized_odds
+              threshold_optimizer: {grid_size: 200}
+              grid_search: {grid_size: 7}
+            """)
+        #expect(config.mitigation.method == .thresholdOptimizer)
+        #expect(config.mitigation.thresholdOptimizer.gridSize == 200)
+        #expect(config.mitigation.thresholdOptimizer.objective == .accuracyScore)
+        #expect(config.mitigation.gridSearch.gridSize == 7)
+    }
+
+    @Test(arguments: [
+        ("tolerance", "mitigation.group_thresholds.tolerance"),
+        ("grid_size", "mitigation.threshold_optimizer.grid_size"),
+        ("search_grid_size", "mitigation.grid_search.grid_size"),
+        ("roc_bound", "mitigation.reject_option_classification.bound"),
+        ("difference_bound", "mitigation.exponentiated_gradient.difference_bound` or `mitigation.grid_search.difference_bound"),
+    ])
+    func oldFlatKeyPointsAtItsNewPath(old: String, new: String) {
+        #expect {
+            try Self.load("mitigation: {\(old): 0.05}")
+        } throws: { error in
+            guard case ConfigError.unknownKey(let key, _, let suggestion) = error else { return false }
+            return key == "mitigation.\(old)" && suggestion == new
+        }
+    }
+
+    @Test func oldFlatKeyInTheEnvironmentPointsAtItsNewVariable() {
+        #expect(throws: ConfigError.unknownKey(
+            key: "FAIRNESS_MITIGATION_TOLERANCE", source: .environment(variable: "FAIRNESS_MITIGATION_TOLERANCE"),
+            suggestion: "FAIRNESS_MITIGATION_GROUP_THRESHOLDS_TOLERANCE")) {
+            try ConfigLoader(environment: ["FAIRNESS_MITIGATION_TOLERANCE": "0.1"])
+                .load(PipelineConfig.self, yaml: "", origin: "t.yml", overrides: [])
+        }
+    }
+
+    @Test func reweighingCannotAimAtEqualizedOdds() {
+        #expect {
+            try Self.load("mitigation: {method: reweighing, target: equalized_odds}")
+        } throws: { error in
+            guard case ConfigError.inconsistent(let key, let message, _) = error else { return false }
+            return key == "mitigation.target" && message.contains("demographic_parity")
+        }
+    }
+
+    @Test func badValueInAnotherMethodsSubSectionNamesItsPath() {
+        #expect {
+            try Self.load("mitigation: {method: group_thresholds, disparate_impact_remover: {repair_level: 2}}")
+        } throws: { error in
+            guard case ConfigError.invalidValue(let key, _, _, let source) = error else { return false }
+            return key == "mitigation.disparate_impact_remover.repair_level" && source != .defaults
+        }
+    }
+
+    @Test(arguments: MitigationMethod.allCases)
+    func everyMethodDeclaresWhatItIs(method: MitigationMethod) throws {
+        let technique = method.technique
+        #expect(technique.method == method)
+        #expect(!method.supportedTargets.isEmpty)
+        #expect(method.supportedModels.supports(.logisticRegression))
+        if let key = method.strengthKey {
+            #expect(technique.settingsKeys.contains(key), "\(method): strength key \(key) is not in its sub-section")
+            #expect(technique.defaultSweep?.isEmpty == false)
+            var config = MitigationConfig()
+            config.method = method
+            technique.apply(strength: 0.123, to: &config)
+            #expect(config != MitigationConfig() || method == .groupThresholds)
+        }
+        #expect(method.reads("method") && method.reads("\(method.rawValue).anything"))
+        #expect(method.reads("strengths") == (method.strengthKey != nil))
+        for other in MitigationMethod.allCases where other != method {
+            #expect(!method.reads("\(other.rawValue).x"))
+        }
+    }
+
+    @Test func methodsThatReplaceTheModelObjectiveAreLogisticRegressionOnly() {
+        for method in [MitigationMethod.fairLogisticRegression, .prejudiceRemover, .adversarialDebiasing] {
+            #expect(method.supportedModels == .only([.logisticRegression]))
+        }
+        for method in MitigationMethod.allCases where method.kind != .inprocessing {
+            #expect(method.supportedModels == .anyModel)
+        }
     }
 }

@@ -15,7 +15,7 @@ import Testing
           bootstrap: {samples: 20}
           reference: {group: A}
         mitigation:
-          epochs: 8
+          adversarial_debiasing: {epochs: 8}
         """
 
     /// (method, target, the disparity it must reduce, required reduction as a fraction of
@@ -90,7 +90,7 @@ import Testing
         let c = ["--config", folder.appendingPathComponent("c.yml").path, "--quiet",
                  "--set", "mitigation.method=\(method)", "--set", "mitigation.target=\(target)",
                  "--set", "mitigation.strengths=[\(method == "group_thresholds" ? "0.02" : "1")]"]
-            + (method == "calibrated_equalized_odds" ? ["--set", "mitigation.cost_constraint=fnr"] : [])
+            + (method == "calibrated_equalized_odds" ? ["--set", "mitigation.calibrated_equalized_odds.cost_constraint=fnr"] : [])
         let out = folder.appendingPathComponent("mitigation-\(index)")
         let arguments = c + ["--data", folder.appendingPathComponent("dataset").path,
                              "--model", folder.appendingPathComponent("model").path,
@@ -101,6 +101,10 @@ import Testing
         try FileManager.default.removeItem(at: out)
         #expect(try StageProcess.run("mitigate", arguments).status == 0)
         #expect(try StageProcess.snapshot(out) == bytes, "\(method) is not byte-reproducible")
+        let curve = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("tradeoff.json")))
+        if case .array(let points)? = curve["points"], MitigationMethod(rawValue: method)?.strengthKey == nil {
+            #expect(points.count == 1, "\(method) has no strength knob: one trade-off point")
+        }
 
         let after = folder.appendingPathComponent("after-\(index)")
         let audit = try StageProcess.run(

@@ -24,13 +24,13 @@ import Testing
         let spec = try Self.spec("""
             runs:
               - {mitigation.method: reweighing}
-              - {mitigation.method: group_thresholds, mitigation.tolerance: 0.05}
+              - {mitigation.method: group_thresholds, mitigation.group_thresholds.tolerance: 0.05}
             grid:
               experiment.seed: [1, 2]
             """)
         #expect(spec.runs.count == 4)
-        #expect(spec.runs[3].map(\.argument) == ["mitigation.method=group_thresholds", "mitigation.tolerance=0.05", "experiment.seed=2"])
-        #expect(spec.sweptKeys == ["mitigation.method", "mitigation.tolerance", "experiment.seed"])
+        #expect(spec.runs[3].map(\.argument) == ["mitigation.method=group_thresholds", "mitigation.group_thresholds.tolerance=0.05", "experiment.seed=2"])
+        #expect(spec.sweptKeys == ["mitigation.method", "mitigation.group_thresholds.tolerance", "experiment.seed"])
     }
 
     @Test func listValuesBecomeFlowYAML() throws {
@@ -81,12 +81,31 @@ import Testing
         #expect(throws: SweepError.self) { try SweepPlan.make(spec: unknown, root: "/tmp/unused", environment: [:]) }
     }
 
+    @Test func sweepingAKeyTheMethodIgnoresIsRefused() throws {
+        let spec = try Self.spec("""
+            grid:
+              mitigation.method: [group_thresholds, threshold_optimizer]
+              mitigation.group_thresholds.tolerance: [0.01, 0.05]
+            """)
+        #expect {
+            try SweepPlan.make(spec: spec, root: "/tmp/unused", environment: [:])
+        } throws: { error in
+            guard case SweepError.invalidRun(_, let run, _, let message) = error else { return false }
+            return run == 3 && message.contains("not read by mitigation.method threshold_optimizer")
+        }
+        let strengths = try Self.spec("grid:\n  mitigation.method: [threshold_optimizer]\n  mitigation.strengths: [[0.1]]\n")
+        #expect(throws: SweepError.self) { try SweepPlan.make(spec: strengths, root: "/tmp/unused", environment: [:]) }
+        let shipped = try SweepSpec.load(path: Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sweeps/tolerance.yml").path)
+        let plan = try SweepPlan.make(spec: shipped, root: "/tmp/unused", environment: [:])
+        #expect(plan.runs.count == 9)
+    }
+
     @Test func duplicateRunsAreRejected() throws {
         let spec = try Self.spec("runs:\n  - {model.C: 1}\n  - {model.C: 1}\n")
         #expect(throws: SweepError.duplicateRun(spec: "t.yml", label: "C=1")) {
             try SweepPlan.make(spec: spec, root: "/tmp/unused", environment: [:])
         }
-        let sameConfig = try Self.spec("runs:\n  - {mitigation.tolerance: 0.05}\n  - {mitigation.tolerance: 5.0e-2}\n")
+        let sameConfig = try Self.spec("runs:\n  - {mitigation.group_thresholds.tolerance: 0.05}\n  - {mitigation.group_thresholds.tolerance: 5.0e-2}\n")
         #expect(throws: SweepError.self) { try SweepPlan.make(spec: sameConfig, root: "/tmp/unused", environment: [:]) }
     }
 

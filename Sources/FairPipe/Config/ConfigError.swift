@@ -34,7 +34,12 @@ public enum ConfigError: FairPipeError, Equatable {
     /// The file named by `--config` does not exist.
     case missingFile(path: String)
 
-    public var exitStatus: ExitStatus { .usage }
+    /// A missing `--config` file is a missing input (66, as for any input file); every other
+    /// configuration error is a usage error (64).
+    public var exitStatus: ExitStatus {
+        if case .missingFile = self { return .noInput }
+        return .usage
+    }
 
     public var description: String {
         switch self {

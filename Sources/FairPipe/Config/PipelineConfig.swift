@@ -29,6 +29,19 @@ public struct PipelineConfig: ConfigRoot, Equatable {
                 key: "fairness.reference.\(attribute)",
                 message: "`\(attribute)` is not a sensitive attribute (data.sensitive: \(sensitive.joined(separator: ", ")))")
         }
+        let models = mitigation.method.supportedModels
+        if !models.supports(model.type) {
+            throw ConfigError.inconsistent(
+                key: "mitigation.method",
+                message: "\(mitigation.method.rawValue) works only with model.type \(models.types.map(\.rawValue).joined(separator: ", ")), not \(model.type.rawValue); use \(MitigationMethod.allCases.filter { $0.supportedModels.supports(model.type) }.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// Keys that moved into a sub-section: each mitigation method's parameters.
+    public static var relocatedKeys: [String: [String]] {
+        var moved: [String: [String]] = [:]
+        for (key, paths) in MitigationConfig.relocatedKeys { moved["mitigation.\(key)"] = paths.map { "mitigation.\($0)" } }
+        return moved
     }
 
     /// Loads `path` (or `pipeline.yml`, or defaults) with `--set` overrides and the

@@ -4,8 +4,8 @@ import Foundation
 /// split (features, 0/1 labels, group codes indexing `groupNames`), get one Codable artefact,
 /// then score or decide validation and test rows with it.
 public enum Inprocessing {
-    /// Fits the in-processing method named by `config.method`, with the method's parameters
-    /// from `config`, the oracle / starting model's settings from `model` (C, tol, max_iter),
+    /// Fits the in-processing method named by `config.method`, with its sub-section of
+    /// `config`, the oracle / starting model's settings from `model` (C, tol, max_iter),
     /// and `seed` for the methods that draw random numbers (adversarial debiasing; the stage
     /// passes its derived seed). Throws ``MitigationError/invalidParameter(method:name:expected:found:)``
     /// for a method that is not in-processing.
@@ -13,52 +13,33 @@ public enum Inprocessing {
         config: MitigationConfig, model: ModelConfig = ModelConfig(), seed: UInt64,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
-        switch config.method {
-        case .exponentiatedGradient:
-            var method = ExponentiatedGradient(target: config.target)
-            method.eps = config.eps
-            method.maxIter = config.maxIter
-            method.nu = config.nu
-            method.eta0 = config.eta0
-            method.differenceBound = config.differenceBound
-            method.oracle = model
-            return .exponentiatedGradient(try method.fit(
-                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
-        case .gridSearch:
-            var method = GridSearch(target: config.target)
-            method.gridSize = config.searchGridSize
-            method.gridLimit = config.gridLimit
-            method.constraintWeight = config.constraintWeight
-            method.differenceBound = config.differenceBound
-            method.oracle = model
-            return .gridSearch(try method.fit(
-                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
-        case .fairLogisticRegression:
-            var method = FairLogisticRegression(target: config.target, lambda: config.lambda)
-            method.model = model
-            return .fairLogisticRegression(try method.fit(
-                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
-        case .prejudiceRemover:
-            // kamfadm's C is an L2 *strength* (½C‖w‖²); the pipeline's C is scikit-learn's
-            // inverse strength, so the default 1 means the same in both.
-            var method = PrejudiceRemover(eta: config.eta)
-            method.C = 1 / model.C
-            return .prejudiceRemover(try method.fit(
-                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
-        case .adversarialDebiasing:
-            var method = AdversarialDebiasing(target: config.target, seed: seed)
-            method.adversaryLossWeight = config.adversaryLossWeight
-            method.epochs = config.epochs
-            method.batchSize = config.batchSize
-            method.hiddenUnits = config.hiddenUnits
-            method.learningRate = config.learningRate
-            return .adversarialDebiasing(try method.fit(
-                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
-        default:
+        guard let technique = config.method.technique as? any InprocessingTechnique.Type else {
             throw MitigationError.invalidParameter(
                 method: config.method.rawValue, name: "method", expected: "an in-processing method",
                 found: config.method.kind.rawValue)
         }
+        return try technique.train(
+            config: config, model: model, seed: seed, X, labels: labels, groups: groups, groupNames: groupNames,
+            featureNames: featureNames)
+    }
+}
+
+/// An in-processing method: trains a constrained model on the training split.
+protocol InprocessingTechnique: MitigationTechnique {
+    static func train(
+        _ settings: Settings, target: FairnessTarget, model: ModelConfig, seed: UInt64,
+        _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
+    ) throws -> InprocessingModel
+}
+
+extension InprocessingTechnique {
+    static func train(
+        config: MitigationConfig, model: ModelConfig, seed: UInt64,
+        _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
+    ) throws -> InprocessingModel {
+        try train(
+            config[keyPath: settingsPath], target: config.target, model: model, seed: seed, X, labels: labels,
+            groups: groups, groupNames: groupNames, featureNames: featureNames)
     }
 }
 

@@ -2,11 +2,12 @@ import Foundation
 
 /// In-processing in the stage: train the constrained model on the encoded training split
 /// and score validation and test with it.
-enum InprocessingStage {
-    static func fit(_ method: MitigationMethod, settings: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
+extension InprocessingTechnique {
+    static func fit(_ settings: Settings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
         let splits = try context.splits()
-        let fitted = try Inprocessing.fit(
-            config: settings, model: context.config.model, seed: context.run.seed(for: "\(method.rawValue)-fit"),
+        let fitted = try train(
+            settings, target: config.target, model: context.config.model,
+            seed: context.run.seed(for: "\(method.rawValue)-fit"),
             try splits.train.features.matrix(), labels: splits.train.labels, groups: splits.train.groups,
             groupNames: splits.groupNames, featureNames: splits.train.features.names)
         var rng = context.run.generator("\(method.rawValue)-apply")

@@ -29,13 +29,13 @@ public enum MitigateStage {
         let method = config.mitigation.method
         log.info("\(method.rawValue) (\(method.kind.rawValue)), target \(config.mitigation.target.rawValue)")
 
-        let outcome = try fit(method, strength: nil, context: context)
+        let outcome = try fit(config.mitigation, context: context)
         try run.write(outcome.artefact, to: "\(method.rawValue).json")
         for file in outcome.extraFiles { try run.write(file.data, to: file.name) }
         try run.write(try outcome.test.csvData(), to: predictionsFile)
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)
 
-        let curve = try tradeoffCurve(method, context: context, configured: outcome, log: log)
+        let curve = try tradeoffCurve(context: context, configured: outcome, log: log)
         try run.writeJSON(curve, to: tradeoffFile)
 
         let baseline = URL(fileURLWithPath: evaluationFolder).appendingPathComponent(EvaluateStage.metricsFile).path
@@ -43,52 +43,61 @@ public enum MitigateStage {
         try run.writeJSON(Recommendations.rank(failedGates: gates, mitigation: config.mitigation), to: recommendationsFile)
     }
 
-    /// Fits `method` once. `strength` replaces the method's own strength parameter
-    /// (see ``MitigationStrength``) for trade-off points; `nil` uses the configuration.
-    static func fit(_ method: MitigationMethod, strength: Double?, context: MitigationContext) throws -> MitigationOutcome {
-        var settings = context.config.mitigation
-        if let strength { MitigationStrength.apply(strength, to: &settings) }
-        switch method.kind {
-        case .postprocessing:
-            return try Postprocessing.fit(method, settings: settings, context: context)
-        case .preprocessing:
-            return try Preprocessing.fit(method, settings: settings, context: context)
-        case .inprocessing:
-            return try InprocessingStage.fit(method, settings: settings, context: context)
-        }
+    /// Fits the configured method once with `settings` (the configuration, or one trade-off
+    /// point's copy of it with the strength knob set).
+    static func fit(_ settings: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
+        try settings.method.technique.fit(config: settings, context: context)
     }
 
     /// Accuracy against the target disparity on test, with bootstrap intervals, at each
-    /// strength (`mitigation.strengths`, or the method's default sweep).
+    /// strength (`mitigation.strengths`, or the method's default sweep). A method without a
+    /// strength knob gives one point, the configured fit (recorded at strength 0).
     /// A strength that gives exactly the configured settings reuses `configured` instead
     /// of fitting again (fits can be expensive: adversarial debiasing, reductions).
-    static func tradeoffCurve(
-        _ method: MitigationMethod, context: MitigationContext, configured: MitigationOutcome, log: ProgressLog
-    ) throws -> TradeoffCurve {
+    static func tradeoffCurve(context: MitigationContext, configured: MitigationOutcome, log: ProgressLog) throws -> TradeoffCurve {
         let settings = context.config.mitigation
-        let strengths = settings.strengths ?? MitigationStrength.defaultSweep(for: method)
+        let technique = settings.method.technique
+        let strengths: [Double]
+        if let knob = technique.defaultSweep {
+            strengths = settings.strengths ?? knob
+        } else {
+            if settings.strengths != nil {
+                log.info("\(settings.method.rawValue) has no strength knob: mitigation.strengths is not used, the trade-off curve is one point")
+            }
+            strengths = [0]
+        }
         let metric = MitigationStrength.disparityMetric(for: settings.target)
+        let attributeName = context.validation.attributes.map(\.name).joined(separator: "&")
         var points: [TradeoffCurve.Point] = []
         for (index, strength) in strengths.enumerated() {
             var pointSettings = settings
-            MitigationStrength.apply(strength, to: &pointSettings)
-            let outcome = pointSettings == settings ? configured : try fit(method, strength: strength, context: context)
-            let report = try evaluateFairness(
-                outcome.test.predictionSet(), config: context.config.fairness,
+            technique.apply(strength: strength, to: &pointSettings)
+            let outcome = pointSettings == settings ? configured : try fit(pointSettings, context: context)
+            let point = try tradeoffPoint(
+                outcome, strength: strength, metric: metric, attribute: attributeName, context: context,
                 seed: context.run.seed(for: "tradeoff-\(index)"))
-            let attribute = report.attributes.last { $0.name == context.validation.attributes.map(\.name).joined(separator: "&") }
-                ?? report.attributes.first
-            let disparity = attribute?.disparities[metric]
-            points.append(TradeoffCurve.Point(
-                strength: strength,
-                accuracy: TradeoffCurve.Estimate(value: report.overall["accuracy"]?.value, ci: report.overall["accuracy"]?.ci),
-                disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci)))
-            log.info("trade-off \(MitigationStrength.parameterName(for: method) ?? "strength")=\(NumberFormat.string(strength)): accuracy \(report.overall["accuracy"]?.value.map(NumberFormat.string) ?? "—"), \(metric) \(disparity?.value.map(NumberFormat.string) ?? "—")")
+            points.append(point)
+            let accuracy = point.accuracy.value.map(NumberFormat.string) ?? "—"
+            let disparity = point.disparity.value.map(NumberFormat.string) ?? "—"
+            log.info("trade-off \(technique.strengthKey ?? "strength")=\(NumberFormat.string(strength)): accuracy \(accuracy), \(metric) \(disparity)")
         }
         return TradeoffCurve(
-            method: method.rawValue, target: settings.target.rawValue,
-            parameter: MitigationStrength.parameterName(for: method), disparityMetric: metric,
-            attribute: context.validation.attributes.map(\.name).joined(separator: "&"), points: points)
+            method: settings.method.rawValue, target: settings.target.rawValue,
+            parameter: technique.strengthKey, disparityMetric: metric, attribute: attributeName, points: points)
+    }
+
+    /// Accuracy and the target disparity of one fit on test, with bootstrap intervals.
+    static func tradeoffPoint(
+        _ outcome: MitigationOutcome, strength: Double, metric: String, attribute: String, context: MitigationContext,
+        seed: UInt64
+    ) throws -> TradeoffCurve.Point {
+        let report = try evaluateFairness(outcome.test.predictionSet(), config: context.config.fairness, seed: seed)
+        let measured = report.attributes.last { $0.name == attribute } ?? report.attributes.first
+        let disparity = measured?.disparities[metric]
+        return TradeoffCurve.Point(
+            strength: strength,
+            accuracy: TradeoffCurve.Estimate(value: report.overall["accuracy"]?.value, ci: report.overall["accuracy"]?.ci),
+            disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci))
     }
 }
 
@@ -116,55 +125,8 @@ public struct TradeoffCurve: Codable, Equatable, Sendable {
     public var points: [Point]
 }
 
-/// How `mitigation.strengths` maps onto each method's own parameter.
+/// The disparity each fairness target constrains, as the trade-off curve measures it.
 enum MitigationStrength {
-    static func parameterName(for method: MitigationMethod) -> String? {
-        switch method {
-        case .groupThresholds: return "tolerance"
-        case .rejectOptionClassification: return "roc_bound"
-        case .disparateImpactRemover: return "repair_level"
-        case .correlationRemover: return "alpha"
-        case .exponentiatedGradient: return "eps"
-        case .fairLogisticRegression: return "lambda"
-        case .prejudiceRemover: return "eta"
-        case .adversarialDebiasing: return "adversary_loss_weight"
-        case .gridSearch: return "constraint_weight"
-        case .thresholdOptimizer, .calibratedEqualizedOdds, .reweighing: return nil
-        }
-    }
-
-    /// The default sweep when `mitigation.strengths` is unset: a method without a
-    /// strength parameter gets the single configured point.
-    static func defaultSweep(for method: MitigationMethod) -> [Double] {
-        switch method {
-        case .groupThresholds: return [0.01, 0.02, 0.05, 0.1, 0.2]
-        case .rejectOptionClassification: return [0.01, 0.025, 0.05, 0.1, 0.2]
-        case .disparateImpactRemover, .correlationRemover: return [0, 0.25, 0.5, 0.75, 1]
-        case .exponentiatedGradient: return [0.005, 0.01, 0.02, 0.05, 0.1]
-        case .fairLogisticRegression: return [0, 0.1, 1, 10, 100]
-        case .prejudiceRemover: return [0, 1, 5, 25, 100]
-        case .adversarialDebiasing: return [0, 0.05, 0.1, 0.5, 1]
-        case .gridSearch: return [0, 0.25, 0.5, 0.75, 1]
-        case .thresholdOptimizer, .calibratedEqualizedOdds, .reweighing: return [0]
-        }
-    }
-
-    /// Sets the parameter ``parameterName(for:)`` names; methods without one are unchanged.
-    static func apply(_ strength: Double, to settings: inout MitigationConfig) {
-        switch settings.method {
-        case .groupThresholds: settings.tolerance = strength
-        case .rejectOptionClassification: settings.rocBound = strength
-        case .disparateImpactRemover: settings.repairLevel = strength
-        case .correlationRemover: settings.alpha = strength
-        case .exponentiatedGradient: settings.eps = strength
-        case .gridSearch: settings.constraintWeight = strength
-        case .fairLogisticRegression: settings.lambda = strength
-        case .prejudiceRemover: settings.eta = strength
-        case .adversarialDebiasing: settings.adversaryLossWeight = strength
-        case .thresholdOptimizer, .calibratedEqualizedOdds, .reweighing: break
-        }
-    }
-
     /// The between-groups disparity a target constrains.
     static func disparityMetric(for target: FairnessTarget) -> String {
         switch target {

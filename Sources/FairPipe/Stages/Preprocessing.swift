@@ -1,61 +1,34 @@
 import Foundation
 
-/// Pre-processing methods: transform (or reweigh) the training data, retrain the
-/// configured model on it, and score validation and test through the same transform.
+/// What pre-processing methods share: each transforms (or reweighs) the training data;
+/// ``retrain(_:splits:context:)`` retrains the configured model on it and scores validation
+/// and test through the same transform.
 enum Preprocessing {
-    static func fit(_ method: MitigationMethod, settings: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
-        let splits = try context.splits()
+    /// A method's transformed splits and what it fitted.
+    struct Transformed {
+        var train: EncodedFeatures
+        var validation: EncodedFeatures
+        var test: EncodedFeatures
+        var weights: [Double]? = nil
+        /// The fitted transform as JSON.
+        var artefact: Data
+        var extraFiles: [(name: String, data: Data)] = []
+    }
+
+    static func retrain(_ transformed: Transformed, splits: EncodedSplits, context: MitigationContext) throws -> MitigationOutcome {
         let trainer = LogisticRegression(config: context.config.model)
-        var train = splits.train.features, validation = splits.validation.features, test = splits.test.features
-        var weights: [Double]?
-        let artefact: Data
-        var extra: [(name: String, data: Data)] = []
-
-        switch method {
-        case .reweighing:
-            let model = try Reweighing().fit(labels: splits.train.labels, groups: splits.train.groups, groupNames: splits.groupNames)
-            let rowWeights = try model.weights(labels: splits.train.labels, groups: splits.train.groups)
-            weights = rowWeights
-            artefact = try CanonicalJSON.data(model)
-            extra.append(("sample_weights.csv", try weightsCSV(splits.train, weights: rowWeights, groupNames: splits.groupNames)))
-        case .disparateImpactRemover:
-            // Only standardised numeric columns are repaired: quantile repair of one-hot
-            // indicators would turn them into fractions with no meaning.
-            let columns = splits.numericFeatureIndices
-            let repair = try DisparateImpactRemover(repairLevel: settings.repairLevel).fit(
-                features: select(columns, of: train), rows: train.rows, columns: columns.count,
-                groups: splits.train.groups, groupNames: splits.groupNames)
-            train = try replace(columns, in: train, with: repair.transform(features: select(columns, of: train), rows: train.rows, groups: splits.train.groups))
-            validation = try replace(columns, in: validation, with: repair.transform(
-                features: select(columns, of: validation), rows: validation.rows, groups: splits.validation.groups))
-            test = try replace(columns, in: test, with: repair.transform(features: select(columns, of: test), rows: test.rows, groups: splits.test.groups))
-            artefact = try CanonicalJSON.data(repair)
-        case .correlationRemover:
-            let sensitive = { (split: EncodedSplit) in oneHot(split.predictions.attributes) }
-            let trainSensitive = sensitive(splits.train)
-            let remover = try CorrelationRemover(alpha: settings.alpha).fit(
-                features: train.values, rows: train.rows, columns: train.cols,
-                sensitive: trainSensitive.values, sensitiveColumns: trainSensitive.columns)
-            train.values = try remover.transform(features: train.values, rows: train.rows, sensitive: trainSensitive.values)
-            validation.values = try remover.transform(
-                features: validation.values, rows: validation.rows, sensitive: sensitive(splits.validation).values)
-            test.values = try remover.transform(features: test.values, rows: test.rows, sensitive: sensitive(splits.test).values)
-            artefact = try CanonicalJSON.data(remover)
-        default:
-            throw MitigationError.invalidParameter(
-                method: method.rawValue, name: "method", expected: "a pre-processing method", found: method.kind.rawValue)
-        }
-
-        let model = try trainer.fit(try train.matrix(), labels: splits.train.labels, weights: weights, featureNames: train.names)
-        extra.append(("model.json", try CanonicalJSON.data(model)))
+        let model = try trainer.fit(
+            try transformed.train.matrix(), labels: splits.train.labels, weights: transformed.weights,
+            featureNames: transformed.train.names)
         let threshold = context.config.model.threshold
         func predictions(_ split: EncodedSplit, _ features: EncodedFeatures) throws -> Predictions {
             let scores = try model.predictProbability(try features.matrix())
             return split.predictions.with(decisions: scores.map { $0 >= threshold ? 1 : 0 }, scores: .some(scores))
         }
         return MitigationOutcome(
-            artefact: artefact, extraFiles: extra,
-            validation: try predictions(splits.validation, validation), test: try predictions(splits.test, test))
+            artefact: transformed.artefact, extraFiles: transformed.extraFiles + [("model.json", try CanonicalJSON.data(model))],
+            validation: try predictions(splits.validation, transformed.validation),
+            test: try predictions(splits.test, transformed.test))
     }
 
     /// `sample_weights.csv`: row id, group, label, weight — one row per training row.

@@ -44,14 +44,14 @@ public struct Recommendations: Codable, Equatable, Sendable {
         var seen: Set<String> = []
         for failure in failures {
             for method in preference where !seen.contains(method.rawValue) {
-                guard method.supportedTargets?.contains(failure.target) ?? true else { continue }
+                guard method.supportedTargets.contains(failure.target) else { continue }
                 var needs: String
                 switch method.kind {
                 case .postprocessing:
                     guard mitigation.sensitiveAtInference else { continue }
                     needs = "adjusts decisions after training, needs the sensitive attribute at decision time (available)"
                 case .inprocessing:
-                    guard mitigation.retrainAllowed, method != .prejudiceRemover || mitigation.sensitiveAtInference else { continue }
+                    guard mitigation.retrainAllowed, !method.needsSensitiveAtInference || mitigation.sensitiveAtInference else { continue }
                     needs = "trains a new model under the constraint (retraining allowed)"
                 case .preprocessing:
                     guard mitigation.retrainAllowed else { continue }

@@ -128,6 +128,16 @@ public struct SweepPlan: Codable, Equatable, Sendable {
             } catch let error as FairPipeError {
                 throw SweepError.invalidRun(spec: spec.origin, run: index + 1, label: label, message: error.description)
             }
+            // A swept key the run's method never reads would only give duplicate runs.
+            for override in overrides where override.key.hasPrefix("mitigation.") {
+                let key = String(override.key.dropFirst("mitigation.".count))
+                let method = config.mitigation.method
+                guard method.reads(key) else {
+                    throw SweepError.invalidRun(
+                        spec: spec.origin, run: index + 1, label: label,
+                        message: "`\(override.key)` is not read by mitigation.method \(method.rawValue), so this run would repeat another; sweep it only in runs of a method that reads it (a `runs:` list)")
+                }
+            }
             // Different text, same configuration (`0.05` and `5e-2`): one folder would do.
             let fullHash = try configHash(JSONValue(encoding: config))
             if let first = configs[fullHash] {
