@@ -82,11 +82,13 @@ $(BINARIES) $(SWEEP_TOOL) &: $(SOURCES)
 
 # The whole configuration is validated once, before any stamp, so a mistake in it (or a
 # missing CONFIG file) is reported as `check-config`, not as the stage make happened to try first.
-check-config: $(BIN)/make-dataset ## Validate the configuration (CONFIG, SET) and stop
+check-config: $(if $(filter .build/release,$(BIN)),$(BIN)/make-dataset) ## Validate the configuration (CONFIG, SET) and stop
 	@$(BIN)/make-dataset $(COMMON) --check-config
 
+WRITE_MARKER = mkdir -p $(OUT) && { [ -f $(MARKER) ] || printf 'Written by FairPipe (make). make clean removes only: %s\n' "$(OUT_DIRS)" > $(MARKER); }
+
 $(MARKER): | check-config
-	@mkdir -p $(OUT) && printf 'Written by FairPipe (make). make clean removes only: %s\n' "$(OUT_DIRS)" > $@
+	@$(WRITE_MARKER)
 
 # Config stamps: the recipe always runs (cheap), the file changes only with the hash.
 $(STAMPS)/%: $(BIN)/% FORCE | check-config $(MARKER)
@@ -125,7 +127,8 @@ $(error usage: make sweep SWEEP=sweeps/NAME.yml [-j N] [LAUNCHER="srun --ntasks=
 endif
 endif
 
-sweep: $(SWEEP_BUILD) | $(MARKER) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4 [LAUNCHER="srun --ntasks=1"]
+sweep: $(SWEEP_BUILD) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4 [LAUNCHER="srun --ntasks=1"]
+	@$(WRITE_MARKER)
 	@fragment=$$($(SWEEP_TOOL) plan $(SWEEP) --root $(SWEEP_ROOT) --bin $(BIN) $(SET_FLAGS)) && \
 	  $(MAKE) --no-print-directory -f $$fragment BIN=$(BIN) LAUNCHER="$(LAUNCHER)" QUIET=$(QUIET)
 
