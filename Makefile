@@ -172,6 +172,14 @@ clean: ## Remove what the pipeline wrote into $(OUT) (its folders and marker, no
 	for d in $(OUT_DIRS); do rm -rf -- "$$real/$$d"; done; rm -f -- "$$real/.fairpipe-output"; \
 	echo "make clean: removed what FairPipe wrote in $$out"
 
+FORMAT_PATHS := Package.swift Sources Tests
+
+format: ## Format the Swift sources in place with swift format (.swift-format)
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+lint: ## Check formatting as CI does: swift format lint, and no line over 120 columns
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
