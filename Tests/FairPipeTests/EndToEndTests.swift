@@ -233,3 +233,18 @@ private let tinyConfig = """
         #expect(result.stderr.utf8.count == 1_048_576)
     }
 }
+
+@Suite struct CommandLineErrorTests {
+    @Test func argumentParserErrorsUseTheStageFormat() throws {
+        let result = try StageProcess.run("train", ["--bogus"])
+        #expect(result.status == ExitStatus.usage.rawValue)
+        #expect(result.stderr.hasPrefix("train: error: Unknown option '--bogus'"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func missingConfigFileExitsNoInputAsTheReadmeSays() throws {
+        let result = try StageProcess.run("train", ["--config", "no-such-config.yml"])
+        #expect(result.status == ExitStatus.noInput.rawValue)
+        #expect(result.stderr == "train: error: no-such-config.yml: configuration file not found\n")
+    }
+}
