@@ -48,13 +48,17 @@ public enum StageMain {
                 try ConfigStamp.write(hash: try configHash(slice), to: stamp)
                 return
             }
-            log.info(configLine(file: loaded.file, readsDefaultFile: readsDefaultFile, overrides: options.overrides.count))
             let out = options.out ?? defaultOut
             let run = try StageRun(
                 stage: stage, outputFolder: out, seed: loaded.value.experiment.seed, config: slice,
                 configFile: loaded.file)
             stageRun = run
             let status = try body(loaded.value, run, log)
+            // An audit says which configuration judged it (its gates, its references); after
+            // the work, so an error stays the one line on stderr.
+            if stage == .evaluate {
+                log.info(configLine(file: loaded.file, readsDefaultFile: readsDefaultFile, overrides: options.overrides.count))
+            }
             try run.finish()
             log.info("wrote \(out)/\(Manifest.fileName)")
             if status != .success { throw ExitCode(status.rawValue) }
