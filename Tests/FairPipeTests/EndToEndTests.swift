@@ -22,17 +22,22 @@ struct StageProcess {
         var stderr: String
     }
 
-    static func run(_ stage: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        try run(executable: binaries.appendingPathComponent(stage), arguments, environment: environment)
+    static func run(
+        _ stage: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> Result {
+        try run(executable: binaries.appendingPathComponent(stage), arguments, environment: environment, directory: directory)
     }
 
-    /// Runs any executable from the repository root. stdout and stderr are drained at the
-    /// same time: reading one to its end first deadlocks once the other fills its pipe buffer.
-    static func run(executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs any executable (from `directory`, default the repository root). stdout and stderr
+    /// are drained at the same time: reading one to its end first deadlocks once the other
+    /// fills its pipe buffer.
+    static func run(
+        executable: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
+        process.currentDirectoryURL = directory ?? repositoryRoot
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FAIRNESS_") }
         env["SOURCE_DATE_EPOCH"] = "1700000000"
         for (key, value) in environment { env[key] = value }

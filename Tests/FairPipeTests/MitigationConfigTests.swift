@@ -167,8 +167,22 @@ import Testing
         for method in [MitigationMethod.fairLogisticRegression, .prejudiceRemover, .adversarialDebiasing] {
             #expect(method.supportedModels == .only([.logisticRegression]))
         }
-        for method in MitigationMethod.allCases where method.kind != .inprocessing {
+        for method in MitigationMethod.allCases where method.kind == .postprocessing {
             #expect(method.supportedModels == .anyModel)
+        }
+        for method in MitigationMethod.allCases where method.kind == .preprocessing {
+            #expect(method.supportedModels == .retrainable)
+        }
+        #expect(MitigationMethod.exponentiatedGradient.supportedModels == .retrainable)
+        #expect(MitigationMethod.gridSearch.supportedModels == .retrainable)
+    }
+
+    @Test func aMethodThatCannotRetrainTheConfiguredModelIsRefused() {
+        #expect {
+            try Self.load("model: {type: external}\nmitigation: {method: reweighing}")
+        } throws: { error in
+            guard case ConfigError.inconsistent(let key, let message, _) = error else { return false }
+            return key == "mitigation.method" && message.contains("group_thresholds")
         }
     }
 }

@@ -7,15 +7,23 @@ public enum MitigationKind: String, Sendable {
 
 /// The model types a method works with.
 public enum ModelSupport: Sendable, Equatable {
-    /// Any model: post-processing reads only its scores; pre-processing and the reductions
-    /// retrain whatever model `model.type` configures.
+    /// Any model: post-processing reads only its scores.
     case anyModel
+    /// Any model the stage can retrain with row weights (``retrainableTypes``): pre-processing
+    /// and the reductions retrain whatever model `model.type` configures.
+    case retrainable
     /// Only these types (methods that replace the model's own objective).
     case only([ModelType])
+
+    /// The model types `mitigate` can retrain with row weights (``Preprocessing`` and the
+    /// reductions' oracle). A model type joins this list when its weighted trainer is wired
+    /// into those two places.
+    public static let retrainableTypes: [ModelType] = [.logisticRegression]
 
     public func supports(_ type: ModelType) -> Bool {
         switch self {
         case .anyModel: return true
+        case .retrainable: return Self.retrainableTypes.contains(type)
         case .only(let types): return types.contains(type)
         }
     }

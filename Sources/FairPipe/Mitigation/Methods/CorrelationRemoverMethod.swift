@@ -13,7 +13,7 @@ enum CorrelationRemoverMethod: MitigationTechnique {
     static let kind = MitigationKind.preprocessing
     /// Features decorrelated from the group: aims at independence.
     static let targets: [FairnessTarget] = [.demographicParity]
-    static let models = ModelSupport.anyModel
+    static let models = ModelSupport.retrainable
     static var strength: StrengthKnob<CorrelationRemoverSettings>? {
         StrengthKnob(key: "alpha", path: \.alpha, defaultSweep: [0, 0.25, 0.5, 0.75, 1])
     }

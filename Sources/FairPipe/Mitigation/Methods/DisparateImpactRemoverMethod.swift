@@ -14,7 +14,7 @@ enum DisparateImpactRemoverMethod: MitigationTechnique {
     static let kind = MitigationKind.preprocessing
     /// Repaired features carry no information about the group: aims at independence.
     static let targets: [FairnessTarget] = [.demographicParity]
-    static let models = ModelSupport.anyModel
+    static let models = ModelSupport.retrainable
     static var strength: StrengthKnob<DisparateImpactRemoverSettings>? {
         StrengthKnob(key: "repair_level", path: \.repairLevel, defaultSweep: [0, 0.25, 0.5, 0.75, 1])
     }

@@ -31,7 +31,7 @@ enum ExponentiatedGradientMethod: InprocessingTechnique {
         .errorRateParity,
     ]
     /// A reduction: retrains the configured model as a weighted cost-sensitive oracle.
-    static let models = ModelSupport.anyModel
+    static let models = ModelSupport.retrainable
     static var strength: StrengthKnob<ExponentiatedGradientSettings>? {
         StrengthKnob(key: "eps", path: \.eps, defaultSweep: [0.005, 0.01, 0.02, 0.05, 0.1])
     }

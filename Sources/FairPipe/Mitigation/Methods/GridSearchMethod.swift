@@ -27,7 +27,7 @@ enum GridSearchMethod: InprocessingTechnique {
         .errorRateParity,
     ]
     /// A reduction: retrains the configured model as a weighted cost-sensitive oracle.
-    static let models = ModelSupport.anyModel
+    static let models = ModelSupport.retrainable
     static var strength: StrengthKnob<GridSearchSettings>? {
         StrengthKnob(key: "constraint_weight", path: \.constraintWeight, defaultSweep: [0, 0.25, 0.5, 0.75, 1])
     }

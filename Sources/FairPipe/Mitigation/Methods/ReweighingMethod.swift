@@ -10,7 +10,7 @@ enum ReweighingMethod: MitigationTechnique {
     static let kind = MitigationKind.preprocessing
     /// Weights make the label independent of the group in the training data.
     static let targets: [FairnessTarget] = [.demographicParity]
-    static let models = ModelSupport.anyModel
+    static let models = ModelSupport.retrainable
     static var strength: StrengthKnob<ReweighingSettings>? { nil }
     static var settingsPath: WritableKeyPath<MitigationConfig, ReweighingSettings> { \.reweighing }
 
