@@ -179,7 +179,7 @@ import Testing
 
     @Test func aMethodThatCannotRetrainTheConfiguredModelIsRefused() {
         #expect {
-            try Self.load("model: {type: external}\nmitigation: {method: reweighing}")
+            try Self.load("model: {type: external, external: {fit: [sh, fit.sh, \"{train}\", \"{model_dir}\"], predict: [sh, p.sh, \"{model_dir}\", \"{input}\", \"{output}\"]}}\nmitigation: {method: reweighing}")
         } throws: { error in
             guard case ConfigError.inconsistent(let key, let message, _) = error else { return false }
             return key == "mitigation.method" && message.contains("group_thresholds")
