@@ -21,11 +21,15 @@ public struct PredictionColumnOptions: ParsableArguments {
 
     public init() {}
 
+    /// `--sensitive` as a list, nil when not given.
+    public var sensitiveList: [String]? {
+        sensitive.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+    }
+
     /// The columns, with `data.sensitive` and `model.threshold` from the configuration as defaults.
     public func columns(_ config: PipelineConfig) -> PredictionColumns {
-        var columns = PredictionColumns(
-            sensitive: sensitive.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-                ?? config.data.sensitive)
+        var columns = PredictionColumns(sensitive: sensitiveList ?? config.data.resolved.sensitive)
+        columns.sensitiveFromConfig = sensitiveList == nil
         columns.label = label
         columns.decision = decision
         columns.score = score

@@ -32,7 +32,13 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let defaultOut = preds == nil ? "outputs/evaluation" : "outputs/audit"
-        try StageMain.run(.evaluate, options: options, defaultOut: defaultOut) { config, run, log in
+        let audited = columns.sensitiveList
+        // An audit of a predictions CSV reads a config file only when --config names it: the
+        // study's pipeline.yml in the working directory is about other data.
+        try StageMain.run(
+            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : audited,
+            readsDefaultFile: preds == nil || options.config != nil
+        ) { config, run, log in
             let source: EvaluateStage.Source
             if let preds {
                 source = .predictions(path: preds, columns: columns.columns(config))

@@ -105,7 +105,7 @@ extension PredictionLog {
             }
         }
         let (scores, decisions) = try Predictions.scoresAndDecisions(table, path: path, spec: spec)
-        let attributes = try spec.sensitive.map { try table.sensitiveColumn($0, path: path) }
+        let attributes = try Predictions.sensitiveColumns(table, path: path, spec: spec)
 
         let roles = Set([time, spec.label, spec.score ?? "score", spec.decision ?? "decision", "row_id"] + spec.sensitive)
         let names = features ?? table.columnNames.filter { !roles.contains($0) }

@@ -74,6 +74,8 @@ public struct PredictionColumns: Equatable, Sendable {
     /// The label value meaning "favourable" (1).
     public var positive = "1"
     public var threshold = 0.5
+    /// The sensitive columns came from `data.sensitive`, not `--sensitive` (said when one is missing).
+    public var sensitiveFromConfig = false
 
     public init(sensitive: [String]) { self.sensitive = sensitive }
 }
@@ -129,10 +131,7 @@ extension Predictions {
 
         let (scores, decisions) = try scoresAndDecisions(table, path: path, spec: spec)
 
-        let attributes = try spec.sensitive.map { name -> SensitiveColumn in
-            _ = try column(name, role: "sensitive")
-            return try table.sensitiveColumn(name, path: path)
-        }
+        let attributes = try sensitiveColumns(table, path: path, spec: spec)
         let rowIDs: [Double]
         if let ids = table["row_id"], case .numeric(let values) = ids.values {
             rowIDs = values
@@ -182,6 +181,14 @@ extension Predictions {
         }
 
         return (scores, decisions)
+    }
+
+    /// The sensitive columns of `spec`, each checked present (shared with the monitor's log).
+    static func sensitiveColumns(_ table: Table, path: String, spec: PredictionColumns) throws -> [SensitiveColumn] {
+        try spec.sensitive.map { name -> SensitiveColumn in
+            _ = try requiredColumn(table, name, role: spec.sensitiveFromConfig ? "sensitive (from data.sensitive; name yours with --sensitive)" : "sensitive", path: path)
+            return try table.sensitiveColumn(name, path: path)
+        }
     }
 
     static func requiredColumn(_ table: Table, _ name: String, role: String, path: String) throws -> Column {
