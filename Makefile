@@ -58,7 +58,7 @@ STAMPS   := $(OUT)/.stamps
 # Written into $(OUT) by the first stage; `make clean` deletes only folders that carry it.
 MARKER   := $(OUT)/.fairpipe-output
 # What the pipeline writes into $(OUT): `make clean` removes these and nothing else.
-OUT_DIRS := dataset model evaluation mitigation evaluation-mitigated report .stamps sweeps ci
+OUT_DIRS := dataset model evaluation mitigation evaluation-mitigated report .stamps sweeps ci monitor-demo
 
 DATASET    := $(OUT)/dataset/manifest.json
 MODEL      := $(OUT)/model/manifest.json
@@ -67,7 +67,7 @@ MITIGATION := $(OUT)/mitigation/manifest.json
 MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 
-.PHONY: all build pipeline sweep test data bench ci report-screenshot clean clean-check check-config format lint help FORCE
+.PHONY: all build pipeline sweep test data bench ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo
 
 all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -150,6 +150,16 @@ ci: ## A small end-to-end pipeline run that fails on a broken gate
 
 report-screenshot: $(REPORT) ## Render the report in headless Chromium and save $(OUT)/report/report.png
 	HEIGHT=$${HEIGHT:-6000} bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
+
+# monitor demo: 90 days of synthetic prediction log with a change at day 60, then the monitor.
+MONITOR_DEMO_CONFIG ?= configs/monitor-demo.yml
+monitor-demo: ## Write a 90-day prediction log with a change at day 60 and monitor it (outputs/monitor-demo)
+	$(SWIFT) build -c release --product monitor
+	@$(WRITE_MARKER)
+	$(BIN)/monitor demo-log --config $(MONITOR_DEMO_CONFIG) $(SET_FLAGS) --days 90 --file $(OUT)/monitor-demo/log.csv
+	$(BIN)/monitor --config $(MONITOR_DEMO_CONFIG) $(SET_FLAGS) $(if $(QUIET),--quiet) \
+		--log $(OUT)/monitor-demo/log.csv --out $(OUT)/monitor-demo/monitor
+	@cat $(OUT)/monitor-demo/monitor/summary.md
 
 # The guard of `make clean`: refuses `/`, the repository root or one of its parents, and any
 # folder without FairPipe's marker, then prints the folders the pipeline wrote there.
