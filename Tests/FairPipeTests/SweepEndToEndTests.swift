@@ -186,12 +186,13 @@ import Testing
         try box.writeSpec(methods: ["group_thresholds", "reweighing"], seeds: [1, 2])
         let plannedRuns = 4
         // Kill make and its stages (one process group, as Ctrl-C would) once the first run finished.
+        // "Finished" as make sees it: a run's report was launched, so make has reaped its
+        // evaluation-mitigated stage. (A manifest on disk alone is not enough: make, killed
+        // before it reaps that stage, deletes the target as interrupted.)
         let interrupted = try box.make(delay: 0.3) { process, group in
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && Date() < deadline {
-                let done = (try? FileManager.default.contentsOfDirectory(atPath: box.sweep))?.contains { run in
-                    FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/evaluation-mitigated/manifest.json")
-                } ?? false
+                let done = box.launches().contains { $0.contains("/report ") && $0.contains(" --run ") }
                 if done { break }
                 Thread.sleep(forTimeInterval: 0.02)
             }
