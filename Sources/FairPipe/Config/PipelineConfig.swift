@@ -31,6 +31,12 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         }
     }
 
+    /// The flat model keys of earlier versions (`model.C`) moved into per-type sub-sections.
+    public func relocatedKey(_ path: [String]) -> String? {
+        guard path.count == 2, path[0] == "model" else { return nil }
+        return model.relocatedKey(path[1]).map { "model.\($0)" }
+    }
+
     /// Loads `path` (or `pipeline.yml`, or defaults) with `--set` overrides and the
     /// process environment.
     public static func load(path: String?, overrides: [String]) throws -> LoadedConfig<PipelineConfig> {

@@ -10,17 +10,20 @@ public enum TrainStage {
         let train = try dataset.table(.train, schema: schema, recordingIn: run)
         let labels = try train.binaryColumn(schema.label, path: dataset.file(SplitName.train.fileName))
         let features = try encoding.apply(to: train)
-        let model = try LogisticRegression(config: config.model)
+        let model = try ModelTrainer(config: config.model)
             .fit(try features.matrix(), labels: labels, weights: nil, featureNames: features.names)
-        log.info("fitted logistic regression on \(features.rows) × \(features.cols): \(model.solver.iterations) Newton steps, converged: \(model.solver.converged)")
-        if !model.solver.converged {
-            log.warning("the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.max_iter")
+        switch model {
+        case .logisticRegression(let model):
+            log.info("fitted logistic regression on \(features.rows) × \(features.cols): \(model.solver.iterations) Newton steps, converged: \(model.solver.converged)")
+            if !model.solver.converged {
+                log.warning("the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.logistic_regression.max_iter")
+            }
         }
         try run.writeJSON(model, to: modelFile)
     }
 
-    /// Reads a model written by this stage.
-    public static func readModel(from folder: String, run: StageRun) throws -> LogisticModel {
-        try decodeJSON(LogisticModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
+    /// Reads a model written by this stage, whatever its type.
+    public static func readModel(from folder: String, run: StageRun) throws -> TrainedModel {
+        try decodeJSON(TrainedModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
     }
 }
