@@ -2,6 +2,9 @@
 public enum ModelType: String, Codable, Sendable, CaseIterable {
     /// L2-regularised binary logistic regression (``LogisticRegression``).
     case logisticRegression = "logistic_regression"
+    /// Any framework's model, fitted and run by the commands of `model.external`
+    /// (``ExternalModelConfig``).
+    case external
 }
 
 /// The `model:` section of `pipeline.yml`: the model type, the decision threshold, and one
@@ -29,6 +32,8 @@ public struct ModelConfig: ConfigSection {
     public var threshold: Double = 0.5
     /// Hyper-parameters of `type: logistic_regression`.
     public var logisticRegression = LogisticRegressionConfig()
+    /// The command contract of `type: external`.
+    public var external = ExternalModelConfig()
 
     public init() {}
 
@@ -38,6 +43,7 @@ public struct ModelConfig: ConfigSection {
                 key: "threshold", expected: "a number strictly between 0 and 1", found: "\(threshold)")
         }
         try Self.prefixing("logistic_regression") { try logisticRegression.validate() }
+        if type == .external { try external.validate(prefix: "external") }
     }
 
     /// The dotted path (under `model.`) a misplaced key belongs at: the selected type's
@@ -46,6 +52,7 @@ public struct ModelConfig: ConfigSection {
     public func relocatedKey(_ key: String) -> String? {
         let sections: [(name: String, keys: [String])] = [
             (ModelType.logisticRegression.rawValue, LogisticRegressionConfig.keys),
+            (ModelType.external.rawValue, ["fit", "predict", "features", "timeout"]),
         ]
         let preferred = sections.filter { $0.name == type.rawValue } + sections.filter { $0.name != type.rawValue }
         return preferred.first { $0.keys.contains(key) }.map { "\($0.name).\(key)" }

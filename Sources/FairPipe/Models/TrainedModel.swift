@@ -12,17 +12,22 @@ import Foundation
 /// score rows through ``ProbabilisticClassifier``.
 public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable {
     case logisticRegression(LogisticModel)
+    /// An outside model run through the external-command contract; scoring needs its
+    /// folder located (``ExternalTraining/locate(_:modelFolder:run:)``).
+    case external(ExternalModel)
 
     /// The model type, as named in `model.type`.
     public var type: ModelType {
         switch self {
         case .logisticRegression: return .logisticRegression
+        case .external: return .external
         }
     }
 
     public var featureNames: [String] {
         switch self {
         case .logisticRegression(let m): return m.featureNames
+        case .external(let m): return m.featureNames
         }
     }
 
@@ -30,6 +35,7 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
     public func predictProbability(_ X: Matrix) throws -> [Double] {
         switch self {
         case .logisticRegression(let m): return try m.predictProbability(X)
+        case .external(let m): return try m.predictProbability(X)
         }
     }
 
@@ -37,6 +43,9 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
     public func decisionFunction(_ X: Matrix) throws -> [Double] {
         switch self {
         case .logisticRegression(let m): return try m.decisionFunction(X)
+        case .external(let m):
+            // The contract yields probabilities only: their log-odds.
+            return try m.predictProbability(X).map { p in log(p) - log1p(-p) }
         }
     }
 
@@ -76,6 +85,8 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
         switch type {
         case .logisticRegression:
             self = .logisticRegression(try container.decode(LogisticModel.self, forKey: Self.key(type)))
+        case .external:
+            self = .external(try container.decode(ExternalModel.self, forKey: Self.key(type)))
         }
     }
 
@@ -84,6 +95,7 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
         try container.encode(type.rawValue, forKey: Key("type"))
         switch self {
         case .logisticRegression(let m): try container.encode(m, forKey: Self.key(type))
+        case .external(let m): try container.encode(m, forKey: Self.key(type))
         }
     }
 }
@@ -111,6 +123,9 @@ public struct ModelTrainer: WeightedClassifierTrainer, Sendable {
             if case .logisticRegression(let m)? = warmStart { warm = m }
             return .logisticRegression(try LogisticRegression(config: config.logisticRegression).fit(
                 X, labels: labels, weights: weights, featureNames: featureNames, warmStart: warm))
+        case .external:
+            throw ExternalModelError.unsupported(
+                reason: "an external model is fitted by the train stage's command contract, not retrained inside this step")
         }
     }
 }

@@ -5,6 +5,10 @@ public enum TrainStage {
     public static let modelFile = "model.json"
 
     public static func run(_ config: PipelineConfig, dataset: DatasetFolder, run: StageRun, log: ProgressLog) throws {
+        if config.model.type == .external {
+            try run.writeJSON(TrainedModel.external(try ExternalTraining.fit(config, dataset: dataset, run: run, log: log)), to: modelFile)
+            return
+        }
         let schema = try dataset.schema(recordingIn: run)
         let encoding = try dataset.encoding(recordingIn: run)
         let train = try dataset.table(.train, schema: schema, recordingIn: run)
@@ -18,12 +22,19 @@ public enum TrainStage {
             if !model.solver.converged {
                 log.warning("the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.logistic_regression.max_iter")
             }
+        case .external:
+            break
         }
         try run.writeJSON(model, to: modelFile)
     }
 
-    /// Reads a model written by this stage, whatever its type.
+    /// Reads a model written by this stage, whatever its type (an external model with its
+    /// folder located and verified).
     public static func readModel(from folder: String, run: StageRun) throws -> TrainedModel {
-        try decodeJSON(TrainedModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
+        let model = try decodeJSON(TrainedModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
+        if case .external(let external) = model {
+            return .external(try ExternalTraining.locate(external, modelFolder: folder, run: run))
+        }
+        return model
     }
 }
