@@ -115,15 +115,6 @@ import Testing
         }
     }
 
-    @Test func oldFlatKeyInTheEnvironmentPointsAtItsNewVariable() {
-        #expect(throws: ConfigError.unknownKey(
-            key: "FAIRNESS_MITIGATION_TOLERANCE", source: .environment(variable: "FAIRNESS_MITIGATION_TOLERANCE"),
-            suggestion: "FAIRNESS_MITIGATION_GROUP_THRESHOLDS_TOLERANCE")) {
-            try ConfigLoader(environment: ["FAIRNESS_MITIGATION_TOLERANCE": "0.1"])
-                .load(PipelineConfig.self, yaml: "", origin: "t.yml", overrides: [])
-        }
-    }
-
     @Test func reweighingCannotAimAtEqualizedOdds() {
         #expect {
             try Self.load("mitigation: {method: reweighing, target: equalized_odds}")

@@ -7,14 +7,14 @@ public protocol ConfigRoot: Codable, Sendable {
     func validateSections(_ check: (String, any ConfigSection) throws -> Void) throws
     /// Checks that span sections (after each section validated on its own).
     func validateAcrossSections() throws
-    /// Keys that moved (`mitigation.tolerance` → `mitigation.group_thresholds.tolerance`): an
-    /// old key is still an error, with its new place(s) as the suggestion.
-    static var relocatedKeys: [String: [String]] { get }
+    /// Where an unknown key at `path` has moved to (a dotted path), when the layout changed;
+    /// the unknown-key error then suggests it instead of the closest spelling.
+    func relocatedKey(_ path: [String]) -> String?
 }
 
 extension ConfigRoot {
     public func validateAcrossSections() throws {}
-    public static var relocatedKeys: [String: [String]] { [:] }
+    public func relocatedKey(_ path: [String]) -> String? { nil }
 }
 
 /// A decoded, validated configuration and the tree it came from.
@@ -97,8 +97,8 @@ public struct ConfigLoader: Sendable {
         } catch let error as DecodingError {
             throw Self.translate(error, tree: tree)
         }
-        try Self.rejectUnknownKeys(in: tree, path: [], log: log, relocated: Root.relocatedKeys)
-        try rejectUnknownEnvironment(log: log, relocated: Root.relocatedKeys)
+        try Self.rejectUnknownKeys(in: tree, path: [], log: log, relocated: value.relocatedKey)
+        try rejectUnknownEnvironment(log: log)
 
         try value.validateSections { section, config in
             do {
@@ -157,7 +157,7 @@ public struct ConfigLoader: Sendable {
     }
 
     private static func rejectUnknownKeys(
-        in node: ConfigNode, path: [String], log: ConfigAccessLog, relocated: [String: [String]]
+        in node: ConfigNode, path: [String], log: ConfigAccessLog, relocated: ([String]) -> String?
     ) throws {
         let dotted = path.joined(separator: ".")
         switch node {
@@ -167,8 +167,9 @@ public struct ConfigLoader: Sendable {
             for (key, child) in pairs {
                 if !open && !known.contains(key) {
                     let full = (path + [key]).joined(separator: ".")
-                    let suggestion = relocated[full].map { $0.joined(separator: "` or `") }
-                        ?? closestMatch(to: key, among: known.sorted()).map { (path + [$0]).joined(separator: ".") }
+                    let suggestion = relocated(path + [key]) ?? closestMatch(to: key, among: known.sorted()).map {
+                        (path + [$0]).joined(separator: ".")
+                    }
                     throw ConfigError.unknownKey(key: full, source: child.source, suggestion: suggestion)
                 }
                 try rejectUnknownKeys(in: child, path: path + [key], log: log, relocated: relocated)
@@ -182,17 +183,9 @@ public struct ConfigLoader: Sendable {
         }
     }
 
-    private func rejectUnknownEnvironment(log: ConfigAccessLog, relocated: [String: [String]]) throws {
+    private func rejectUnknownEnvironment(log: ConfigAccessLog) throws {
         let unused = environment.keys.filter { $0.hasPrefix("FAIRNESS_") && !log.usedEnvironment.contains($0) }.sorted()
         guard let variable = unused.first else { return }
-        func name(_ dotted: String) -> String {
-            ConfigDecoder.environmentName(for: dotted.split(separator: ".").map(String.init))
-        }
-        if let (_, paths) = relocated.sorted(by: { $0.key < $1.key }).first(where: { name($0.key) == variable }) {
-            throw ConfigError.unknownKey(
-                key: variable, source: .environment(variable: variable),
-                suggestion: paths.map(name).joined(separator: "` or `"))
-        }
         let valid = log.requested.flatMap { mapping, keys in
             keys.map { ConfigDecoder.environmentName(for: mapping.split(separator: ".").map(String.init) + [$0]) }
         }

@@ -64,11 +64,19 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         }
     }
 
-    /// Keys that moved into a sub-section: each mitigation method's parameters.
-    public static var relocatedKeys: [String: [String]] {
-        var moved: [String: [String]] = [:]
-        for (key, paths) in MitigationConfig.relocatedKeys { moved["mitigation.\(key)"] = paths.map { "mitigation.\($0)" } }
-        return moved
+    /// Keys of earlier versions that moved into sub-sections: the flat model keys (`model.C`)
+    /// and each mitigation method's parameters (`mitigation.tolerance`; a name two methods
+    /// shared gives both new paths).
+    public func relocatedKey(_ path: [String]) -> String? {
+        guard path.count == 2 else { return nil }
+        switch path[0] {
+        case "model":
+            return model.relocatedKey(path[1]).map { "model.\($0)" }
+        case "mitigation":
+            return MitigationConfig.relocatedKeys[path[1]]?.map { "mitigation.\($0)" }.joined(separator: "` or `")
+        default:
+            return nil
+        }
     }
 
     /// Loads `path` (or `pipeline.yml`, or defaults) with `--set` overrides and the

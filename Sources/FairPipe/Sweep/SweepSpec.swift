@@ -1,7 +1,7 @@
 import Foundation
 
 /// One swept setting: a dotted config key and its value as YAML text, exactly what
-/// `--set key=value` takes (`mitigation.tolerance=0.05`, `data.sensitive=[group, sex]`).
+/// `--set key=value` takes (`mitigation.group_thresholds.tolerance=0.05`, `data.sensitive=[group, sex]`).
 public struct SweepOverride: Codable, Equatable, Hashable, Sendable {
     public var key: String
     public var value: String
