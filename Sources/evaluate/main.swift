@@ -10,6 +10,7 @@ struct Evaluate: ParsableCommand {
             Pipeline:  evaluate --data outputs/dataset --model outputs/model --out outputs/evaluation
             Any model: evaluate --preds preds.csv --label y --decision yhat --score p --sensitive sex,race \\
                        --positive 1 --out audit --fail-on-violation
+            With --preds, a config file is read only when --config names it.
             """,
         version: Manifest.toolVersion)
 
@@ -24,43 +25,22 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Audit this predictions CSV instead of the pipeline's model.", valueName: "file"))
     var preds: String?
 
-    @Option(help: ArgumentHelp("With --preds: the label column.", valueName: "column"))
-    var label = "label"
-
-    @Option(help: ArgumentHelp("With --preds: the 0/1 decision column (default `decision` if present).", valueName: "column"))
-    var decision: String?
-
-    @Option(help: ArgumentHelp("With --preds: the score column, probabilities in [0, 1] (default `score` if present).", valueName: "column"))
-    var score: String?
-
-    @Option(help: ArgumentHelp("With --preds: comma-separated sensitive columns (default data.sensitive).", valueName: "a,b"))
-    var sensitive: String?
-
-    @Option(help: ArgumentHelp("With --preds: the label value meaning favourable.", valueName: "value"))
-    var positive = "1"
+    @OptionGroup var columns: PredictionsOptions
 
     @Flag(help: "Exit with status 3 when a gate from fairness.thresholds fails.")
     var failOnViolation = false
 
     func run() throws {
         let defaultOut = preds == nil ? "outputs/evaluation" : "outputs/audit"
-        let audited = sensitive.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         // An audit of a predictions CSV reads a config file only when --config names it: the
         // study's pipeline.yml in the working directory is about other data.
         try StageMain.run(
-            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : audited,
+            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : columns.audited,
             readsDefaultFile: preds == nil || options.config != nil
         ) { config, run, log in
             let source: EvaluateStage.Source
             if let preds {
-                var columns = PredictionColumns(sensitive: audited ?? config.data.resolved.sensitive)
-                columns.sensitiveFromConfig = audited == nil
-                columns.label = label
-                columns.decision = decision
-                columns.score = score
-                columns.positive = positive
-                columns.threshold = config.model.threshold
-                source = .predictions(path: preds, columns: columns)
+                source = .predictions(path: preds, columns: columns.columns(config: config))
             } else {
                 source = .model(dataset: DatasetFolder(path: data), modelFolder: model)
             }
