@@ -10,7 +10,6 @@ struct Evaluate: ParsableCommand {
             Pipeline:  evaluate --data outputs/dataset --model outputs/model --out outputs/evaluation
             Any model: evaluate --preds preds.csv --label y --decision yhat --score p --sensitive sex,race \\
                        --positive 1 --out audit --fail-on-violation
-            With --preds, a config file is read only when --config names it.
             """,
         version: Manifest.toolVersion)
 
@@ -25,22 +24,24 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Audit this predictions CSV instead of the pipeline's model.", valueName: "file"))
     var preds: String?
 
-    @OptionGroup var columns: PredictionsOptions
+    /// With --preds: which columns hold the label, decision, score and groups.
+    @OptionGroup var columns: PredictionColumnOptions
 
     @Flag(help: "Exit with status 3 when a gate from fairness.thresholds fails.")
     var failOnViolation = false
 
     func run() throws {
         let defaultOut = preds == nil ? "outputs/evaluation" : "outputs/audit"
+        let audited = columns.sensitiveList
         // An audit of a predictions CSV reads a config file only when --config names it: the
         // study's pipeline.yml in the working directory is about other data.
         try StageMain.run(
-            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : columns.audited,
+            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : audited,
             readsDefaultFile: preds == nil || options.config != nil
         ) { config, run, log in
             let source: EvaluateStage.Source
             if let preds {
-                source = .predictions(path: preds, columns: columns.columns(config: config))
+                source = .predictions(path: preds, columns: columns.columns(config))
             } else {
                 source = .model(dataset: DatasetFolder(path: data), modelFolder: model)
             }

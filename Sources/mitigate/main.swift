@@ -37,7 +37,7 @@ struct Mitigate: ParsableCommand {
     @Option(help: ArgumentHelp("With --preds: apply the post-processor fitted by an earlier `mitigate --preds` in this folder.", valueName: "dir"))
     var apply: String?
 
-    @OptionGroup var columns: PredictionsOptions
+    @OptionGroup var columns: PredictionColumnOptions
 
     func validate() throws {
         if preds == nil && (validationPreds != nil || apply != nil) {
@@ -61,16 +61,16 @@ struct Mitigate: ParsableCommand {
         }
         try StageMain.run(
             .mitigate, options: options, defaultOut: apply == nil ? "outputs/mitigation" : "outputs/mitigation-applied",
-            auditing: columns.audited, readsDefaultFile: options.config != nil
+            auditing: columns.sensitiveList, readsDefaultFile: options.config != nil
         ) { config, run, log in
             if let apply {
                 try MitigateStage.apply(
-                    config, fitted: apply, predictions: preds, columns: columns.columns(config: config), run: run, log: log)
+                    config, fitted: apply, predictions: preds, columns: columns.columns(config), run: run, log: log)
             } else if let validationPreds {
                 try MitigateStage.run(
                     config,
                     predictions: MitigateStage.PredictionsInput(
-                        test: preds, validation: validationPreds, columns: columns.columns(config: config)),
+                        test: preds, validation: validationPreds, columns: columns.columns(config)),
                     run: run, log: log)
             }
             return .success
