@@ -137,6 +137,8 @@ import Testing
     func everyMethodDeclaresWhatItIs(method: MitigationMethod) throws {
         let technique = method.technique
         #expect(technique.method == method)
+        #expect((technique is any PostprocessingTechnique.Type) == (method.kind == .postprocessing))
+        #expect((technique is any InprocessingTechnique.Type) == (method.kind == .inprocessing))
         #expect(!method.supportedTargets.isEmpty)
         #expect(method.supportedModels.supports(.logisticRegression))
         if let key = method.strengthKey {

@@ -37,11 +37,11 @@ extension MitigateStage {
         let test = try Predictions.read(try run.readInput(input.test), path: input.test, columns: input.columns)
         log.info("\(method.rawValue) fitted on \(validation.count) validation predictions, applied to \(test.count) (target \(config.mitigation.target.rawValue))")
         let context = try MitigationContext(config: config, run: run, validation: validation, test: test, testSource: input.test)
-        let outcome = try fit(method, strength: nil, context: context)
+        let outcome = try fit(config.mitigation, context: context)
         try run.write(outcome.artefact, to: "\(method.rawValue).json")
         try run.write(try outcome.test.csvData(), to: predictionsFile)
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)
-        try run.writeJSON(try tradeoffCurve(method, context: context, configured: outcome, log: log), to: tradeoffFile)
+        try run.writeJSON(try tradeoffCurve(context: context, configured: outcome, log: log), to: tradeoffFile)
     }
 
     /// `mitigate --apply FITTED --preds new.csv`: the post-processor `fitted` holds (the
@@ -76,39 +76,55 @@ extension MitigateStage {
     }
 }
 
-/// Reads a fitted post-processor back from its artefact and decides rows with it.
-enum FittedPostprocessorFile {
+/// Reads a fitted post-processor back from its artefact and decides rows with it; each
+/// post-processing method says how (``PostprocessingTechnique/decide(artefact:with:rng:)``).
+struct FittedPostprocessorFile {
+    var method: MitigationMethod
+    var artefact: Data
+    var path: String
+    var predictions: Predictions
+    var scores: [Double]
+    var source: String
+
     static func decide<G: RandomNumberGenerator>(
         _ method: MitigationMethod, artefact: Data, path: String, predictions: Predictions, scores: [Double],
         source: String, rng: inout G
     ) throws -> (scores: [Double], decisions: [UInt8]) {
-        func decode<F: FittedPostprocessor>(_ type: F.Type) throws -> F {
-            do {
-                return try CanonicalJSON.decoder().decode(F.self, from: artefact)
-            } catch {
-                throw FileError.malformed(path: path, reason: "not a fitted \(method.rawValue) (\(error))")
-            }
-        }
-        func groups(_ names: [String]) throws -> [Int32] {
-            try MitigationContext.recode(predictions, names: names, split: source, fittedOn: "the validation predictions")
-        }
-        switch method {
-        case .groupThresholds:
-            let fitted = try decode(GroupThresholdsModel.self)
-            return (scores, try fitted.apply(scores: scores, groups: try groups(fitted.groupNames), rng: &rng))
-        case .thresholdOptimizer:
-            let fitted = try decode(ThresholdOptimizerModel.self)
-            return (scores, try fitted.apply(scores: scores, groups: try groups(fitted.groupNames), rng: &rng))
-        case .rejectOptionClassification:
-            let fitted = try decode(RejectOptionModel.self)
-            return (scores, try fitted.apply(scores: scores, groups: try groups(fitted.groupNames), rng: &rng))
-        case .calibratedEqualizedOdds:
-            let fitted = try decode(CalibratedEqualizedOddsModel.self)
-            let mixed = try fitted.mixedScores(scores: scores, groups: try groups(fitted.groupNames), rng: &rng)
-            return (mixed, mixed.map { $0 >= fitted.decisionThreshold ? 1 : 0 })
-        default:
+        guard let technique = method.technique as? any PostprocessingTechnique.Type else {
             try MitigateStage.requirePostprocessing(method)
             return (scores, [])
         }
+        let file = FittedPostprocessorFile(
+            method: method, artefact: artefact, path: path, predictions: predictions, scores: scores, source: source)
+        return try technique.decide(file, rng: &rng)
     }
+
+    func decode<F: FittedPostprocessor>(_ type: F.Type) throws -> F {
+        do {
+            return try CanonicalJSON.decoder().decode(F.self, from: artefact)
+        } catch {
+            throw FileError.malformed(path: path, reason: "not a fitted \(method.rawValue) (\(error))")
+        }
+    }
+
+    /// The rows' group codes in the order the post-processor was fitted with.
+    func groups(_ names: [String]) throws -> [Int32] {
+        try MitigationContext.recode(predictions, names: names, split: source, fittedOn: "the validation predictions")
+    }
+
+    /// Decides with a fitted post-processor that thresholds the scores as they are.
+    func apply<F: FittedPostprocessor, G: RandomNumberGenerator>(
+        _ type: F.Type, groupNames: (F) -> [String], rng: inout G
+    ) throws -> (scores: [Double], decisions: [UInt8]) {
+        let fitted = try decode(F.self)
+        return (scores, try fitted.apply(scores: scores, groups: try groups(groupNames(fitted)), rng: &rng))
+    }
+}
+
+/// A post-processing method: besides fitting, it can re-read its fitted artefact and decide
+/// new predictions with it (`mitigate --apply`).
+protocol PostprocessingTechnique: MitigationTechnique {
+    static func decide<G: RandomNumberGenerator>(
+        _ file: FittedPostprocessorFile, rng: inout G
+    ) throws -> (scores: [Double], decisions: [UInt8])
 }

@@ -11,7 +11,7 @@ public struct CalibratedEqualizedOddsSettings: ConfigSection {
     public func validate() throws { try ConfigCheck.unit(decisionThreshold, "decision_threshold") }
 }
 
-enum CalibratedEqualizedOddsMethod: MitigationTechnique {
+enum CalibratedEqualizedOddsMethod: PostprocessingTechnique {
     static let method = MitigationMethod.calibratedEqualizedOdds
     static let kind = MitigationKind.postprocessing
     static let targets: [FairnessTarget] = [.equalizedOdds, .equalOpportunity, .truePositiveRateParity, .falsePositiveRateParity]
@@ -52,5 +52,14 @@ enum CalibratedEqualizedOddsMethod: MitigationTechnique {
             artefact: try CanonicalJSON.data(fitted),
             validation: validation.with(decisions: mixedValidation.map { $0 >= threshold ? 1 : 0 }, scores: .some(mixedValidation)),
             test: test.with(decisions: mixedTest.map { $0 >= threshold ? 1 : 0 }, scores: .some(mixedTest)))
+    }
+
+    /// The mixed scores are the mitigated scores; decisions threshold them.
+    static func decide<G: RandomNumberGenerator>(
+        _ file: FittedPostprocessorFile, rng: inout G
+    ) throws -> (scores: [Double], decisions: [UInt8]) {
+        let fitted = try file.decode(CalibratedEqualizedOddsModel.self)
+        let mixed = try fitted.mixedScores(scores: file.scores, groups: try file.groups(fitted.groupNames), rng: &rng)
+        return (mixed, mixed.map { $0 >= fitted.decisionThreshold ? 1 : 0 })
     }
 }

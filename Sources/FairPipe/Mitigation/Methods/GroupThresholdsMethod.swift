@@ -8,7 +8,7 @@ public struct GroupThresholdsSettings: ConfigSection {
     public func validate() throws { try ConfigCheck.openUnit(tolerance, "tolerance") }
 }
 
-enum GroupThresholdsMethod: MitigationTechnique {
+enum GroupThresholdsMethod: PostprocessingTechnique {
     static let method = MitigationMethod.groupThresholds
     static let kind = MitigationKind.postprocessing
     static let targets: [FairnessTarget] = [
@@ -22,5 +22,11 @@ enum GroupThresholdsMethod: MitigationTechnique {
 
     static func fit(_ settings: GroupThresholdsSettings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
         try Postprocessing.run(GroupThresholds(target: config.target, tolerance: settings.tolerance), method: method, context: context)
+    }
+
+    static func decide<G: RandomNumberGenerator>(
+        _ file: FittedPostprocessorFile, rng: inout G
+    ) throws -> (scores: [Double], decisions: [UInt8]) {
+        try file.apply(GroupThresholdsModel.self, groupNames: \.groupNames, rng: &rng)
     }
 }

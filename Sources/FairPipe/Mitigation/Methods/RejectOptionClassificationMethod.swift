@@ -25,7 +25,7 @@ public struct RejectOptionClassificationSettings: ConfigSection {
     }
 }
 
-enum RejectOptionClassificationMethod: MitigationTechnique {
+enum RejectOptionClassificationMethod: PostprocessingTechnique {
     static let method = MitigationMethod.rejectOptionClassification
     static let kind = MitigationKind.postprocessing
     static let targets: [FairnessTarget] = [.demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds]
@@ -56,5 +56,11 @@ enum RejectOptionClassificationMethod: MitigationTechnique {
             thresholdCount: settings.thresholdCount, marginCount: settings.marginCount,
             metricLower: -settings.bound, metricUpper: settings.bound)
         return try Postprocessing.run(processor, method: method, context: context)
+    }
+
+    static func decide<G: RandomNumberGenerator>(
+        _ file: FittedPostprocessorFile, rng: inout G
+    ) throws -> (scores: [Double], decisions: [UInt8]) {
+        try file.apply(RejectOptionModel.self, groupNames: \.groupNames, rng: &rng)
     }
 }

@@ -12,7 +12,7 @@ public struct ThresholdOptimizerSettings: ConfigSection {
     public func validate() throws { try ConfigCheck.atLeast(gridSize, 1, "grid_size") }
 }
 
-enum ThresholdOptimizerMethod: MitigationTechnique {
+enum ThresholdOptimizerMethod: PostprocessingTechnique {
     static let method = MitigationMethod.thresholdOptimizer
     static let kind = MitigationKind.postprocessing
     static let targets: [FairnessTarget] = [
@@ -26,5 +26,11 @@ enum ThresholdOptimizerMethod: MitigationTechnique {
         let processor = ThresholdOptimizer(
             constraint: config.target, objective: settings.objective, gridSize: settings.gridSize, flip: settings.flip)
         return try Postprocessing.run(processor, method: method, context: context)
+    }
+
+    static func decide<G: RandomNumberGenerator>(
+        _ file: FittedPostprocessorFile, rng: inout G
+    ) throws -> (scores: [Double], decisions: [UInt8]) {
+        try file.apply(ThresholdOptimizerModel.self, groupNames: \.groupNames, rng: &rng)
     }
 }
