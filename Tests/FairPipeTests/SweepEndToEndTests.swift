@@ -187,11 +187,15 @@ import Testing
         try box.writeSpec(methods: ["group_thresholds", "reweighing"], seeds: [1, 2])
         let plannedRuns = 4
         // Kill make and its stages (one process group, as Ctrl-C would) once the first run finished.
+        // "Finished" is seen from the run's report manifest: the report recipe starts only after
+        // make recorded the evaluation-mitigated recipe as done. (Killing as soon as that stage's
+        // manifest appears raced make: the stage could still be exiting, and make then deletes
+        // the manifest of the interrupted recipe, .DELETE_ON_ERROR.)
         let interrupted = try box.make(delay: 0.3) { process, group in
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && Date() < deadline {
                 let done = (try? FileManager.default.contentsOfDirectory(atPath: box.sweep))?.contains { run in
-                    FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/evaluation-mitigated/manifest.json")
+                    FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/report/manifest.json")
                 } ?? false
                 if done { break }
                 Thread.sleep(forTimeInterval: 0.02)
