@@ -19,6 +19,10 @@ public enum StageConfigSlice {
             sections["model"] = model
             sections["fairness"] = try JSONValue(encoding: config.fairness)
             sections["mitigation"] = try JSONValue(encoding: config.mitigation)
+        case .monitor:
+            sections["model"] = model.keeping(["threshold"])
+            sections["fairness"] = try JSONValue(encoding: config.fairness)
+            sections["monitor"] = try JSONValue(encoding: config.monitor)
         case .report:
             break
         }
