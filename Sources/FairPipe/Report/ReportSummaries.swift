@@ -76,25 +76,46 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
     return out
 }
 
+/// One `<testsuite>` of gate results; `level` names their intervals (`95%`).
+public struct JUnitSuite: Sendable {
+    public var name: String
+    public var gates: [GateResult]
+    public var level: String
+
+    public init(name: String, gates: [GateResult], level: String = "95%") {
+        self.name = name
+        self.gates = gates
+        self.level = level
+    }
+}
+
 /// JUnit XML with one test case per fairness gate (per evaluation: the main one and, when
 /// present, the mitigated one). A failed gate's message names value, bound and interval.
-/// Every piece of text goes through ``ReportEscape/html(_:)``, so any group name (control
-/// characters, `]]>`, quotes) still gives well-formed XML.
 public func renderJUnit(_ inputs: ReportInputs, config: ReportConfig = ReportConfig()) -> String {
-    let digits = config.decimals
-    func x(_ text: String) -> String { ReportEscape.html(text) }
-    var suites: [(name: String, gates: [GateResult], level: String)] = []
-    if let metrics = inputs.metrics { suites.append(("fairpipe.gates", metrics.gates, metrics.confidenceLabel)) }
+    var suites: [JUnitSuite] = []
+    if let metrics = inputs.metrics { suites.append(JUnitSuite(name: "fairpipe.gates", gates: metrics.gates, level: metrics.confidenceLabel)) }
     if let after = inputs.mitigation?.after, !after.gates.isEmpty {
-        suites.append(("fairpipe.gates.mitigated", after.gates, after.confidenceLabel))
+        suites.append(JUnitSuite(name: "fairpipe.gates.mitigated", gates: after.gates, level: after.confidenceLabel))
     }
+    return renderJUnit(suites: suites, title: config.title, digits: config.decimals)
+}
+
+/// JUnit XML of one suite of checks (the monitor's alert rules, for instance).
+public func renderJUnit(gates: [GateResult], suiteName: String, config: ReportConfig = ReportConfig()) -> String {
+    renderJUnit(suites: [JUnitSuite(name: suiteName, gates: gates)], title: suiteName, digits: config.decimals)
+}
+
+/// The one JUnit renderer. Every piece of text goes through ``ReportEscape/html(_:)``, so
+/// any group name (control characters, `]]>`, quotes) still gives well-formed XML.
+public func renderJUnit(suites: [JUnitSuite], title: String, digits: Int = 3) -> String {
+    func x(_ text: String) -> String { ReportEscape.html(text) }
     let tests = suites.map(\.gates.count).reduce(0, +)
     let failures = suites.map { $0.gates.filter { !$0.passed }.count }.reduce(0, +)
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    out += "<testsuites name=\"\(x(config.title))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
+    out += "<testsuites name=\"\(x(title))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
     for suite in suites {
         let failed = suite.gates.filter { !$0.passed }.count
-        out += "  <testsuite name=\"\(suite.name)\" tests=\"\(suite.gates.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
+        out += "  <testsuite name=\"\(x(suite.name))\" tests=\"\(suite.gates.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
         for gate in suite.gates {
             let classname = "\(suite.name).\(gate.attribute ?? "overall")"
             let name = "\(gate.metric)\(gate.group.map { "[\($0)]" } ?? "") \(gate.boundText(digits))"
