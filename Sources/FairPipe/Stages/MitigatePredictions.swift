@@ -41,7 +41,7 @@ extension MitigateStage {
         try run.write(outcome.artefact, to: "\(method.rawValue).json")
         try run.write(try outcome.test.csvData(), to: predictionsFile)
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)
-        try run.writeJSON(try tradeoffCurve(context: context, configured: outcome, log: log), to: tradeoffFile)
+        try run.write(try tradeoffCurve(context: context, configured: outcome, log: log).jsonData(), to: tradeoffFile)
     }
 
     /// `mitigate --apply FITTED --preds new.csv`: the post-processor `fitted` holds (the
