@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "evaluate", targets: ["evaluate"]),
         .executable(name: "mitigate", targets: ["mitigate"]),
         .executable(name: "report", targets: ["report"]),
+        .executable(name: "explain", targets: ["explain"]),
         .executable(name: "fairpipe-sweep", targets: ["fairpipe-sweep"]),
         .executable(name: "fairpipe-bench", targets: ["fairpipe-bench"]),
     ],
@@ -41,6 +42,7 @@ let package = Package(
         .executableTarget(name: "evaluate", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "mitigate", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "report", dependencies: ["FairPipeCLI"]),
+        .executableTarget(name: "explain", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "fairpipe-sweep", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "fairpipe-bench", dependencies: ["FairPipe"], path: "Sources/bench"),
         .testTarget(

@@ -20,6 +20,7 @@ struct HTMLReport {
         ("disparities", "Disparities"), ("charts", "Charts"), ("mitigation", "Mitigation"),
         ("recommendations", "Recommendations"), ("model-card", "Model card"), ("provenance", "Provenance"),
     ]
+        + [HTMLReport.explainSection]
 
     func render() -> String {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -33,6 +34,7 @@ struct HTMLReport {
         out += section("group-metrics", groupMetricsSection())
         out += section("disparities", disparitiesSection())
         out += section("charts", chartsSection())
+        out += section(HTMLReport.explainSection.id, whySection())
         out += section("mitigation", mitigationSection())
         out += section("recommendations", recommendationsSection())
         out += section("model-card", modelCardSection())

@@ -32,6 +32,8 @@ public struct ReportInputs: Sendable, Equatable {
     public var recommendations: [RecommendationView]
     /// One manifest per stage folder.
     public var manifests: [ManifestView]
+    /// `explain`'s explanations.json, for the "Why the groups differ" section.
+    public var explanations: Explanations?
 
     public init(metrics: MetricsView? = nil, curves: CurvesView? = nil, audit: ReportJSON? = nil,
                 mitigation: MitigationInputs? = nil, recommendations: [RecommendationView] = [],
@@ -74,6 +76,7 @@ public struct ReportPaths: Sendable, Equatable {
     public var recommendations: String?
     public var mitigationMethod: String?
     public var manifests: [String]
+    public var explanations: String?
 
     public init(metrics: String? = nil, curves: String? = nil, audit: String? = nil, mitigatedMetrics: String? = nil,
                 baselineMetrics: String? = nil, tradeoff: String? = nil, recommendations: String? = nil,
@@ -117,6 +120,14 @@ extension ReportInputs {
                                                  method: paths.mitigationMethod ?? tradeoff.method, tradeoff: tradeoff)
         }
         inputs.recommendations = try read(paths.recommendations).map(RecommendationView.list(json:)) ?? []
+        if let path = paths.explanations {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ReportError.missing(path: path) }
+            do {
+                inputs.explanations = try CanonicalJSON.decoder().decode(Explanations.self, from: data)
+            } catch {
+                throw ReportError.malformed(path: path, reason: "not an explanations file: \(error)")
+            }
+        }
         inputs.manifests = try paths.manifests.sorted().compactMap { try read($0).map(ManifestView.init(json:)) }
         if inputs.mitigation?.method == nil, let stage = inputs.manifest("mitigate"),
            let method = stage.config?["method"]?.string {

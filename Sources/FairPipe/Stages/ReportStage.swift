@@ -6,6 +6,7 @@ public enum ReportStage {
     public enum Folder: String, CaseIterable {
         case dataset, model, evaluation, mitigation
         case mitigatedEvaluation = "evaluation-mitigated"
+        case explain
     }
 
     /// One run folder (`outputs`, or `outputs/sweeps/NAME/RUN`): renders what it holds.
@@ -55,7 +56,9 @@ public enum ReportStage {
             tradeoff: existing(.mitigation, MitigateStage.tradeoffFile),
             recommendations: existing(.mitigation, MitigateStage.recommendationsFile),
             manifests: Folder.allCases.compactMap { existing($0, Manifest.fileName) })
-        return try ReportInputs.load(paths)
+        var withExplanations = paths
+        withExplanations.explanations = existing(.explain, ExplainStage.explanationsFile)
+        return try ReportInputs.load(withExplanations)
     }
 
     /// A run's headline metrics (the mitigated evaluation when present) and its

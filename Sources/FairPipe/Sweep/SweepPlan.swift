@@ -8,6 +8,7 @@ public struct StageHashes: Codable, Equatable, Sendable {
     public var evaluate: String
     public var mitigate: String
     public var report: String
+    public var explain: String
 
     public init(_ config: PipelineConfig) throws {
         func hash(_ stage: StageName) throws -> String { try configHash(StageConfigSlice.slice(for: stage, of: config)) }
@@ -16,6 +17,7 @@ public struct StageHashes: Codable, Equatable, Sendable {
         evaluate = try hash(.evaluate)
         mitigate = try hash(.mitigate)
         report = try hash(.report)
+        explain = try hash(.explain)
     }
 
     public subscript(stage: StageName) -> String {
@@ -25,6 +27,7 @@ public struct StageHashes: Codable, Equatable, Sendable {
         case .evaluate: return evaluate
         case .mitigate: return mitigate
         case .report: return report
+        case .explain: return explain
         }
     }
 }
