@@ -321,3 +321,37 @@ private struct TreesFixture: Decodable {
         try config.validate()
     }
 }
+
+@Suite struct ExplainStageTests {
+    @Test func changingTheExplainSectionChangesOnlyTheExplainStamp() throws {
+        let base = PipelineConfig()
+        var changed = base
+        changed.explain.nRepeats = 7
+        changed.explain.topK = 1
+        for stage in StageName.allCases {
+            let before = try configHash(StageConfigSlice.slice(for: stage, of: base))
+            let after = try configHash(StageConfigSlice.slice(for: stage, of: changed))
+            #expect((before != after) == (stage == .explain), "\(stage.rawValue)")
+        }
+    }
+
+    @Test func aBadExplainKeyFailsInOneLineBeforeAnyWork() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let out = folder.appendingPathComponent("out")
+        let result = try StageProcess.run("explain", ["--out", out.path, "--set", "explain.n_repeats=0"])
+        #expect(result.status == FairPipe.ExitStatus.usage.rawValue, "\(result.stderr)")
+        #expect(result.stderr.contains("explain.n_repeats"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(try StageProcess.snapshot(out).isEmpty)
+    }
+
+    @Test func aMissingModelFailsWithNoInputAndNoArtefact() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let d = folder.appendingPathComponent("d").path, out = folder.appendingPathComponent("out")
+        #expect(try StageProcess.run("make-dataset", ["--quiet", "--out", d, "--set", "data.synthetic.rows=600"]).status == 0)
+        let result = try StageProcess.run("explain", ["--data", d, "--model", folder.appendingPathComponent("none").path, "--out", out.path])
+        #expect(result.status == FairPipe.ExitStatus.noInput.rawValue, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("explanations.json").path))
+    }
+}
