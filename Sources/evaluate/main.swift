@@ -44,12 +44,17 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let defaultOut = preds == nil ? "outputs/evaluation" : "outputs/audit"
-        try StageMain.run(.evaluate, options: options, defaultOut: defaultOut) { config, run, log in
+        let audited = sensitive.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        // An audit of a predictions CSV reads a config file only when --config names it: the
+        // study's pipeline.yml in the working directory is about other data.
+        try StageMain.run(
+            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : audited,
+            readsDefaultFile: preds == nil || options.config != nil
+        ) { config, run, log in
             let source: EvaluateStage.Source
             if let preds {
-                var columns = PredictionColumns(
-                    sensitive: sensitive.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-                        ?? config.data.sensitive)
+                var columns = PredictionColumns(sensitive: audited ?? config.data.resolved.sensitive)
+                columns.sensitiveFromConfig = audited == nil
                 columns.label = label
                 columns.decision = decision
                 columns.score = score

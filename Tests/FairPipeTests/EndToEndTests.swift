@@ -22,11 +22,13 @@ struct StageProcess {
         var stderr: String
     }
 
-    static func run(_ stage: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ stage: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = binaries.appendingPathComponent(stage)
         process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
+        process.currentDirectoryURL = directory ?? repositoryRoot
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FAIRNESS_") }
         env["SOURCE_DATE_EPOCH"] = "1700000000"
         for (key, value) in environment { env[key] = value }

@@ -25,9 +25,20 @@ public enum StageConfigSlice {
             sections["fairness"] = try JSONValue(encoding: config.fairness).keeping(["min_group_size", "exclude_small_groups"])
             sections["explain"] = try JSONValue(encoding: config.explain)
         case .report:
+            break
+        }
+        // An external model's code is part of what train and mitigate (oracle fits) run:
+        // its SHA-256 joins their slice, so editing the script reruns them.
+        if config.model.type == .external, stage == .train || stage == .mitigate {
+            sections["external_files"] = .object(config.model.external.commandFileDigests().mapValues { .string($0) })
+        }
+        switch stage {
+        case .report:
             sections["experiment"] = try JSONValue(encoding: config.experiment)
             sections["fairness"] = try JSONValue(encoding: config.fairness).keeping(["thresholds"])
             sections["report"] = try JSONValue(encoding: config.report)
+        default:
+            break
         }
         return .object(sections)
     }

@@ -2,6 +2,9 @@
 public enum ModelType: String, Codable, Sendable, CaseIterable {
     /// L2-regularised binary logistic regression (``LogisticRegression``).
     case logisticRegression = "logistic_regression"
+    /// Any framework's model, fitted and run by the commands of `model.external`
+    /// (``ExternalModelConfig``).
+    case external
 }
 
 /// The `model:` section of `pipeline.yml`.
@@ -29,6 +32,8 @@ public struct ModelConfig: ConfigSection {
     public var fitIntercept: Bool = true
     /// Decision threshold on the predicted probability of class 1.
     public var threshold: Double = 0.5
+    /// The command contract of `type: external`.
+    public var external = ExternalModelConfig()
 
     public init() {}
 
@@ -42,6 +47,7 @@ public struct ModelConfig: ConfigSection {
         guard tol > 0, tol.isFinite else {
             throw ConfigError.invalidValue(key: "tol", expected: "a finite number > 0", found: "\(tol)")
         }
+        if type == .external { try external.validate(prefix: "external") }
         guard threshold > 0, threshold < 1 else {
             throw ConfigError.invalidValue(
                 key: "threshold", expected: "a number strictly between 0 and 1", found: "\(threshold)")

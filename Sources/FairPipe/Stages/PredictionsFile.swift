@@ -74,6 +74,8 @@ public struct PredictionColumns: Equatable, Sendable {
     /// The label value meaning "favourable" (1).
     public var positive = "1"
     public var threshold = 0.5
+    /// The sensitive columns came from `data.sensitive`, not `--sensitive` (said when one is missing).
+    public var sensitiveFromConfig = false
 
     public init(sensitive: [String]) { self.sensitive = sensitive }
 }
@@ -167,7 +169,7 @@ extension Predictions {
         }
 
         let attributes = try spec.sensitive.map { name -> SensitiveColumn in
-            _ = try column(name, role: "sensitive")
+            _ = try column(name, role: spec.sensitiveFromConfig ? "sensitive (from data.sensitive; name yours with --sensitive)" : "sensitive")
             return try table.sensitiveColumn(name, path: path)
         }
         let rowIDs: [Double]

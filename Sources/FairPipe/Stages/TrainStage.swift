@@ -5,6 +5,10 @@ public enum TrainStage {
     public static let modelFile = "model.json"
 
     public static func run(_ config: PipelineConfig, dataset: DatasetFolder, run: StageRun, log: ProgressLog) throws {
+        if config.model.type == .external {
+            try run.writeJSON(try ExternalTraining.fit(config, dataset: dataset, run: run, log: log), to: modelFile)
+            return
+        }
         let schema = try dataset.schema(recordingIn: run)
         let encoding = try dataset.encoding(recordingIn: run)
         let train = try dataset.table(.train, schema: schema, recordingIn: run)
