@@ -4,8 +4,6 @@ import Foundation
 /// gap attributions with their intervals, permutation importance for accuracy beside that for
 /// each disparity, and partial-dependence curves per group for the top features.
 extension HTMLReport {
-    static let explainSection = (id: "why", title: "Why the groups differ")
-
     func whySection() -> String {
         guard let x = inputs.explanations else {
             return note("No explanations were given (the explain stage writes explanations.json); feature attributions are omitted.")
