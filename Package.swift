@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "report", targets: ["report"]),
         .executable(name: "explain", targets: ["explain"]),
         .executable(name: "fairpipe-sweep", targets: ["fairpipe-sweep"]),
+        .executable(name: "monitor", targets: ["monitor"]),
         .executable(name: "fairpipe-bench", targets: ["fairpipe-bench"]),
     ],
     dependencies: [
@@ -44,6 +45,7 @@ let package = Package(
         .executableTarget(name: "report", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "explain", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "fairpipe-sweep", dependencies: ["FairPipeCLI"]),
+        .executableTarget(name: "monitor", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "fairpipe-bench", dependencies: ["FairPipe"], path: "Sources/bench"),
         .testTarget(
             name: "FairPipeTests",

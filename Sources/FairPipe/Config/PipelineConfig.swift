@@ -12,6 +12,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
     public var mitigation = MitigationConfig()
     public var report = ReportConfig()
     public var explain = ExplainConfig()
+    public var monitor = MonitorConfig()
 
     public init() {}
 
@@ -23,6 +24,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         try check("mitigation", mitigation)
         try check("report", report)
         try check("explain", explain)
+        try check("monitor", monitor)
     }
 
     public func validateAcrossSections() throws {

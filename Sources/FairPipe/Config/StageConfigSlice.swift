@@ -24,6 +24,10 @@ public enum StageConfigSlice {
             sections["model"] = model.keeping(["threshold"])
             sections["fairness"] = try JSONValue(encoding: config.fairness).keeping(["min_group_size", "exclude_small_groups"])
             sections["explain"] = try JSONValue(encoding: config.explain)
+        case .monitor:
+            sections["model"] = model.keeping(["threshold"])
+            sections["fairness"] = try JSONValue(encoding: config.fairness)
+            sections["monitor"] = try JSONValue(encoding: config.monitor)
         case .report:
             break
         }

@@ -8,6 +8,7 @@ public enum StageName: String, Codable, Sendable, CaseIterable {
     case mitigate
     case report
     case explain
+    case monitor
 }
 
 /// `manifest.json`: what a stage read, what it wrote, with which configuration, seed and

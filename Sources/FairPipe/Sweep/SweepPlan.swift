@@ -8,7 +8,6 @@ public struct StageHashes: Codable, Equatable, Sendable {
     public var evaluate: String
     public var mitigate: String
     public var report: String
-    public var explain: String
 
     public init(_ config: PipelineConfig) throws {
         func hash(_ stage: StageName) throws -> String { try configHash(StageConfigSlice.slice(for: stage, of: config)) }
@@ -17,7 +16,6 @@ public struct StageHashes: Codable, Equatable, Sendable {
         evaluate = try hash(.evaluate)
         mitigate = try hash(.mitigate)
         report = try hash(.report)
-        explain = try hash(.explain)
     }
 
     public subscript(stage: StageName) -> String {
@@ -27,7 +25,10 @@ public struct StageHashes: Codable, Equatable, Sendable {
         case .evaluate: return evaluate
         case .mitigate: return mitigate
         case .report: return report
-        case .explain: return explain
+        // A sweep runs no monitor; its runs have no monitor slice to compare.
+        case .monitor: return ""
+        // Nor explain: a sweep compares runs by their metrics.
+        case .explain: return ""
         }
     }
 }
