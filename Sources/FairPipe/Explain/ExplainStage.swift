@@ -32,10 +32,18 @@ public enum ExplainStage {
         try run.writeJSON(explanations, to: explanationsFile)
     }
 
-    /// The trained model as something to explain.
+    /// The trained model as something to explain: what each model type exposes decides what
+    /// `explain` can compute for it.
     static func loadModel(from folder: String, featureNames: [String], run: StageRun) throws -> ExplainedModel {
         let model = try TrainStage.readModel(from: folder, run: run)
         try model.checkFeatures(named: featureNames)
-        return .linear(model)
+        return explained(model)
+    }
+
+    static func explained(_ model: TrainedModel) -> ExplainedModel {
+        switch model {
+        case .logisticRegression(let linear): return .linear(linear)
+        default: return .scoresOnly(model, type: model.type.rawValue)
+        }
     }
 }
