@@ -4,6 +4,8 @@ import Foundation
 /// dependence and ICE by group, exact gap attributions — written to `explanations.json`.
 public enum ExplainStage {
     public static let explanationsFile = Explanations.fileName
+    /// The proxy concerns as recommendations (the schema mitigate's recommendations.json uses).
+    public static let recommendationsFile = "recommendations.json"
 
     public static func run(
         _ config: PipelineConfig, dataset: DatasetFolder, modelFolder: String, run: StageRun, log: ProgressLog
@@ -29,7 +31,8 @@ public enum ExplainStage {
             seeds: .init(permutation: run.seed(for: "permutation"), ice: run.seed(for: "ice"), bootstrap: run.seed(for: "bootstrap")),
             progress: { log.info($0) })
         for concern in explanations.concerns { log.warning("proxy concern: \(concern.recommendation)") }
-        try run.writeJSON(explanations, to: explanationsFile)
+        try run.write(try explanations.jsonData(), to: explanationsFile)
+        try run.write(try Recommendations.forProxies(explanations).jsonData(), to: recommendationsFile)
     }
 
     /// The trained model as something to explain: what each model type exposes decides what

@@ -1,7 +1,10 @@
 /// `explanations.json`: which features drive accuracy and each disparity, written by `explain`
 /// and read by `report`. This is the one schema of the file.
-public struct Explanations: Codable, Equatable, Sendable {
+public struct Explanations: Artefact, Equatable {
     public static let fileName = "explanations.json"
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int? = Explanations.currentSchemaVersion
 
     /// `logistic_regression`, `gradient_boosting`, `external`, …
     public var model: String

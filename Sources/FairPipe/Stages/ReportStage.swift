@@ -58,7 +58,13 @@ public enum ReportStage {
             manifests: Folder.allCases.compactMap { existing($0, Manifest.fileName) })
         var withExplanations = paths
         withExplanations.explanations = existing(.explain, ExplainStage.explanationsFile)
-        return try ReportInputs.load(withExplanations)
+        var inputs = try ReportInputs.load(withExplanations)
+        // explain's proxy recommendations follow mitigate's.
+        if let extra = try existing(.explain, ExplainStage.recommendationsFile).map({ try Recommendations.read(at: $0) }) {
+            inputs.recommendations = (inputs.recommendations ?? Recommendations(note: extra.note, failedGates: [], recommendations: []))
+                .appending(extra)
+        }
+        return inputs
     }
 
     /// A run's headline metrics (the mitigated evaluation when present) and its
