@@ -170,12 +170,12 @@ import Testing
         #expect(MitigationMethod.gridSearch.supportedModels == .retrainable)
     }
 
-    @Test func aMethodThatCannotRetrainTheConfiguredModelIsRefused() {
+    @Test func aLogisticRegressionOnlyMethodIsRefusedForAnotherModel() {
         #expect {
-            try Self.load("model: {type: external, external: {fit: [sh, fit.sh, \"{train}\", \"{model_dir}\"], predict: [sh, p.sh, \"{model_dir}\", \"{input}\", \"{output}\"]}}\nmitigation: {method: reweighing}")
+            try Self.load("model: {type: external, external: {fit: [sh, fit.sh, \"{train}\", \"{model_dir}\"], predict: [sh, p.sh, \"{model_dir}\", \"{input}\", \"{output}\"]}}\nmitigation: {method: fair_logistic_regression}")
         } throws: { error in
             guard case ConfigError.inconsistent(let key, let message, _) = error else { return false }
-            return key == "mitigation.method" && message.contains("group_thresholds")
+            return key == "mitigation.method" && message.contains("group_thresholds") && message.contains("reweighing")
         }
     }
 }

@@ -7,7 +7,7 @@ extension InprocessingTechnique {
         let splits = try context.splits()
         let fitted = try train(
             settings, target: config.target, model: context.config.model,
-            seed: context.run.seed(for: "\(method.rawValue)-fit"),
+            seed: context.run.seed(for: "\(method.rawValue)-fit"), externalStore: context.externalStore,
             try splits.train.features.matrix(), labels: splits.train.labels, groups: splits.train.groups,
             groupNames: splits.groupNames, featureNames: splits.train.features.names)
         var rng = context.run.generator("\(method.rawValue)-apply")

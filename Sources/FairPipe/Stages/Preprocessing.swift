@@ -16,7 +16,7 @@ enum Preprocessing {
     }
 
     static func retrain(_ transformed: Transformed, splits: EncodedSplits, context: MitigationContext) throws -> MitigationOutcome {
-        let trainer = ModelTrainer(config: context.config.model)
+        let trainer = ModelTrainer(config: context.config.model, externalStore: context.externalStore)
         let model = try trainer.fit(
             try transformed.train.matrix(), labels: splits.train.labels, weights: transformed.weights,
             featureNames: transformed.train.names)
