@@ -77,8 +77,8 @@ public enum MitigateStage {
                 outcome, strength: strength, metric: metric, attribute: attributeName, context: context,
                 seed: context.run.seed(for: "tradeoff-\(index)"))
             points.append(point)
-            let accuracy = point.accuracy.value.map(NumberFormat.string) ?? "—"
-            let disparity = point.disparity.value.map(NumberFormat.string) ?? "—"
+            let accuracy = ReportNumber.significant(point.accuracy.value)
+            let disparity = ReportNumber.significant(point.disparity.value)
             log.info("trade-off \(technique.strengthKey ?? "strength")=\(NumberFormat.string(strength)): accuracy \(accuracy), \(metric) \(disparity)")
         }
         return TradeoffCurve(
