@@ -5,7 +5,7 @@ import Foundation
 enum Preprocessing {
     static func fit(_ method: MitigationMethod, settings: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
         let splits = try context.splits()
-        let trainer = ModelTrainer(config: context.config.model)
+        var trainer = ModelTrainer(config: context.config.model, encoding: splits.encoding)
         var train = splits.train.features, validation = splits.validation.features, test = splits.test.features
         var weights: [Double]?
         let artefact: Data
@@ -46,6 +46,8 @@ enum Preprocessing {
                 method: method.rawValue, name: "method", expected: "a pre-processing method", found: method.kind.rawValue)
         }
 
+        // Gradient boosting's early stopping watches the transformed validation split.
+        trainer.validation = ValidationRows(X: try validation.matrix(), labels: splits.validation.labels)
         let model = try trainer.fit(try train.matrix(), labels: splits.train.labels, weights: weights, featureNames: train.names)
         extra.append(("model.json", try CanonicalJSON.data(model)))
         let threshold = context.config.model.threshold
