@@ -272,3 +272,40 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         #expect(model.features[0].columnBins?.filter { $0 == 7 }.count == levels - 7)
     }
 }
+
+@Suite struct GradientBoostingStageTests {
+    @Test(arguments: ["fair_logistic_regression", "prejudice_remover", "adversarial_debiasing"])
+    func logisticOnlyMethodsAreRefusedForBoostedTrees(method: String) {
+        let message: String
+        do {
+            _ = try ConfigLoader(environment: [:]).load(
+                PipelineConfig.self, yaml: "", origin: "pipeline.yml",
+                overrides: ["model.type=gradient_boosting", "mitigation.method=\(method)"])
+            message = "no error"
+        } catch {
+            message = "\(error)"
+        }
+        #expect(message.contains("`mitigation.method`") && message.contains("works with model.type logistic_regression"), "\(message)")
+    }
+
+    @Test func exponentiatedGradientUsesTheWeightedTreesAsOracle() throws {
+        let (X, y, names) = synthetic(rows: 600, seed: 11)
+        let groups = (0..<X.rows).map { Int32(X[$0, 2] >= 3 ? 1 : 0) }
+        var model = ModelConfig()
+        model.type = .gradientBoosting
+        model.gradientBoosting.maxIter = 10
+        var settings = MitigationConfig()
+        settings.method = .exponentiatedGradient
+        settings.maxIter = 5
+        let fitted = try Inprocessing.fit(
+            config: settings, model: model, seed: 1, X, labels: y, groups: groups, groupNames: ["a", "b"], featureNames: names)
+        guard case .exponentiatedGradient(let eg) = fitted else {
+            Issue.record("not an exponentiated gradient model")
+            return
+        }
+        #expect(eg.predictors.contains { $0.boosted != nil })
+        #expect(eg.predictors.allSatisfy { $0.model == nil })
+        let scores = try fitted.scores(X, groups: groups)
+        #expect(scores.count == X.rows && scores.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+}

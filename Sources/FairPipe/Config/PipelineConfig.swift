@@ -52,10 +52,25 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         for attribute in fairness.reference.keys.sorted() {
             try check(attribute, key: "fairness.reference.\(attribute)", what: "the reference group")
         }
+        try checkMitigationSupportsModel()
         for key in fairness.thresholds.keys.sorted() {
             guard let attribute = GateSpec.attribute(of: key) else { continue }
             try check(attribute, key: "fairness.thresholds.\(key)", what: "the gate")
         }
+    }
+
+    /// Methods that are their own model family cannot mitigate another model type.
+    func checkMitigationSupportsModel() throws {
+        let method = mitigation.method
+        let supported: [ModelType]
+        switch method {
+        case .fairLogisticRegression, .prejudiceRemover, .adversarialDebiasing: supported = [.logisticRegression]
+        default: return
+        }
+        guard !supported.contains(model.type) else { return }
+        throw ConfigError.inconsistent(
+            key: "mitigation.method",
+            message: "`\(method.rawValue)` works with model.type \(supported.map(\.rawValue).joined(separator: " or ")), not `\(model.type.rawValue)`")
     }
 
     /// The flat model keys of earlier versions (`model.C`) moved into per-type sub-sections.

@@ -10,7 +10,7 @@ public enum Inprocessing {
     /// passes its derived seed). Throws ``MitigationError/invalidParameter(method:name:expected:found:)``
     /// for a method that is not in-processing.
     public static func fit(
-        config: MitigationConfig, model: ModelConfig = ModelConfig(), seed: UInt64,
+        config: MitigationConfig, model: ModelConfig = ModelConfig(), encoding: FeatureEncoding? = nil, seed: UInt64,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         switch config.method {
@@ -22,6 +22,7 @@ public enum Inprocessing {
             method.eta0 = config.eta0
             method.differenceBound = config.differenceBound
             method.oracle = model
+            method.oracleEncoding = encoding
             return .exponentiatedGradient(try method.fit(
                 X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
         case .gridSearch:
@@ -31,6 +32,7 @@ public enum Inprocessing {
             method.constraintWeight = config.constraintWeight
             method.differenceBound = config.differenceBound
             method.oracle = model
+            method.oracleEncoding = encoding
             return .gridSearch(try method.fit(
                 X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
         case .fairLogisticRegression:

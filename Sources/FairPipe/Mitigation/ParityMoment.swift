@@ -235,24 +235,42 @@ enum InprocessingInput {
     }
 }
 
-/// One hypothesis of a reductions method: a logistic regression fitted by the oracle, or a
-/// constant (fairlearn's `DummyClassifier`) when the relabelled data had a single class.
+/// One hypothesis of a reductions method: a logistic regression (`model`) or gradient-boosted
+/// trees (`boosted`) fitted by the oracle, or a constant (fairlearn's `DummyClassifier`) when
+/// the relabelled data had a single class.
 public struct ReductionPredictor: Codable, Equatable, Sendable {
     public var model: LogisticModel?
+    public var boosted: GradientBoostingModel? = nil
     public var constant: UInt8?
 
-    /// 0/1 decisions with scikit-learn's `predict` rule: 1 iff `x·w + b > 0`.
+    public init(model: LogisticModel?, boosted: GradientBoostingModel? = nil, constant: UInt8?) {
+        self.model = model
+        self.boosted = boosted
+        self.constant = constant
+    }
+
+    /// 0/1 decisions with scikit-learn's `predict` rule: 1 iff the raw score (`x·w + b`, or
+    /// the trees' log-odds) is > 0.
     public func decisions(_ X: Matrix) throws -> [UInt8] {
         if let model { return try model.decisionFunction(X).map { $0 > 0 ? 1 : 0 } }
+        if let boosted { return try boosted.decisionFunction(X).map { $0 > 0 ? 1 : 0 } }
         return [UInt8](repeating: constant ?? 0, count: X.rows)
+    }
+
+    /// `P(y = 1 | x)` of the fitted model (0 or 1 for a constant).
+    public func predictProbability(_ X: Matrix) throws -> [Double] {
+        if let model { return try model.predictProbability(X) }
+        if let boosted { return try boosted.predictProbability(X) }
+        return [Double](repeating: Double(constant ?? 0), count: X.rows)
     }
 }
 
 /// Fits the cost-sensitive oracle of the reductions: relabel to `w > 0`, weigh by `|w|`
 /// scaled by `scale(Σ|w|)` (exponentiated gradient normalises to n, grid search does not),
-/// fit the weighted logistic regression, warm-started from `warm`.
+/// fit the configured model (``ModelTrainer``: weighted logistic regression warm-started from
+/// `warm`, or weighted gradient-boosted trees).
 struct ReductionOracle: Sendable {
-    var trainer: LogisticRegression
+    var trainer: ModelTrainer
     var X: Matrix
     var featureNames: [String]
 
@@ -282,7 +300,11 @@ struct ReductionOracle: Sendable {
         for i in 0..<n where y[i] == 1 { positiveWeight += w[i] }
         if positiveWeight == 0 { return ReductionPredictor(model: nil, constant: 0) }
         if positiveWeight == w.reduce(0, +) { return ReductionPredictor(model: nil, constant: 1) }
-        let model = try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm)
-        return ReductionPredictor(model: model, constant: nil)
+        switch try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm.map(TrainedModel.logisticRegression)) {
+        case .logisticRegression(let model): return ReductionPredictor(model: model, constant: nil)
+        case .gradientBoosting(let model): return ReductionPredictor(model: nil, boosted: model, constant: nil)
+        case .external:
+            throw ExternalModelError.unsupported(reason: "the reductions' oracle cannot refit an external model")
+        }
     }
 }

@@ -33,6 +33,8 @@ public struct ReportInputs: Sendable, Equatable {
     public var recommendations: Recommendations?
     /// One manifest per stage folder.
     public var manifests: [Manifest]
+    /// `train`'s `model.json` (for the training curve of gradient-boosted models).
+    public var model: TrainedModel? = nil
 
     public init(metrics: MetricsReport? = nil, curves: CurvesReport? = nil, audit: AuditReport? = nil,
                 mitigation: MitigationInputs? = nil, recommendations: Recommendations? = nil,

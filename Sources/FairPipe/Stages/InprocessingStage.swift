@@ -6,7 +6,7 @@ enum InprocessingStage {
     static func fit(_ method: MitigationMethod, settings: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
         let splits = try context.splits()
         let fitted = try Inprocessing.fit(
-            config: settings, model: context.config.model, seed: context.run.seed(for: "\(method.rawValue)-fit"),
+            config: settings, model: context.config.model, encoding: splits.encoding, seed: context.run.seed(for: "\(method.rawValue)-fit"),
             try splits.train.features.matrix(), labels: splits.train.labels, groups: splits.train.groups,
             groupNames: splits.groupNames, featureNames: splits.train.features.names)
         var rng = context.run.generator("\(method.rawValue)-apply")

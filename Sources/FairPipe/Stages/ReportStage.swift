@@ -55,7 +55,9 @@ public enum ReportStage {
             tradeoff: existing(.mitigation, MitigateStage.tradeoffFile),
             recommendations: existing(.mitigation, MitigateStage.recommendationsFile),
             manifests: Folder.allCases.compactMap { existing($0, Manifest.fileName) })
-        return try ReportInputs.load(paths)
+        var inputs = try ReportInputs.load(paths)
+        if let model = existing(.model, TrainStage.modelFile) { inputs.model = try decodeJSON(TrainedModel.self, at: model, run: run) }
+        return inputs
     }
 
     /// A run's headline metrics (the mitigated evaluation when present) and its
