@@ -30,10 +30,12 @@ public struct ExponentiatedGradient: Sendable {
     public var eta0: Double = 2.0
     /// Run the LP step (fairlearn's `run_linprog_step`).
     public var runLinprogStep: Bool = true
-    /// The oracle's settings (C, tol, max_iter).
+    /// The oracle: the configured model type and its settings.
     public var oracle: ModelConfig = ModelConfig()
     /// Where an external oracle's fits keep their model folders (`model.type: external`).
     public var externalStore: ExternalModelStore? = nil
+    /// The dataset's encoding, so a gradient-boosted oracle splits categories natively.
+    public var oracleEncoding: FeatureEncoding? = nil
     /// Warm-start every oracle fit from the previous one (same optimum within `tol`; measured
     /// on 50,000 × 100: 46 Hessians for the kept hypotheses warm, 58 cold).
     public var warmStart: Bool = true
@@ -71,7 +73,7 @@ public struct ExponentiatedGradient: Sendable {
         let B = 1 / eps
         var lagrangian = Lagrangian(
             moment: moment, B: B,
-            oracle: try ReductionOracle(model: oracle, externalStore: externalStore, X: X, featureNames: featureNames),
+            oracle: try ReductionOracle(model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames),
             warmStart: warmStart)
         let k = moment.constraintCount
         var theta = [Double](repeating: 0, count: k)

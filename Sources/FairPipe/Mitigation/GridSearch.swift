@@ -23,6 +23,8 @@ public struct GridSearch: Sendable {
     public var oracle: ModelConfig = ModelConfig()
     /// Where an external oracle's fits keep their model folders (`model.type: external`).
     public var externalStore: ExternalModelStore? = nil
+    /// The dataset's encoding, so a gradient-boosted oracle splits categories natively.
+    public var oracleEncoding: FeatureEncoding? = nil
     public var warmStart: Bool = true
 
     static let name = "grid_search"
@@ -49,7 +51,7 @@ public struct GridSearch: Sendable {
         let moment = ParityMoment(
             target: target, labels: labels, groups: groups, groupCount: groupNames.count, bound: differenceBound)
         let grid = Self.grid(moment: moment, size: gridSize, limit: gridLimit)
-        let oracle = try ReductionOracle(model: oracle, externalStore: externalStore, X: X, featureNames: featureNames)
+        let oracle = try ReductionOracle(model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames)
         var points: [GridSearchModel.Point] = []
         var last: LogisticModel? = nil
         for lambda in grid {

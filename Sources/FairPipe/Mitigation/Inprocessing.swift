@@ -11,7 +11,7 @@ public enum Inprocessing {
     /// for a method that is not in-processing.
     public static func fit(
         config: MitigationConfig, model: ModelConfig = ModelConfig(), seed: UInt64,
-        externalStore: ExternalModelStore? = nil, _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
+        externalStore: ExternalModelStore? = nil, encoding: FeatureEncoding? = nil, _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         guard let technique = config.method.technique as? any InprocessingTechnique.Type else {
             throw MitigationError.invalidParameter(
@@ -19,7 +19,7 @@ public enum Inprocessing {
                 found: config.method.kind.rawValue)
         }
         return try technique.train(
-            config: config, model: model, seed: seed, externalStore: externalStore, X, labels: labels, groups: groups,
+            config: config, model: model, seed: seed, externalStore: externalStore, encoding: encoding, X, labels: labels, groups: groups,
             groupNames: groupNames, featureNames: featureNames)
     }
 }
@@ -27,18 +27,18 @@ public enum Inprocessing {
 /// An in-processing method: trains a constrained model on the training split.
 protocol InprocessingTechnique: MitigationTechnique {
     static func train(
-        _ settings: Settings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?,
+        _ settings: Settings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel
 }
 
 extension InprocessingTechnique {
     static func train(
-        config: MitigationConfig, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?,
+        config: MitigationConfig, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         try train(
-            config[keyPath: settingsPath], target: config.target, model: model, seed: seed, externalStore: externalStore,
+            config[keyPath: settingsPath], target: config.target, model: model, seed: seed, externalStore: externalStore, encoding: encoding,
             X, labels: labels,
             groups: groups, groupNames: groupNames, featureNames: featureNames)
     }

@@ -18,7 +18,7 @@ public enum ModelSupport: Sendable, Equatable {
     /// The model types `mitigate` can retrain with row weights (``Preprocessing`` and the
     /// reductions' oracle). A model type joins this list when its weighted trainer is wired
     /// into those two places.
-    public static let retrainableTypes: [ModelType] = [.logisticRegression, .external]
+    public static let retrainableTypes: [ModelType] = [.logisticRegression, .gradientBoosting, .external]
 
     public func supports(_ type: ModelType) -> Bool {
         switch self {

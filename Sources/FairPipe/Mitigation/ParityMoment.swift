@@ -235,25 +235,30 @@ enum InprocessingInput {
     }
 }
 
-/// One hypothesis of a reductions method: a logistic regression fitted by the oracle, or a
-/// constant (fairlearn's `DummyClassifier`) when the relabelled data had a single class.
+/// One hypothesis of a reductions method: a logistic regression (`model`) or gradient-boosted
+/// trees (`boosted`) fitted by the oracle, or a constant (fairlearn's `DummyClassifier`) when
+/// the relabelled data had a single class.
 public struct ReductionPredictor: Codable, Equatable, Sendable {
     public var model: LogisticModel?
+    public var boosted: GradientBoostingModel? = nil
     public var constant: UInt8?
     /// A refit of an external model (`model.type: external`): its folder under the
     /// mitigation's `refits/`.
     public var external: ExternalModel? = nil
 
-    public init(model: LogisticModel?, constant: UInt8?, external: ExternalModel? = nil) {
+    public init(model: LogisticModel?, boosted: GradientBoostingModel? = nil, constant: UInt8?, external: ExternalModel? = nil) {
         self.model = model
+        self.boosted = boosted
         self.constant = constant
         self.external = external
     }
 
-    /// 0/1 decisions with scikit-learn's `predict` rule: 1 iff `x·w + b > 0` (for an
-    /// external model, iff P(y = 1) > 0.5, the same rule for a probabilistic classifier).
+    /// 0/1 decisions with scikit-learn's `predict` rule: 1 iff the raw score (`x·w + b`, or
+    /// the trees' log-odds) is > 0 (for an external model, iff P(y = 1) > 0.5, the same rule
+    /// for a probabilistic classifier).
     public func decisions(_ X: Matrix) throws -> [UInt8] {
         if let model { return try model.decisionFunction(X).map { $0 > 0 ? 1 : 0 } }
+        if let boosted { return try boosted.decisionFunction(X).map { $0 > 0 ? 1 : 0 } }
         if let external { return try external.predictProbability(X).map { $0 > 0.5 ? 1 : 0 } }
         return [UInt8](repeating: constant ?? 0, count: X.rows)
     }
@@ -261,6 +266,7 @@ public struct ReductionPredictor: Codable, Equatable, Sendable {
     /// P(y = 1 | x); a constant predictor gives its constant.
     public func probabilities(_ X: Matrix) throws -> [Double] {
         if let model { return try model.predictProbability(X) }
+        if let boosted { return try boosted.predictProbability(X) }
         if let external { return try external.predictProbability(X) }
         return [Double](repeating: Double(constant ?? 0), count: X.rows)
     }
@@ -268,9 +274,10 @@ public struct ReductionPredictor: Codable, Equatable, Sendable {
 
 /// Fits the cost-sensitive oracle of the reductions: relabel to `w > 0`, weigh by `|w|`
 /// scaled by `scale(Σ|w|)` (exponentiated gradient normalises to n, grid search does not),
-/// fit the weighted logistic regression, warm-started from `warm`.
+/// fit the configured model (``ModelTrainer``: weighted logistic regression warm-started from
+/// `warm`, or weighted gradient-boosted trees).
 struct ReductionOracle: Sendable {
-    var trainer: LogisticRegression
+    var trainer: ModelTrainer
     var X: Matrix
     var featureNames: [String]
     /// With `model.type: external`: each oracle call is one run of the model's `fit` with
@@ -278,8 +285,11 @@ struct ReductionOracle: Sendable {
     var external: (store: ExternalModelStore, config: ExternalModelConfig)? = nil
 
     /// The oracle for `model`: logistic regression, or the external model's commands.
-    init(model: ModelConfig, externalStore: ExternalModelStore?, X: Matrix, featureNames: [String]) throws {
-        trainer = LogisticRegression(config: model.logisticRegression)
+    init(
+        model: ModelConfig, externalStore: ExternalModelStore?, encoding: FeatureEncoding? = nil, X: Matrix,
+        featureNames: [String]
+    ) throws {
+        trainer = ModelTrainer(config: model, encoding: encoding)
         self.X = X
         self.featureNames = featureNames
         if model.type == .external {
@@ -326,7 +336,11 @@ struct ReductionOracle: Sendable {
                 root: external.store.root)
             return ReductionPredictor(model: nil, constant: nil, external: model)
         }
-        let model = try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm)
-        return ReductionPredictor(model: model, constant: nil)
+        switch try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm.map(TrainedModel.logisticRegression)) {
+        case .logisticRegression(let model): return ReductionPredictor(model: model, constant: nil)
+        case .gradientBoosting(let model): return ReductionPredictor(model: nil, boosted: model, constant: nil)
+        case .external:
+            throw ExternalModelError.unsupported(reason: "the reductions' oracle cannot refit an external model")
+        }
     }
 }

@@ -2,6 +2,8 @@
 public enum ModelType: String, Codable, Sendable, CaseIterable {
     /// L2-regularised binary logistic regression (``LogisticRegression``).
     case logisticRegression = "logistic_regression"
+    /// Histogram gradient-boosted trees (``GradientBoosting``).
+    case gradientBoosting = "gradient_boosting"
     /// Any framework's model, fitted and run by the commands of `model.external`
     /// (``ExternalModelConfig``).
     case external
@@ -20,6 +22,10 @@ public enum ModelType: String, Codable, Sendable, CaseIterable {
 ///     max_iter: 100   # Newton steps
 ///     tol: 1.0e-10    # on max |∇f| / (C Σ sᵢ), see LogisticRegression
 ///     fit_intercept: true
+///   gradient_boosting:  # scikit-learn's HistGradientBoostingClassifier names and defaults
+///     learning_rate: 0.1
+///     max_iter: 100   # boosting iterations (trees)
+///     max_leaf_nodes: 31
 /// ```
 ///
 /// Only the sub-section of the selected `type` is used; the others keep their defaults and
@@ -32,6 +38,8 @@ public struct ModelConfig: ConfigSection {
     public var threshold: Double = 0.5
     /// Hyper-parameters of `type: logistic_regression`.
     public var logisticRegression = LogisticRegressionConfig()
+    /// Hyper-parameters of `type: gradient_boosting`.
+    public var gradientBoosting = GradientBoostingConfig()
     /// The command contract of `type: external`.
     public var external = ExternalModelConfig()
 
@@ -43,6 +51,7 @@ public struct ModelConfig: ConfigSection {
                 key: "threshold", expected: "a number strictly between 0 and 1", found: "\(threshold)")
         }
         try Self.prefixing("logistic_regression") { try logisticRegression.validate() }
+        try Self.prefixing("gradient_boosting") { try gradientBoosting.validate() }
         if type == .external { try external.validate(prefix: "external") }
     }
 
@@ -52,6 +61,7 @@ public struct ModelConfig: ConfigSection {
     public func relocatedKey(_ key: String) -> String? {
         let sections: [(name: String, keys: [String])] = [
             (ModelType.logisticRegression.rawValue, LogisticRegressionConfig.keys),
+            (ModelType.gradientBoosting.rawValue, GradientBoostingConfig.keys),
             (ModelType.external.rawValue, ["fit", "predict", "features", "timeout"]),
         ]
         let preferred = sections.filter { $0.name == type.rawValue } + sections.filter { $0.name != type.rawValue }

@@ -12,6 +12,7 @@ import Foundation
 /// score rows through ``ProbabilisticClassifier``.
 public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable {
     case logisticRegression(LogisticModel)
+    case gradientBoosting(GradientBoostingModel)
     /// An outside model run through the external-command contract; scoring needs its
     /// folder located (``ExternalTraining/locate(_:modelFolder:run:)``).
     case external(ExternalModel)
@@ -20,6 +21,7 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
     public var type: ModelType {
         switch self {
         case .logisticRegression: return .logisticRegression
+        case .gradientBoosting: return .gradientBoosting
         case .external: return .external
         }
     }
@@ -27,6 +29,7 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
     public var featureNames: [String] {
         switch self {
         case .logisticRegression(let m): return m.featureNames
+        case .gradientBoosting(let m): return m.featureNames
         case .external(let m): return m.featureNames
         }
     }
@@ -35,6 +38,7 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
     public func predictProbability(_ X: Matrix) throws -> [Double] {
         switch self {
         case .logisticRegression(let m): return try m.predictProbability(X)
+        case .gradientBoosting(let m): return try m.predictProbability(X)
         case .external(let m): return try m.predictProbability(X)
         }
     }
@@ -43,6 +47,7 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
     public func decisionFunction(_ X: Matrix) throws -> [Double] {
         switch self {
         case .logisticRegression(let m): return try m.decisionFunction(X)
+        case .gradientBoosting(let m): return try m.decisionFunction(X)
         case .external(let m):
             // The contract yields probabilities only: their log-odds.
             return try m.predictProbability(X).map { p in log(p) - log1p(-p) }
@@ -85,6 +90,8 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
         switch type {
         case .logisticRegression:
             self = .logisticRegression(try container.decode(LogisticModel.self, forKey: Self.key(type)))
+        case .gradientBoosting:
+            self = .gradientBoosting(try container.decode(GradientBoostingModel.self, forKey: Self.key(type)))
         case .external:
             self = .external(try container.decode(ExternalModel.self, forKey: Self.key(type)))
         }
@@ -95,6 +102,7 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
         try container.encode(type.rawValue, forKey: Key("type"))
         switch self {
         case .logisticRegression(let m): try container.encode(m, forKey: Self.key(type))
+        case .gradientBoosting(let m): try container.encode(m, forKey: Self.key(type))
         case .external(let m): try container.encode(m, forKey: Self.key(type))
         }
     }
@@ -110,9 +118,21 @@ public struct ModelTrainer: WeightedClassifierTrainer, Sendable {
     /// Where fits of an external model keep their model folders (a stage's output); each
     /// fit is one run of `model.external.fit` with the rows' weights.
     public var externalStore: ExternalModelStore?
+    /// The dataset's fitted encoding: gradient boosting splits its categorical columns'
+    /// one-hot groups as categories (`categorical_features: from_dataset`).
+    public var encoding: FeatureEncoding?
+    /// Held-out rows for gradient boosting's early stopping (the pipeline's validation split).
+    public var validation: ValidationRows?
+    /// Histogram-building threads for gradient boosting (the model does not depend on it).
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    public init(config: ModelConfig, externalStore: ExternalModelStore? = nil) {
+    public init(
+        config: ModelConfig, encoding: FeatureEncoding? = nil, validation: ValidationRows? = nil,
+        externalStore: ExternalModelStore? = nil
+    ) {
         self.config = config
+        self.encoding = encoding
+        self.validation = validation
         self.externalStore = externalStore
     }
 
@@ -127,6 +147,13 @@ public struct ModelTrainer: WeightedClassifierTrainer, Sendable {
             if case .logisticRegression(let m)? = warmStart { warm = m }
             return .logisticRegression(try LogisticRegression(config: config.logisticRegression).fit(
                 X, labels: labels, weights: weights, featureNames: featureNames, warmStart: warm))
+        case .gradientBoosting:
+            let settings = config.gradientBoosting
+            let groups = settings.categoricalFeatures == .fromDataset
+                ? encoding.map { CategoricalColumns.groups(in: $0, featureNames: featureNames) } ?? [] : []
+            return .gradientBoosting(try GradientBoosting(
+                config: settings, categorical: groups, validation: validation, threads: threads
+            ).fit(X, labels: labels, weights: weights, featureNames: featureNames))
         case .external:
             guard let externalStore else {
                 throw ExternalModelError.unsupported(

@@ -34,6 +34,7 @@ extension HTMLReport {
             model += "<code>" + modelConfig.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>"
         }
         item("Model", model.isEmpty ? "<span class=\"na\">Not described (report.model_description; train manifest absent).</span>" : model)
+        out += trainingCurveItem()
 
         var training = config.trainingData.isEmpty ? "" : "<p>\(e(config.trainingData))</p>"
         if let dataset = inputs.manifest(.makeDataset) {

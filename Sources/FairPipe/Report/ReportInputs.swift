@@ -35,6 +35,8 @@ public struct ReportInputs: Sendable, Equatable {
     public var manifests: [Manifest]
     /// `explain`'s explanations.json, for the "Why the groups differ" section.
     public var explanations: Explanations?
+    /// `train`'s `model.json` (for the training curve of gradient-boosted models).
+    public var model: TrainedModel? = nil
 
     public init(metrics: MetricsReport? = nil, curves: CurvesReport? = nil, audit: AuditReport? = nil,
                 mitigation: MitigationInputs? = nil, recommendations: Recommendations? = nil,

@@ -8,6 +8,7 @@ extension InprocessingTechnique {
         let fitted = try train(
             settings, target: config.target, model: context.config.model,
             seed: context.run.seed(for: "\(method.rawValue)-fit"), externalStore: context.externalStore,
+            encoding: splits.encoding,
             try splits.train.features.matrix(), labels: splits.train.labels, groups: splits.train.groups,
             groupNames: splits.groupNames, featureNames: splits.train.features.names)
         var rng = context.run.generator("\(method.rawValue)-apply")

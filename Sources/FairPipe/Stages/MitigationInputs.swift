@@ -130,7 +130,7 @@ final class MitigationContext {
         let numericColumns = encoding.columns.filter { $0.type == .numeric }.map(\.name)
         let result = EncodedSplits(
             train: train, validation: try load(.validation, names: names).0, test: try load(.test, names: names).0,
-            groupNames: names,
+            groupNames: names, encoding: encoding,
             numericFeatureIndices: numericColumns.compactMap { train.features.names.firstIndex(of: $0) })
         splitsCache = result
         return result
@@ -151,6 +151,8 @@ struct EncodedSplits {
     var validation: EncodedSplit
     var test: EncodedSplit
     var groupNames: [String]
+    /// The dataset's fitted encoding (gradient boosting splits its categorical groups natively).
+    var encoding: FeatureEncoding
     /// Encoded columns that are standardised numerics (not one-hot indicators).
     var numericFeatureIndices: [Int]
 }

@@ -16,7 +16,9 @@ enum Preprocessing {
     }
 
     static func retrain(_ transformed: Transformed, splits: EncodedSplits, context: MitigationContext) throws -> MitigationOutcome {
-        let trainer = ModelTrainer(config: context.config.model, externalStore: context.externalStore)
+        var trainer = ModelTrainer(config: context.config.model, encoding: splits.encoding, externalStore: context.externalStore)
+        // Gradient boosting's early stopping watches the transformed validation split.
+        trainer.validation = ValidationRows(X: try transformed.validation.matrix(), labels: splits.validation.labels)
         let model = try trainer.fit(
             try transformed.train.matrix(), labels: splits.train.labels, weights: transformed.weights,
             featureNames: transformed.train.names)

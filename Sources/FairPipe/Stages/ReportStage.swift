@@ -93,6 +93,7 @@ public enum ReportStage {
             inputs.recommendations = (inputs.recommendations ?? Recommendations(note: extra.note, failedGates: [], recommendations: []))
                 .appending(extra)
         }
+        if let model = existing(.model, TrainStage.modelFile) { inputs.model = try decodeJSON(TrainedModel.self, at: model, run: run) }
         return inputs
     }
 

@@ -14,14 +14,25 @@ public enum TrainStage {
         let train = try dataset.table(.train, schema: schema, recordingIn: run)
         let labels = try train.binaryColumn(schema.label, path: dataset.file(SplitName.train.fileName))
         let features = try encoding.apply(to: train)
-        let model = try ModelTrainer(config: config.model)
-            .fit(try features.matrix(), labels: labels, weights: nil, featureNames: features.names)
+        var trainer = ModelTrainer(config: config.model, encoding: encoding)
+        if config.model.type == .gradientBoosting {
+            // Early stopping watches the pipeline's validation split.
+            let table = try dataset.table(.validation, schema: schema, recordingIn: run)
+            trainer.validation = ValidationRows(
+                X: try encoding.apply(to: table).matrix(),
+                labels: try table.binaryColumn(schema.label, path: dataset.file(SplitName.validation.fileName)))
+        }
+        let model = try trainer.fit(try features.matrix(), labels: labels, weights: nil, featureNames: features.names)
         switch model {
         case .logisticRegression(let model):
             log.info("fitted logistic regression on \(features.rows) × \(features.cols): \(model.solver.iterations) Newton steps, converged: \(model.solver.converged)")
             if !model.solver.converged {
                 log.warning("the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.logistic_regression.max_iter")
             }
+        case .gradientBoosting(let model):
+            let curve = model.trainingCurve
+            let validation = curve.validation?.last.map { String(format: ", validation log-loss %.5f", $0) } ?? ""
+            log.info("fitted gradient boosting on \(features.rows) × \(features.cols) (\(model.features.count) features, \(model.features.filter { $0.kind == .categorical }.count) categorical): \(model.trees.count) trees\(model.stoppedEarly ? " (stopped early)" : ""), train log-loss \(String(format: "%.5f", curve.train.last ?? .nan))\(validation)")
         case .external:
             break
         }

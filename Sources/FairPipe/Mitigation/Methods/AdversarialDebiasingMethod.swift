@@ -34,7 +34,7 @@ enum AdversarialDebiasingMethod: InprocessingTechnique {
     static var settingsPath: WritableKeyPath<MitigationConfig, AdversarialDebiasingSettings> { \.adversarialDebiasing }
 
     static func train(
-        _ settings: AdversarialDebiasingSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?,
+        _ settings: AdversarialDebiasingSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         var method = AdversarialDebiasing(target: target, seed: seed)

@@ -38,7 +38,7 @@ enum ExponentiatedGradientMethod: InprocessingTechnique {
     static var settingsPath: WritableKeyPath<MitigationConfig, ExponentiatedGradientSettings> { \.exponentiatedGradient }
 
     static func train(
-        _ settings: ExponentiatedGradientSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?,
+        _ settings: ExponentiatedGradientSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         var method = ExponentiatedGradient(target: target)
@@ -49,6 +49,7 @@ enum ExponentiatedGradientMethod: InprocessingTechnique {
         method.differenceBound = settings.differenceBound
         method.oracle = model
         method.externalStore = externalStore
+        method.oracleEncoding = encoding
         return .exponentiatedGradient(try method.fit(
             X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
     }

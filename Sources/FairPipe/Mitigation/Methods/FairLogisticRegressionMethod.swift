@@ -21,7 +21,7 @@ enum FairLogisticRegressionMethod: InprocessingTechnique {
     static var settingsPath: WritableKeyPath<MitigationConfig, FairLogisticRegressionSettings> { \.fairLogisticRegression }
 
     static func train(
-        _ settings: FairLogisticRegressionSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?,
+        _ settings: FairLogisticRegressionSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         var method = FairLogisticRegression(target: target, lambda: settings.lambda)

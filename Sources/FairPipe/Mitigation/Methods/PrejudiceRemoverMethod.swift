@@ -22,7 +22,7 @@ enum PrejudiceRemoverMethod: InprocessingTechnique {
     static let needsSensitiveAtInference = true
 
     static func train(
-        _ settings: PrejudiceRemoverSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?,
+        _ settings: PrejudiceRemoverSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         // kamfadm's C is an L2 *strength* (½C‖w‖²); the pipeline's C is scikit-learn's
