@@ -285,7 +285,7 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         } catch {
             message = "\(error)"
         }
-        #expect(message.contains("`mitigation.method`") && message.contains("works with model.type logistic_regression"), "\(message)")
+        #expect(message.contains("`mitigation.method`") && message.contains("model.type logistic_regression"), "\(message)")
     }
 
     @Test func exponentiatedGradientUsesTheWeightedTreesAsOracle() throws {
@@ -296,7 +296,7 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         model.gradientBoosting.maxIter = 10
         var settings = MitigationConfig()
         settings.method = .exponentiatedGradient
-        settings.maxIter = 5
+        settings.exponentiatedGradient.maxIter = 5
         let fitted = try Inprocessing.fit(
             config: settings, model: model, seed: 1, X, labels: y, groups: groups, groupNames: ["a", "b"], featureNames: names)
         guard case .exponentiatedGradient(let eg) = fitted else {
