@@ -172,6 +172,10 @@ public struct ExternalTrainer {
         if let (table, validationLabels) = validation {
             values["validation"] = try ExternalRunner.writeCSV(
                 table, labels: validationLabels, to: work.appendingPathComponent("validation.csv"))
+        } else {
+            // A refit inside a mitigation (an oracle call) has only its weighted training
+            // rows: they stand in for {validation}, so one command serves every fit.
+            values["validation"] = values["train"]
         }
         let rowWeights = weights ?? [Double](repeating: 1, count: labels.count)
         let weightsURL = work.appendingPathComponent("weights.csv")
