@@ -106,7 +106,7 @@ import Testing
         let card = String(html[(try #require(html.range(of: "<section id=\"model-card\">"))).lowerBound...])
             .components(separatedBy: "</section>")[0]
         #expect(card.contains("mitigation.method = group_thresholds"))
-        #expect(card.contains("mitigation.tolerance = "))
+        #expect(card.contains("mitigation.group_thresholds.tolerance = "))
         #expect(!card.contains("mitigation.eps") && !card.contains("mitigation.adversary_loss_weight"))
         #expect(card.contains("model.type = "))
     }
