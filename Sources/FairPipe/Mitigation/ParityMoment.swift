@@ -255,6 +255,16 @@ struct ReductionOracle: Sendable {
     var trainer: LogisticRegression
     var X: Matrix
     var featureNames: [String]
+    /// `X` prepared for the trainer once (sparse when one-hot columns dominate), shared by
+    /// every fit. `X` must already be checked finite (``InprocessingInput/check``).
+    let design: DesignMatrix
+
+    init(trainer: LogisticRegression, X: Matrix, featureNames: [String]) {
+        self.trainer = trainer
+        self.X = X
+        self.featureNames = featureNames
+        design = DesignMatrix(validated: X)
+    }
 
     func fit(signedWeights: [Double], normalizeToRowCount: Bool, warm: LogisticModel?) throws -> ReductionPredictor {
         let n = signedWeights.count
@@ -282,7 +292,7 @@ struct ReductionOracle: Sendable {
         for i in 0..<n where y[i] == 1 { positiveWeight += w[i] }
         if positiveWeight == 0 { return ReductionPredictor(model: nil, constant: 0) }
         if positiveWeight == w.reduce(0, +) { return ReductionPredictor(model: nil, constant: 1) }
-        let model = try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm)
+        let model = try trainer.fit(design, labels: y, weights: w, featureNames: featureNames, warmStart: warm)
         return ReductionPredictor(model: model, constant: nil)
     }
 }
