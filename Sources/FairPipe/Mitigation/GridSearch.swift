@@ -48,7 +48,7 @@ public struct GridSearch: Sendable {
         let moment = ParityMoment(
             target: target, labels: labels, groups: groups, groupCount: groupNames.count, bound: differenceBound)
         let grid = Self.grid(moment: moment, size: gridSize, limit: gridLimit)
-        let oracle = ReductionOracle(trainer: LogisticRegression(config: oracle), X: X, featureNames: featureNames)
+        let oracle = ReductionOracle(trainer: LogisticRegression(config: oracle.logisticRegression), X: X, featureNames: featureNames)
         // Two fixed halves of the grid run on the two cores, each warm-starting its fits
         // from the previous point of its own half. The split depends only on the grid size,
         // so every warm start, and so every output bit, is the same on any core count.

@@ -35,13 +35,13 @@ import Foundation
 public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     public typealias Model = LogisticModel
 
-    public var config: ModelConfig
+    public var config: LogisticRegressionConfig
 
     /// Rows per parallel chunk. Fixed (never derived from the core count) so that the
     /// floating-point summation order — and thus every output bit — is the same everywhere.
     public static let chunkRows = 8192
 
-    public init(config: ModelConfig = ModelConfig()) {
+    public init(config: LogisticRegressionConfig = LogisticRegressionConfig()) {
         self.config = config
     }
 
@@ -247,7 +247,7 @@ struct NewtonSolver {
     /// Size of the system actually solved: the features, plus the intercept when fitted.
     var m: Int { fitIntercept ? p + 1 : p }
 
-    init(design: DesignMatrix, problem: WeightedProblem, config: ModelConfig) {
+    init(design: DesignMatrix, problem: WeightedProblem, config: LogisticRegressionConfig) {
         self.design = design
         self.problem = problem
         C = config.C
