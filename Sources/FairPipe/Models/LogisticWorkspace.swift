@@ -30,12 +30,13 @@ struct DesignMatrix: Sendable {
         self.init(validated: X)
     }
 
-    /// A design over values already checked finite.
-    init(validated X: Matrix) {
+    /// A design over values already checked finite; `allowSparse: false` keeps it dense
+    /// whatever its density (tests compare the two layouts).
+    init(validated X: Matrix, allowSparse: Bool = true) {
         rows = X.rows
         cols = X.cols
         let nonZero = X.storage.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        guard cols >= 4, Double(nonZero) <= Self.sparseDensity * Double(X.storage.count) else {
+        guard allowSparse, cols >= 4, Double(nonZero) <= Self.sparseDensity * Double(X.storage.count) else {
             dense = X.storage
             rowStart = []
             columns = []

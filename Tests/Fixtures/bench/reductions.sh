@@ -8,7 +8,7 @@ set -euo pipefail
 BIN=${BIN:-.build/release}
 WORK=${WORK:-$(mktemp -d /tmp/fairpipe-bench-reductions.XXXXXX)}
 trap 'rm -rf "$WORK"' EXIT
-CONFIG=(--config configs/adult.yml --set mitigation.method=exponentiated_gradient
+CONFIG=(--config "${CONFIG_FILE:-configs/adult.yml}" --set mitigation.method=exponentiated_gradient
         --set mitigation.target=demographic_parity --set mitigation.eps=0.01 --quiet)
 now() { date +%s.%N; }
 
