@@ -139,7 +139,7 @@ enum SVGChart {
         guard !items.isEmpty else { return ("", 0) }
         var out = "<g class=\"legend\">"
         var cx = x, cy = y
-        for item in items {
+        for item in items where !item.name.isEmpty {  // unnamed series (ICE curves) stay out of the legend
             let label = truncated(item.name, 32)
             let w = 26 + textWidth(label) + 14
             if cx + w > x + width, cx > x {
@@ -370,5 +370,15 @@ enum SVGChart {
         guard points.count > limit, limit >= 2 else { return points }
         let stride = Double(points.count - 1) / Double(limit - 1)
         return (0..<limit).map { points[Int((Double($0) * stride).rounded())] }
+    }
+}
+
+/// A point on a curve (ROC, calibration) before it is drawn.
+public struct CurvePoint: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
     }
 }
