@@ -68,7 +68,7 @@ MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 EXPLAIN    := $(OUT)/explain/manifest.json
 
-.PHONY: all build pipeline sweep test data bench ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo
+.PHONY: all build pipeline sweep test data bench bench-reductions ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo
 
 all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -148,6 +148,10 @@ data: $(BIN)/make-dataset ## Download and verify the configured benchmark datase
 bench: ## Run the benchmarks on release builds (a measurement, not a test)
 	$(SWIFT) build -c release --product fairpipe-bench
 	$(BIN)/fairpipe-bench $(BENCH)
+	$(if $(BENCH),,$(MAKE) --no-print-directory bench-reductions)
+
+bench-reductions: $(BINARIES) ## mitigate (exponentiated_gradient on Adult, with its curve) next to fairlearn, same run
+	BIN=$(BIN) bash Tests/Fixtures/bench/reductions.sh
 
 ci: ## A small end-to-end pipeline run that fails on a broken gate
 	$(MAKE) all CONFIG=configs/ci.yml OUT=$(OUT)/ci

@@ -243,3 +243,62 @@ private func maxDifference(_ a: LogisticModel, _ b: LogisticModel) -> Double {
         #expect(abs(model.coefficients[1] - reference.coefficients[1]) <= 1e-4)
     }
 }
+
+/// One-hot rows (three categoricals of 4, 5 and 6 levels plus one numeric column), weighted,
+/// spanning several chunks: the layout ``DesignMatrix`` stores sparse.
+private func oneHot(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [Double], [String]) {
+    var rng = Xoshiro256StarStar(seed: seed)
+    let levels = [4, 5, 6]
+    let cols = 1 + levels.reduce(0, +)
+    var values = [Double](repeating: 0, count: rows * cols)
+    var labels = [UInt8](repeating: 0, count: rows)
+    var weights = [Double](repeating: 0, count: rows)
+    for i in 0..<rows {
+        let x = rng.nextGaussian()
+        values[i * cols] = x
+        var z = 0.5 * x - 0.2
+        var offset = 1
+        for (c, count) in levels.enumerated() {
+            let level = Int(rng.nextUnitDouble() * Double(count)) % count
+            values[i * cols + offset + level] = 1
+            z += Double(level - c) * 0.3
+            offset += count
+        }
+        labels[i] = rng.nextUnitDouble() < LogisticModel.sigmoid(z) ? 1 : 0
+        weights[i] = 0.5 + rng.nextUnitDouble()
+    }
+    return (Matrix(unchecked: rows, cols, values), labels, weights, (0..<cols).map { "f\($0)" })
+}
+
+@Suite struct SparseDesignTests {
+    @Test func oneHotRowsAreStoredSparse() throws {
+        let (X, _, _, _) = oneHot(rows: 50, seed: 1)
+        #expect(DesignMatrix(validated: X).isSparse)
+        #expect(!DesignMatrix(validated: X, allowSparse: false).isSparse)
+        let (dense, _, _) = synthetic(rows: 50, cols: 6, seed: 1)
+        #expect(!DesignMatrix(validated: dense).isSparse)
+    }
+
+    @Test func sparseAndDenseLayoutsReachTheSameOptimum() throws {
+        let (X, y, w, names) = oneHot(rows: 2 * LogisticRegression.chunkRows + 300, seed: 2)
+        let trainer = LogisticRegression(config: tightConfig())
+        let sparse = try trainer.fit(DesignMatrix(validated: X), labels: y, weights: w, featureNames: names, warmStart: nil)
+        let dense = try trainer.fit(
+            DesignMatrix(validated: X, allowSparse: false), labels: y, weights: w, featureNames: names, warmStart: nil)
+        #expect(sparse.solver.converged && dense.solver.converged)
+        #expect(maxDifference(sparse, dense) <= 1e-10)
+        // The public entry picks the sparse layout itself, bit for bit the same fit.
+        #expect(try trainer.fit(X, labels: y, weights: w, featureNames: names) == sparse)
+    }
+
+    @Test func warmStartReachesTheColdOptimum() throws {
+        let (X, y, w, names) = oneHot(rows: 3000, seed: 3)
+        let trainer = LogisticRegression(config: tightConfig())
+        let cold = try trainer.fit(X, labels: y, weights: w, featureNames: names)
+        let shifted = w.enumerated().map { $0.offset % 2 == 0 ? $0.element * 1.5 : $0.element }
+        let start = try trainer.fit(X, labels: y, weights: shifted, featureNames: names)
+        let warm = try trainer.fit(X, labels: y, weights: w, featureNames: names, warmStart: start)
+        #expect(warm.solver.converged)
+        #expect(maxDifference(cold, warm) <= 1e-9)
+    }
+}

@@ -12,8 +12,9 @@ import Foundation
 /// `gridLimit / n_units`. Unlike exponentiated gradient, the oracle gets the raw `|w|` as
 /// weights (not normalised), exactly as fairlearn passes them.
 ///
-/// Cost: `gridSize` oracle fits. Fits are independent; with `warmStart` each starts from the
-/// previous grid point's model (same optimum, fewer Newton steps).
+/// Cost: `gridSize` oracle fits, the two halves of the grid in parallel. Fits are
+/// independent; with `warmStart` each starts from the previous grid point's model in its
+/// half (same optimum, fewer Newton steps).
 public struct GridSearch: Sendable {
     public var target: FairnessTarget
     public var gridSize: Int = 10
@@ -52,20 +53,29 @@ public struct GridSearch: Sendable {
             target: target, labels: labels, groups: groups, groupCount: groupNames.count, bound: differenceBound)
         let grid = Self.grid(moment: moment, size: gridSize, limit: gridLimit)
         let oracle = try ReductionOracle(model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames)
-        var points: [GridSearchModel.Point] = []
-        var last: LogisticModel? = nil
-        for lambda in grid {
-            let weights = moment.signedWeights(lambda: lambda)
-            let h = try oracle.fit(signedWeights: weights, normalizeToRowCount: false, warm: warmStart ? last : nil)
-            if let model = h.model { last = model }
-            let d = try h.decisions(X)
-            let error = moment.error(decisions: d)
-            let gamma = moment.gamma(decisions: d)
-            let violation = moment.violation(gamma)
-            points.append(GridSearchModel.Point(
-                lambda: lambda, predictor: h, error: error, accuracy: 1 - error, gamma: gamma, violation: violation,
-                loss: (1 - constraintWeight) * error + constraintWeight * violation))
-        }
+        // Two fixed halves of the grid run on the two cores, each warm-starting its fits
+        // from the previous point of its own half. The split depends only on the grid size,
+        // so every warm start, and so every output bit, is the same on any core count.
+        // An external model's fits number their folders in call order: they run in one sequence.
+        let halves = grid.count >= 2 && oracle.external == nil
+            ? [0..<(grid.count + 1) / 2, (grid.count + 1) / 2..<grid.count] : [0..<grid.count]
+        let points = try ParallelMap.map(halves.count) { half in
+            var points: [GridSearchModel.Point] = []
+            var last: LogisticModel? = nil
+            for lambda in grid[halves[half]] {
+                let weights = moment.signedWeights(lambda: lambda)
+                let h = try oracle.fit(signedWeights: weights, normalizeToRowCount: false, warm: warmStart ? last : nil)
+                if let model = h.model { last = model }
+                let d = try h.decisions(X)
+                let error = moment.error(decisions: d)
+                let gamma = moment.gamma(decisions: d)
+                let violation = moment.violation(gamma)
+                points.append(GridSearchModel.Point(
+                    lambda: lambda, predictor: h, error: error, accuracy: 1 - error, gamma: gamma, violation: violation,
+                    loss: (1 - constraintWeight) * error + constraintWeight * violation))
+            }
+            return points
+        }.flatMap { $0 }
         var best = 0
         for i in points.indices where points[i].loss < points[best].loss { best = i }
         return GridSearchModel(

@@ -283,6 +283,9 @@ struct ReductionOracle: Sendable {
     /// With `model.type: external`: each oracle call is one run of the model's `fit` with
     /// the call's weights, its folder kept by the store.
     var external: (store: ExternalModelStore, config: ExternalModelConfig)? = nil
+    /// For logistic regression: `X` prepared for the trainer once (sparse when one-hot columns
+    /// dominate), shared by every fit. `X` must already be checked finite (``InprocessingInput/check``).
+    var design: DesignMatrix? = nil
 
     /// The oracle for `model`: logistic regression, or the external model's commands.
     init(
@@ -292,6 +295,7 @@ struct ReductionOracle: Sendable {
         trainer = ModelTrainer(config: model, encoding: encoding)
         self.X = X
         self.featureNames = featureNames
+        if model.type == .logisticRegression { design = DesignMatrix(validated: X) }
         if model.type == .external {
             guard let externalStore else {
                 throw ExternalModelError.unsupported(reason: "an external oracle needs a stage run to keep its model folders")
@@ -335,6 +339,11 @@ struct ReductionOracle: Sendable {
                 train: try ExternalRunner.table(X, names: featureNames), labels: y, weights: w, validation: nil,
                 root: external.store.root)
             return ReductionPredictor(model: nil, constant: nil, external: model)
+        }
+        if let design {
+            let model = try LogisticRegression(config: trainer.config.logisticRegression).fit(
+                design, labels: y, weights: w, featureNames: featureNames, warmStart: warm)
+            return ReductionPredictor(model: model, constant: nil)
         }
         switch try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm.map(TrainedModel.logisticRegression)) {
         case .logisticRegression(let model): return ReductionPredictor(model: model, constant: nil)

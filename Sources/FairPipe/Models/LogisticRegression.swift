@@ -24,6 +24,10 @@ import Foundation
 /// gradient, O(p³) for the Cholesky solve, O(n) per step-halving trial. While each step cuts
 /// the gradient 20-fold or more the previous Hessian factor is reused (chord-Newton steps at
 /// O(n p)): a typical cold fit builds 4 Hessians for 7 steps, a warm start often just 1.
+/// The full step is tried by evaluating the next iterate outright (one pass over the rows
+/// when it is accepted, as it is near the optimum). Mostly-zero features (one-hot columns)
+/// are stored as sparse rows (``DesignMatrix``), which turns n p into the non-zero count and
+/// n p² into Σᵢ nnzᵢ². The implementation is ``NewtonSolver`` over a ``Workspace``.
 ///
 /// Determinism: rows are cut into chunks of a fixed size (``chunkRows``) that depends on
 /// nothing but the row count; chunks run in parallel and their partial sums are added in
@@ -51,171 +55,41 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     public func fit(
         _ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String], warmStart: LogisticModel?
     ) throws -> LogisticModel {
-        let n = X.rows
-        let p = X.cols
         try Self.validate(X, labels: labels, weights: weights, featureNames: featureNames)
+        return try fit(
+            DesignMatrix(validated: X), labels: labels, weights: weights, featureNames: featureNames, warmStart: warmStart)
+    }
 
-        // Targets tᵢ ∈ {0, 1} and weights sᵢ as Doubles, once.
-        let t = labels.map { Double($0) }
-        let s = weights ?? [Double](repeating: 1, count: n)
-        var total = 0.0
-        var positive = 0.0
-        for i in 0..<n {
-            total += s[i]
-            positive += s[i] * t[i]
-        }
-        let negative = total - positive
-        guard total > 0 else { throw ModelError.zeroTotalWeight }
-        guard positive > 0 else { throw ModelError.singleClass(label: 0) }
-        guard negative > 0 else { throw ModelError.singleClass(label: 1) }
-
-        let C = config.C
-        let fitIntercept = config.fitIntercept
-        let q = p + 1  // augmented system: features, then the intercept
-        let m = fitIntercept ? q : p  // size of the system actually solved
-
-        // Starting point: the warm start, or w = 0 with the intercept at the weighted
-        // log-odds of the base rate (the exact optimum of b when w = 0).
-        var w = [Double](repeating: 0, count: p)
-        var b = fitIntercept ? log(positive / negative) : 0
+    /// Fits on a prepared ``DesignMatrix`` (built and checked once by a caller that fits
+    /// the same features many times, such as a reductions oracle). Checks everything
+    /// ``fit(_:labels:weights:featureNames:warmStart:)`` checks except feature finiteness,
+    /// which the design's constructor did.
+    func fit(
+        _ design: DesignMatrix, labels: [UInt8], weights: [Double]?, featureNames: [String], warmStart: LogisticModel?
+    ) throws -> LogisticModel {
+        try Self.validateRows(rows: design.rows, cols: design.cols, labels: labels, weights: weights, featureNames: featureNames)
+        let problem = try WeightedProblem(labels: labels, weights: weights)
+        var solver = NewtonSolver(design: design, problem: problem, config: config)
         if let warm = warmStart {
-            guard warm.coefficients.count == p else {
+            guard warm.coefficients.count == design.cols else {
                 throw ModelError.countMismatch(
-                    what: "warm-start coefficients", expected: p, found: warm.coefficients.count)
+                    what: "warm-start coefficients", expected: design.cols, found: warm.coefficients.count)
             }
-            w = warm.coefficients
-            b = fitIntercept ? warm.intercept : 0
+            solver.w = warm.coefficients
+            solver.b = config.fitIntercept ? warm.intercept : 0
         }
-
-        var workspace = Workspace(rows: n, width: q)
-        var iterations = 0
-        var stopReason = SolverReport.StopReason.maxIterations
-        var objective = Double.nan
-        var gradientNorm = Double.nan
-        let scale = C * total  // turns ∇f into the gradient of the mean loss
-
-        var factor: Cholesky? = nil
-        var factorIsFresh = false
-        var hessianEvaluations = 0
-        var previousGradientNorm = Double.infinity
-        var stepsWithoutProgress = 0
-        var bestGradientNorm = Double.infinity
-        while true {
-            let sums = workspace.evaluate(X, w: w, b: b, t: t, s: s)
-            objective = C * sums.loss + 0.5 * Self.dot(w, w)
-            var g = [Double](repeating: 0, count: m)
-            for j in 0..<p { g[j] = w[j] + C * sums.gradient[j] }
-            if fitIntercept { g[p] = C * sums.gradient[p] }
-            gradientNorm = g.reduce(0) { max($0, abs($1)) } / scale
-            guard objective.isFinite, gradientNorm.isFinite else {
-                throw ModelError.numericalFailure(
-                    message: "the objective is not finite at iteration \(iterations); "
-                        + "rescale features with very large values")
-            }
-            if gradientNorm <= config.tol {
-                stopReason = .converged
-                break
-            }
-            if iterations == config.maxIter {
-                stopReason = .maxIterations
-                break
-            }
-
-            // The O(n p²) Hessian is the whole cost of a step, so it is rebuilt only when
-            // needed. Once the last step cut the gradient 20-fold, Newton is in its fast
-            // regime, the Hessian barely moved, and the previous factor still gives a step
-            // that gains a digit or more at O(n p) cost (a chord-Newton step); as soon as a
-            // step gains less, the next one rebuilds. The fixed point is unchanged because
-            // the stopping test uses the true gradient.
-            let ratio = gradientNorm / previousGradientNorm
-            let newBest = gradientNorm < 0.5 * bestGradientNorm
-            bestGradientNorm = min(bestGradientNorm, gradientNorm)
-            let reuse = factor != nil && ratio <= 0.05
-            previousGradientNorm = gradientNorm
-            var accepted = false
-            var acceptedObjective = objective
-            var step = 1.0
-            var dw = [Double](repeating: 0, count: p)
-            var db = 0.0
-            for attempt in 0..<2 {
-                if attempt == 1 && factorIsFresh { break }
-                if factor == nil || !reuse || attempt == 1 {
-                    factor = Self.newtonMatrix(workspace.hessian(X), C: C, features: p, size: m)
-                    factorIsFresh = true
-                    hessianEvaluations += 1
-                } else {
-                    factorIsFresh = false
-                }
-                // Newton direction d = −A⁻¹g; steepest descent if A could not be factored.
-                let rhs = g.map { -$0 }
-                let d = factor?.solve(rhs) ?? rhs
-                for j in 0..<p { dw[j] = d[j] }
-                db = fitIntercept ? d[p] : 0
-                let slope = Self.dot(g, d)  // directional derivative, < 0 for a descent direction
-
-                // Step halving with the Armijo condition. The slack absorbs rounding in f so
-                // that the last, tiny Newton steps near the optimum are not rejected as noise.
-                workspace.direction(X, dw: dw, db: db)
-                let slack = 1e-12 * abs(objective)
-                step = 1.0
-                for _ in 0..<60 {
-                    let trialLoss = workspace.trialLoss(step: step, t: t, s: s)
-                    var norm2 = 0.0
-                    for j in 0..<p {
-                        let v = w[j] + step * dw[j]
-                        norm2 += v * v
-                    }
-                    let trial = C * trialLoss + 0.5 * norm2
-                    if trial <= objective + 1e-4 * step * slope + slack {
-                        accepted = true
-                        acceptedObjective = trial
-                        break
-                    }
-                    step *= 0.5
-                }
-                if accepted { break }
-                // A stale factor that fails the line search gets one retry with a fresh one.
-            }
-            guard accepted else {
-                stopReason = .lineSearchFailed
-                break
-            }
-            var moved = false
-            for j in 0..<p {
-                let next = w[j] + step * dw[j]
-                if next != w[j] { moved = true }
-                w[j] = next
-            }
-            let nextB = b + step * db
-            if nextB != b { moved = true }
-            b = nextB
-            iterations += 1
-            // At the rounding floor of the gradient (features of very different magnitudes,
-            // e.g. raw amounts in the 1e8 range) f no longer decreases and ∇f wanders around
-            // its best value; stop there rather than spend every remaining iteration on an
-            // O(n p²) Hessian.
-            let noProgress = objective - acceptedObjective <= 1e-12 * abs(objective) && !newBest
-            stepsWithoutProgress = noProgress ? stepsWithoutProgress + 1 : 0
-            if !moved || stepsWithoutProgress >= 3 {
-                stopReason = .stalled
-                break
-            }
-        }
-
-        let report = SolverReport(
-            iterations: iterations,
-            hessianEvaluations: hessianEvaluations,
-            converged: stopReason == .converged,
-            gradientNorm: gradientNorm,
-            objective: objective,
-            stopReason: stopReason)
-        return LogisticModel(featureNames: featureNames, coefficients: w, intercept: b, solver: report)
+        let report = try solver.run()
+        return LogisticModel(featureNames: featureNames, coefficients: solver.w, intercept: solver.b, solver: report)
     }
 
     /// Checks shapes, labels, finiteness and weight signs, naming the first offending row.
     static func validate(_ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String]) throws {
-        let n = X.rows
-        let p = X.cols
+        try validateRows(rows: X.rows, cols: X.cols, labels: labels, weights: weights, featureNames: featureNames)
+        try DesignMatrix.checkFinite(X, featureNames: featureNames)
+    }
+
+    /// The checks of ``validate(_:labels:weights:featureNames:)`` that do not read features.
+    static func validateRows(rows n: Int, cols p: Int, labels: [UInt8], weights: [Double]?, featureNames: [String]) throws {
         guard n > 0 else { throw ModelError.noRows }
         guard labels.count == n else {
             throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count)
@@ -234,11 +108,6 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
         }
         for (i, label) in labels.enumerated() where label > 1 {
             throw ModelError.invalidLabel(row: i, value: label)
-        }
-        let firstBad: Int? = X.withUnsafeBufferPointer { x in x.firstIndex { !$0.isFinite } }
-        if let index = firstBad {
-            throw ModelError.nonFiniteFeature(
-                feature: featureNames[index % p], row: index / p, value: X.storage[index])
         }
     }
 
@@ -299,228 +168,247 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     }
 }
 
-/// Buffers reused across the Newton iterations of one fit, and the parallel passes over rows.
-struct Workspace {
-    let rows: Int
-    /// q = p + 1: features plus the intercept.
-    let width: Int
-    let chunkCount: Int
-    /// Scores zᵢ = xᵢ·w + b at the current point.
-    var scores: [Double]
-    /// Scores of the Newton direction, uᵢ = xᵢ·dw + db.
-    var directionScores: [Double]
-    /// Curvature weights sᵢ pᵢ(1 − pᵢ), disjoint per chunk.
-    var curvature: [Double]
-    /// Per chunk: loss, gradient (q), Hessian upper triangle (q × q).
-    var partials: [Double]
 
-    var stride: Int { 1 + width + width * width }
+/// The targets `tᵢ ∈ {0, 1}` and weights `sᵢ` of one fit as Doubles, with the class totals;
+/// throws when a class (or the whole sample) carries no weight.
+struct WeightedProblem {
+    let t: [Double]
+    let s: [Double]
+    let total: Double
+    let positive: Double
+    var negative: Double { total - positive }
 
-    init(rows: Int, width: Int) {
-        self.rows = rows
-        self.width = width
-        chunkCount = (rows + LogisticRegression.chunkRows - 1) / LogisticRegression.chunkRows
-        scores = [Double](repeating: 0, count: rows)
-        directionScores = [Double](repeating: 0, count: rows)
-        curvature = [Double](repeating: 0, count: rows)
-        partials = [Double](repeating: 0, count: chunkCount * (1 + width + width * width))
-    }
-
-    func chunk(_ c: Int) -> Range<Int> {
-        let lo = c * LogisticRegression.chunkRows
-        return lo ..< min(lo + LogisticRegression.chunkRows, rows)
-    }
-
-    /// Σ sᵢ ℓᵢ and Σ sᵢ (pᵢ − tᵢ) x̃ᵢ at (w, b), summed chunk by chunk in chunk order; also
-    /// stores the scores zᵢ and curvatures sᵢ pᵢ(1 − pᵢ) for ``hessian(_:)``. O(n p), parallel.
-    mutating func evaluate(
-        _ X: Matrix, w: [Double], b: Double, t: [Double], s: [Double]
-    ) -> (loss: Double, gradient: [Double]) {
-        let p = width - 1
-        let q = width
-        let stride = self.stride
-        let chunks = chunkCount
-        let rows = self.rows
-        X.withUnsafeBufferPointer { xb in
-        w.withUnsafeBufferPointer { wb in
-        t.withUnsafeBufferPointer { tb in
-        s.withUnsafeBufferPointer { sb in
-        scores.withUnsafeMutableBufferPointer { zb in
-        curvature.withUnsafeMutableBufferPointer { hb in
-        partials.withUnsafeMutableBufferPointer { pb in
-            // Pointers are valid for the whole (synchronous) concurrentPerform; chunks write
-            // disjoint ranges of z, curvature and partials.
-            nonisolated(unsafe) let x = xb.baseAddress, w = wb.baseAddress
-            nonisolated(unsafe) let t = tb.baseAddress!, s = sb.baseAddress!, z = zb.baseAddress!
-            nonisolated(unsafe) let h = hb.baseAddress!, parts = pb.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                Self.gradientPass(
-                    x: x, p: p, lo: lo, hi: hi, w: w, b: b, t: t, s: s, z: z, h: h, out: parts + c * stride)
-            }
-        }}}}}}}
-
-        var loss = 0.0
-        var gradient = [Double](repeating: 0, count: q)
-        for c in 0..<chunks {
-            let base = c * stride
-            loss += partials[base]
-            for j in 0..<q { gradient[j] += partials[base + 1 + j] }
-        }
-        return (loss, gradient)
-    }
-
-    /// The upper triangle of Σ sᵢ pᵢ(1 − pᵢ) x̃ᵢ x̃ᵢᵀ (row-major q × q) at the point of the
-    /// last ``evaluate``, summed in chunk order. O(n p²), parallel: the hot loop of a fit.
-    mutating func hessian(_ X: Matrix) -> [Double] {
-        let p = width - 1
-        let q = width
-        let stride = self.stride
-        let chunks = chunkCount
-        let rows = self.rows
-        X.withUnsafeBufferPointer { xb in
-        curvature.withUnsafeBufferPointer { hb in
-        partials.withUnsafeMutableBufferPointer { pb in
-            nonisolated(unsafe) let x = xb.baseAddress, h = hb.baseAddress!, parts = pb.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                Self.hessianPass(x: x, p: p, q: q, lo: lo, hi: hi, h: h, H: parts + c * stride + 1 + q)
-            }
-        }}}
-        var upper = [Double](repeating: 0, count: q * q)
-        for c in 0..<chunks {
-            let base = c * stride + 1 + q
-            for j in 0..<q {
-                for k in j..<q { upper[j * q + k] += partials[base + j * q + k] }
-            }
-        }
-        return upper
-    }
-
-    /// One chunk of ``evaluate``: rows `lo..<hi`; writes loss then gradient (q) to `out`.
-    @inline(__always)
-    static func gradientPass(
-        x: UnsafePointer<Double>?, p: Int, lo: Int, hi: Int, w: UnsafePointer<Double>?, b: Double,
-        t: UnsafePointer<Double>, s: UnsafePointer<Double>, z: UnsafeMutablePointer<Double>,
-        h: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>
-    ) {
-        let g = out + 1
-        g.update(repeating: 0, count: p + 1)
-        var loss = 0.0
-        for i in lo..<hi {
-            var zi = b
-            if let x, let w { zi += LogisticRegression.dot(x + i * p, w, p) }
-            z[i] = zi
-            // One exp and one log1p per row: e = exp(−|z|) never overflows.
-            let e = exp(-abs(zi))
-            let onePlus = 1 + e
-            let prob = zi >= 0 ? 1 / onePlus : e / onePlus
-            let margin = t[i] == 1 ? zi : -zi  // yᵢ zᵢ
-            loss += s[i] * ((margin >= 0 ? 0 : -margin) + log1p(e))
-            let r = s[i] * (prob - t[i])
-            if let x {
-                let row = x + i * p
-                for j in 0..<p { g[j] += r * row[j] }
-            }
-            g[p] += r
-            h[i] = s[i] * (e / (onePlus * onePlus))
-        }
-        out[0] = loss
-    }
-
-    /// One chunk of ``hessian(_:)``: rows `lo..<hi` into the q × q block `H`.
-    @inline(__always)
-    static func hessianPass(
-        x: UnsafePointer<Double>?, p: Int, q: Int, lo: Int, hi: Int,
-        h: UnsafePointer<Double>, H: UnsafeMutablePointer<Double>
-    ) {
-        H.update(repeating: 0, count: q * q)
-        // Four rows at a time, so each Hessian entry is loaded and stored once per four
-        // rows; the inner loop over k is contiguous in both the data row and the Hessian
-        // row, so it vectorises.
-        var i = lo
-        guard let x else {
-            for i in lo..<hi { H[p * q + p] += h[i] }
-            return
-        }
-        while i + 4 <= hi {
-            let x0 = x + i * p, x1 = x0 + p, x2 = x1 + p, x3 = x2 + p
-            let h0 = h[i], h1 = h[i + 1], h2 = h[i + 2], h3 = h[i + 3]
-            for j in 0..<p {
-                let c0 = h0 * x0[j], c1 = h1 * x1[j], c2 = h2 * x2[j], c3 = h3 * x3[j]
-                let Hj = H + j * q
-                for k in j..<p {
-                    Hj[k] += (c0 * x0[k] + c1 * x1[k]) + (c2 * x2[k] + c3 * x3[k])
-                }
-                Hj[p] += (c0 + c1) + (c2 + c3)
-            }
-            H[p * q + p] += (h0 + h1) + (h2 + h3)
-            i += 4
-        }
-        while i < hi {
-            let x0 = x + i * p
-            let h0 = h[i]
-            for j in 0..<p {
-                let c0 = h0 * x0[j]
-                let Hj = H + j * q
-                for k in j..<p { Hj[k] += c0 * x0[k] }
-                Hj[p] += c0
-            }
-            H[p * q + p] += h0
-            i += 1
-        }
-    }
-
-    /// Stores uᵢ = xᵢ·dw + db for the step-halving trials. O(n p), parallel.
-    mutating func direction(_ X: Matrix, dw: [Double], db: Double) {
-        let p = width - 1
-        let rows = self.rows
-        let chunks = chunkCount
-        X.withUnsafeBufferPointer { xb in
-        dw.withUnsafeBufferPointer { db_ in
-        directionScores.withUnsafeMutableBufferPointer { ub in
-            nonisolated(unsafe) let x = xb.baseAddress, d = db_.baseAddress, u = ub.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                for i in lo..<hi {
-                    var ui = db
-                    if let x, let d { ui += LogisticRegression.dot(x + i * p, d, p) }
-                    u[i] = ui
-                }
-            }
-        }}}
-    }
-
-    /// Σ sᵢ log(1 + exp(−yᵢ(zᵢ + step·uᵢ))), summed in chunk order. O(n), parallel.
-    mutating func trialLoss(step: Double, t: [Double], s: [Double]) -> Double {
-        let rows = self.rows
-        let chunks = chunkCount
-        let stride = self.stride
-        scores.withUnsafeBufferPointer { zb in
-        directionScores.withUnsafeBufferPointer { ub in
-        t.withUnsafeBufferPointer { tb in
-        s.withUnsafeBufferPointer { sb in
-        partials.withUnsafeMutableBufferPointer { pb in
-            nonisolated(unsafe) let z = zb.baseAddress!, u = ub.baseAddress!
-            nonisolated(unsafe) let t = tb.baseAddress!, s = sb.baseAddress!
-            nonisolated(unsafe) let parts = pb.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                var loss = 0.0
-                for i in lo..<hi {
-                    let zi = z[i] + step * u[i]
-                    let margin = t[i] == 1 ? zi : -zi
-                    loss += s[i] * ((margin >= 0 ? 0 : -margin) + log1p(exp(-abs(zi))))
-                }
-                parts[c * stride] = loss
-            }
-        }}}}}
+    init(labels: [UInt8], weights: [Double]?) throws {
+        let n = labels.count
+        let t = labels.map { Double($0) }
+        let s = weights ?? [Double](repeating: 1, count: n)
         var total = 0.0
-        for c in 0..<chunkCount { total += partials[c * stride] }
-        return total
+        var positive = 0.0
+        for i in 0..<n {
+            total += s[i]
+            positive += s[i] * t[i]
+        }
+        guard total > 0 else { throw ModelError.zeroTotalWeight }
+        guard positive > 0 else { throw ModelError.singleClass(label: 0) }
+        guard total - positive > 0 else { throw ModelError.singleClass(label: 1) }
+        self.t = t
+        self.s = s
+        self.total = total
+        self.positive = positive
+    }
+}
+
+/// Newton's method on one ``WeightedProblem``, the loop of ``LogisticRegression`` cut at its
+/// seams: ``evaluate(w:b:)`` (objective and gradient), ``newtonStep(at:)`` (direction from
+/// a fresh or reused Hessian factor), ``fullStep(dw:db:slope:from:)`` then
+/// ``lineSearch(dw:db:slope:from:)`` (step length) and ``take(_:from:)`` (move and
+/// progress test).
+///
+/// Starts at w = 0 with the intercept at the weighted log-odds of the base rate (the exact
+/// optimum of b when w = 0), unless the caller sets `w` and `b` (a warm start).
+struct NewtonSolver {
+    /// The objective, gradient (size ``m``) and scaled gradient norm at one iterate.
+    struct Point {
+        var objective: Double
+        var gradient: [Double]
+        var gradientNorm: Double
+    }
+
+    /// An accepted step: direction, length, the objective there, whether the gradient at
+    /// its start was a new best (at least halving the best so far), and the evaluated point
+    /// it leads to when a full step was tried first and accepted.
+    struct Step {
+        var dw: [Double]
+        var db: Double
+        var length: Double
+        var objective: Double
+        var newBest: Bool
+        var next: Point? = nil
+    }
+
+    let design: DesignMatrix
+    let problem: WeightedProblem
+    let C: Double
+    let fitIntercept: Bool
+    let tol: Double
+    let maxIter: Int
+    var w: [Double]
+    var b: Double
+    private var workspace: Workspace
+    private var factor: Cholesky? = nil
+    private var factorIsFresh = false
+    private var hessianEvaluations = 0
+    private var previousGradientNorm = Double.infinity
+    private var bestGradientNorm = Double.infinity
+    private var stepsWithoutProgress = 0
+
+    /// Features.
+    var p: Int { design.cols }
+    /// Size of the system actually solved: the features, plus the intercept when fitted.
+    var m: Int { fitIntercept ? p + 1 : p }
+
+    init(design: DesignMatrix, problem: WeightedProblem, config: LogisticRegressionConfig) {
+        self.design = design
+        self.problem = problem
+        C = config.C
+        fitIntercept = config.fitIntercept
+        tol = config.tol
+        maxIter = config.maxIter
+        w = [Double](repeating: 0, count: design.cols)
+        b = config.fitIntercept ? log(problem.positive / problem.negative) : 0
+        workspace = Workspace(rows: design.rows, width: design.cols + 1)
+    }
+
+    /// Iterates until the gradient test passes, `maxIter` steps were taken, the line search
+    /// fails or progress stalls; leaves the result in `w` and `b`.
+    mutating func run() throws -> SolverReport {
+        var iterations = 0
+        var stopReason = SolverReport.StopReason.maxIterations
+        var point = try checked(evaluate(w: w, b: b), iteration: 0)
+        while true {
+            if point.gradientNorm <= tol {
+                stopReason = .converged
+                break
+            }
+            if iterations == maxIter {
+                stopReason = .maxIterations
+                break
+            }
+            guard let step = newtonStep(at: point) else {
+                stopReason = .lineSearchFailed
+                break
+            }
+            iterations += 1
+            if !take(step, from: point) {
+                stopReason = .stalled
+                break
+            }
+            point = try checked(step.next ?? evaluate(w: w, b: b), iteration: iterations)
+        }
+        return SolverReport(
+            iterations: iterations, hessianEvaluations: hessianEvaluations, converged: stopReason == .converged,
+            gradientNorm: point.gradientNorm, objective: point.objective, stopReason: stopReason)
+    }
+
+    /// Objective, gradient and `max_j |∂f/∂θ_j| / (C · Σ sᵢ)` (the gradient of the mean
+    /// loss) at `(w, b)`; also leaves that point's scores and curvatures in the workspace
+    /// for the Hessian and the line search. O(n p), or O(nnz) on a sparse design.
+    mutating func evaluate(w: [Double], b: Double) -> Point {
+        let sums = workspace.evaluate(design, w: w, b: b, t: problem.t, s: problem.s)
+        let objective = C * sums.loss + 0.5 * LogisticRegression.dot(w, w)
+        var g = [Double](repeating: 0, count: m)
+        for j in 0..<p { g[j] = w[j] + C * sums.gradient[j] }
+        if fitIntercept { g[p] = C * sums.gradient[p] }
+        let gradientNorm = g.reduce(0) { max($0, abs($1)) } / (C * problem.total)
+        return Point(objective: objective, gradient: g, gradientNorm: gradientNorm)
+    }
+
+    /// `point`, or a ``ModelError/numericalFailure(message:)`` when it is not finite.
+    func checked(_ point: Point, iteration: Int) throws -> Point {
+        guard point.objective.isFinite, point.gradientNorm.isFinite else {
+            throw ModelError.numericalFailure(
+                message: "the objective is not finite at iteration \(iteration); "
+                    + "rescale features with very large values")
+        }
+        return point
+    }
+
+    /// The Newton step from `point`, or nil when no step length lowers the objective.
+    ///
+    /// The Hessian is the whole cost of a step, so it is rebuilt only when needed. Once the
+    /// last step cut the gradient 20-fold, Newton is in its fast regime, the Hessian barely
+    /// moved, and the previous factor still gives a step that gains a digit or more at
+    /// O(n p) cost (a chord-Newton step); as soon as a step gains less, the next one
+    /// rebuilds. A stale factor that fails the line search gets one retry with a fresh one.
+    /// The fixed point is unchanged because the stopping test uses the true gradient.
+    mutating func newtonStep(at point: Point) -> Step? {
+        let ratio = point.gradientNorm / previousGradientNorm
+        let newBest = point.gradientNorm < 0.5 * bestGradientNorm
+        bestGradientNorm = min(bestGradientNorm, point.gradientNorm)
+        let reuse = factor != nil && ratio <= 0.05
+        previousGradientNorm = point.gradientNorm
+        for attempt in 0..<2 {
+            if attempt == 1 && factorIsFresh { break }
+            if factor == nil || !reuse || attempt == 1 {
+                factor = LogisticRegression.newtonMatrix(workspace.hessian(design), C: C, features: p, size: m)
+                factorIsFresh = true
+                hessianEvaluations += 1
+            } else {
+                factorIsFresh = false
+            }
+            // Newton direction d = −A⁻¹g; steepest descent if A could not be factored.
+            let rhs = point.gradient.map { -$0 }
+            let d = factor?.solve(rhs) ?? rhs
+            let dw = Array(d[0..<p])
+            let db = fitIntercept ? d[p] : 0
+            let slope = LogisticRegression.dot(point.gradient, d)  // < 0 for a descent direction
+            if let full = fullStep(dw: dw, db: db, slope: slope, from: point.objective) {
+                return Step(dw: dw, db: db, length: 1, objective: full.objective, newBest: newBest, next: full)
+            }
+            if let accepted = lineSearch(dw: dw, db: db, slope: slope, from: point.objective) {
+                return Step(dw: dw, db: db, length: accepted.length, objective: accepted.objective, newBest: newBest)
+            }
+        }
+        return nil
+    }
+
+    /// Tries the full step first by evaluating the next iterate outright: near the optimum
+    /// (every warm-started oracle fit) the full Newton step passes the Armijo test, and the
+    /// evaluation is the one the next iteration needs anyway, so a step costs one pass over
+    /// the rows instead of three (direction scores, trial loss, next gradient). When the
+    /// test fails the workspace is restored to `(w, b)` for the step halving (and a Hessian
+    /// retry), at the cost of one extra pass. Nil when the full step is not accepted.
+    mutating func fullStep(dw: [Double], db: Double, slope: Double, from objective: Double) -> Point? {
+        var trialW = w
+        for j in 0..<p { trialW[j] = w[j] + dw[j] }
+        let next = evaluate(w: trialW, b: b + db)
+        if next.objective <= objective + 1e-4 * slope + 1e-12 * abs(objective) { return next }
+        _ = evaluate(w: w, b: b)
+        return nil
+    }
+
+    /// Step halving until the Armijo condition holds (at most 60 halvings; the first trial,
+    /// length 1, repeats the one ``fullStep(dw:db:slope:from:)`` rejected, in the cheaper
+    /// O(n) form, so that the accepted lengths are the classic 1, ½, ¼, …).
+    /// The slack absorbs rounding in f so that the last, tiny Newton steps near the optimum
+    /// are not rejected as noise. O(n p) once for the direction's scores, O(n) per trial.
+    mutating func lineSearch(
+        dw: [Double], db: Double, slope: Double, from objective: Double
+    ) -> (length: Double, objective: Double)? {
+        workspace.direction(design, dw: dw, db: db)
+        let slack = 1e-12 * abs(objective)
+        var step = 1.0
+        for _ in 0..<60 {
+            let trialLoss = workspace.trialLoss(step: step, t: problem.t, s: problem.s)
+            var norm2 = 0.0
+            for j in 0..<p {
+                let v = w[j] + step * dw[j]
+                norm2 += v * v
+            }
+            let trial = C * trialLoss + 0.5 * norm2
+            if trial <= objective + 1e-4 * step * slope + slack { return (step, trial) }
+            step *= 0.5
+        }
+        return nil
+    }
+
+    /// Moves to (w, b) + length · d. False when no coefficient moved, or after three steps
+    /// in a row that neither lowered f beyond rounding nor set a new best gradient: at the
+    /// rounding floor of the gradient (features of very different magnitudes, e.g. raw
+    /// amounts in the 1e8 range) ∇f wanders around its best value, and stopping there
+    /// saves every remaining Hessian.
+    mutating func take(_ step: Step, from point: Point) -> Bool {
+        var moved = false
+        for j in 0..<p {
+            let next = w[j] + step.length * step.dw[j]
+            if next != w[j] { moved = true }
+            w[j] = next
+        }
+        let nextB = b + step.length * step.db
+        if nextB != b { moved = true }
+        b = nextB
+        let noProgress = point.objective - step.objective <= 1e-12 * abs(point.objective) && !step.newBest
+        stepsWithoutProgress = noProgress ? stepsWithoutProgress + 1 : 0
+        return moved && stepsWithoutProgress < 3
     }
 }
