@@ -39,9 +39,10 @@ MITIGATION := $(OUT)/mitigation/manifest.json
 MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 
+.PHONY: track
 .PHONY: all build pipeline sweep test data bench ci report-screenshot clean help FORCE
 
-all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
+all: pipeline track ## Build release binaries and run every stage (only stale ones rerun)
 
 pipeline: $(REPORT)
 
@@ -74,6 +75,11 @@ $(MITIGATED): $(BIN)/evaluate $(STAMPS)/evaluate $(MITIGATION)
 
 $(REPORT): $(BIN)/report $(STAMPS)/report $(EVALUATION) $(MITIGATED)
 	$(LAUNCHER) $(BIN)/report $(COMMON) --run $(OUT) --out $(OUT)/report
+
+# Tracking: log the finished run to MLflow when tracking.mlflow.uri or MLFLOW_TRACKING_URI is
+# set (a no-op otherwise). Found by its run key, an unchanged run is logged only once.
+track: $(REPORT) ## Log the run to MLflow (tracking.mlflow.uri or MLFLOW_TRACKING_URI; see README)
+	$(BIN)/report $(COMMON) --run $(OUT) --track-only
 
 # Sweeps: `fairpipe-sweep plan` validates every run's config and writes a Makefile fragment
 # (one rule per stage per run, shared upstream stages keyed by their config hash); make runs

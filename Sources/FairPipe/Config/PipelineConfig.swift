@@ -9,6 +9,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
     public var fairness = FairnessConfig()
     public var mitigation = MitigationConfig()
     public var report = ReportConfig()
+    public var tracking = TrackingConfig()
 
     public init() {}
 
@@ -19,6 +20,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         try check("fairness", fairness)
         try check("mitigation", mitigation)
         try check("report", report)
+        try check("tracking", tracking)
     }
 
     public func validateAcrossSections() throws {
