@@ -181,7 +181,7 @@ def main():
     n_metrics, n_params, n_artifacts = check_run(server, single, args.run, "make all run")
     p, t = params(single), tags(single)
     for key, value in {"experiment.name": "ci", "experiment.seed": "7", "mitigation.method": "group_thresholds",
-                       "fairness.bootstrap.samples": "200"}.items():
+                       "fairness.bootstrap.samples": "200", "fairness.min_group_size": "30"}.items():
         if p.get(key) != value:
             fail(f"param {key} = {p.get(key)!r}, expected {value!r}")
     if any(k.startswith("tracking.") for k in p):

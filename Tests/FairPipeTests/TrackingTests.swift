@@ -286,6 +286,7 @@ enum TrackingFixture {
         #expect(run.params["experiment.seed"] == "5")
         #expect(run.params["mitigation.method"] == "group_thresholds")
         #expect(run.params["fairness.bootstrap.samples"] == "40")
+        #expect(run.params["fairness.min_group_size"] == "30")
         #expect(run.params["fairness.thresholds.demographic_parity_difference_group.max"] == "0.05")
         #expect(!run.params.keys.contains { $0.hasPrefix("tracking.") })
 

@@ -59,6 +59,11 @@ public enum Tracking {
         } catch let error as FairPipeError where !config.tracking.required {
             log.warning("\(error.description) (not required: the run's artefacts are unaffected)")
             return nil
+        } catch let error as FairPipeError {
+            throw error
+        } catch where !config.tracking.required {
+            log.warning("tracking: MLflow server \(settings): \(error) (not required: the run's artefacts are unaffected)")
+            return nil
         }
     }
 }
