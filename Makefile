@@ -40,7 +40,7 @@ MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 
 .PHONY: track
-.PHONY: all build pipeline sweep test data bench ci report-screenshot clean help FORCE
+.PHONY: all build pipeline sweep test data bench ci report-screenshot clean help FORCE monitor-demo
 
 all: pipeline track ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -116,6 +116,15 @@ ci: ## A small end-to-end pipeline run that fails on a broken gate
 
 report-screenshot: $(REPORT) ## Render the report in headless Chromium and save $(OUT)/report/report.png
 	HEIGHT=$${HEIGHT:-6000} bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
+
+# monitor demo: 90 days of synthetic prediction log with a change at day 60, then the monitor.
+MONITOR_DEMO_CONFIG ?= configs/monitor-demo.yml
+monitor-demo: ## Write a 90-day prediction log with a change at day 60 and monitor it (outputs/monitor-demo)
+	$(SWIFT) build -c release --product monitor
+	$(BIN)/monitor demo-log --config $(MONITOR_DEMO_CONFIG) $(foreach s,$(SET),--set $(s)) --days 90 --file $(OUT)/monitor-demo/log.csv
+	$(BIN)/monitor --config $(MONITOR_DEMO_CONFIG) $(foreach s,$(SET),--set $(s)) $(if $(QUIET),--quiet) \
+		--log $(OUT)/monitor-demo/log.csv --out $(OUT)/monitor-demo/monitor
+	@cat $(OUT)/monitor-demo/monitor/summary.md
 
 clean: ## Remove everything the pipeline wrote (keeps outputs/README.md)
 	find $(OUT) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "mitigate", targets: ["mitigate"]),
         .executable(name: "report", targets: ["report"]),
         .executable(name: "fairpipe-sweep", targets: ["fairpipe-sweep"]),
+        .executable(name: "monitor", targets: ["monitor"]),
         .executable(name: "fairpipe-bench", targets: ["fairpipe-bench"]),
     ],
     dependencies: [
@@ -42,6 +43,7 @@ let package = Package(
         .executableTarget(name: "mitigate", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "report", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "fairpipe-sweep", dependencies: ["FairPipeCLI"]),
+        .executableTarget(name: "monitor", dependencies: ["FairPipeCLI"]),
         .executableTarget(name: "fairpipe-bench", dependencies: ["FairPipe"], path: "Sources/bench"),
         .testTarget(
             name: "FairPipeTests",

@@ -31,14 +31,18 @@ public struct CommonOptions: ParsableArguments {
 /// `--stamp`, print one-line errors, exit with the documented status, leave no partial
 /// artefacts.
 public enum StageMain {
+    /// `auditing` and `readsDefaultFile` are for an audit of a predictions CSV (see
+    /// ``PipelineConfig/load(path:overrides:auditing:readsDefaultFile:environment:)``).
     public static func run(
         _ stage: StageName, options: CommonOptions, defaultOut: String,
+        auditing: [String]? = nil, readsDefaultFile: Bool = true,
         body: (PipelineConfig, StageRun, ProgressLog) throws -> ExitStatus
     ) throws {
         let log = ProgressLog(stage: stage.rawValue, quiet: options.quiet)
         var stageRun: StageRun?
         try reportingErrors(log, onFailure: { stageRun?.abandon() }) {
-            let loaded = try PipelineConfig.load(path: options.config, overrides: options.overrides)
+            let loaded = try PipelineConfig.load(
+                path: options.config, overrides: options.overrides, auditing: auditing, readsDefaultFile: readsDefaultFile)
             let slice = try StageConfigSlice.slice(for: stage, of: loaded.value)
             if let stamp = options.stamp {
                 try ConfigStamp.write(hash: try configHash(slice), to: stamp)
@@ -50,10 +54,26 @@ public enum StageMain {
                 configFile: loaded.file)
             stageRun = run
             let status = try body(loaded.value, run, log)
+            // An audit says which configuration judged it (its gates, its references); after
+            // the work, so an error stays the one line on stderr.
+            if stage == .evaluate {
+                log.info(configLine(file: loaded.file, readsDefaultFile: readsDefaultFile, overrides: options.overrides.count))
+            }
             try run.finish()
             log.info("wrote \(out)/\(Manifest.fileName)")
             if status != .success { throw ExitCode(status.rawValue) }
         }
+    }
+
+    /// Which configuration a stage used, so an audit never silently runs on a file the user
+    /// did not mean.
+    static func configLine(file: String?, readsDefaultFile: Bool, overrides: Int) -> String {
+        let sets = overrides == 0 ? "" : " with \(overrides) --set override\(overrides == 1 ? "" : "s")"
+        if let file { return "config: \(file)\(sets)" }
+        if !readsDefaultFile && FileManager.default.fileExists(atPath: ConfigLoader.defaultPath) {
+            return "config: built-in defaults\(sets) (\(ConfigLoader.defaultPath) here is not read by a --preds audit; pass --config \(ConfigLoader.defaultPath) to use it)"
+        }
+        return "config: built-in defaults\(sets) (no \(ConfigLoader.defaultPath))"
     }
 
     /// Runs `body`, turning an error into one line on stderr and its documented exit

@@ -24,38 +24,24 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Audit this predictions CSV instead of the pipeline's model.", valueName: "file"))
     var preds: String?
 
-    @Option(help: ArgumentHelp("With --preds: the label column.", valueName: "column"))
-    var label = "label"
-
-    @Option(help: ArgumentHelp("With --preds: the 0/1 decision column (default `decision` if present).", valueName: "column"))
-    var decision: String?
-
-    @Option(help: ArgumentHelp("With --preds: the score column, probabilities in [0, 1] (default `score` if present).", valueName: "column"))
-    var score: String?
-
-    @Option(help: ArgumentHelp("With --preds: comma-separated sensitive columns (default data.sensitive).", valueName: "a,b"))
-    var sensitive: String?
-
-    @Option(help: ArgumentHelp("With --preds: the label value meaning favourable.", valueName: "value"))
-    var positive = "1"
+    /// With --preds: which columns hold the label, decision, score and groups.
+    @OptionGroup var columns: PredictionColumnOptions
 
     @Flag(help: "Exit with status 3 when a gate from fairness.thresholds fails.")
     var failOnViolation = false
 
     func run() throws {
         let defaultOut = preds == nil ? "outputs/evaluation" : "outputs/audit"
-        try StageMain.run(.evaluate, options: options, defaultOut: defaultOut) { config, run, log in
+        let audited = columns.sensitiveList
+        // An audit of a predictions CSV reads a config file only when --config names it: the
+        // study's pipeline.yml in the working directory is about other data.
+        try StageMain.run(
+            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : audited,
+            readsDefaultFile: preds == nil || options.config != nil
+        ) { config, run, log in
             let source: EvaluateStage.Source
             if let preds {
-                var columns = PredictionColumns(
-                    sensitive: sensitive.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-                        ?? config.data.sensitive)
-                columns.label = label
-                columns.decision = decision
-                columns.score = score
-                columns.positive = positive
-                columns.threshold = config.model.threshold
-                source = .predictions(path: preds, columns: columns)
+                source = .predictions(path: preds, columns: columns.columns(config))
             } else {
                 source = .model(dataset: DatasetFolder(path: data), modelFolder: model)
             }

@@ -282,7 +282,7 @@ enum TrackingFixture {
         #expect(fake.active().count == 1)
 
         // Params: the resolved config as dotted keys, from the manifests.
-        #expect(run.params["model.C"] == "1")
+        #expect(run.params["model.logistic_regression.C"] == "1")
         #expect(run.params["experiment.seed"] == "5")
         #expect(run.params["mitigation.method"] == "group_thresholds")
         #expect(run.params["fairness.bootstrap.samples"] == "40")

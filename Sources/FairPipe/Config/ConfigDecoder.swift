@@ -154,7 +154,16 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     var allKeys: [Key] {
         decoder.log.openMappings.insert(decoder.dotted)
-        return pairs.compactMap { Key(stringValue: $0.key) }
+        var names = pairs.map(\.key)
+        // An open mapping's keys can also come from the environment, in lower case:
+        // FAIRNESS_FAIRNESS_REFERENCE_RACE=Caucasian adds `race` to `fairness.reference`.
+        let prefix = ConfigDecoder.environmentName(for: decoder.path) + "_"
+        for variable in decoder.environment.keys.sorted() where variable.hasPrefix(prefix) {
+            let key = variable.dropFirst(prefix.count).lowercased()
+            let present = names.contains { ConfigDecoder.environmentName(for: decoder.path + [$0]) == variable }
+            if !key.isEmpty && !present { names.append(key) }
+        }
+        return names.compactMap { Key(stringValue: $0) }
     }
 
     /// The YAML key for a coding key: dictionary keys are used as they are, property

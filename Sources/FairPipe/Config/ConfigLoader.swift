@@ -7,10 +7,14 @@ public protocol ConfigRoot: Codable, Sendable {
     func validateSections(_ check: (String, any ConfigSection) throws -> Void) throws
     /// Checks that span sections (after each section validated on its own).
     func validateAcrossSections() throws
+    /// Where an unknown key at `path` has moved to (a dotted path), when the layout changed;
+    /// the unknown-key error then suggests it instead of the closest spelling.
+    func relocatedKey(_ path: [String]) -> String?
 }
 
 extension ConfigRoot {
     public func validateAcrossSections() throws {}
+    public func relocatedKey(_ path: [String]) -> String? { nil }
 }
 
 /// A decoded, validated configuration and the tree it came from.
@@ -38,13 +42,18 @@ public struct ConfigLoader: Sendable {
 
     /// Loads `path`, or `pipeline.yml` when `path` is nil and that file exists, or the
     /// built-in defaults when it does not.
-    public func load<Root: ConfigRoot>(_ type: Root.Type, path: String?, overrides: [String]) throws -> LoadedConfig<Root> {
+    /// `readsDefaultFile: false` reads only a file `path` names. `acrossSections` replaces
+    /// the root's ``ConfigRoot/validateAcrossSections()``.
+    public func load<Root: ConfigRoot>(
+        _ type: Root.Type, path: String?, overrides: [String], readsDefaultFile: Bool = true,
+        acrossSections: ((Root) throws -> Void)? = nil
+    ) throws -> LoadedConfig<Root> {
         let file: String?
         if let path {
             guard FileManager.default.fileExists(atPath: path) else { throw ConfigError.missingFile(path: path) }
             file = path
         } else {
-            file = FileManager.default.fileExists(atPath: Self.defaultPath) ? Self.defaultPath : nil
+            file = readsDefaultFile && FileManager.default.fileExists(atPath: Self.defaultPath) ? Self.defaultPath : nil
         }
         var text = ""
         if let file {
@@ -56,12 +65,14 @@ public struct ConfigLoader: Sendable {
             }
             text = decoded
         }
-        return try load(type, yaml: text, origin: file ?? "<defaults>", file: file, overrides: overrides)
+        return try load(
+            type, yaml: text, origin: file ?? "<defaults>", file: file, overrides: overrides, acrossSections: acrossSections)
     }
 
     /// Loads from YAML text (`origin` names it in messages).
     public func load<Root: ConfigRoot>(
-        _ type: Root.Type, yaml: String, origin: String, file: String? = nil, overrides: [String]
+        _ type: Root.Type, yaml: String, origin: String, file: String? = nil, overrides: [String],
+        acrossSections: ((Root) throws -> Void)? = nil
     ) throws -> LoadedConfig<Root> {
         let fileNode = try ConfigNode.parse(yaml: yaml, origin: origin) { .file(path: origin, line: $0, column: $1) }
         switch fileNode {
@@ -86,7 +97,7 @@ public struct ConfigLoader: Sendable {
         } catch let error as DecodingError {
             throw Self.translate(error, tree: tree)
         }
-        try Self.rejectUnknownKeys(in: tree, path: [], log: log)
+        try Self.rejectUnknownKeys(in: tree, path: [], log: log, relocated: value.relocatedKey)
         try rejectUnknownEnvironment(log: log)
 
         try value.validateSections { section, config in
@@ -98,8 +109,30 @@ public struct ConfigLoader: Sendable {
                 }
             }
         }
-        try value.validateAcrossSections()
+        do {
+            if let acrossSections { try acrossSections(value) } else { try value.validateAcrossSections() }
+        } catch ConfigError.inconsistent(let key, let message, .defaults) {
+            throw ConfigError.inconsistent(key: key, message: message, source: source(of: key, in: tree))
+        }
         return LoadedConfig(value: value, file: file, tree: tree)
+    }
+
+    /// Where the value at the absolute dotted `key` was set: the file or `--set` that holds
+    /// it, else the environment variable, else the defaults. A component may itself hold
+    /// dots (`thresholds.vs_reference.disparate_impact@race`): the longest key that exists wins.
+    func source(of key: String, in tree: ConfigNode) -> ConfigSource {
+        let components = key.split(separator: ".").map(String.init)
+        func find(_ node: ConfigNode, _ rest: ArraySlice<String>) -> ConfigNode? {
+            if rest.isEmpty { return node }
+            for end in stride(from: rest.endIndex, to: rest.startIndex, by: -1) {
+                let name = rest[rest.startIndex..<end].joined(separator: ".")
+                if let child = node.node(at: [name]), let found = find(child, rest[end...]) { return found }
+            }
+            return nil
+        }
+        if let node = find(tree, components[...]) { return node.source }
+        let variable = ConfigDecoder.environmentName(for: components)
+        return environment[variable] != nil ? .environment(variable: variable) : .defaults
     }
 
     /// The built-in defaults as a tree, by encoding `Root()`.
@@ -123,7 +156,9 @@ public struct ConfigLoader: Sendable {
         return ConfigNode.wrapping(value, at: components)
     }
 
-    private static func rejectUnknownKeys(in node: ConfigNode, path: [String], log: ConfigAccessLog) throws {
+    private static func rejectUnknownKeys(
+        in node: ConfigNode, path: [String], log: ConfigAccessLog, relocated: ([String]) -> String?
+    ) throws {
         let dotted = path.joined(separator: ".")
         switch node {
         case .mapping(let pairs, _):
@@ -132,16 +167,16 @@ public struct ConfigLoader: Sendable {
             for (key, child) in pairs {
                 if !open && !known.contains(key) {
                     let full = (path + [key]).joined(separator: ".")
-                    let suggestion = closestMatch(to: key, among: known.sorted()).map {
+                    let suggestion = relocated(path + [key]) ?? closestMatch(to: key, among: known.sorted()).map {
                         (path + [$0]).joined(separator: ".")
                     }
                     throw ConfigError.unknownKey(key: full, source: child.source, suggestion: suggestion)
                 }
-                try rejectUnknownKeys(in: child, path: path + [key], log: log)
+                try rejectUnknownKeys(in: child, path: path + [key], log: log, relocated: relocated)
             }
         case .sequence(let items, _):
             for (index, item) in items.enumerated() {
-                try rejectUnknownKeys(in: item, path: path + [String(index)], log: log)
+                try rejectUnknownKeys(in: item, path: path + [String(index)], log: log, relocated: relocated)
             }
         case .scalar, .null:
             break

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The whole of `pipeline.yml`: one typed section per concern.
 ///
 /// Every stage decodes and validates all of it, so a mistake anywhere fails at the first
@@ -9,6 +11,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
     public var fairness = FairnessConfig()
     public var mitigation = MitigationConfig()
     public var report = ReportConfig()
+    public var monitor = MonitorConfig()
     public var tracking = TrackingConfig()
 
     public init() {}
@@ -20,23 +23,61 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         try check("fairness", fairness)
         try check("mitigation", mitigation)
         try check("report", report)
+        try check("monitor", monitor)
         try check("tracking", tracking)
     }
 
     public func validateAcrossSections() throws {
-        let sensitive = data.resolved.sensitive
-        for (attribute, _) in fairness.reference.sorted(by: { $0.key < $1.key })
-        where !sensitive.contains(attribute) && !attribute.contains("&") {
+        try validateAcrossSections(auditing: nil)
+    }
+
+    /// The cross-section checks, with the attributes actually audited: `columns` for an
+    /// audit of a predictions CSV (`evaluate --preds --sensitive a,b`), `nil` for the
+    /// pipeline's own data (`data.sensitive`, after a benchmark's defaults). Fairness keys
+    /// that name attributes — `fairness.reference.<attribute>` and gates `metric@attribute`
+    /// (intersections `a&b` name each part) — must name audited attributes: a gate about an
+    /// attribute the data does not have is a configuration mistake, not a failed gate.
+    public func validateAcrossSections(auditing columns: [String]?) throws {
+        let audited = columns ?? data.resolved.sensitive
+        let origin = columns == nil ? "data.sensitive" : "--sensitive"
+        let hint = columns == nil
+            ? ""
+            : "; an audit of a predictions CSV reads a config file only when --config names it: drop --config to audit with built-in defaults"
+        func check(_ attribute: String, key: String, what: String) throws {
+            let missing = attribute.split(separator: "&", omittingEmptySubsequences: false).map(String.init)
+                .filter { !audited.contains($0) }
+            guard let first = missing.first else { return }
             throw ConfigError.inconsistent(
-                key: "fairness.reference.\(attribute)",
-                message: "`\(attribute)` is not a sensitive attribute (data.sensitive: \(sensitive.joined(separator: ", ")))")
+                key: key,
+                message: "\(what) names attribute `\(first)`, which is not audited (\(origin): \(audited.joined(separator: ", ")))\(hint)")
+        }
+        for attribute in fairness.reference.keys.sorted() {
+            try check(attribute, key: "fairness.reference.\(attribute)", what: "the reference group")
+        }
+        for key in fairness.thresholds.keys.sorted() {
+            guard let attribute = GateSpec.attribute(of: key) else { continue }
+            try check(attribute, key: "fairness.thresholds.\(key)", what: "the gate")
         }
     }
 
+    /// The flat model keys of earlier versions (`model.C`) moved into per-type sub-sections.
+    public func relocatedKey(_ path: [String]) -> String? {
+        guard path.count == 2, path[0] == "model" else { return nil }
+        return model.relocatedKey(path[1]).map { "model.\($0)" }
+    }
+
     /// Loads `path` (or `pipeline.yml`, or defaults) with `--set` overrides and the
-    /// process environment.
-    public static func load(path: String?, overrides: [String]) throws -> LoadedConfig<PipelineConfig> {
-        try ConfigLoader().load(PipelineConfig.self, path: path, overrides: overrides)
+    /// process environment. `auditing` is the audited columns of a predictions-CSV audit
+    /// (see ``validateAcrossSections(auditing:)``); `readsDefaultFile: false` ignores a
+    /// `pipeline.yml` that `path` does not name (a standalone audit must not pick up the
+    /// study's gates from the working directory).
+    public static func load(
+        path: String?, overrides: [String], auditing: [String]? = nil, readsDefaultFile: Bool = true,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> LoadedConfig<PipelineConfig> {
+        try ConfigLoader(environment: environment).load(
+            PipelineConfig.self, path: path, overrides: overrides, readsDefaultFile: readsDefaultFile,
+            acrossSections: { try $0.validateAcrossSections(auditing: auditing) })
     }
 }
 
@@ -45,6 +86,7 @@ extension DataSource: ConfigEnum {}
 extension MissingPolicy: ConfigEnum {}
 extension ColumnType: ConfigEnum {}
 extension ModelType: ConfigEnum {}
+extension ExternalFeatures: ConfigEnum {}
 extension MitigationMethod: ConfigEnum {}
 extension FairnessTarget: ConfigEnum {}
 extension ThresholdObjective: ConfigEnum {}

@@ -10,8 +10,9 @@ public enum StageConfigSlice {
         case .makeDataset:
             sections["data"] = try JSONValue(encoding: config.data)
         case .train:
-            // The decision threshold is applied by evaluate; changing it must not retrain.
-            sections["model"] = model.removing("threshold")
+            // The decision threshold is applied by evaluate, and only the selected type's
+            // sub-section is read: changing either of the others must not retrain.
+            sections["model"] = model.keeping(["type", config.model.type.rawValue])
         case .evaluate:
             sections["model"] = model.keeping(["threshold"])
             sections["fairness"] = try JSONValue(encoding: config.fairness)
@@ -19,10 +20,25 @@ public enum StageConfigSlice {
             sections["model"] = model
             sections["fairness"] = try JSONValue(encoding: config.fairness)
             sections["mitigation"] = try JSONValue(encoding: config.mitigation)
+        case .monitor:
+            sections["model"] = model.keeping(["threshold"])
+            sections["fairness"] = try JSONValue(encoding: config.fairness)
+            sections["monitor"] = try JSONValue(encoding: config.monitor)
+        case .report:
+            break
+        }
+        // An external model's code is part of what train and mitigate (oracle fits) run:
+        // its SHA-256 joins their slice, so editing the script reruns them.
+        if config.model.type == .external, stage == .train || stage == .mitigate {
+            sections["external_files"] = .object(config.model.external.commandFileDigests().mapValues { .string($0) })
+        }
+        switch stage {
         case .report:
             sections["experiment"] = try JSONValue(encoding: config.experiment)
             sections["fairness"] = try JSONValue(encoding: config.fairness).keeping(["thresholds"])
             sections["report"] = try JSONValue(encoding: config.report)
+        default:
+            break
         }
         return .object(sections)
     }

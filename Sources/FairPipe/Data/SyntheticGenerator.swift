@@ -29,6 +29,8 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
     public var signal: Double = 1.0
     /// Standard deviation of the Gaussian noise in the numeric features.
     public var noise: Double = 1.0
+    /// A change from a given row on (rows are days of a log in `monitor demo-log`); unset: none.
+    public var drift: SyntheticDrift? = nil
 
     public init() {}
 
@@ -78,6 +80,16 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
         }
         guard signal.isFinite && signal >= 0 else { throw invalid("signal", "a number ≥ 0", NumberFormat.string(signal)) }
         guard noise.isFinite && noise >= 0 else { throw invalid("noise", "a number ≥ 0", NumberFormat.string(noise)) }
+        if let drift {
+            guard drift.fromRow >= 0 else { throw invalid("drift.from_row", "an integer ≥ 0", "\(drift.fromRow)") }
+            if let shares = drift.groups {
+                try checkProportions(shares, key: "\(prefix).drift.groups")
+                guard Set(shares.keys) == Set(groups.keys) else {
+                    throw invalid("drift.groups", "the same groups as `groups` (\(groups.keys.sorted().joined(separator: ", ")))", shares.keys.sorted().joined(separator: ", "))
+                }
+            }
+            if let bias = drift.labelBias, !(bias >= 0 && bias <= 1) { throw invalid("drift.label_bias", "a share in [0, 1]", NumberFormat.string(bias)) }
+        }
     }
 
     private func checkProportions(_ shares: [String: Double], key: String) throws {
@@ -95,6 +107,18 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
             throw ConfigError.inconsistent(key: key, message: "proportions must sum to 1, found \(NumberFormat.string(sum))")
         }
     }
+}
+
+/// `data.synthetic.drift`: from row `from_row` on, other group proportions and/or another
+/// label bias. The draws per row are the same as without drift, so rows before `from_row`
+/// are identical to an undrifted run.
+public struct SyntheticDrift: Codable, Equatable, Sendable {
+    public var fromRow: Int = 0
+    /// Group proportions from `from_row` on (unset: unchanged).
+    public var groups: [String: Double]? = nil
+    /// Label bias from `from_row` on (unset: unchanged).
+    public var labelBias: Double? = nil
+    public init() {}
 }
 
 /// A synthetic table and the ground truth behind it.
@@ -130,6 +154,9 @@ public enum SyntheticGenerator {
         let n = config.rows
         let groupNames = config.groups.keys.sorted()
         let groupShares = groupNames.map { config.groups[$0] ?? 0 }
+        let driftShares = config.drift?.groups.map { shares in groupNames.map { shares[$0] ?? 0 } } ?? groupShares
+        let driftFrom = config.drift?.fromRow ?? Int.max
+        let driftLabelBias = config.drift?.labelBias ?? config.labelBias
         let sexNames = config.sexes.keys.sorted()
         let sexShares = sexNames.map { config.sexes[$0] ?? 0 }
         let disadvantagedShare = config.groups[config.disadvantaged] ?? 0
@@ -147,7 +174,8 @@ public enum SyntheticGenerator {
         var categorical = [[Int32]](repeating: [Int32](repeating: 0, count: n), count: config.categoricalFeatures)
 
         for row in 0..<n {
-            let g = pick(rng.nextUnitDouble(), shares: groupShares)
+            let drifted = row >= driftFrom
+            let g = pick(rng.nextUnitDouble(), shares: drifted ? driftShares : groupShares)
             groupCodes[row] = Int32(g)
             var shift = 0.0
             if !sexNames.isEmpty {
@@ -158,7 +186,7 @@ public enum SyntheticGenerator {
             let rate = (config.baseRates[groupNames[g]] ?? 0) + shift
             let y = rng.nextUnitDouble() < rate ? 1 : 0
             trueLabels[row] = UInt8(y)
-            let flip = rng.nextUnitDouble() < config.labelBias
+            let flip = rng.nextUnitDouble() < (drifted ? driftLabelBias : config.labelBias)
             let inDisadvantaged = groupNames[g] == config.disadvantaged
             labels[row] = (y == 1 && inDisadvantaged && flip) ? 0 : Double(y)
             let sign = Double(2 * y - 1)

@@ -7,6 +7,7 @@ public enum StageName: String, Codable, Sendable, CaseIterable {
     case evaluate
     case mitigate
     case report
+    case monitor
 }
 
 /// `manifest.json`: what a stage read, what it wrote, with which configuration, seed and

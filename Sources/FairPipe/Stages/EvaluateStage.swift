@@ -47,7 +47,7 @@ public enum EvaluateStage {
 
     /// The model's scores and thresholded decisions for one split.
     static func score(
-        _ table: Table, encoded: EncodedFeatures, model: LogisticModel, schema: DatasetSchema, threshold: Double, path: String
+        _ table: Table, encoded: EncodedFeatures, model: TrainedModel, schema: DatasetSchema, threshold: Double, path: String
     ) throws -> Predictions {
         let scores = try model.predictProbability(try encoded.matrix())
         let labels = try table.binaryColumn(schema.label, path: path)
@@ -64,17 +64,9 @@ public enum EvaluateStage {
         _ predictions: Predictions, features: FeatureMatrix?, config: PipelineConfig, failOnViolation: Bool,
         run: StageRun, log: ProgressLog
     ) throws -> ExitStatus {
-        // A reference for an attribute these predictions lack (a config written for another
-        // dataset) is left out with a warning rather than failing an outside audit.
-        var fairness = config.fairness
-        let names = predictions.attributes.map(\.name)
-        for attribute in fairness.reference.keys.sorted() {
-            let parts = attribute.split(separator: "&").map(String.init)
-            if !parts.allSatisfy(names.contains) {
-                log.warning("fairness.reference.\(attribute) ignored: no attribute `\(attribute)` in these predictions")
-                fairness.reference[attribute] = nil
-            }
-        }
+        // Reference and gate keys were checked against the audited attributes when the
+        // config loaded (PipelineConfig.validateAcrossSections(auditing:)).
+        let fairness = config.fairness
         let (report, curves) = try evaluateFairnessAndCurves(
             predictions.predictionSet(features: features), config: fairness, seed: run.seed(for: "bootstrap"))
         try run.write(try report.jsonData(), to: metricsFile)
@@ -83,6 +75,9 @@ public enum EvaluateStage {
         try run.write(renderSummaryMarkdown(report), to: "summary.md")
         for attribute in report.attributes {
             for warning in attribute.warnings { log.warning("\(attribute.name): \(warning)") }
+        }
+        if failOnViolation && report.gates.isEmpty {
+            log.warning("--fail-on-violation: no gate is configured (fairness.thresholds is empty), so nothing can fail")
         }
         let failed = report.gates.filter { !$0.passed }
         log.info("\(predictions.count) rows; \(report.gates.count) gates, \(failed.count) failed")

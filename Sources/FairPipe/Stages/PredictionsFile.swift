@@ -74,6 +74,8 @@ public struct PredictionColumns: Equatable, Sendable {
     /// The label value meaning "favourable" (1).
     public var positive = "1"
     public var threshold = 0.5
+    /// The sensitive columns came from `data.sensitive`, not `--sensitive` (said when one is missing).
+    public var sensitiveFromConfig = false
 
     public init(sensitive: [String]) { self.sensitive = sensitive }
 }
@@ -82,6 +84,7 @@ public enum PredictionsError: FairPipeError, Equatable {
     case missingColumn(path: String, column: String, role: String, available: [String])
     case badValue(path: String, column: String, row: Int, expected: String, found: String)
     case noDecisions(path: String)
+    case noScores(path: String)
     case labelClasses(path: String, column: String, positive: String, found: [String])
 
     public var exitStatus: ExitStatus { .dataError }
@@ -93,6 +96,8 @@ public enum PredictionsError: FairPipeError, Equatable {
             return "\(path): no \(role) column `\(column)`\(hint); columns are \(available.joined(separator: ", "))"
         case .badValue(let path, let column, let row, let expected, let found):
             return "\(path):\(row + 1): column `\(column)` must be \(expected), found `\(found)`"
+        case .noScores(let path):
+            return "\(path): post-processing needs scores; pass --score COL (probabilities in [0, 1])"
         case .noDecisions(let path):
             return "\(path): no `decision` column and no `score` column to threshold; pass --decision COL or --score COL"
         case .labelClasses(let path, let column, let positive, let found):
@@ -109,12 +114,7 @@ extension Predictions {
         for name in spec.sensitive { types[name] = .categorical }
         let table = try CSVReader.parse(data, path: path, options: CSVReadOptions(types: types))
         let available = table.columnNames
-        func column(_ name: String, role: String) throws -> Column {
-            guard let column = table[name] else {
-                throw PredictionsError.missingColumn(path: path, column: name, role: role, available: available)
-            }
-            return column
-        }
+        func column(_ name: String, role: String) throws -> Column { try requiredColumn(table, name, role: role, path: path) }
         let n = table.rowCount
 
         // Label: `positive` → 1, the one other value → 0.
@@ -132,6 +132,23 @@ extension Predictions {
         let positiveCode = labelLevels.firstIndex(of: spec.positive).map(Int32.init) ?? -2
         let labels = labelCodes.map { $0 == positiveCode ? UInt8(1) : 0 }
 
+        let (scores, decisions) = try scoresAndDecisions(table, path: path, spec: spec)
+
+        let attributes = try sensitiveColumns(table, path: path, spec: spec)
+        let rowIDs: [Double]
+        if let ids = table["row_id"], case .numeric(let values) = ids.values {
+            rowIDs = values
+        } else {
+            rowIDs = (0..<n).map(Double.init)
+        }
+        return Predictions(rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
+    }
+
+    /// The optional score column (each in [0, 1]) and the 0/1 decisions (a column, or the
+    /// scores thresholded at `spec.threshold`), as `read` takes them; shared with the monitor's log.
+    static func scoresAndDecisions(_ table: Table, path: String, spec: PredictionColumns) throws -> ([Double]?, [UInt8]) {
+        func column(_ name: String, role: String) throws -> Column { try requiredColumn(table, name, role: role, path: path) }
+        let n = table.rowCount
         // Scores: optional, each in [0, 1].
         let scoreName = spec.score ?? (table["score"] != nil ? "score" : nil)
         var scores: [Double]?
@@ -166,17 +183,22 @@ extension Predictions {
             throw PredictionsError.noDecisions(path: path)
         }
 
-        let attributes = try spec.sensitive.map { name -> SensitiveColumn in
-            _ = try column(name, role: "sensitive")
+        return (scores, decisions)
+    }
+
+    /// The sensitive columns of `spec`, each checked present (shared with the monitor's log).
+    static func sensitiveColumns(_ table: Table, path: String, spec: PredictionColumns) throws -> [SensitiveColumn] {
+        try spec.sensitive.map { name -> SensitiveColumn in
+            _ = try requiredColumn(table, name, role: spec.sensitiveFromConfig ? "sensitive (from data.sensitive; name yours with --sensitive)" : "sensitive", path: path)
             return try table.sensitiveColumn(name, path: path)
         }
-        let rowIDs: [Double]
-        if let ids = table["row_id"], case .numeric(let values) = ids.values {
-            rowIDs = values
-        } else {
-            rowIDs = (0..<n).map(Double.init)
+    }
+
+    static func requiredColumn(_ table: Table, _ name: String, role: String, path: String) throws -> Column {
+        guard let column = table[name] else {
+            throw PredictionsError.missingColumn(path: path, column: name, role: role, available: table.columnNames)
         }
-        return Predictions(rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
+        return column
     }
 
     private static func numbers(_ column: Column, path: String, expected: String) throws -> [Double] {

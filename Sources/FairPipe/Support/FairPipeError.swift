@@ -17,6 +17,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case noInput = 66
     /// A download failed or the network is unavailable.
     case unavailable = 69
+    /// `model.type: external`: the model's fit or predict command failed, timed out, or
+    /// wrote unusable output.
+    case externalCommand = 70
     /// An output could not be written.
     case ioError = 74
 }

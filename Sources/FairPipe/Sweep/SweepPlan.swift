@@ -25,6 +25,8 @@ public struct StageHashes: Codable, Equatable, Sendable {
         case .evaluate: return evaluate
         case .mitigate: return mitigate
         case .report: return report
+        // A sweep runs no monitor; its runs have no monitor slice to compare.
+        case .monitor: return ""
         }
     }
 }
