@@ -125,22 +125,15 @@ public struct TrackedRun: Sendable, Equatable {
     /// their hashes are in the manifests).
     static func uploaded(_ name: String, stage: StageName) -> Bool {
         switch stage {
-        case .makeDataset: return false
         case .train: return name == TrainStage.modelFile
         case .evaluate: return name == EvaluateStage.metricsFile
         case .mitigate: return !name.hasSuffix(".csv") || name == "sample_weights.csv"
         case .report: return name == "report.html"
+        default: return false  // make-dataset (splits), and stages that are not part of a run
         }
     }
 
-    static func readMetrics(_ file: String) throws -> MetricsReport {
-        guard let data = FileManager.default.contents(atPath: file) else { throw FileError.notFound(path: file) }
-        do {
-            return try JSONDecoder().decode(MetricsReport.self, from: data)
-        } catch {
-            throw FileError.malformed(path: file, reason: "not a FairPipe metrics.json (\(error))")
-        }
-    }
+    static func readMetrics(_ file: String) throws -> MetricsReport { try MetricsReport.read(at: file) }
 
     /// Deep merge: `b`'s keys over `a`'s, objects merged key by key.
     static func merged(_ a: JSONValue, _ b: JSONValue) -> JSONValue {
