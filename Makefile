@@ -68,9 +68,9 @@ MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 EXPLAIN    := $(OUT)/explain/manifest.json
 
-.PHONY: all build pipeline sweep test data bench bench-reductions ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo
+.PHONY: all build pipeline sweep test data bench bench-reductions ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo track
 
-all: pipeline ## Build release binaries and run every stage (only stale ones rerun)
+all: pipeline track ## Build release binaries and run every stage (only stale ones rerun)
 
 pipeline: $(REPORT)
 
@@ -119,6 +119,11 @@ $(EXPLAIN): $(BIN)/explain $(STAMPS)/explain $(MODEL)
 
 $(REPORT): $(BIN)/report $(STAMPS)/report $(EVALUATION) $(MITIGATED) $(EXPLAIN)
 	$(LAUNCHER) $(BIN)/report $(COMMON) --run $(OUT) --out $(OUT)/report
+
+# Tracking: log the finished run to MLflow when tracking.mlflow.uri or MLFLOW_TRACKING_URI is
+# set (a no-op otherwise). Found by its run key, an unchanged run is logged only once.
+track: $(REPORT) ## Log the run to MLflow (tracking.mlflow.uri or MLFLOW_TRACKING_URI; see README)
+	$(BIN)/report $(COMMON) --run $(OUT) --track-only
 
 # Sweeps: `fairpipe-sweep plan` validates every run's config and writes a Makefile fragment
 # (one rule per stage per run, shared upstream stages keyed by their config hash); make runs

@@ -61,7 +61,7 @@ struct Plan: ParsableCommand {
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build experiments.csv and experiments.json from the runs' manifests and metrics.")
+        abstract: "Build experiments.csv and experiments.json from the runs' manifests and metrics; log the sweep to MLflow when tracking is configured.")
 
     @Argument(help: ArgumentHelp("The sweep file, or its plan.json.", valueName: "spec.yml|plan.json"))
     var spec: String
@@ -72,6 +72,12 @@ struct Log: ParsableCommand {
     @Flag(help: "Fail (exit 66) when some runs have not finished.")
     var complete = false
 
+    @Flag(help: "Do not log the sweep to MLflow even when tracking is configured.")
+    var noTrack = false
+
+    @Flag(help: "No progress output (warnings and errors are still printed).")
+    var quiet = false
+
     func run() throws {
         try guarded {
             let planPath = spec.hasSuffix(".json")
@@ -80,8 +86,17 @@ struct Log: ParsableCommand {
             let (records, pending) = try ExperimentLog.write(plan)
             var message = "fairpipe-sweep: wrote \(plan.folder)/experiments.csv (\(records.count) runs"
             message += pending.isEmpty ? ")\n" : "; \(pending.count) not finished: \(pending.joined(separator: " ")))\n"
-            FileHandle.standardError.write(Data(message.utf8))
+            if !quiet { FileHandle.standardError.write(Data(message.utf8)) }
             if complete && !pending.isEmpty { throw ExitCode(ExitStatus.noInput.rawValue) }
+            if !noTrack {
+                let log = ProgressLog(stage: "fairpipe-sweep", quiet: quiet)
+                let config = try PipelineConfig.load(path: plan.configFile, overrides: plan.fixedOverrides).value
+                if pending.isEmpty {
+                    try Tracking.logSweep(plan, config: config, log: log)
+                } else if try MLflowSettings.resolve(config) != nil {
+                    log.warning("tracking: not logging sweep `\(plan.name)` to MLflow until all its runs have finished")
+                }
+            }
         }
     }
 }

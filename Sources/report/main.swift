@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairPipe
 import FairPipeCLI
+import Foundation
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +12,9 @@ struct Report: ParsableCommand {
             Many runs:  report --runs outputs/sweeps/tolerance/* --out outputs/sweeps/tolerance/report
             Two runs:   report --diff outputs/runs/a outputs/runs/b --out outputs/diff
             An audit:   report --audit audit --out audit/report   (after evaluate --preds p.csv --out audit)
+            Log to MLflow (tracking.mlflow.uri or MLFLOW_TRACKING_URI):
+                        report --run outputs --out outputs/report --track
+                        report --run outputs --track-only   (a finished run, nothing rendered)
             """,
         version: Manifest.toolVersion)
 
@@ -28,12 +32,37 @@ struct Report: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Print the differences between two run folders.", valueName: "dir"))
     var diff: [String] = []
 
+    @Flag(help: "After rendering, log the run to the configured MLflow server.")
+    var track = false
+
+    @Flag(help: "Only log the finished run in --run to the configured MLflow server; render and write nothing.")
+    var trackOnly = false
+
     func validate() throws {
+        if (track || trackOnly) && (!diff.isEmpty || !runs.isEmpty || audit != nil) {
+            throw ValidationError("--track and --track-only log one run: use them with --run")
+        }
+        if track && trackOnly { throw ValidationError("use --track or --track-only, not both") }
+        if track, let out = options.out,
+           URL(fileURLWithPath: out).standardizedFileURL != URL(fileURLWithPath: runFolder).appendingPathComponent("report").standardizedFileURL {
+            throw ValidationError("--track logs the run's own report: use --out \(runFolder)/report")
+        }
         if !diff.isEmpty && diff.count != 2 { throw ValidationError("--diff takes exactly two run folders") }
         if !diff.isEmpty && !runs.isEmpty { throw ValidationError("use --runs or --diff, not both") }
     }
 
     func run() throws {
+        if !trackOnly {
+            try render()
+        }
+        if track || trackOnly {
+            try StageMain.runWithoutArtefacts(.report, options: options) { config, log in
+                try Tracking.logRun(config, runFolder: runFolder, log: log)
+            }
+        }
+    }
+
+    func render() throws {
         var last: String?
         defer { if let last { ProgressLog(stage: "report", quiet: options.quiet).info(last) } }
         try StageMain.run(.report, options: options, defaultOut: "outputs/report") { config, stageRun, log in

@@ -11,15 +11,26 @@ import Darwin
 private let streamSocket = SOCK_STREAM
 #endif
 
-/// A minimal HTTP/1.0 file server on 127.0.0.1 (an ephemeral port), for download tests
-/// that must not need the internet or Python. One background thread accepts connections
-/// one at a time and answers each from `routes`; anything else is a 404.
+/// A minimal HTTP/1.0 server on 127.0.0.1 (an ephemeral port), for download and tracking
+/// tests that must not need the internet, Python or a real server. One background thread
+/// accepts connections one at a time and answers each from `routes` (path with query), else
+/// from `handler`, else 404.
 final class TestHTTPServer: @unchecked Sendable {
     enum Response {
         case file(Data)
         /// Announces the full length but sends only the first half, then closes.
         case truncated(Data)
         case status(Int)
+        /// A JSON body with any status (an MLflow error: `{"error_code": ..., "message": ...}`).
+        case json(Int, Data)
+    }
+
+    /// A request as received: method, path with query, headers (lowercased names), body.
+    struct Request: Sendable {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: Data
     }
 
     let port: UInt16
@@ -27,10 +38,13 @@ final class TestHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var routes: [String: Response]
     private var requested: [String] = []
+    private var received: [Request] = []
+    private let handler: (@Sendable (Request) -> Response)?
     private let finished = DispatchSemaphore(value: 0)
 
-    init(routes: [String: Response]) throws {
+    init(routes: [String: Response], handler: (@Sendable (Request) -> Response)? = nil) throws {
         self.routes = routes
+        self.handler = handler
         let fd = posixSocket(AF_INET, streamSocket, 0)
         guard fd >= 0 else { throw FileError.unwritable(path: "socket", reason: "socket() failed") }
         var address = sockaddr_in()
@@ -63,6 +77,13 @@ final class TestHTTPServer: @unchecked Sendable {
         return requested
     }
 
+    /// Requests received so far, in order, with their headers and bodies.
+    var receivedRequests: [Request] {
+        lock.lock()
+        defer { lock.unlock() }
+        return received
+    }
+
     func stop() {
         shutdown(socket, Int32(SHUT_RDWR))
         close(socket)
@@ -87,12 +108,31 @@ final class TestHTTPServer: @unchecked Sendable {
             if n <= 0 { return }
             request.append(contentsOf: buffer[0..<n])
         }
-        let firstLine = String(decoding: request.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
-        let parts = firstLine.split(separator: " ")
+        let headerEnd = request.headerEnd
+        let head = String(decoding: request[..<headerEnd], as: UTF8.self)
+        let lines = head.components(separatedBy: "\r\n")
+        let parts = (lines.first ?? "").split(separator: " ")
         let path = parts.count > 1 ? String(parts[1]) : "/"
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var body = Array(request[(headerEnd + 4)...])
+        let length = Int(headers["content-length"] ?? "") ?? 0
+        if length > body.count, headers["expect"]?.lowercased() == "100-continue" {
+            send(client, "HTTP/1.1 100 Continue\r\n\r\n", Data())
+        }
+        while body.count < length {
+            let n = recv(client, &buffer, buffer.count, 0)
+            if n <= 0 { return }
+            body.append(contentsOf: buffer[0..<n])
+        }
+        let received = Request(method: parts.first.map(String.init) ?? "GET", path: path, headers: headers, body: Data(body))
         lock.lock()
         requested.append(path)
-        let response = routes[path]
+        self.received.append(received)
+        let response = routes[path] ?? handler?(received)
         lock.unlock()
         switch response {
         case .file(let data):
@@ -101,6 +141,8 @@ final class TestHTTPServer: @unchecked Sendable {
             send(client, "HTTP/1.0 200 OK\r\nContent-Length: \(data.count)\r\n\r\n", data.prefix(data.count / 2))
         case .status(let code):
             send(client, "HTTP/1.0 \(code) Error\r\nContent-Length: 0\r\n\r\n", Data())
+        case .json(let code, let data):
+            send(client, "HTTP/1.0 \(code) Status\r\nContent-Length: \(data.count)\r\nContent-Type: application/json\r\n\r\n", data)
         case nil:
             send(client, "HTTP/1.0 404 Not Found\r\nContent-Length: 9\r\n\r\n", Data("not found".utf8))
         }
@@ -122,12 +164,15 @@ private func posixSocket(_ domain: Int32, _ type: Int32, _ proto: Int32) -> Int3
 private func posixSend(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int, _ flags: Int32) -> Int { send(fd, buffer, count, flags) }
 
 extension Array where Element == UInt8 {
-    fileprivate var containsHeaderEnd: Bool {
-        guard count >= 4 else { return false }
+    fileprivate var containsHeaderEnd: Bool { headerEnd < count }
+
+    /// Index of the blank line's `\r\n\r\n`, or `count` when not received yet.
+    fileprivate var headerEnd: Int {
+        guard count >= 4 else { return count }
         for i in 0...(count - 4) where self[i] == 0x0D && self[i + 1] == 0x0A && self[i + 2] == 0x0D && self[i + 3] == 0x0A {
-            return true
+            return i
         }
-        return false
+        return count
     }
 }
 

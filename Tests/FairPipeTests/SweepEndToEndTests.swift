@@ -197,7 +197,11 @@ import Testing
                 let done = (try? FileManager.default.contentsOfDirectory(atPath: box.sweep))?.contains { run in
                     FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/report/manifest.json")
                 } ?? false
-                if done { break }
+                if done {
+                    // Let that stage's process exit first: make deletes the target of a job it kills.
+                    Thread.sleep(forTimeInterval: 0.5)
+                    break
+                }
                 Thread.sleep(forTimeInterval: 0.02)
             }
             if group > 0 { kill(-group, SIGTERM) }

@@ -8,10 +8,15 @@ public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .file(let path, let line, let column): return "\(path):\(line):\(column)"
-        case .commandLine(let argument): return "--set \(argument)"
+        case .commandLine(let argument): return "--set \(Self.redactingCredentials(argument))"
         case .environment(let variable): return "environment variable \(variable)"
         case .defaults: return "built-in defaults"
         }
+    }
+
+    /// `scheme://user:password@host` → `scheme://***@host`: a URL's credentials never reach a message.
+    static func redactingCredentials(_ text: String) -> String {
+        text.replacing(/:\/\/[^\/@\s]*@/, with: "://***@")
     }
 }
 

@@ -13,6 +13,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
     public var report = ReportConfig()
     public var explain = ExplainConfig()
     public var monitor = MonitorConfig()
+    public var tracking = TrackingConfig()
 
     public init() {}
 
@@ -25,6 +26,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         try check("report", report)
         try check("explain", explain)
         try check("monitor", monitor)
+        try check("tracking", tracking)
     }
 
     public func validateAcrossSections() throws {

@@ -86,7 +86,7 @@ public enum SweepMakefile {
         common += plan.fixedOverrides.map { "--set \(shellQuote($0))" }
         common.append("$(Q)")
         out += "$(D)/experiments.csv: $(D)/\(SweepPlan.fileName) \(runReports.joined(separator: " "))\n"
-        out += "\t$(SWEEP_BIN) log $(D)/\(SweepPlan.fileName)\n\n"
+        out += "\t$(SWEEP_BIN) log $(D)/\(SweepPlan.fileName) $(Q)\n\n"
         out += "$(D)/report/\(m): $(BIN)/report $(D)/\(SweepPlan.fileName) \(runReports.joined(separator: " "))\n"
         out += "\t$(LAUNCHER) $(BIN)/report \(common.joined(separator: " ")) --runs \(plan.runs.map { "$(D)/\($0.id)" }.joined(separator: " ")) --out $(D)/report\n"
         return out
