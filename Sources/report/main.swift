@@ -10,6 +10,7 @@ struct Report: ParsableCommand {
             One run:    report --run outputs --out outputs/report
             Many runs:  report --runs outputs/sweeps/tolerance/* --out outputs/sweeps/tolerance/report
             Two runs:   report --diff outputs/runs/a outputs/runs/b --out outputs/diff
+            Over time:  report --monitor outputs/monitor --out outputs/monitor-report
             """,
         version: Manifest.toolVersion)
 
@@ -24,6 +25,9 @@ struct Report: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Print the differences between two run folders.", valueName: "dir"))
     var diff: [String] = []
 
+    @Option(help: ArgumentHelp("Render a monitor run's \"Fairness over time\" page (monitor.html).", valueName: "dir"))
+    var monitor: String?
+
     func validate() throws {
         if !diff.isEmpty && diff.count != 2 { throw ValidationError("--diff takes exactly two run folders") }
         if !diff.isEmpty && !runs.isEmpty { throw ValidationError("use --runs or --diff, not both") }
@@ -31,7 +35,9 @@ struct Report: ParsableCommand {
 
     func run() throws {
         try StageMain.run(.report, options: options, defaultOut: "outputs/report") { config, stageRun, log in
-            if diff.count == 2 {
+            if let monitor {
+                try MonitorOverTimePage.write(config, monitorFolder: monitor, run: stageRun, log: log)
+            } else if diff.count == 2 {
                 print(try ReportStage.diff(config, runA: diff[0], runB: diff[1], run: stageRun), terminator: "")
             } else if !runs.isEmpty {
                 try ReportStage.many(config, runFolders: runs, run: stageRun, log: log)
