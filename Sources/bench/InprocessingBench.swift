@@ -48,7 +48,7 @@ func inprocessingBench() throws {
     for (warm, tol) in [(true, 1e-10), (false, 1e-10), (true, 1e-4)] {
         var eg = ExponentiatedGradient(target: .demographicParity)
         eg.warmStart = warm
-        eg.oracle.tol = tol
+        eg.oracle.logisticRegression.tol = tol
         let (seconds, model) = try measure {
             try eg.fit(data.X, labels: data.y, groups: data.g, groupNames: ["0", "1"], featureNames: names)
         }

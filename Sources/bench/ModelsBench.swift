@@ -30,7 +30,7 @@ private func cpuSeconds() -> Double {
 /// calls on 50,000 × 100 with changing fractional weights (cold vs warm start), as
 /// exponentiated gradient makes them.
 func trainBenchmark() throws {
-    let trainer = LogisticRegression(config: ModelConfig())
+    let trainer = LogisticRegression(config: LogisticRegressionConfig())
 
     let (big, bigLabels, bigNames) = try syntheticLogistic(rows: 1_000_000, cols: 50, seed: 1)
     var cpu = cpuSeconds()

@@ -132,7 +132,9 @@ private let tinyConfig = """
     /// Each bad input: one line on stderr naming what is wrong, the documented status, and
     /// no artefact left behind.
     @Test(arguments: [
-        (["--set", "model.C=abc"], "", FairPipe.ExitStatus.usage, "model.C"),
+        (["--set", "model.logistic_regression.C=abc"], "", FairPipe.ExitStatus.usage, "model.logistic_regression.C"),
+        (["--set", "model.max_iter=5"], "", FairPipe.ExitStatus.usage, "did you mean `model.logistic_regression.max_iter`"),
+        ([], "model:\n  C: 2\n", FairPipe.ExitStatus.usage, "did you mean `model.logistic_regression.C`"),
         ([], "modle:\n  C: 2\n", FairPipe.ExitStatus.usage, "did you mean `model`"),
         (["--set", "data.source=csv", "--set", "data.path=MISSING.csv"], "", FairPipe.ExitStatus.noInput, "MISSING.csv"),
         (["--set", "fairness.bootstrap.samples=-1"], "", FairPipe.ExitStatus.usage, "fairness.bootstrap.samples"),

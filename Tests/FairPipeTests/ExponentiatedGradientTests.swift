@@ -94,8 +94,8 @@ struct ReductionsFixture: Decodable {
 
     static var oracle: ModelConfig {
         var config = ModelConfig()
-        config.C = 1
-        config.tol = 1e-10
+        config.logisticRegression.C = 1
+        config.logisticRegression.tol = 1e-10
         return config
     }
 }

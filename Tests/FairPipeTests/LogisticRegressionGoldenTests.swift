@@ -33,7 +33,7 @@ private struct GoldenCase: Decodable {
     func coefficientsMatchScikitLearn(name: String) throws {
         let golden = try Fixtures.json(GoldenCase.self, "logistic_regression/\(name).json")
         let X = try Matrix(rowArrays: golden.X)
-        var config = ModelConfig()
+        var config = LogisticRegressionConfig()
         config.C = golden.C
         config.fitIntercept = golden.fitIntercept
         config.tol = 1e-12

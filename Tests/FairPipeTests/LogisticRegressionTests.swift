@@ -23,8 +23,8 @@ private func synthetic(rows: Int, cols: Int, seed: UInt64, separable: Bool = fal
     return (X, labels, (0..<cols).map { "f\($0)" })
 }
 
-private func tightConfig(C: Double = 1) -> ModelConfig {
-    var config = ModelConfig()
+private func tightConfig(C: Double = 1) -> LogisticRegressionConfig {
+    var config = LogisticRegressionConfig()
     config.C = C
     config.tol = 1e-12
     return config
@@ -205,7 +205,7 @@ private func maxDifference(_ a: LogisticModel, _ b: LogisticModel) -> Double {
         let (X, y, names) = synthetic(rows: 500, cols: 3, seed: 12, separable: true)
         let scaled = try Matrix(rowArrays: (0..<X.rows).map { i in [X[i, 0] * 1e5, X[i, 1] * 1e-4, X[i, 2]] })
         for C in [1e-8, 1.0, 1e8] {
-            var config = ModelConfig()
+            var config = LogisticRegressionConfig()
             config.C = C
             let model = try LogisticRegression(config: config).fit(scaled, labels: y, featureNames: names)
             #expect(model.solver.converged, "C=\(C): \(model.solver)")
@@ -231,7 +231,7 @@ private func maxDifference(_ a: LogisticModel, _ b: LogisticModel) -> Double {
         }
         let names = ["amount", "c"]
         // Weak regularisation, so the rescaled problem has nearly the same optimum.
-        var config = ModelConfig()
+        var config = LogisticRegressionConfig()
         config.C = 1e6
         let reference = try LogisticRegression(config: config).fit(Matrix(rowArrays: small), labels: y, featureNames: names)
         let model = try LogisticRegression(config: config).fit(Matrix(rowArrays: huge), labels: y, featureNames: names)

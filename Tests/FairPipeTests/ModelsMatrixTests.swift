@@ -27,13 +27,15 @@ import Testing
         config.threshold = 1
         #expect(throws: ConfigError.self) { try config.validate() }
         config = ModelConfig()
-        config.C = 0
+        config.logisticRegression.C = 0
+        #expect(throws: ConfigError.invalidValue(key: "logistic_regression.C", expected: "a finite number > 0", found: "0.0")) {
+            try config.validate()
+        }
+        config = ModelConfig()
+        config.logisticRegression.maxIter = 0
         #expect(throws: ConfigError.self) { try config.validate() }
         config = ModelConfig()
-        config.maxIter = 0
-        #expect(throws: ConfigError.self) { try config.validate() }
-        config = ModelConfig()
-        config.tol = 0
+        config.logisticRegression.tol = 0
         #expect(throws: ConfigError.self) { try config.validate() }
         #expect(ModelType.logisticRegression.rawValue == "logistic_regression")
     }

@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func duplicateRunsAreRejected() throws {
-        let spec = try Self.spec("runs:\n  - {model.C: 1}\n  - {model.C: 1}\n")
+        let spec = try Self.spec("runs:\n  - {model.logistic_regression.C: 1}\n  - {model.logistic_regression.C: 1}\n")
         #expect(throws: SweepError.duplicateRun(spec: "t.yml", label: "C=1")) {
             try SweepPlan.make(spec: spec, root: "/tmp/unused", environment: [:])
         }

@@ -7,10 +7,14 @@ public protocol ConfigRoot: Codable, Sendable {
     func validateSections(_ check: (String, any ConfigSection) throws -> Void) throws
     /// Checks that span sections (after each section validated on its own).
     func validateAcrossSections() throws
+    /// Where an unknown key at `path` has moved to (a dotted path), when the layout changed;
+    /// the unknown-key error then suggests it instead of the closest spelling.
+    func relocatedKey(_ path: [String]) -> String?
 }
 
 extension ConfigRoot {
     public func validateAcrossSections() throws {}
+    public func relocatedKey(_ path: [String]) -> String? { nil }
 }
 
 /// A decoded, validated configuration and the tree it came from.
@@ -93,7 +97,7 @@ public struct ConfigLoader: Sendable {
         } catch let error as DecodingError {
             throw Self.translate(error, tree: tree)
         }
-        try Self.rejectUnknownKeys(in: tree, path: [], log: log)
+        try Self.rejectUnknownKeys(in: tree, path: [], log: log, relocated: value.relocatedKey)
         try rejectUnknownEnvironment(log: log)
 
         try value.validateSections { section, config in
@@ -152,7 +156,9 @@ public struct ConfigLoader: Sendable {
         return ConfigNode.wrapping(value, at: components)
     }
 
-    private static func rejectUnknownKeys(in node: ConfigNode, path: [String], log: ConfigAccessLog) throws {
+    private static func rejectUnknownKeys(
+        in node: ConfigNode, path: [String], log: ConfigAccessLog, relocated: ([String]) -> String?
+    ) throws {
         let dotted = path.joined(separator: ".")
         switch node {
         case .mapping(let pairs, _):
@@ -161,16 +167,16 @@ public struct ConfigLoader: Sendable {
             for (key, child) in pairs {
                 if !open && !known.contains(key) {
                     let full = (path + [key]).joined(separator: ".")
-                    let suggestion = closestMatch(to: key, among: known.sorted()).map {
+                    let suggestion = relocated(path + [key]) ?? closestMatch(to: key, among: known.sorted()).map {
                         (path + [$0]).joined(separator: ".")
                     }
                     throw ConfigError.unknownKey(key: full, source: child.source, suggestion: suggestion)
                 }
-                try rejectUnknownKeys(in: child, path: path + [key], log: log)
+                try rejectUnknownKeys(in: child, path: path + [key], log: log, relocated: relocated)
             }
         case .sequence(let items, _):
             for (index, item) in items.enumerated() {
-                try rejectUnknownKeys(in: item, path: path + [String(index)], log: log)
+                try rejectUnknownKeys(in: item, path: path + [String(index)], log: log, relocated: relocated)
             }
         case .scalar, .null:
             break

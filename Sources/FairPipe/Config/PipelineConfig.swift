@@ -58,6 +58,12 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         }
     }
 
+    /// The flat model keys of earlier versions (`model.C`) moved into per-type sub-sections.
+    public func relocatedKey(_ path: [String]) -> String? {
+        guard path.count == 2, path[0] == "model" else { return nil }
+        return model.relocatedKey(path[1]).map { "model.\($0)" }
+    }
+
     /// Loads `path` (or `pipeline.yml`, or defaults) with `--set` overrides and the
     /// process environment. `auditing` is the audited columns of a predictions-CSV audit
     /// (see ``validateAcrossSections(auditing:)``); `readsDefaultFile: false` ignores a

@@ -10,8 +10,9 @@ public enum StageConfigSlice {
         case .makeDataset:
             sections["data"] = try JSONValue(encoding: config.data)
         case .train:
-            // The decision threshold is applied by evaluate; changing it must not retrain.
-            sections["model"] = model.removing("threshold")
+            // The decision threshold is applied by evaluate, and only the selected type's
+            // sub-section is read: changing either of the others must not retrain.
+            sections["model"] = model.keeping(["type", config.model.type.rawValue])
         case .evaluate:
             sections["model"] = model.keeping(["threshold"])
             sections["fairness"] = try JSONValue(encoding: config.fairness)

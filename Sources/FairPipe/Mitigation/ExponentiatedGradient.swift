@@ -69,7 +69,7 @@ public struct ExponentiatedGradient: Sendable {
         let B = 1 / eps
         var lagrangian = Lagrangian(
             moment: moment, B: B,
-            oracle: ReductionOracle(trainer: LogisticRegression(config: oracle), X: X, featureNames: featureNames),
+            oracle: ReductionOracle(trainer: LogisticRegression(config: oracle.logisticRegression), X: X, featureNames: featureNames),
             warmStart: warmStart)
         let k = moment.constraintCount
         var theta = [Double](repeating: 0, count: k)

@@ -61,10 +61,10 @@ public struct FairLogisticRegression: Sendable {
         }
         try InprocessingInput.check(
             method: Self.name, X: X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames)
-        let start = try LogisticRegression(config: model).fit(X, labels: labels, featureNames: featureNames)
+        let start = try LogisticRegression(config: model.logisticRegression).fit(X, labels: labels, featureNames: featureNames)
         let problem = CovariancePenalty(
             X: X, labels: labels, groups: groups, groupCount: groupNames.count, terms: terms, lambda: lambda,
-            C: model.C, fitIntercept: model.fitIntercept)
+            C: model.logisticRegression.C, fitIntercept: model.logisticRegression.fitIntercept)
         let x0 = start.coefficients + [start.intercept]
         let before = problem.covariances(x0)
         let result = LBFGS(maxIterations: maxIterations, gradientTolerance: 1e-10).minimize(x0) { problem.evaluate($0) }
@@ -75,7 +75,7 @@ public struct FairLogisticRegression: Sendable {
             stopReason: result.converged ? .converged : .maxIterations)
         let fitted = LogisticModel(
             featureNames: featureNames, coefficients: Array(result.x.prefix(p)),
-            intercept: model.fitIntercept ? result.x[p] : 0, solver: report)
+            intercept: model.logisticRegression.fitIntercept ? result.x[p] : 0, solver: report)
         return FairLogisticRegressionModel(
             target: target, lambda: lambda, groupNames: groupNames, terms: terms.map(\.rawValue),
             covariancesBefore: before, covariancesAfter: problem.covariances(result.x), model: fitted)

@@ -47,7 +47,7 @@ public struct GridSearch: Sendable {
         let moment = ParityMoment(
             target: target, labels: labels, groups: groups, groupCount: groupNames.count, bound: differenceBound)
         let grid = Self.grid(moment: moment, size: gridSize, limit: gridLimit)
-        let oracle = ReductionOracle(trainer: LogisticRegression(config: oracle), X: X, featureNames: featureNames)
+        let oracle = ReductionOracle(trainer: LogisticRegression(config: oracle.logisticRegression), X: X, featureNames: featureNames)
         var points: [GridSearchModel.Point] = []
         var last: LogisticModel? = nil
         for lambda in grid {

@@ -42,7 +42,7 @@ public enum Inprocessing {
             // kamfadm's C is an L2 *strength* (½C‖w‖²); the pipeline's C is scikit-learn's
             // inverse strength, so the default 1 means the same in both.
             var method = PrejudiceRemover(eta: config.eta)
-            method.C = 1 / model.C
+            method.C = 1 / model.logisticRegression.C
             return .prejudiceRemover(try method.fit(
                 X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
         case .adversarialDebiasing:

@@ -75,7 +75,7 @@ public struct PrejudiceRemover: Sendable {
     /// intercept. A group with a single label class (where scikit-learn would stop with an
     /// error) or no rows starts at zero instead.
     func initialCoefficients(_ objective: PrejudiceObjective) throws -> [Double] {
-        var config = ModelConfig()
+        var config = LogisticRegressionConfig()
         config.C = C
         config.fitIntercept = false
         config.maxIter = 1000

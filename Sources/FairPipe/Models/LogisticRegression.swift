@@ -31,13 +31,13 @@ import Foundation
 public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     public typealias Model = LogisticModel
 
-    public var config: ModelConfig
+    public var config: LogisticRegressionConfig
 
     /// Rows per parallel chunk. Fixed (never derived from the core count) so that the
     /// floating-point summation order — and thus every output bit — is the same everywhere.
     public static let chunkRows = 8192
 
-    public init(config: ModelConfig = ModelConfig()) {
+    public init(config: LogisticRegressionConfig = LogisticRegressionConfig()) {
         self.config = config
     }
 

@@ -47,7 +47,7 @@ public enum EvaluateStage {
 
     /// The model's scores and thresholded decisions for one split.
     static func score(
-        _ table: Table, encoded: EncodedFeatures, model: LogisticModel, schema: DatasetSchema, threshold: Double, path: String
+        _ table: Table, encoded: EncodedFeatures, model: TrainedModel, schema: DatasetSchema, threshold: Double, path: String
     ) throws -> Predictions {
         let scores = try model.predictProbability(try encoded.matrix())
         let labels = try table.binaryColumn(schema.label, path: path)

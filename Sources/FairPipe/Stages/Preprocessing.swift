@@ -5,7 +5,7 @@ import Foundation
 enum Preprocessing {
     static func fit(_ method: MitigationMethod, settings: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
         let splits = try context.splits()
-        let trainer = LogisticRegression(config: context.config.model)
+        let trainer = ModelTrainer(config: context.config.model)
         var train = splits.train.features, validation = splits.validation.features, test = splits.test.features
         var weights: [Double]?
         let artefact: Data

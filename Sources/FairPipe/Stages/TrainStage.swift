@@ -6,7 +6,7 @@ public enum TrainStage {
 
     public static func run(_ config: PipelineConfig, dataset: DatasetFolder, run: StageRun, log: ProgressLog) throws {
         if config.model.type == .external {
-            try run.writeJSON(try ExternalTraining.fit(config, dataset: dataset, run: run, log: log), to: modelFile)
+            try run.writeJSON(TrainedModel.external(try ExternalTraining.fit(config, dataset: dataset, run: run, log: log)), to: modelFile)
             return
         }
         let schema = try dataset.schema(recordingIn: run)
@@ -14,17 +14,27 @@ public enum TrainStage {
         let train = try dataset.table(.train, schema: schema, recordingIn: run)
         let labels = try train.binaryColumn(schema.label, path: dataset.file(SplitName.train.fileName))
         let features = try encoding.apply(to: train)
-        let model = try LogisticRegression(config: config.model)
+        let model = try ModelTrainer(config: config.model)
             .fit(try features.matrix(), labels: labels, weights: nil, featureNames: features.names)
-        log.info("fitted logistic regression on \(features.rows) × \(features.cols): \(model.solver.iterations) Newton steps, converged: \(model.solver.converged)")
-        if !model.solver.converged {
-            log.warning("the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.max_iter")
+        switch model {
+        case .logisticRegression(let model):
+            log.info("fitted logistic regression on \(features.rows) × \(features.cols): \(model.solver.iterations) Newton steps, converged: \(model.solver.converged)")
+            if !model.solver.converged {
+                log.warning("the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.logistic_regression.max_iter")
+            }
+        case .external:
+            break
         }
         try run.writeJSON(model, to: modelFile)
     }
 
-    /// Reads a model written by this stage.
-    public static func readModel(from folder: String, run: StageRun) throws -> LogisticModel {
-        try decodeJSON(LogisticModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
+    /// Reads a model written by this stage, whatever its type (an external model with its
+    /// folder located and verified).
+    public static func readModel(from folder: String, run: StageRun) throws -> TrainedModel {
+        let model = try decodeJSON(TrainedModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
+        if case .external(let external) = model {
+            return .external(try ExternalTraining.locate(external, modelFolder: folder, run: run))
+        }
+        return model
     }
 }
