@@ -34,7 +34,7 @@ import Testing
             try? FileManager.default.removeItem(at: folder)
             try FileManager.default.copyItem(at: fitted, to: folder)
             _ = files
-            return folder
+            return (folder, folder.lastPathComponent)
         }
         return try trainer.fit(train: table, labels: labels, weights: weights, validation: nil)
     }

@@ -144,11 +144,15 @@ public struct ExternalModel: Codable, Equatable, Sendable, ProbabilisticClassifi
 public struct ExternalTrainer {
     public var config: ExternalModelConfig
     /// Persists a fitted model folder (its files by relative path → SHA-256) and returns
-    /// where it now is. The train stage writes it beside `model.json`; an oracle fit into
-    /// the mitigation's folder.
-    public var keep: (_ folder: URL, _ files: [String: String]) throws -> URL
+    /// where it now is, and that place relative to the folder of the record that will name
+    /// it. The train stage writes it beside `model.json`; an oracle fit into the
+    /// mitigation's folder.
+    public var keep: (_ folder: URL, _ files: [String: String]) throws -> (url: URL, relative: String)
 
-    public init(config: ExternalModelConfig, keep: @escaping (_ folder: URL, _ files: [String: String]) throws -> URL) {
+    public init(
+        config: ExternalModelConfig,
+        keep: @escaping (_ folder: URL, _ files: [String: String]) throws -> (url: URL, relative: String)
+    ) {
         self.config = config
         self.keep = keep
     }
@@ -184,8 +188,8 @@ public struct ExternalTrainer {
         let kept = try keep(folder, files)
         return ExternalModel(
             featureNames: train.columnNames, features: config.features, fit: config.fit, predict: config.predict,
-            timeout: config.timeout, folder: kept.lastPathComponent, files: files, commandFiles: commandFiles,
-            directory: kept)
+            timeout: config.timeout, folder: kept.relative, files: files, commandFiles: commandFiles,
+            directory: kept.url)
     }
 }
 

@@ -28,7 +28,7 @@ public enum ExternalTraining {
                 }
                 try run.write(data, to: "\(name)/\(file)")
             }
-            return URL(fileURLWithPath: run.path(name))
+            return (URL(fileURLWithPath: run.path(name)), name)
         }
     }
 
@@ -73,5 +73,43 @@ public enum ExternalTraining {
         _ model: ExternalModel, table: Table, encoded: EncodedFeatures, schema: DatasetSchema
     ) throws -> [Double] {
         try model.predictProbability(features: try features(table, encoded: encoded, schema: schema, mode: model.features))
+    }
+}
+
+/// Keeps the model folders of repeated external fits (a mitigation's oracle calls) in the
+/// stage's output folder, numbered in call order (`oracle/fit-0001`, …), each file written
+/// atomically and recorded as an output. A class: every fit of one stage run appends to it;
+/// the lock makes that safe if fits ever run concurrently (numbers then follow call order).
+public final class ExternalModelStore: @unchecked Sendable {
+    private let run: StageRun
+    private let prefix: String
+    private let lock = NSLock()
+    private var count = 0
+
+    public init(run: StageRun, prefix: String = "oracle") {
+        self.run = run
+        self.prefix = prefix
+    }
+
+    /// Copies `folder` (its `files`) to the next numbered folder; returns where it now is and
+    /// its path relative to the output folder.
+    func keep(_ folder: URL, files: [String: String]) throws -> (url: URL, relative: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        let name = "\(prefix)/fit-\(String(format: "%04d", count))"
+        for file in files.keys.sorted() {
+            let path = folder.appendingPathComponent(file).path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw FileError.unreadable(path: path, reason: "a file the external fit wrote vanished")
+            }
+            try run.write(data, to: "\(name)/\(file)")
+        }
+        return (URL(fileURLWithPath: run.path(name)), name)
+    }
+
+    /// A trainer whose fits land in this store.
+    func trainer(_ config: ExternalModelConfig) -> ExternalTrainer {
+        ExternalTrainer(config: config) { [self] folder, files in try keep(folder, files: files) }
     }
 }

@@ -6,8 +6,9 @@ import Foundation
 final class MitigationContext {
     let config: PipelineConfig
     let run: StageRun
-    let dataset: DatasetFolder
-    let schema: DatasetSchema
+    /// The pipeline's dataset; nil for `mitigate --preds`, which has scores but no training data.
+    let dataset: DatasetFolder?
+    let schema: DatasetSchema?
     let validation: Predictions
     let test: Predictions
     /// Combined sensitive groups (`A&female`), named from the validation split.
@@ -17,35 +18,53 @@ final class MitigationContext {
     private var splitsCache: EncodedSplits?
 
     /// A class: one shared, lazily filled cache per stage run.
-    init(config: PipelineConfig, run: StageRun, dataset: DatasetFolder, evaluationFolder: String) throws {
-        self.config = config
-        self.run = run
-        self.dataset = dataset
+    convenience init(config: PipelineConfig, run: StageRun, dataset: DatasetFolder, evaluationFolder: String) throws {
         let schema = try dataset.schema(recordingIn: run)
-        self.schema = schema
         var columns = PredictionColumns(sensitive: schema.sensitive)
         columns.threshold = config.model.threshold
         func read(_ name: String) throws -> Predictions {
             let path = URL(fileURLWithPath: evaluationFolder).appendingPathComponent(name).path
             return try Predictions.read(try run.readInput(path), path: path, columns: columns)
         }
-        validation = try read(EvaluateStage.validationPredictionsFile)
-        test = try read(EvaluateStage.predictionsFile)
+        try self.init(
+            config: config, run: run, dataset: dataset, schema: schema,
+            validation: try read(EvaluateStage.validationPredictionsFile), test: try read(EvaluateStage.predictionsFile),
+            testSource: "the test split")
+    }
+
+    /// Any model's predictions (`mitigate --preds`): post-processing only.
+    convenience init(config: PipelineConfig, run: StageRun, validation: Predictions, test: Predictions, testSource: String) throws {
+        try self.init(
+            config: config, run: run, dataset: nil, schema: nil, validation: validation, test: test, testSource: testSource)
+    }
+
+    private init(
+        config: PipelineConfig, run: StageRun, dataset: DatasetFolder?, schema: DatasetSchema?,
+        validation: Predictions, test: Predictions, testSource: String
+    ) throws {
+        self.config = config
+        self.run = run
+        self.dataset = dataset
+        self.schema = schema
+        self.validation = validation
+        self.test = test
         let combined = validation.combinedGroups()
         groupNames = combined.names
         validationGroups = combined.codes
-        testGroups = try Self.recode(test, names: combined.names, split: "test")
+        testGroups = try Self.recode(test, names: combined.names, split: testSource)
     }
 
     /// Codes of `predictions`' combined groups in the order of `names`.
-    static func recode(_ predictions: Predictions, names: [String], split: String) throws -> [Int32] {
+    static func recode(
+        _ predictions: Predictions, names: [String], split: String, fittedOn: String = "the validation predictions"
+    ) throws -> [Int32] {
         let own = predictions.combinedGroups()
         var index: [String: Int32] = [:]
         for (code, name) in names.enumerated() { index[name] = Int32(code) }
         let map = try own.names.map { name -> Int32 in
             guard let code = index[name] else {
                 throw DataError.inconsistentTable(
-                    reason: "group `\(name)` occurs in the \(split) split but not in the split the mitigation was fitted on")
+                    reason: "group `\(name)` occurs in \(split) but not in \(fittedOn) the mitigation was fitted on (groups: \(names.joined(separator: ", ")))")
             }
             return code
         }
@@ -84,6 +103,11 @@ final class MitigationContext {
     /// (group codes named from the training split).
     func splits() throws -> EncodedSplits {
         if let splitsCache { return splitsCache }
+        guard let dataset, let schema else {
+            throw MitigationError.invalidParameter(
+                method: config.mitigation.method.rawValue, name: "inputs", expected: "the pipeline's training data",
+                found: "predictions only")
+        }
         let encoding = try dataset.encoding(recordingIn: run)
         func load(_ split: SplitName, names: [String]?) throws -> (EncodedSplit, [String]) {
             let table = try dataset.table(split, schema: schema, recordingIn: run)
@@ -96,7 +120,7 @@ final class MitigationContext {
             }
             let rows = Predictions(rowIDs: ids, attributes: attributes, labels: labels, scores: nil, decisions: labels)
             let groupNames = names ?? rows.combinedGroups().names
-            let groups = try Self.recode(rows, names: groupNames, split: split.rawValue)
+            let groups = try Self.recode(rows, names: groupNames, split: "the \(split.rawValue) split", fittedOn: "the train split")
             return (EncodedSplit(features: features, labels: labels, groups: groups, predictions: rows), groupNames)
         }
         let (train, names) = try load(.train, names: nil)

@@ -84,6 +84,7 @@ public enum PredictionsError: FairPipeError, Equatable {
     case missingColumn(path: String, column: String, role: String, available: [String])
     case badValue(path: String, column: String, row: Int, expected: String, found: String)
     case noDecisions(path: String)
+    case noScores(path: String)
     case labelClasses(path: String, column: String, positive: String, found: [String])
 
     public var exitStatus: ExitStatus { .dataError }
@@ -95,6 +96,8 @@ public enum PredictionsError: FairPipeError, Equatable {
             return "\(path): no \(role) column `\(column)`\(hint); columns are \(available.joined(separator: ", "))"
         case .badValue(let path, let column, let row, let expected, let found):
             return "\(path):\(row + 1): column `\(column)` must be \(expected), found `\(found)`"
+        case .noScores(let path):
+            return "\(path): post-processing needs scores; pass --score COL (probabilities in [0, 1])"
         case .noDecisions(let path):
             return "\(path): no `decision` column and no `score` column to threshold; pass --decision COL or --score COL"
         case .labelClasses(let path, let column, let positive, let found):
