@@ -150,12 +150,12 @@ import Testing
         #expect(byGate["vs_reference.equalized_odds_difference"]?.first?.passed == true)
         #expect(byGate["theil_index@nope"]?.first?.passed == false)
         #expect(report.passed == false)
-        let xml = renderJUnit(gates: report.gates)
+        let xml = renderJUnit(ReportInputs(metrics: report))
         #expect(xml.components(separatedBy: "<testcase ").count - 1 == report.gates.count)
         #expect(xml.components(separatedBy: "<failure ").count - 1 == report.gates.filter { !$0.passed }.count)
         #expect(xml.contains("min 0.9900"))
-        let md = renderSummaryMarkdown(report)
-        #expect(md.contains("❌ failed") && md.contains("### grp"))
+        let md = renderMarkdown(ReportInputs(metrics: report))
+        #expect(md.contains("FAIL") && md.contains("| grp |"))
     }
 
     @Test func configValidationNamesTheKey() {
@@ -174,7 +174,8 @@ import Testing
     @Test func metricsJSONFollowsTheContract() throws {
         let report = try evaluateFairness(try Self.smallSet(), config: Self.quick, seed: 1)
         let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
-        #expect(object["schema_version"] as? Int == 1)
+        #expect(object["schema_version"] as? Int == 2)
+        #expect(object["four_fifths"] as? [String: Double] == ["min": 0.8, "max": 1.25])
         #expect(object["n"] as? Int == 80)
         let attributes = try #require(object["attributes"] as? [[String: Any]])
         let grp = try #require(attributes.first)

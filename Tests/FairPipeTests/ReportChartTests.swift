@@ -22,11 +22,11 @@ import Testing
                                 ])],
                                 yLabel: "rate", references: [.init(axis: .y, value: 0.4, label: "four-fifths"),
                                                              .init(axis: .y, value: 0.4, label: "gate min")])
-        #expect(ReportFixtures.count("class=\"mark bar\"", in: svg) == 2)
-        #expect(ReportFixtures.count("class=\"whisker\"", in: svg) == 1)
+        #expect(StudyRuns.count("class=\"mark bar\"", in: svg) == 2)
+        #expect(StudyRuns.count("class=\"whisker\"", in: svg) == 1)
         #expect(svg.contains(">n/a<title>b: undefined</title>"))
         #expect(svg.contains("four-fifths · gate min"))
-        #expect(ReportFixtures.count("<g class=\"ref\">", in: svg) == 1)
+        #expect(StudyRuns.count("<g class=\"ref\">", in: svg) == 1)
         #expect(svg.contains("&lt;c&gt;"))
         #expect(!svg.contains("xmlns"))  // inline SVG in HTML needs no namespace URL
     }
@@ -43,6 +43,8 @@ import Testing
         #expect(ReportEscape.html("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;")
         #expect(ReportEscape.html("https://x.org") == "https:&#47;/x.org")
         #expect(ReportEscape.html("ratio 1:2 / 3") == "ratio 1:2 / 3")
-        #expect(ReportEscape.html("bell\u{07}") == "bell ")
+        #expect(ReportEscape.html("bell\u{07}") == "bell\u{FFFD}")
+        #expect(ReportEscape.html("e\u{01}\u{301}") == "e\u{FFFD}\u{301}")  // a control fused into a grapheme
+        #expect(ReportEscape.html("a]]>b") == "a]]&gt;b")
     }
 }

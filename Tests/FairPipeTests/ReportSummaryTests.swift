@@ -3,31 +3,62 @@ import Testing
 @testable import FairPipe
 
 @Suite struct ReportSummaryTests {
-    @Test func junitHasOneCaseperGateWithValueBoundAndInterval() throws {
-        let xml = renderJUnit(try ReportFixtures.full())
+    @Test func junitHasOneCasePerGateWithValueBoundAndInterval() throws {
+        let inputs = try StudyRuns.studyInputs()
+        let metrics = try #require(inputs.metrics)
+        let xml = renderJUnit(inputs)
         #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"))
-        #expect(xml.contains("<testsuite name=\"fairpipe.gates\" tests=\"3\" failures=\"1\""))
-        #expect(ReportFixtures.count("<testcase ", in: xml) == 6)  // baseline and mitigated evaluations
-        #expect(xml.contains("failure message=\"demographic_parity_difference · race = 0.336, required ≤ 0.100, 95% CI [0.296, 0.376]\""))
+        let failed = metrics.gates.filter { !$0.passed }.count
+        #expect(xml.contains("<testsuite name=\"fairpipe.gates\" tests=\"\(metrics.gates.count)\" failures=\"\(failed)\""))
+        let mitigated = try #require(inputs.mitigation?.after).gates.count
+        #expect(StudyRuns.count("<testcase ", in: xml) == metrics.gates.count + mitigated)
+        let dp = try #require(metrics.gates.first { $0.metric == "demographic_parity_difference" })
+        let ci = try #require(dp.interval)
+        #expect(xml.contains("failure message=\"demographic_parity_difference · group = \(ReportNumber.fixed(dp.value, 3)), required ≤ 0.050, 95% CI \(ReportNumber.interval(ci, 3))\""))
         #expect(renderJUnit(ReportInputs()).contains("tests=\"0\""))
     }
 
     @Test func markdownSummarisesVerdictGatesAndMitigation() throws {
-        let markdown = renderMarkdown(try ReportFixtures.full())
-        #expect(markdown.hasPrefix("# FairPipe fairness report\n\n**🔴 FAIL — 1 of 3 gates failed**"))
-        #expect(markdown.contains("| ❌ | demographic_parity_difference · race | 0.336 | [0.296, 0.376] | ≤ 0.100 |"))
+        let markdown = renderMarkdown(try StudyRuns.studyInputs())
+        #expect(markdown.hasPrefix("# FairPipe fairness report\n\n**🔴 FAIL — "))
+        #expect(markdown.contains("| ❌ | demographic_parity_difference · group | "))
         #expect(markdown.contains("## Top concerns"))
-        #expect(markdown.contains("## Mitigation: exponentiated gradient"))
+        #expect(markdown.contains("## Groups"))
+        #expect(markdown.contains("## Mitigation: group thresholds"))
         #expect(!markdown.contains("<span") && !markdown.contains("<b>"))
         #expect(renderMarkdown(ReportInputs()).contains("No metrics.json was given"))
     }
 
+    /// evaluate writes its junit.xml and summary.md with the report's renderers.
+    @Test func evaluateUsesTheOneRenderer() throws {
+        let folder = try StudyRuns.studyFolder()
+        let metrics = try MetricsReport.read(at: folder.appendingPathComponent("evaluation/metrics.json").path)
+        let inputs = ReportInputs(metrics: metrics)
+        #expect(try StudyRuns.read(folder, "evaluation/junit.xml") == renderJUnit(inputs))
+        #expect(try StudyRuns.read(folder, "evaluation/summary.md") == renderMarkdown(inputs))
+    }
+
     @Test func verdictPutsFailedGatesFirst() throws {
-        let verdict = ReportVerdict(metrics: try ReportFixtures.metrics(), config: ReportConfig())
+        let verdict = ReportVerdict(metrics: try StudyRuns.studyInputs().metrics, config: ReportConfig())
         #expect(verdict.status == .fail)
         #expect(verdict.concerns.count == 3)
-        #expect(verdict.concerns.first?.text.hasPrefix("Gate failed: demographic parity difference for race is 0.336") == true)
-        #expect(verdict.concerns.dropFirst().allSatisfy { $0.text.contains("four-fifths rule fails") })
+        #expect(verdict.concerns.first?.text.hasPrefix("Gate failed: ") == true)
+    }
+
+    /// Any group name gives well-formed XML: markup, quotes, `]]>` and control characters.
+    @Test func junitIsWellFormedWhateverTheGroupNames() throws {
+        var metrics = try #require(try StudyRuns.studyInputs().metrics)
+        let names = ["<script>alert(\"x\")</script>&'", "a]]>b", "bell\u{07}tab\tnl\nend", "e\u{01}\u{301}", "\u{FFFE}x", "zip https://e.org"]
+        metrics.gates = names.map { name in
+            GateResult(gate: "disparate_impact@\(name)", metric: "disparate_impact", attribute: name, group: name, value: 2, ci: [1.5, 2.5],
+                       judged: 2, max: 1.25, min: 0.8, judgeBy: .estimate, passed: false, message: "\(name) failed ]]>")
+        }
+        var config = ReportConfig()
+        config.title = "t]]>\u{0B}"
+        let xml = renderJUnit(ReportInputs(metrics: metrics), config: config)
+        #expect(XMLCheck.isWellFormed(xml), "\(xml)")
+        #expect(xml.contains("a]]&gt;b"))
+        #expect(!xml.contains("\u{07}") && !xml.contains("\u{01}") && !xml.contains("\u{FFFE}"))
     }
 }
 
@@ -36,7 +67,7 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         var config = ReportConfig()
         config.formats = [.junit, .html, .junit]
-        let paths = try ReportWriter.write(try ReportFixtures.full(), config: config, folder: folder.path)
+        let paths = try ReportWriter.write(try StudyRuns.studyInputs(), config: config, folder: folder.path)
         #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == ["junit.xml", "report.html"])
         let html = try String(contentsOfFile: paths[1], encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))

@@ -139,9 +139,8 @@ import Testing
             #expect(row[try column("mitigation.method")] == run.value(of: "mitigation.method"))
             #expect(row[try column("experiment.seed")] == run.value(of: "experiment.seed"))
             let accuracy = try #require(Double(row[try column("accuracy")]))
-            let metrics = MetricsView(json: try ReportJSON.parse(
-                Data(contentsOf: box.folder.appendingPathComponent(run.folder + "/evaluation-mitigated/metrics.json")), path: "metrics.json"))
-            #expect(accuracy == metrics.overall("accuracy"))
+            let metrics = try MetricsReport.read(at: box.folder.appendingPathComponent(run.folder + "/evaluation-mitigated/metrics.json").path)
+            #expect(accuracy == metrics.overallValue("accuracy"))
             #expect(Double(row[try column("accuracy_ci_low")])! <= Double(row[try column("accuracy_ci_high")])!)
             #expect(!row[try column("demographic_parity_difference_ci_high")].isEmpty)
         }
@@ -160,8 +159,10 @@ import Testing
             #expect(parameters["label"] == run.label)
         }
         #expect(FileManager.default.fileExists(atPath: box.sweep + "/report/runs.html"))
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.sweep + "/experiments.json"))) as? [String: Any]
-        #expect((json?["runs"] as? [Any])?.count == 6)
+        let experiments = try Data(contentsOf: URL(fileURLWithPath: box.sweep + "/experiments.json"))
+        let log = try ExperimentsFile.decode(experiments, path: "experiments.json")
+        #expect(log.runs.count == 6)
+        #expect(try log.jsonData() == experiments)  // one type writes and reads it
 
         // A second `make sweep` runs nothing.
         let again = try box.make()
@@ -186,11 +187,15 @@ import Testing
         try box.writeSpec(methods: ["group_thresholds", "reweighing"], seeds: [1, 2])
         let plannedRuns = 4
         // Kill make and its stages (one process group, as Ctrl-C would) once the first run finished.
+        // "Finished" is seen from the run's report manifest: the report recipe starts only after
+        // make recorded the evaluation-mitigated recipe as done. (Killing as soon as that stage's
+        // manifest appears raced make: the stage could still be exiting, and make then deletes
+        // the manifest of the interrupted recipe, .DELETE_ON_ERROR.)
         let interrupted = try box.make(delay: 0.3) { process, group in
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && Date() < deadline {
                 let done = (try? FileManager.default.contentsOfDirectory(atPath: box.sweep))?.contains { run in
-                    FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/evaluation-mitigated/manifest.json")
+                    FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/report/manifest.json")
                 } ?? false
                 if done { break }
                 Thread.sleep(forTimeInterval: 0.02)

@@ -161,8 +161,11 @@ import Testing
         try manifest(.evaluate, h.evaluate, in: run.shared.evaluation, started: "2026-01-01T00:00:03Z")
         try manifest(.mitigate, h.mitigate, in: run.folder + "/mitigation", started: "2026-01-01T00:00:04Z")
         try manifest(.evaluate, h.evaluate, in: run.folder + "/evaluation-mitigated", started: "2026-01-01T00:00:05Z")
-        try AtomicFile.write(#"{"overall": {"accuracy": {"value": 0.8, "ci": [0.7, 0.9]}}, "passed": true}"#,
-                             to: run.folder + "/evaluation-mitigated/metrics.json")
+        // Written through metrics.json's one type, as evaluate writes it.
+        let metrics = MetricsReport(n: 10, overall: ["accuracy": MetricValue(value: 0.8, ci: [0.7, 0.9])], attributes: [], gates: [],
+                                    passed: true, bootstrap: BootstrapInfo(samples: 0, confidence: 0.95, stratified: true, method: "none", scoreBins: 0),
+                                    significance: SignificanceConfig(), notes: [])
+        try AtomicFile.write(try metrics.jsonData(), to: run.folder + "/evaluation-mitigated/metrics.json")
 
         let (records, pending) = try ExperimentLog.collect(plan)
         #expect(records.map(\.run.id) == [run.id])

@@ -51,7 +51,9 @@ public struct AuditConfig: Codable, Equatable, Sendable {
 }
 
 /// `audit.json`: the data audit make-dataset writes beside the splits.
-public struct AuditReport: Codable, Equatable, Sendable {
+public struct AuditReport: Artefact, Equatable {
+    public static let currentSchemaVersion = 1
+
     public struct Group: Codable, Equatable, Sendable {
         public var name: String
         public var count: Int
@@ -110,6 +112,8 @@ public struct AuditReport: Codable, Equatable, Sendable {
         public var message: String
     }
 
+    /// Absent in files written before versioning (read as 1).
+    public var schemaVersion: Int? = AuditReport.currentSchemaVersion
     public var rows: Int
     public var droppedRows: Int
     public var minGroupSize: Int

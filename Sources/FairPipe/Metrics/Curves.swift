@@ -1,7 +1,10 @@
 import Foundation
 
 /// curves.json: per-group ROC and reliability curves and a threshold sweep, for plots.
-public struct CurvesReport: Codable, Equatable, Sendable {
+public struct CurvesReport: Artefact, Equatable {
+    public static let currentSchemaVersion = 1
+    public static var keysAreVerbatim: Bool { true }
+
     public var schemaVersion: Int = 1
     /// The decision thresholds of every ROC point and of the sweep: 0, step, …, 1.
     public var thresholds: [Double]
@@ -11,10 +14,6 @@ public struct CurvesReport: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case thresholds, overall, attributes
         case schemaVersion = "schema_version"
-    }
-
-    public func jsonData() throws -> Data {
-        try CanonicalJSON.verbatimData(self)
     }
 }
 

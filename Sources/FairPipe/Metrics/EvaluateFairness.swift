@@ -32,7 +32,7 @@ func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: Fair
         }
         lower = point.reshaped(lo); upper = point.reshaped(hi)
     }
-    var builder = ReportBuilder(engine: engine, point: point, lower: lower, upper: upper, config: config)
+    let builder = ReportBuilder(engine: engine, point: point, lower: lower, upper: upper, config: config)
     var report = builder.build(n: set.labels.count)
     if let features = set.features {
         if set.labels.count <= config.consistencyMaxRows {
@@ -42,7 +42,7 @@ func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: Fair
             report.notes.append("consistency not computed: \(set.labels.count) rows exceed fairness.consistency_max_rows = \(config.consistencyMaxRows) (brute-force kNN is O(N²))")
         }
     }
-    report.gates = evaluateGates(report, thresholds: config.thresholds)
+    report.gates = evaluateGates(report, thresholds: config.thresholds, fourFifths: config.fourFifthsRule)
     report.passed = report.gates.allSatisfy(\.passed)
     return report
 }
@@ -79,8 +79,17 @@ struct ReportBuilder {
         return out
     }
 
-    mutating func build(n: Int) -> MetricsReport {
+    func build(n: Int) -> MetricsReport {
         let cells = engine.cellStatistics(engine.pointCounts)
+        var attributes = engine.levels.indices.map { attributeReport($0, cells: cells) }
+        adjustPValues(&attributes)
+        return MetricsReport(n: n, overall: overallMetrics(cells: cells), attributes: attributes, gates: [], passed: true,
+                             bootstrap: bootstrapInfo, significance: config.significance, notes: notes,
+                             fourFifths: config.fourFifthsRule)
+    }
+
+    /// Overall group metrics and the between-individual indices.
+    func overallMetrics(cells: [GroupStatistics]) -> [String: MetricValue] {
         let overallStats = engine.groupStatistics(engine.overallLevel, cells: cells, exactAUC: true)[0]
         var overall = groupMetrics(overallStats, values: point.overall, path: { $0.overall })
         for (i, metric) in [IndividualMetric.theilIndex, .generalizedEntropyIndex].enumerated() {
@@ -88,81 +97,99 @@ struct ReportBuilder {
             overall[metric.rawValue] = MetricValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.individual[i] } : nil,
                                                    reason: v.isFinite ? nil : "undefined (mean benefit 0 or a zero benefit with α = 0)")
         }
-        var attributes: [AttributeReport] = []
-        var tests: [(attribute: Int, index: Int, result: TestResult?)] = []
-        for (l, level) in engine.levels.enumerated() {
-            let stats = engine.groupStatistics(level, cells: cells, exactAUC: true)
-            let measures = point.levels[l]
-            var groups: [GroupReport] = []
-            for (g, name) in level.groupNames.enumerated() {
-                let c = stats[g].counts
-                var warnings: [String] = []
-                if c.n == 0 { warnings.append("empty_group") }
-                if c.n < config.minGroupSize { warnings.append("small_group") }
-                if c.positives == 0 { warnings.append("no_positives") }
-                if c.negatives == 0 { warnings.append("no_negatives") }
-                groups.append(GroupReport(group: name, n: c.n, positives: c.positives, negatives: c.negatives, counts: c,
-                                          metrics: groupMetrics(stats[g], values: measures.groups[g], path: { $0.levels[l].groups[g] }),
-                                          warnings: warnings))
-            }
-            let nonEmpty = stats.filter { $0.counts.n > 0 }.count
-            var attributeWarnings: [String] = []
-            var disparities: [String: DisparityValue] = [:]
-            var vsReference: [ReferenceComparison] = []
-            var attributeTests: [SignificanceTest] = []
-            if nonEmpty < 2 {
-                attributeWarnings.append("single_group")
-            } else {
-                var k = 0
-                for disparity in Disparity.allCases {
-                    for key in disparity.keys {
-                        defer { k += 1 }
-                        if disparity.needsScores && !engine.stats.hasScores { continue }
-                        let v = measures.disparities[k]
-                        let excluded = excludedGroups(level: level, levelIndex: l, stats: stats, metrics: disparity.metrics)
-                        let index = k
-                        var reason: String?
-                        if !v.isFinite {
-                            let names = disparity.metrics.map(\.rawValue).joined(separator: " and ")
-                            if key.hasSuffix("to_overall") { reason = "overall \(names) undefined (or 0 for a ratio), or no group has it defined" }
-                            else if key.hasSuffix("ratio") { reason = "fewer than two groups with a defined \(names), or its maximum is 0" }
-                            else { reason = "fewer than two groups with a defined \(names)" }
-                        }
-                        disparities[key] = DisparityValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].disparities[index] } : nil,
-                                                          excludedGroups: excluded, reason: reason)
-                    }
-                }
-                if let r = engine.references[l] {
-                    for g in level.groupNames.indices where g != r {
-                        var metrics: [String: MetricValue] = [:]
-                        for (m, metric) in ReferenceMetric.allCases.enumerated() {
-                            let v = measures.vsReference[g][m]
-                            metrics[metric.rawValue] = MetricValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].vsReference[g][m] } : nil,
-                                                                   reason: v.isFinite ? nil : referenceReason(metric, group: stats[g].counts, reference: stats[r].counts))
-                        }
-                        let di = measures.vsReference[g][1]
-                        vsReference.append(ReferenceComparison(group: level.groupNames[g], metrics: metrics, fourFifthsPass: di.isFinite ? di >= 0.8 : nil))
-                    }
-                }
-                // Significance: selection rates and error rates across the groups disparities use.
-                let included = stats.indices.filter { !engine.excludedByConfig[l][$0] && stats[$0].counts.n > 0 }
-                let selection = included.map { [stats[$0].counts.selected, stats[$0].counts.n - stats[$0].counts.selected] }
-                let errors = included.map { [stats[$0].counts.fp + stats[$0].counts.fn, stats[$0].counts.tp + stats[$0].counts.tn] }
-                for (rate, table) in [("selection_rate", selection), ("error_rate", errors)] {
-                    let result = HypothesisTests.proportionsTest(table)
-                    tests.append((attributes.count, attributeTests.count, result))
-                    attributeTests.append(SignificanceTest(rate: rate, test: result?.test, statistic: result?.statistic, pValue: result?.pValue,
-                                                           pAdjusted: nil, reason: result == nil ? "nothing to test: fewer than two non-empty groups or no variation in the outcome" : nil))
-                }
-            }
-            let reference = engine.references[l].map { level.groupNames[$0] }
-            attributes.append(AttributeReport(name: level.name, reference: reference, groups: groups, disparities: disparities,
-                                              vsReference: vsReference, tests: attributeTests, warnings: attributeWarnings))
+        return overall
+    }
+
+    /// One attribute (or intersection): its groups, and with two or more non-empty groups its
+    /// disparities, reference comparisons and significance tests (p-values not yet adjusted).
+    func attributeReport(_ l: Int, cells: [GroupStatistics]) -> AttributeReport {
+        let level = engine.levels[l]
+        let stats = engine.groupStatistics(level, cells: cells, exactAUC: true)
+        let groups = level.groupNames.indices.map { groupReport(l, group: $0, stats: stats[$0]) }
+        let reference = engine.references[l].map { level.groupNames[$0] }
+        guard stats.filter({ $0.counts.n > 0 }).count >= 2 else {
+            return AttributeReport(name: level.name, reference: reference, groups: groups, disparities: [:],
+                                   vsReference: [], tests: [], warnings: ["single_group"])
         }
-        // Adjust all p-values of the run together, then copy them onto the disparities they test.
-        let tested = tests.filter { $0.result != nil }
-        let adjusted = config.significance.correction.adjust(tested.compactMap { $0.result?.pValue })
-        for (i, t) in tested.enumerated() { attributes[t.attribute].tests[t.index].pAdjusted = adjusted[i] }
+        return AttributeReport(name: level.name, reference: reference, groups: groups,
+                               disparities: disparities(l, stats: stats), vsReference: referenceComparisons(l, stats: stats),
+                               tests: significanceTests(l, stats: stats), warnings: [])
+    }
+
+    func groupReport(_ l: Int, group g: Int, stats: GroupStatistics) -> GroupReport {
+        let c = stats.counts
+        var warnings: [String] = []
+        if c.n == 0 { warnings.append("empty_group") }
+        if c.n < config.minGroupSize { warnings.append("small_group") }
+        if c.positives == 0 { warnings.append("no_positives") }
+        if c.negatives == 0 { warnings.append("no_negatives") }
+        return GroupReport(group: engine.levels[l].groupNames[g], n: c.n, positives: c.positives, negatives: c.negatives, counts: c,
+                           metrics: groupMetrics(stats, values: point.levels[l].groups[g], path: { $0.levels[l].groups[g] }),
+                           warnings: warnings)
+    }
+
+    /// Between-group disparities, in `Disparity.allKeys` order (the layout of `Measures`).
+    func disparities(_ l: Int, stats: [GroupStatistics]) -> [String: DisparityValue] {
+        var out: [String: DisparityValue] = [:]
+        var k = 0
+        for disparity in Disparity.allCases {
+            for key in disparity.keys {
+                defer { k += 1 }
+                if disparity.needsScores && !engine.stats.hasScores { continue }
+                let v = point.levels[l].disparities[k]
+                let index = k
+                var reason: String?
+                if !v.isFinite {
+                    let names = disparity.metrics.map(\.rawValue).joined(separator: " and ")
+                    if key.hasSuffix("to_overall") { reason = "overall \(names) undefined (or 0 for a ratio), or no group has it defined" }
+                    else if key.hasSuffix("ratio") { reason = "fewer than two groups with a defined \(names), or its maximum is 0" }
+                    else { reason = "fewer than two groups with a defined \(names)" }
+                }
+                out[key] = DisparityValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].disparities[index] } : nil,
+                                          excludedGroups: excludedGroups(level: engine.levels[l], levelIndex: l, stats: stats, metrics: disparity.metrics),
+                                          reason: reason)
+            }
+        }
+        return out
+    }
+
+    /// Each non-reference group against the reference (AIF360's metrics), with its
+    /// four-fifths verdict under ``FairnessConfig/fourFifthsRule``.
+    func referenceComparisons(_ l: Int, stats: [GroupStatistics]) -> [ReferenceComparison] {
+        guard let r = engine.references[l] else { return [] }
+        let level = engine.levels[l]
+        return level.groupNames.indices.filter { $0 != r }.map { g in
+            var metrics: [String: MetricValue] = [:]
+            for (m, metric) in ReferenceMetric.allCases.enumerated() {
+                let v = point.levels[l].vsReference[g][m]
+                metrics[metric.rawValue] = MetricValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].vsReference[g][m] } : nil,
+                                                       reason: v.isFinite ? nil : referenceReason(metric, group: stats[g].counts, reference: stats[r].counts))
+            }
+            let impact = metrics[ReferenceMetric.disparateImpact.rawValue]?.value
+            return ReferenceComparison(group: level.groupNames[g], metrics: metrics, fourFifthsPass: config.fourFifthsRule.passes(impact))
+        }
+    }
+
+    /// Tests of equal selection rates and equal error rates across the groups disparities use.
+    func significanceTests(_ l: Int, stats: [GroupStatistics]) -> [SignificanceTest] {
+        let included = stats.indices.filter { !engine.excludedByConfig[l][$0] && stats[$0].counts.n > 0 }
+        let selection = included.map { [stats[$0].counts.selected, stats[$0].counts.n - stats[$0].counts.selected] }
+        let errors = included.map { [stats[$0].counts.fp + stats[$0].counts.fn, stats[$0].counts.tp + stats[$0].counts.tn] }
+        return [("selection_rate", selection), ("error_rate", errors)].map { rate, table in
+            let result = HypothesisTests.proportionsTest(table)
+            return SignificanceTest(rate: rate, test: result?.test, statistic: result?.statistic, pValue: result?.pValue, pAdjusted: nil,
+                                    reason: result == nil ? "nothing to test: fewer than two non-empty groups or no variation in the outcome" : nil)
+        }
+    }
+
+    /// Adjusts all p-values of the run together (attribute order, then test order), then
+    /// copies each test's p-values onto the disparities it tests.
+    func adjustPValues(_ attributes: inout [AttributeReport]) {
+        let tested = attributes.indices.flatMap { a in
+            attributes[a].tests.indices.compactMap { t in attributes[a].tests[t].pValue.map { (a, t, $0) } }
+        }
+        let adjusted = config.significance.correction.adjust(tested.map(\.2))
+        for (i, (a, t, _)) in tested.enumerated() { attributes[a].tests[t].pAdjusted = adjusted[i] }
         for a in attributes.indices {
             for test in attributes[a].tests {
                 let keys = test.rate == "selection_rate" ? Disparity.demographicParity.keys : Disparity.errorRate.keys + Disparity.accuracy.keys
@@ -174,16 +201,21 @@ struct ReportBuilder {
                 }
             }
         }
+    }
+
+    var notes: [String] {
         var notes: [String] = engine.notes
         if config.excludeSmallGroups { notes.append("groups with n < \(config.minGroupSize) are left out of between-group disparities and tests (fairness.exclude_small_groups)") }
         if engine.stats.hasScores && config.bootstrap.samples > 0 {
             notes.append("bootstrap intervals of auc use \(engine.stats.fineBins) score bins (ties within a bin count half); point estimates are exact")
         }
+        return notes
+    }
+
+    var bootstrapInfo: BootstrapInfo {
         let method = config.bootstrap.stratified ? "percentile bootstrap, multinomial resampling of counts within each intersectional cell" : "percentile bootstrap, multinomial resampling of counts over the whole sample"
-        return MetricsReport(n: n, overall: overall, attributes: attributes, gates: [], passed: true,
-                             bootstrap: BootstrapInfo(samples: config.bootstrap.samples, confidence: config.bootstrap.confidence, stratified: config.bootstrap.stratified,
-                                                      method: method, scoreBins: engine.stats.hasScores ? engine.stats.fineBins : 0),
-                             significance: config.significance, notes: notes)
+        return BootstrapInfo(samples: config.bootstrap.samples, confidence: config.bootstrap.confidence, stratified: config.bootstrap.stratified,
+                             method: method, scoreBins: engine.stats.hasScores ? engine.stats.fineBins : 0)
     }
 
     func excludedGroups(level: Level, levelIndex l: Int, stats: [GroupStatistics], metrics: [GroupMetric]) -> [ExcludedGroup] {

@@ -28,6 +28,12 @@ public struct FairnessConfig: ConfigSection {
     /// intersection with more combinations is skipped with a note (the report, and the
     /// bootstrap's memory, grow with the number of groups).
     public var maxGroups: Int = 1_000
+    /// The four-fifths rule's lower bound b: disparate impact passes when b ≤ DI ≤ 1/b
+    /// (0.8 and 1.25 by default, as aequitas does). See ``FourFifthsRule``.
+    public var fourFifths: Double = 0.8
+
+    /// The one four-fifths band of this configuration.
+    public var fourFifthsRule: FourFifthsRule { FourFifthsRule(bound: fourFifths) }
 
     public init() {}
 
@@ -41,6 +47,7 @@ public struct FairnessConfig: ConfigSection {
         guard generalizedEntropyAlpha.isFinite else { throw ConfigError.invalidValue(key: "generalized_entropy_alpha", expected: "a finite number", found: "\(generalizedEntropyAlpha)") }
         guard consistencyNeighbors >= 1 else { throw ConfigError.invalidValue(key: "consistency_neighbors", expected: "an integer ≥ 1", found: "\(consistencyNeighbors)") }
         guard consistencyMaxRows >= 0 else { throw ConfigError.invalidValue(key: "consistency_max_rows", expected: "an integer ≥ 0", found: "\(consistencyMaxRows)") }
+        guard fourFifths > 0, fourFifths <= 1 else { throw ConfigError.invalidValue(key: "four_fifths", expected: "a ratio in (0, 1] (the band is [four_fifths, 1/four_fifths])", found: "\(fourFifths)") }
         guard maxGroups >= 2 else { throw ConfigError.invalidValue(key: "max_groups", expected: "an integer ≥ 2", found: "\(maxGroups)") }
         for (key, reference) in reference.sorted(by: { $0.key < $1.key }) where key.isEmpty || reference.isEmpty {
             throw ConfigError.invalidValue(key: "reference.\(key)", expected: "an attribute name mapped to a group name", found: "`\(key)`: `\(reference)`")
@@ -59,8 +66,16 @@ public struct FairnessConfig: ConfigSection {
             if let attribute = GateSpec.attribute(of: key), attribute.isEmpty {
                 throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "`metric@attribute` with an attribute name", found: "`\(key)`")
             }
-            guard gate.max != nil || gate.min != nil else {
-                throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "a gate needs `max`, `min` or both")
+            if gate.fourFifths {
+                guard metric == ReferenceMetric.disparateImpact.rawValue else {
+                    throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "`four_fifths: true` applies to disparate_impact only")
+                }
+                guard gate.max == nil && gate.min == nil else {
+                    throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "`four_fifths: true` sets both bounds (fairness.four_fifths); remove `min` and `max`")
+                }
+            }
+            guard gate.max != nil || gate.min != nil || gate.fourFifths else {
+                throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "a gate needs `max`, `min`, both, or (for disparate_impact) `four_fifths: true`")
             }
             if let lo = gate.min, let hi = gate.max, lo > hi {
                 throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "`min` (\(lo)) is above `max` (\(hi))")
@@ -111,16 +126,25 @@ public enum GateJudgement: String, Codable, Equatable, Sendable, CaseIterable {
 ///
 /// ```yaml
 /// thresholds:
-///   disparate_impact: {min: 0.8}
+///   disparate_impact: {four_fifths: true}     # fairness.four_fifths ≤ DI ≤ 1/fairness.four_fifths
 ///   equalized_odds_difference@race: {max: 0.1, judge_by: ci_bound}
 /// ```
 public struct GateSpec: Codable, Equatable, Sendable {
     public var max: Double? = nil
     public var min: Double? = nil
     public var judgeBy: GateJudgement = .estimate
+    /// disparate_impact only: judge by the four-fifths band (``FourFifthsRule``) instead of
+    /// `min`/`max`, the same band metrics.json's `four_fifths_pass` uses.
+    public var fourFifths: Bool = false
     public init() {}
-    public init(max: Double? = nil, min: Double? = nil, judgeBy: GateJudgement = .estimate) {
-        self.max = max; self.min = min; self.judgeBy = judgeBy
+    public init(max: Double? = nil, min: Double? = nil, judgeBy: GateJudgement = .estimate, fourFifths: Bool = false) {
+        self.max = max; self.min = min; self.judgeBy = judgeBy; self.fourFifths = fourFifths
+    }
+
+    /// The bounds to judge by: `min`/`max`, or the four-fifths band when `fourFifths`.
+    func resolved(_ rule: FourFifthsRule) -> GateSpec {
+        guard fourFifths else { return self }
+        return GateSpec(max: rule.max, min: rule.min, judgeBy: judgeBy, fourFifths: true)
     }
 
     /// Metrics a gate may name: overall metrics, between-group disparities, reference-group

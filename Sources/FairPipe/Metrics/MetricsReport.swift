@@ -98,7 +98,8 @@ public struct GroupReport: Codable, Equatable, Sendable {
 public struct ReferenceComparison: Codable, Equatable, Sendable {
     public var group: String
     public var metrics: [String: MetricValue]
-    /// disparate_impact ≥ 0.8 (the four-fifths rule); null when it is undefined.
+    /// Whether disparate_impact lies in the file's four-fifths band (``FourFifthsRule``,
+    /// two-sided); null when it is undefined.
     public var fourFifthsPass: Bool?
 
     public init(group: String, metrics: [String: MetricValue], fourFifthsPass: Bool?) {
@@ -241,10 +242,12 @@ public struct GateResult: Codable, Equatable, Sendable {
     }
 }
 
-/// metrics.json (schema_version 1). Encode with ``MetricsReport/jsonData()`` for the
-/// canonical bytes (sorted keys).
-public struct MetricsReport: Codable, Equatable, Sendable {
-    public var schemaVersion: Int = 1
+/// metrics.json. Encode with ``Artefact/jsonData()`` for the canonical bytes (sorted keys).
+///
+/// Schema versions: 2 added `four_fifths` (the band) and made `four_fifths_pass` two-sided
+/// (see ``FourFifthsRule``); version 1 files still read, their band taken as the default.
+public struct MetricsReport: Equatable, Sendable {
+    public var schemaVersion: Int = MetricsReport.currentSchemaVersion
     public var n: Int
     public var overall: [String: MetricValue]
     public var attributes: [AttributeReport]
@@ -254,17 +257,35 @@ public struct MetricsReport: Codable, Equatable, Sendable {
     public var significance: SignificanceConfig
     /// Things the reader should know: skipped computations and why.
     public var notes: [String]
+    /// The four-fifths band every `four_fifths_pass` in the file was judged by (absent in
+    /// schema_version 1 files).
+    public var fourFifths: FourFifthsRule? = nil
 
     enum CodingKeys: String, CodingKey {
         case n, overall, attributes, gates, passed, bootstrap, significance, notes
         case schemaVersion = "schema_version"
+        case fourFifths = "four_fifths"
     }
 
     /// The attribute (or intersection) named `name`.
     public func attribute(_ name: String) -> AttributeReport? { attributes.first { $0.name == name } }
+}
 
-    /// Pretty-printed JSON with sorted keys, ending in a newline.
-    public func jsonData() throws -> Data {
-        try CanonicalJSON.verbatimData(self)
+extension MetricsReport: Artefact {
+    public static let currentSchemaVersion = 2
+    public static var keysAreVerbatim: Bool { true }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? 1
+        n = try c.decode(Int.self, forKey: .n)
+        overall = try c.decode([String: MetricValue].self, forKey: .overall)
+        attributes = try c.decode([AttributeReport].self, forKey: .attributes)
+        gates = try c.decodeIfPresent([GateResult].self, forKey: .gates) ?? []
+        passed = try c.decodeIfPresent(Bool.self, forKey: .passed) ?? gates.allSatisfy(\.passed)
+        bootstrap = try c.decode(BootstrapInfo.self, forKey: .bootstrap)
+        significance = try c.decodeIfPresent(SignificanceConfig.self, forKey: .significance) ?? SignificanceConfig()
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+        fourFifths = try c.decodeIfPresent(FourFifthsRule.self, forKey: .fourFifths)
     }
 }

@@ -12,11 +12,14 @@ public enum StageName: String, Codable, Sendable, CaseIterable {
 
 /// `manifest.json`: what a stage read, what it wrote, with which configuration, seed and
 /// commit. Written last, so its presence means the stage finished.
-public struct Manifest: Codable, Equatable, Sendable {
+public struct Manifest: Artefact, Equatable {
     public static let fileName = "manifest.json"
+    public static let currentSchemaVersion = 1
     /// The FairPipe release that wrote the artefacts.
     public static let toolVersion = "0.1.0"
 
+    /// Absent in files written before versioning (read as 1).
+    public var schemaVersion: Int? = Manifest.currentSchemaVersion
     public var stage: StageName
     public var toolVersion: String
     public var git: GitState
@@ -38,14 +41,23 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var durationSeconds: Double?
     /// Scheduler context when a stage ran as a cluster job (`SLURM_JOB_ID`, …).
     public var scheduler: [String: String]?
+
+    /// The wire names, spelt out: `config` and `scheduler` hold user keys that no key
+    /// conversion may touch, so manifests are read verbatim (``Artefact/keysAreVerbatim``).
+    enum CodingKeys: String, CodingKey {
+        case stage, git, seed, config, inputs, outputs, started, finished, scheduler
+        case schemaVersion = "schema_version"
+        case toolVersion = "tool_version"
+        case streamSeed = "stream_seed"
+        case configSha256 = "config_sha256"
+        case configFile = "config_file"
+        case durationSeconds = "duration_seconds"
+    }
+
+    public static var keysAreVerbatim: Bool { true }
 }
 
 /// Reads a manifest written by an earlier stage.
 public func readManifest(at path: String) throws -> Manifest {
-    guard let data = FileManager.default.contents(atPath: path) else { throw FileError.notFound(path: path) }
-    do {
-        return try CanonicalJSON.decoder().decode(Manifest.self, from: data)
-    } catch {
-        throw FileError.malformed(path: path, reason: "not a FairPipe manifest (\(error))")
-    }
+    try Manifest.read(at: path)
 }

@@ -120,7 +120,7 @@ public final class StageRun {
             durationSeconds: clock.isFixed ? nil : (finished.timeIntervalSince(started) * 1000).rounded() / 1000,
             scheduler: scheduler.isEmpty ? nil : scheduler
         )
-        try AtomicFile.write(CanonicalJSON.data(manifest), to: path(Manifest.fileName))
+        try AtomicFile.write(manifest.jsonData(), to: path(Manifest.fileName))
         return manifest
     }
 

@@ -26,14 +26,14 @@ struct HTMLCell {
     }
 
     /// `0.410 [0.380, 0.440]`; a null value shows `—` with its reason as a tooltip.
-    static func metric(_ metric: ReportMetricValue?, _ digits: Int) -> HTMLCell {
+    static func metric(_ metric: (any Measured)?, _ digits: Int) -> HTMLCell {
         guard let metric, let value = metric.value else {
             let reason = metric?.reason.map { " title=\"\(ReportEscape.html($0))\"" } ?? ""
             let note = metric?.reason.map { " <span class=\"ci\">(\(ReportEscape.html($0)))</span>" } ?? ""
             return HTMLCell(html: "<span class=\"na\"\(reason)>—</span>\(note)", sort: "")
         }
         var html = ReportNumber.fixed(value, digits)
-        if let ci = metric.ci {
+        if let ci = metric.interval {
             html += " <span class=\"ci\">\(ReportNumber.interval(ci, digits))</span>"
         }
         return HTMLCell(html: html, sort: ReportNumber.plain(value))

@@ -36,8 +36,6 @@ public struct ReportConfig: ConfigSection {
     public var topConcerns: Int = 3
     /// Decimals shown for metric values.
     public var decimals: Int = 3
-    /// The four-fifths rule's ratio, drawn as a reference line and used for concerns.
-    public var fourFifths: Double = 0.8
     /// An adjusted p-value below this makes a between-groups disparity a concern.
     public var significance: Double = 0.05
     /// ROC curves are thinned to at most this many points per group, to keep the file small.
@@ -57,9 +55,6 @@ public struct ReportConfig: ConfigSection {
         }
         if decimals < 0 || decimals > 8 {
             throw ConfigError.invalidValue(key: "decimals", expected: "an integer in 0…8", found: String(decimals))
-        }
-        if !(fourFifths > 0 && fourFifths <= 1) {
-            throw ConfigError.invalidValue(key: "four_fifths", expected: "a ratio in (0, 1]", found: ReportNumber.plain(fourFifths))
         }
         if !(significance > 0 && significance < 1) {
             throw ConfigError.invalidValue(key: "significance", expected: "a probability in (0, 1)", found: ReportNumber.plain(significance))

@@ -1,9 +1,9 @@
-/// Renders make-dataset's data audit (``AuditView``) as the "Data audit" part of the Data
-/// section: findings as a traffic-light list, then groups, label balance, missingness,
-/// proxies and train/test shift, each compact and each left out when its field is absent.
+/// Renders make-dataset's data audit (``AuditReport``, `audit.json`) as the "Data audit"
+/// part of the Data section: findings as a traffic-light list, then groups, label balance,
+/// missingness, proxies and train/test shift, each compact and left out when empty.
 /// Cost is linear in the audit's size plus one sort of the associations and shift tests.
 struct AuditSection {
-    let audit: AuditView
+    let audit: AuditReport
     let digits: Int
     /// Fold the per-group tables behind a disclosure (the evaluation's group tables above
     /// already show the test split's counts, so these would read as near-duplicates).
@@ -20,15 +20,9 @@ struct AuditSection {
     func e(_ text: String) -> String { ReportEscape.html(text) }
 
     func render() -> String {
-        guard audit.isRecognised else {
-            return "<p class=\"note\">The audit file has none of the fields make-dataset writes (rows, attributes, findings, …), so it is not shown.</p>"
-        }
         var out = ""
-        if let rows = audit.rows {
-            var facts = ["\(rows) rows in the whole dataset before splitting"]
-            if let size = audit.minGroupSize { facts.append("minimum group size \(size)") }
-            out += "<p>\(e(facts.joined(separator: " · "))).</p>"
-        }
+        let facts = ["\(audit.rows) rows in the whole dataset before splitting", "minimum group size \(audit.minGroupSize)"]
+        out += "<p>\(e(facts.joined(separator: " · "))).</p>"
         out += findings()
         out += groups()
         out += labelBalance()
@@ -43,15 +37,11 @@ struct AuditSection {
     /// One line per check: green when the check ran and found nothing, amber with the
     /// messages when it found something, grey when the file says nothing about it.
     func findings() -> String {
-        let found = audit.findings ?? []
+        let found = audit.findings
         var out = "<h4>Findings</h4><ul class=\"lights\">"
-        let known = Set(AuditView.checks)
-        let extra = found.map(\.check).filter { !known.contains($0) }
-        var seen = Set<String>()
-        let checks = AuditView.checks + extra.filter { seen.insert($0).inserted }
-        for check in checks {
-            let messages = found.filter { $0.check == check }.map(\.message)
-            let ran = audit.findings != nil && ranCheck(check)
+        for check in AuditCheck.allCases.map(\.rawValue) {
+            let messages = found.filter { $0.check.rawValue == check }.map(\.message)
+            let ran = ranCheck(check)
             let status = !messages.isEmpty ? "warn" : (ran ? "pass" : "unknown")
             out += "<li><span class=\"dot \(status)\" role=\"img\" aria-label=\"\(status)\"></span>"
             out += "<b>\(e(checkTitle(check)))</b>: \(e(summary(check, count: messages.count, ran: ran)))"
@@ -68,9 +58,6 @@ struct AuditSection {
     func ranCheck(_ check: String) -> Bool {
         switch check {
         case "small_group": return !audit.attributes.isEmpty
-        case "proxy": return audit.associations != nil
-        case "shift": return audit.shift != nil
-        case "label_imbalance": return audit.label != nil
         default: return true
         }
     }
@@ -90,13 +77,13 @@ struct AuditSection {
         let plural = count == 1 ? "" : "s"
         switch check {
         case "small_group":
-            let bound = audit.minGroupSize.map { " (< \($0) rows)" } ?? ""
+            let bound = " (< \(audit.minGroupSize) rows)"
             return count == 0 ? "none\(bound)" : "\(count) group\(plural) too small\(bound)"
         case "proxy":
-            let bound = audit.proxyThreshold.map { " (association ≥ \(ReportNumber.plain($0)))" } ?? ""
+            let bound = " (association ≥ \(ReportNumber.plain(audit.proxyThreshold)))"
             return count == 0 ? "none\(bound)" : "\(count) feature–attribute pair\(plural) flagged\(bound)"
         case "shift":
-            let bound = audit.shiftAlpha.map { " (Holm-adjusted p < \(ReportNumber.plain($0)))" } ?? ""
+            let bound = " (Holm-adjusted p < \(ReportNumber.plain(audit.shiftAlpha)))"
             return count == 0 ? "no feature shifted\(bound)" : "\(count) feature\(plural) shifted\(bound)"
         case "label_imbalance":
             return count == 0 ? "not imbalanced" : "imbalanced"
@@ -111,25 +98,24 @@ struct AuditSection {
         guard !audit.attributes.isEmpty else { return "" }
         var body = ""
         for attribute in audit.attributes {
-            let largest = attribute.groups.compactMap(\.count).max() ?? 0
+            let largest = attribute.groups.map(\.count).max() ?? 0
             let rows: [[HTMLCell]] = attribute.groups.map { group in
-                let barWidth = largest > 0 ? Double(group.count ?? 0) / Double(largest) * 80 : 0
-                let small = group.small == true
+                let barWidth = largest > 0 ? Double(group.count) / Double(largest) * 80 : 0
+                let small = group.small
                 return [
                     HTMLCell(html: e(group.name), sort: group.name, cssClass: "text"),
                     .count(group.count),
                     HTMLCell(html: "<span class=\"share\" style=\"width:\(ReportNumber.coordinate(barWidth))px\"></span>\(ReportNumber.percent(group.share))",
-                             sort: group.share.map(ReportNumber.plain) ?? ""),
+                             sort: ReportNumber.plain(group.share)),
                     .number(group.baseRate, digits),
                     HTMLCell(html: small ? "<span class=\"tag\">small group</span>" : "", sort: small ? "1" : "0", cssClass: "text"),
                 ]
             }
             body += "<h5>\(e(attribute.name))</h5>"
             body += HTMLTable.render(headers: ["Group", "n", "Share", "Base rate", "Flag"], rows: rows, textColumns: [0, 4],
-                                     rowClasses: attribute.groups.map { $0.small == true ? "flag" : nil })
+                                     rowClasses: attribute.groups.map { $0.small ? "flag" : nil })
         }
-        let rows = audit.rows.map { ", \($0) rows" } ?? ""
-        let title = "Groups in the whole dataset before splitting\(rows)"
+        let title = "Groups in the whole dataset before splitting, \(audit.rows) rows"
         if foldGroups {
             let names = audit.attributes.map(\.name).joined(separator: ", ")
             return "<details class=\"fold\"><summary>\(e(title)): \(e(names))</summary>\(body)</details>"
@@ -140,21 +126,13 @@ struct AuditSection {
     // MARK: Label
 
     func labelBalance() -> String {
-        guard let label = audit.label else { return "" }
-        var parts: [String] = []
-        if let share = label.positiveShare, let positives = label.positives, let negatives = label.negatives {
-            parts.append("positive share \(ReportNumber.percent(share)) (\(positives) positive, \(negatives) negative)")
-        } else if let minority = label.minorityShare {
-            parts.append("minority class share \(ReportNumber.percent(minority))")
-        }
-        var out = "<h4>Label balance</h4><p>"
-        if let column = label.column { out += "<code>\(e(column))</code>: " }
-        out += e(parts.isEmpty ? "no counts reported" : parts.joined(separator: " · "))
-        switch label.imbalanced {
-        case .some(true): out += "<span class=\"tag\">imbalanced</span>"
-        case .some(false): out += "<span class=\"tag ok\">balanced</span>"
-        case .none: break
-        }
+        let label = audit.label
+        let total = label.positives + label.negatives
+        let counts = total > 0
+            ? "positive share \(ReportNumber.percent(Double(label.positives) / Double(total))) (\(label.positives) positive, \(label.negatives) negative)"
+            : "minority class share \(ReportNumber.percent(label.minorityShare))"
+        var out = "<h4>Label balance</h4><p><code>\(e(label.column))</code>: \(e(counts))"
+        out += label.imbalanced ? "<span class=\"tag\">imbalanced</span>" : "<span class=\"tag ok\">balanced</span>"
         return out + "</p>"
     }
 
@@ -162,10 +140,11 @@ struct AuditSection {
 
     /// Only features with a missing value, as one matrix: feature × (overall, attribute=group).
     func missingness() -> String {
-        guard let entries = audit.missingness else { return "" }
+        let entries = audit.missingness
         var out = "<h4>Missing values</h4>"
-        let dropped = audit.droppedRows.map { $0 == 0 ? " No rows were dropped." : " \($0) row\($0 == 1 ? " was" : "s were") dropped before the audit." } ?? ""
-        let missing = entries.filter(\.anyMissing)
+        let droppedRows = audit.droppedRows
+        let dropped = droppedRows == 0 ? " No rows were dropped." : " \(droppedRows) row\(droppedRows == 1 ? " was" : "s were") dropped before the audit."
+        let missing = entries.filter { $0.overall > 0 || $0.groups.values.contains { $0 > 0 } }
         guard !missing.isEmpty else {
             return out + "<p>No missing values in any feature.\(e(dropped))</p>"
         }
@@ -173,8 +152,8 @@ struct AuditSection {
         var columns: [(attribute: String, group: String)] = []
         var seenColumns = Set<String>()
         for entry in entries {
-            for group in entry.groups where seenColumns.insert(entry.attribute + "\u{0}" + group.name).inserted {
-                columns.append((entry.attribute, group.name))
+            for group in entry.groups.keys.sorted() where seenColumns.insert(entry.attribute + "\u{0}" + group).inserted {
+                columns.append((entry.attribute, group))
             }
         }
         var features: [String] = []
@@ -182,10 +161,10 @@ struct AuditSection {
         for entry in missing where seenFeatures.insert(entry.feature).inserted { features.append(entry.feature) }
         let rows: [[HTMLCell]] = features.prefix(maxMissingRows).map { feature in
             let forFeature = entries.filter { $0.feature == feature }
-            let overall = forFeature.compactMap(\.overall).first
+            let overall = forFeature.first?.overall
             var row: [HTMLCell] = [.text(feature), shareCell(overall)]
             for column in columns {
-                let share = forFeature.first { $0.attribute == column.attribute }?.groups.first { $0.name == column.group }?.share
+                let share = forFeature.first { $0.attribute == column.attribute }?.groups[column.group]
                 row.append(shareCell(share))
             }
             return row
@@ -217,32 +196,33 @@ struct AuditSection {
 
     /// Strongest first; the top `topAssociations` plus every flagged pair.
     func associations() -> String {
-        guard let all = audit.associations, !all.isEmpty else { return "" }
+        let all = audit.associations
+        guard !all.isEmpty else { return "" }
         let sorted = all.sorted { a, b in
-            let x = a.value ?? -.infinity, y = b.value ?? -.infinity
+            let x = a.value, y = b.value
             if x != y { return x > y }
             if a.feature != b.feature { return a.feature < b.feature }
             return a.attribute < b.attribute
         }
-        let shown = sorted.enumerated().filter { $0.offset < topAssociations || audit.isProxy($0.element) }.map(\.element)
+        let shown = sorted.enumerated().filter { $0.offset < topAssociations || $0.element.proxy }.map(\.element)
         let rows: [[HTMLCell]] = shown.map { item in
-            let flagged = audit.isProxy(item)
+            let flagged = item.proxy
             return [
                 .text(item.attribute),
                 .text(item.feature),
                 .text(measureName(item.measure)),
                 HTMLCell(html: flagged ? "<span class=\"bad\">\(ReportNumber.fixed(item.value, digits))</span>" : ReportNumber.fixed(item.value, digits),
-                         sort: item.value.map(ReportNumber.plain) ?? ""),
+                         sort: ReportNumber.plain(item.value)),
                 .number(item.normalizedMutualInformation, digits),
                 HTMLCell(html: flagged ? "<span class=\"tag\">proxy</span>" : "", sort: flagged ? "1" : "0", cssClass: "text"),
             ]
         }
         var caption = "Association of each feature with each sensitive attribute, strongest first"
-        if let threshold = audit.proxyThreshold { caption += "; flagged as a proxy at ≥ \(ReportNumber.plain(threshold)) (proxy_threshold)" }
+        caption += "; flagged as a proxy at ≥ \(ReportNumber.plain(audit.proxyThreshold)) (proxy_threshold)"
         caption += shown.count < all.count ? "; showing \(shown.count) of \(all.count) pairs." : "."
         var out = "<h4>Proxies</h4>"
         out += HTMLTable.render(headers: ["Attribute", "Feature", "Measure", "Value", "NMI", "Flag"], rows: rows, caption: caption,
-                                textColumns: [0, 1, 2, 5], rowClasses: shown.map { audit.isProxy($0) ? "flag" : nil })
+                                textColumns: [0, 1, 2, 5], rowClasses: shown.map { $0.proxy ? "flag" : nil })
         out += "<p class=\"note\">Value: Cramér's V for a categorical feature, correlation ratio η for a numeric one (0 none, 1 determined by the attribute). NMI: normalised mutual information, numeric features in equal-frequency bins.</p>"
         return out
     }
@@ -260,35 +240,35 @@ struct AuditSection {
 
     /// All tests when few, else only the shifted ones and a count of the rest.
     func shift() -> String {
-        guard let all = audit.shift, !all.isEmpty else { return "" }
+        let all = audit.shift
+        guard !all.isEmpty else { return "" }
         var out = "<h4>Train/test shift</h4>"
-        let alpha = audit.shiftAlpha.map { " < \(ReportNumber.plain($0))" } ?? ""
-        let flagged = all.filter(audit.isShifted)
+        let alpha = " < \(ReportNumber.plain(audit.shiftAlpha))"
+        let flagged = all.filter(\.shifted)
         let sorted = all.sorted { a, b in
-            let x = a.pValueAdjusted ?? .infinity, y = b.pValueAdjusted ?? .infinity
-            return x != y ? x < y : a.feature < b.feature
+            a.pValueAdjusted != b.pValueAdjusted ? a.pValueAdjusted < b.pValueAdjusted : a.feature < b.feature
         }
-        let shown = all.count <= maxShiftRows ? sorted : sorted.filter(audit.isShifted)
+        let shown = all.count <= maxShiftRows ? sorted : sorted.filter(\.shifted)
         let rest = all.count - shown.count
         if shown.isEmpty {
             let smallest = sorted.first.map { " The smallest adjusted p is \(ReportNumber.pValue($0.pValueAdjusted)) (\($0.feature))." } ?? ""
             return out + "<p>None of the \(all.count) features tested differs between train and test (Holm-adjusted p\(e(alpha)) flags a shift).\(e(smallest))</p>"
         }
         let rows: [[HTMLCell]] = shown.map { test in
-            let shifted = audit.isShifted(test)
+            let shifted = test.shifted
             return [
                 .text(test.feature),
                 .text(testName(test.test)),
                 .number(test.statistic, digits),
-                HTMLCell(html: e(ReportNumber.pValue(test.pValue)), sort: test.pValue.map(ReportNumber.plain) ?? ""),
+                HTMLCell(html: e(ReportNumber.pValue(test.pValue)), sort: ReportNumber.plain(test.pValue)),
                 HTMLCell(html: "<span class=\"\(shifted ? "bad" : "")\">\(e(ReportNumber.pValue(test.pValueAdjusted)))</span>",
-                         sort: test.pValueAdjusted.map(ReportNumber.plain) ?? ""),
+                         sort: ReportNumber.plain(test.pValueAdjusted)),
                 HTMLCell(html: shifted ? "<span class=\"tag\">shifted</span>" : "", sort: shifted ? "1" : "0", cssClass: "text"),
             ]
         }
         let caption = "Train vs test distribution of each feature; adjusted p is Holm-corrected over all \(all.count) features, flagged\(alpha)."
         out += HTMLTable.render(headers: ["Feature", "Test", "Statistic", "p", "Adjusted p", "Flag"], rows: rows, caption: caption,
-                                textColumns: [0, 1, 5], rowClasses: shown.map { audit.isShifted($0) ? "flag" : nil })
+                                textColumns: [0, 1, 5], rowClasses: shown.map { $0.shifted ? "flag" : nil })
         if rest > 0 {
             out += "<p class=\"note\">\(rest) other feature\(rest == 1 ? "" : "s") showed no significant shift (\(flagged.count) of \(all.count) flagged).</p>"
         }

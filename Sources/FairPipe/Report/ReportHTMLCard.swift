@@ -1,38 +1,22 @@
 /// The model card and provenance sections of the HTML report.
 extension HTMLReport {
-    /// `key = value` pairs of a config's scalar leaves, flattened with dotted keys.
-    func flatten(_ json: ReportJSON?, prefix: String = "") -> [(String, String)] {
-        guard let json else { return [] }
-        switch json {
-        case .object:
-            return json.sortedMembers.flatMap { flatten($0.value, prefix: prefix.isEmpty ? $0.key : "\(prefix).\($0.key)") }
-        case .array(let items):
-            let scalars = items.compactMap(\.string)
-            return scalars.count == items.count ? [(prefix, "[" + scalars.joined(separator: ", ") + "]")] : [(prefix, "[\(items.count) items]")]
-        case .null:
-            return [(prefix, "null")]
-        default:
-            return [(prefix, json.string ?? "")]
-        }
-    }
-
     func modelCardSection() -> String {
         var out = "<p>A model card after Mitchell et al. (2019), “Model Cards for Model Reporting”, filled from the configuration and the pipeline's outputs.</p><dl class=\"card\">"
         func item(_ title: String, _ html: String) { out += "<dt>\(e(title))</dt><dd>\(html)</dd>" }
         item("Intended use", e(config.intendedUse))
         if !config.owners.isEmpty { item("Owners", e(config.owners)) }
         var model = config.modelDescription.isEmpty ? "" : "<p>\(e(config.modelDescription))</p>"
-        let modelConfig = flatten(inputs.manifest("train")?.config)
+        let modelConfig = inputs.manifest(.train)?.config.flattened() ?? []
         if !modelConfig.isEmpty {
             model += "<code>" + modelConfig.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>"
         }
         item("Model", model.isEmpty ? "<span class=\"na\">Not described (report.model_description; train manifest absent).</span>" : model)
 
         var training = config.trainingData.isEmpty ? "" : "<p>\(e(config.trainingData))</p>"
-        if let dataset = inputs.manifest("make-dataset") {
+        if let dataset = inputs.manifest(.makeDataset) {
             let files = dataset.outputs.map { e($0.path) }.joined(separator: ", ")
             if !files.isEmpty { training += "<p>Splits written by make-dataset: <code>\(files)</code>.</p>" }
-            let settings = flatten(dataset.config)
+            let settings = dataset.config.flattened()
             if !settings.isEmpty { training += "<code>" + settings.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>" }
         }
         item("Training data", training.isEmpty ? "<span class=\"na\">Not described (report.training_data; make-dataset manifest absent).</span>" : training)
@@ -40,13 +24,13 @@ extension HTMLReport {
         var evaluation = config.evaluationData.isEmpty ? "" : "<p>\(e(config.evaluationData))</p>"
         if let metrics = inputs.metrics {
             var facts: [String] = []
-            if let n = metrics.n { facts.append("\(n) rows") }
+            facts.append("\(metrics.n) rows")
             for attribute in metrics.attributes where !attribute.isIntersection {
                 facts.append("\(attribute.name): \(attribute.groups.count) groups")
             }
             if !facts.isEmpty { evaluation += "<p>\(e(facts.joined(separator: "; "))).</p>" }
         }
-        if let files = inputs.manifest("evaluate")?.inputs, !files.isEmpty {
+        if let files = inputs.manifest(.evaluate)?.inputs, !files.isEmpty {
             evaluation += "<p>Inputs: <code>\(files.map { e($0.path) }.joined(separator: ", "))</code>.</p>"
         }
         item("Evaluation data", evaluation.isEmpty ? "<span class=\"na\">Not described.</span>" : evaluation)
@@ -67,8 +51,8 @@ extension HTMLReport {
 
         if let mitigation = inputs.mitigation {
             var text = mitigation.method.map { "<b>\(e(MetricNames.words($0)))</b>" } ?? "A mitigation (method not recorded)"
-            if let settings = inputs.manifest("mitigate")?.config {
-                let pairs = flatten(settings)
+            if let settings = inputs.manifest(.mitigate)?.config {
+                let pairs = settings.flattened()
                 if !pairs.isEmpty { text += " — <code>" + pairs.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>" }
             }
             item("Mitigation applied", text)
@@ -84,7 +68,7 @@ extension HTMLReport {
             if !intersections.isEmpty { line += "; intersections: " + intersections.joined(separator: ", ") }
             caveats += "<li>\(e(line)). They are used to measure disparities; whether they may also be used as model inputs is a legal and ethical question this report does not settle.</li>"
             let small = metrics.attributes.flatMap { attribute in
-                attribute.groups.filter { $0.warnings.contains("small_group") }.map { "\(attribute.name) = \($0.group)" + ($0.n.map { " (n = \($0))" } ?? "") }
+                attribute.groups.filter { $0.warnings.contains("small_group") }.map { "\(attribute.name) = \($0.group) (n = \($0.n))" }
             }
             if !small.isEmpty {
                 caveats += "<li>Small groups, whose metrics carry wide intervals and should not be read on their own: \(e(small.joined(separator: "; "))).</li>"
@@ -104,8 +88,8 @@ extension HTMLReport {
             return note("No stage manifests were given; provenance (commit, seed, configuration, file hashes) is omitted.")
         }
         var out = ""
-        let commits = Set(manifests.compactMap(\.commit))
-        if manifests.contains(where: { $0.dirty == true }) {
+        let commits = Set(manifests.map(\.git.commit))
+        if manifests.contains(where: { $0.git.dirty }) {
             out += "<div class=\"banner\">At least one stage ran from a working tree with uncommitted changes; the commit alone does not reproduce it.</div>"
         }
         if commits.count > 1 {
@@ -113,11 +97,11 @@ extension HTMLReport {
         }
         let rows: [[HTMLCell]] = manifests.map { m in
             [
-                .text(m.stage), .text(m.toolVersion ?? "—", cssClass: nil),
-                HTMLCell(html: "<span class=\"hash\">\(e(m.commit ?? "—"))</span>", sort: m.commit ?? ""),
-                .text(m.dirty.map { $0 ? "yes" : "no" } ?? "—", cssClass: nil),
-                .text(m.seed ?? "—", cssClass: nil),
-                .text(m.started ?? "—", cssClass: nil), .text(m.finished ?? "—", cssClass: nil),
+                .text(m.stage.rawValue), .text(m.toolVersion, cssClass: nil),
+                HTMLCell(html: "<span class=\"hash\">\(e(m.git.commit))</span>", sort: m.git.commit),
+                .text(m.git.dirty ? "yes" : "no", cssClass: nil),
+                .text(String(m.seed), cssClass: nil),
+                .text(m.started, cssClass: nil), .text(m.finished, cssClass: nil),
                 m.durationSeconds == nil ? HTMLCell(html: "<span class=\"na\">—</span>", sort: "") : HTMLCell(html: ReportNumber.fixed(m.durationSeconds, 2) + " s", sort: ReportNumber.plain(m.durationSeconds ?? 0)),
             ]
         }
@@ -126,8 +110,8 @@ extension HTMLReport {
         // Lineage: an input whose path some earlier stage wrote must carry that output's hash.
         var written: [String: String] = [:]
         for m in manifests {
-            out += "<h3>\(e(m.stage))</h3>"
-            if let hash = m.configSHA256 { out += "<p>Config SHA-256: <span class=\"hash\">\(e(hash))</span></p>" }
+            out += "<h3>\(e(m.stage.rawValue))</h3>"
+            out += "<p>Config SHA-256: <span class=\"hash\">\(e(m.configSha256))</span></p>"
             var fileRows: [[HTMLCell]] = []
             for file in m.inputs {
                 var lineage = "—"
@@ -135,24 +119,20 @@ extension HTMLReport {
                     lineage = upstream == file.sha256 ? "✓ matches upstream" : "✗ differs from upstream output"
                 }
                 fileRows.append([.text("input"), .text(file.path), .count(file.bytes),
-                                 HTMLCell(html: "<span class=\"hash\">\(e(file.sha256 ?? "—"))</span>", cssClass: "text"),
+                                 HTMLCell(html: "<span class=\"hash\">\(e(file.sha256))</span>", cssClass: "text"),
                                  .text(lineage)])
             }
             for file in m.outputs {
                 fileRows.append([.text("output"), .text(file.path), .count(file.bytes),
-                                 HTMLCell(html: "<span class=\"hash\">\(e(file.sha256 ?? "—"))</span>", cssClass: "text"), .text("")])
+                                 HTMLCell(html: "<span class=\"hash\">\(e(file.sha256))</span>", cssClass: "text"), .text("")])
             }
             if fileRows.isEmpty {
                 out += note("No files recorded.")
             } else {
                 out += HTMLTable.render(headers: ["", "Path", "Bytes", "SHA-256", "Lineage"], rows: fileRows, textColumns: [0, 1, 3, 4])
             }
-            if let config = m.config {
-                out += "<details><summary>Resolved configuration (\(e(m.stage)))</summary><pre>\(e(config.pretty()))</pre></details>"
-            }
-            for file in m.outputs {
-                if let hash = file.sha256 { written[file.path] = hash }
-            }
+            out += "<details><summary>Resolved configuration (\(e(m.stage.rawValue)))</summary><pre>\(e(m.config.pretty()))</pre></details>"
+            for file in m.outputs { written[file.path] = file.sha256 }
         }
         return out
     }

@@ -4,11 +4,11 @@ extension HTMLReport {
         "<figure>\(svg)<figcaption>\(e(caption))</figcaption></figure>"
     }
 
-    func tooltip(_ group: String, _ name: String, _ metric: ReportMetricValue?) -> String {
+    func tooltip(_ group: String, _ name: String, _ metric: (any Measured)?) -> String {
         guard let metric, let value = metric.value else {
             return "\(group): \(name) undefined" + (metric?.reason.map { " (\($0))" } ?? "")
         }
-        let ci = metric.ci.map { " 95% CI \(ReportNumber.interval($0, digits))" } ?? ""
+        let ci = metric.interval.map { " \(level) CI \(ReportNumber.interval($0, digits))" } ?? ""
         return "\(group): \(name) \(ReportNumber.fixed(value, digits))\(ci)"
     }
 
@@ -18,7 +18,7 @@ extension HTMLReport {
         var lines: [SVGChart.Reference] = []
         var seen = Set<String>()
         for gate in gates where gate.metric == metric && (gate.attribute == nil || gate.attribute == attribute) {
-            for (bound, word) in [(gate.minimum, "min"), (gate.maximum, "max")] {
+            for (bound, word) in [(gate.min, "min"), (gate.max, "max")] {
                 guard let bound else { continue }
                 let label = "gate \(word) \(ReportNumber.fixed(bound, digits))"
                 if seen.insert(label).inserted {
@@ -33,50 +33,54 @@ extension HTMLReport {
         guard let metrics = inputs.metrics, !metrics.attributes.isEmpty else {
             return note("No metrics.json was given; charts are omitted.")
         }
-        var out = "<p>Error bars are 95% confidence intervals. Hover any bar, point or line for its values.</p>"
+        var out = "<p>Error bars are \(level) confidence intervals. Hover any bar, point or line for its values.</p>"
+        let band = metrics.fourFifthsBand
         for (index, attribute) in metrics.attributes.enumerated() {
             let groups = attribute.groups.map(\.group)
             out += "<h3>\(e(attribute.name))</h3><div class=\"grid\">"
 
             // Selection rate, with four-fifths of the reference rate as the line to clear.
             let selection = attribute.groups.map { group in
-                SVGChart.BarDatum(value: group.metric("selection_rate")?.value, ci: group.metric("selection_rate")?.ci,
+                SVGChart.BarDatum(value: group.metric("selection_rate")?.value, ci: group.metric("selection_rate")?.interval,
                                   tooltip: tooltip(group.group, "selection rate", group.metric("selection_rate")))
             }
             var references = gateLines("selection_rate", attribute: attribute.name)
             if let reference = attribute.reference,
                let rate = attribute.groups.first(where: { $0.group == reference })?.metric("selection_rate")?.value {
-                references.append(.init(axis: .y, value: rate * config.fourFifths,
-                                        label: "\(ReportNumber.fixed(config.fourFifths, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
+                references.append(.init(axis: .y, value: rate * band.min,
+                                        label: "\(ReportNumber.fixed(band.min, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
+                references.append(.init(axis: .y, value: rate * band.max,
+                                        label: "\(ReportNumber.fixed(band.max, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
             }
             out += figure(SVGChart.bars(id: "c\(index)-sel", title: "Selection rate by \(attribute.name)", categories: groups,
                                         series: [.init(name: "selection rate", values: selection)],
                                         yLabel: "selection rate (share predicted 1)", references: references),
-                          caption: "Share of each group predicted favourable. The dashed line is four-fifths of the reference group's rate; bars below it fail the four-fifths rule.")
+                          caption: "Share of each group predicted favourable. The dashed lines are \(ReportNumber.fixed(band.min, 2)) and \(ReportNumber.fixed(band.max, 2)) times the reference group's rate; bars outside them fail the four-fifths rule.")
 
             // Disparate impact against the reference group.
-            if attribute.versusReference.contains(where: { $0.measure("disparate_impact")?.value != nil }) {
-                let impact = attribute.versusReference.map { versus in
-                    SVGChart.BarDatum(value: versus.measure("disparate_impact")?.value, ci: versus.measure("disparate_impact")?.ci,
-                                      tooltip: tooltip(versus.group, "disparate impact", versus.measure("disparate_impact")))
+            if attribute.vsReference.contains(where: { $0.disparateImpact?.value != nil }) {
+                let impact = attribute.vsReference.map { versus in
+                    SVGChart.BarDatum(value: versus.disparateImpact?.value, ci: versus.disparateImpact?.interval,
+                                      tooltip: tooltip(versus.group, "disparate impact", versus.disparateImpact))
                 }
                 var lines: [SVGChart.Reference] = [
-                    .init(axis: .y, value: config.fourFifths, label: "four-fifths \(ReportNumber.fixed(config.fourFifths, 2))"),
+                    .init(axis: .y, value: band.min, label: "four-fifths \(ReportNumber.fixed(band.min, 2))"),
+                    .init(axis: .y, value: band.max, label: "four-fifths \(ReportNumber.fixed(band.max, 2))"),
                     .init(axis: .y, value: 1, label: "parity 1.00", color: "#555555"),
                 ]
                 lines += gateLines("disparate_impact", attribute: attribute.name)
                 out += figure(SVGChart.bars(id: "c\(index)-di", title: "Disparate impact vs \(attribute.reference ?? "reference") (\(attribute.name))",
-                                            categories: attribute.versusReference.map(\.group),
+                                            categories: attribute.vsReference.map(\.group),
                                             series: [.init(name: "disparate impact", values: impact)],
                                             yLabel: "selection-rate ratio (×)", references: lines),
-                              caption: "Each group's selection rate divided by the reference group's. 1 is parity; below \(ReportNumber.fixed(config.fourFifths, 2)) fails the four-fifths rule.")
+                              caption: "Each group's selection rate divided by the reference group's. 1 is parity; below \(ReportNumber.fixed(band.min, 2)) or above \(ReportNumber.fixed(band.max, 2)) fails the four-fifths rule.")
             }
 
             // Error rates side by side.
             let rates = ["true_positive_rate": "TPR", "false_positive_rate": "FPR"]
             let series = ["true_positive_rate", "false_positive_rate"].map { key in
                 SVGChart.BarSeries(name: "\(rates[key] ?? key) (\(MetricNames.words(key)))", values: attribute.groups.map { group in
-                    SVGChart.BarDatum(value: group.metric(key)?.value, ci: group.metric(key)?.ci,
+                    SVGChart.BarDatum(value: group.metric(key)?.value, ci: group.metric(key)?.interval,
                                       tooltip: tooltip(group.group, rates[key] ?? key, group.metric(key)))
                 })
             }
@@ -85,28 +89,30 @@ extension HTMLReport {
                                         references: gateLines("true_positive_rate", attribute: attribute.name)),
                           caption: "Equalized odds asks both bars to match across groups; equal opportunity asks only the TPR bars to match.")
 
-            if let curves = inputs.curves?.attributes.first(where: { $0.name == attribute.name }) {
+            if let curves = inputs.curves?.attribute(attribute.name) {
                 out += curveFigures(curves, index: index)
             }
             out += "</div>"
         }
         out += "<h3>Threshold sweep</h3>"
-        if let sweep = inputs.curves?.thresholdSweep, !sweep.isEmpty {
-            out += sweepFigure(sweep)
+        if let curves = inputs.curves, !curves.thresholds.isEmpty, !curves.attributes.isEmpty {
+            out += sweepFigure(curves)
         } else if inputs.curves == nil {
-            out += note("No curves.json was given; ROC, calibration and threshold-sweep charts are omitted.")
+            out += note("No curves.json was given (evaluate writes it when the predictions have scores); ROC, calibration and threshold-sweep charts are omitted.")
         } else {
             out += note("curves.json has no threshold sweep.")
         }
         return out
     }
 
-    func curveFigures(_ curves: CurveAttributeView, index: Int) -> String {
+    func curveFigures(_ curves: AttributeCurves, index: Int) -> String {
         var out = ""
-        let roc = curves.groups.filter { !$0.roc.isEmpty }
+        let roc = curves.groups.filter { !$0.rocPoints.isEmpty }
         if !roc.isEmpty {
             let series = roc.map { group in
-                SVGChart.Series(name: group.group, points: SVGChart.thin(group.roc, limit: config.maxCurvePoints).map {
+                let points = group.rocPoints.map { CurvePoint(x: $0.fpr, y: $0.tpr) }
+                let name = group.group + (group.auc.map { " · AUC \(ReportNumber.fixed($0, 3))" } ?? "")
+                return SVGChart.Series(name: name, points: SVGChart.thin(points, limit: config.maxCurvePoints).map {
                     SVGChart.Point(x: $0.x, y: $0.y, tooltip: "\(group.group): FPR \(ReportNumber.fixed($0.x, 3)), TPR \(ReportNumber.fixed($0.y, 3))")
                 })
             }
@@ -115,12 +121,12 @@ extension HTMLReport {
                                       xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)", width: 540, height: 440),
                           caption: "Each curve traces TPR against FPR as the threshold moves; the diagonal is chance. Curves apart mean the scores rank members of one group better than another.")
         }
-        let calibration = curves.groups.filter { group in group.calibration.contains { $0.meanScore != nil && $0.observedRate != nil } }
+        let calibration = curves.groups.filter { group in group.reliability.contains { $0.meanScore != nil && $0.fractionPositive != nil } }
         if !calibration.isEmpty {
             let series = calibration.map { group in
-                SVGChart.Series(name: group.group, points: group.calibration.compactMap { bin in
-                    guard let score = bin.meanScore, let rate = bin.observedRate else { return nil }
-                    let count = bin.count.map { ", \($0) rows" } ?? ""
+                SVGChart.Series(name: group.group, points: group.reliability.compactMap { bin in
+                    guard let score = bin.meanScore, let rate = bin.fractionPositive else { return nil }
+                    let count = ", \(bin.count) rows"
                     return SVGChart.Point(x: score, y: rate, tooltip: "\(group.group): mean score \(ReportNumber.fixed(score, 3)), observed \(ReportNumber.fixed(rate, 3))\(count)")
                 }, markers: true)
             }
@@ -132,28 +138,29 @@ extension HTMLReport {
         return out
     }
 
-    func sweepFigure(_ sweep: [SweepPointView]) -> String {
+    /// The threshold-sweep chart from curves.json: overall accuracy and, per attribute, the
+    /// headline decision disparities at every threshold (plus the Pareto metric when it is
+    /// one of the decision disparities curves.json sweeps).
+    func sweepFigure(_ curves: CurvesReport) -> String {
         var series: [SVGChart.Series] = []
-        let accuracy = sweep.compactMap { point in
-            point.accuracy.map { SVGChart.Point(x: point.threshold, y: $0, tooltip: "threshold \(ReportNumber.fixed(point.threshold, 3)): accuracy \(ReportNumber.fixed($0, digits))") }
-        }
-        if !accuracy.isEmpty { series.append(.init(name: "accuracy", points: accuracy)) }
-        var pairs: [(String, String)] = []
-        for point in sweep {
-            for attribute in point.disparities {
-                for metric in attribute.metrics where !pairs.contains(where: { $0 == (attribute.attribute, metric.name) }) {
-                    pairs.append((attribute.attribute, metric.name))
-                }
+        let thresholds = curves.thresholds
+        func points(_ values: [Double?], _ label: String) -> [SVGChart.Point] {
+            zip(thresholds, values).compactMap { t, value in
+                value.map { SVGChart.Point(x: t, y: $0, tooltip: "threshold \(ReportNumber.fixed(t, 3)): \(label) \(ReportNumber.fixed($0, digits))") }
             }
         }
-        pairs.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        for (attribute, metric) in pairs {
-            let points = sweep.compactMap { point in
-                point.disparity(attribute: attribute, metric: metric).map {
-                    SVGChart.Point(x: point.threshold, y: $0, tooltip: "threshold \(ReportNumber.fixed(point.threshold, 3)): \(attribute) \(MetricNames.words(metric)) \(ReportNumber.fixed($0, digits))")
-                }
+        if let first = curves.attributes.first {
+            let accuracy = points(first.accuracy, "accuracy")
+            if !accuracy.isEmpty { series.append(.init(name: "accuracy", points: accuracy)) }
+        }
+        var keys = ["demographic_parity_difference", "equalized_odds_difference"]
+        if !keys.contains(config.paretoMetric) { keys.append(config.paretoMetric) }
+        for attribute in curves.attributes {
+            for key in keys {
+                guard let values = attribute.disparities[key] else { continue }
+                let label = "\(attribute.name) \(MetricNames.words(key))"
+                series.append(.init(name: "\(attribute.name): \(MetricNames.words(key))", points: points(values, label)))
             }
-            series.append(.init(name: "\(attribute): \(MetricNames.words(metric))", points: points))
         }
         let svg = SVGChart.xy(id: "c-sweep", title: "Accuracy and disparity vs decision threshold", series: series,
                               xLabel: "decision threshold (score ≥ t → 1)", yLabel: "accuracy / disparity",
@@ -169,8 +176,7 @@ extension HTMLReport {
         }
         var out = ""
         if let method = mitigation.method { out += "<p>Method applied: <b>\(e(MetricNames.words(method)))</b>.</p>" }
-        let after = mitigation.after
-        if let before = inputs.baseline, !(after.overall.isEmpty && after.attributes.isEmpty) {
+        if let before = inputs.baseline, let after = mitigation.after {
             out += beforeAfter(before: before, after: after)
         } else {
             out += note("No before/after pair of evaluations was given.")
@@ -185,10 +191,10 @@ extension HTMLReport {
     }
 
     /// Rows of the before/after comparison: overall accuracy, then each attribute's headline disparities.
-    func comparisonRows(before: MetricsView, after: MetricsView) -> [(label: String, key: String, before: ReportMetricValue?, after: ReportMetricValue?)] {
-        var rows: [(String, String, ReportMetricValue?, ReportMetricValue?)] = []
+    func comparisonRows(before: MetricsReport, after: MetricsReport) -> [(label: String, key: String, before: (any Measured)?, after: (any Measured)?)] {
+        var rows: [(String, String, (any Measured)?, (any Measured)?)] = []
         for key in ["accuracy", "balanced_accuracy", "selection_rate"] {
-            let a = before.overall.first { $0.name == key }?.metric, b = after.overall.first { $0.name == key }?.metric
+            let a = before.overall[key], b = after.overall[key]
             if a != nil || b != nil { rows.append(("overall \(MetricNames.short(key).lowercased())", key, a, b)) }
         }
         let headline = ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference", "demographic_parity_ratio"]
@@ -202,14 +208,14 @@ extension HTMLReport {
         return rows
     }
 
-    func beforeAfter(before: MetricsView, after: MetricsView) -> String {
+    func beforeAfter(before: MetricsReport, after: MetricsReport) -> String {
         let rows = comparisonRows(before: before, after: after)
         guard !rows.isEmpty else { return note("The two evaluations share no metrics to compare.") }
-        let series = [("before", \(label: String, key: String, before: ReportMetricValue?, after: ReportMetricValue?).before),
-                      ("after", \(label: String, key: String, before: ReportMetricValue?, after: ReportMetricValue?).after)].map { name, path in
+        let series = [("before", { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.before }),
+                      ("after", { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.after })].map { name, pick in
             SVGChart.BarSeries(name: name, values: rows.map { row in
-                SVGChart.BarDatum(value: row[keyPath: path]?.value, ci: row[keyPath: path]?.ci,
-                                  tooltip: tooltip(name, row.label, row[keyPath: path]))
+                SVGChart.BarDatum(value: pick(row)?.value, ci: pick(row)?.interval,
+                                  tooltip: tooltip(name, row.label, pick(row)))
             })
         }
         var out = "<div class=\"grid wide\">"
@@ -233,7 +239,7 @@ extension HTMLReport {
                 deltaCell.html = "<span class=\"\(better.map { $0 ? "good" : "bad" } ?? "")\">\(sign)\(ReportNumber.fixed(delta, digits))</span>"
             }
             let beyond: String
-            if let ci = row.before?.ci, let value = row.after?.value {
+            if let ci = row.before?.interval, let value = row.after?.value {
                 beyond = ci.contains(value) ? "no" : "yes"
             } else {
                 beyond = "—"
@@ -244,41 +250,41 @@ extension HTMLReport {
         return out
     }
 
-    func tradeoffFigure(_ tradeoff: TradeoffView) -> String {
-        let target = tradeoff.target.map(MetricNames.words) ?? MetricNames.words(config.paretoMetric)
+    func tradeoffFigure(_ tradeoff: TradeoffCurve) -> String {
+        let target = MetricNames.words(tradeoff.disparityMetric)
         let points = tradeoff.points.compactMap { point -> SVGChart.Point? in
             guard let x = point.disparity.value, let y = point.accuracy.value else { return nil }
-            let strength = point.strength.map { ReportNumber.plain($0) } ?? "?"
-            return SVGChart.Point(x: x, y: y, xCI: point.disparity.ci, yCI: point.accuracy.ci,
-                                  tooltip: "strength \(strength): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(point.accuracy.ci, digits)), disparity \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(point.disparity.ci, digits))",
+            let strength = ReportNumber.plain(point.strength)
+            return SVGChart.Point(x: x, y: y, xCI: point.disparity.interval, yCI: point.accuracy.interval,
+                                  tooltip: "strength \(strength): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(point.accuracy.interval, digits)), disparity \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(point.disparity.interval, digits))",
                                   label: tradeoff.points.count <= 12 ? strength : nil)
         }
         // Gate bounds on the target disparity (vertical) and on accuracy (horizontal).
         var references: [SVGChart.Reference] = []
         for gate in inputs.metrics?.gates ?? [] {
             let axis: SVGChart.Reference.Axis
-            if gate.metric == (tradeoff.target ?? config.paretoMetric) {
+            if gate.metric == tradeoff.disparityMetric {
                 axis = .x
             } else if gate.metric == "accuracy", gate.attribute == nil {
                 axis = .y
             } else {
                 continue
             }
-            for (bound, word) in [(gate.minimum, "min"), (gate.maximum, "max")] {
+            for (bound, word) in [(gate.min, "min"), (gate.max, "max")] {
                 if let bound { references.append(.init(axis: axis, value: bound, label: "gate \(word) \(ReportNumber.fixed(bound, digits))", color: "#6a3d9a")) }
             }
         }
         var out = "<div class=\"grid wide\">"
         out += figure(SVGChart.xy(id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
-                                  subtitle: tradeoff.method.map { "method: \(MetricNames.words($0)); labels are strengths" },
-                                  series: [.init(name: tradeoff.method.map(MetricNames.words) ?? "mitigation", points: points, markers: true)],
+                                  subtitle: "method: \(MetricNames.words(tradeoff.method)); labels are strengths",
+                                  series: [.init(name: MetricNames.words(tradeoff.method), points: points, markers: true)],
                                   xLabel: target, yLabel: "accuracy", references: references, width: 900, height: 420),
-                      caption: "Each point is one mitigation strength, with 95% CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
+                      caption: "Each point is one mitigation strength, with \(level) CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
         out += "</div>"
         let rows: [[HTMLCell]] = tradeoff.points.map { point in
-            [HTMLCell(html: point.strength.map(ReportNumber.plain) ?? "—", sort: point.strength.map(ReportNumber.plain) ?? ""), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
+            [HTMLCell(html: ReportNumber.plain(point.strength), sort: ReportNumber.plain(point.strength)), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
         }
-        out += HTMLTable.render(headers: ["Strength", "Accuracy", MetricNames.words(tradeoff.target ?? "disparity").capitalizedFirst], rows: rows, textColumns: [])
+        out += HTMLTable.render(headers: ["Strength", "Accuracy", target.capitalizedFirst], rows: rows, textColumns: [])
         return out
     }
 }

@@ -1,16 +1,16 @@
 import Foundation
 
-/// Before and after a mitigation, with its optional strength sweep.
+/// Before and after a mitigation, with its strength sweep.
 public struct MitigationInputs: Sendable, Equatable {
     /// The baseline evaluation; when nil the report uses ``ReportInputs/metrics``.
-    public var before: MetricsView?
-    /// The evaluation of the mitigated predictor.
-    public var after: MetricsView
+    public var before: MetricsReport?
+    /// The evaluation of the mitigated predictor; nil when only a trade-off sweep was given.
+    public var after: MetricsReport?
     /// Name of the method applied (`reweighing`, `threshold_optimizer`, …).
     public var method: String?
-    public var tradeoff: TradeoffView?
+    public var tradeoff: TradeoffCurve?
 
-    public init(before: MetricsView? = nil, after: MetricsView, method: String? = nil, tradeoff: TradeoffView? = nil) {
+    public init(before: MetricsReport? = nil, after: MetricsReport?, method: String? = nil, tradeoff: TradeoffCurve? = nil) {
         self.before = before
         self.after = after
         self.method = method
@@ -18,24 +18,25 @@ public struct MitigationInputs: Sendable, Equatable {
     }
 }
 
-/// Everything one report is drawn from. Only ``metrics`` is central; every other piece is
-/// optional, and a missing piece omits its section with a short note.
+/// Everything one report is drawn from, each file read through the one type its stage
+/// writes it with. Only ``metrics`` is central; every other piece is optional, and a missing
+/// piece omits its section with a short note.
 public struct ReportInputs: Sendable, Equatable {
     /// The evaluation being reported (`evaluate`'s `metrics.json`).
-    public var metrics: MetricsView?
+    public var metrics: MetricsReport?
     /// `evaluate`'s `curves.json`.
-    public var curves: CurvesView?
-    /// `make-dataset`'s data audit (`audit.json`), read through `AuditView` when rendered.
-    public var audit: ReportJSON?
+    public var curves: CurvesReport?
+    /// `make-dataset`'s data audit (`audit.json`).
+    public var audit: AuditReport?
     public var mitigation: MitigationInputs?
-    /// Recommended mitigations (also read from `tradeoff.json` when given there).
-    public var recommendations: [RecommendationView]
+    /// `mitigate`'s ranked recommendations (`recommendations.json`).
+    public var recommendations: Recommendations?
     /// One manifest per stage folder.
-    public var manifests: [ManifestView]
+    public var manifests: [Manifest]
 
-    public init(metrics: MetricsView? = nil, curves: CurvesView? = nil, audit: ReportJSON? = nil,
-                mitigation: MitigationInputs? = nil, recommendations: [RecommendationView] = [],
-                manifests: [ManifestView] = []) {
+    public init(metrics: MetricsReport? = nil, curves: CurvesReport? = nil, audit: AuditReport? = nil,
+                mitigation: MitigationInputs? = nil, recommendations: Recommendations? = nil,
+                manifests: [Manifest] = []) {
         self.metrics = metrics
         self.curves = curves
         self.audit = audit
@@ -44,23 +45,20 @@ public struct ReportInputs: Sendable, Equatable {
         self.manifests = manifests
     }
 
-    /// Recommendations from both places, by rank then method name.
-    public var allRecommendations: [RecommendationView] {
-        let all = recommendations + (mitigation?.tradeoff?.recommendations ?? [])
-        var seen = Set<String>()
-        return all.sorted { ($0.rank ?? Int.max, $0.method) < ($1.rank ?? Int.max, $1.method) }
-            .filter { seen.insert($0.method).inserted }
+    /// Recommended methods by rank.
+    public var allRecommendations: [Recommendations.Item] {
+        (recommendations?.recommendations ?? []).sorted { ($0.rank, $0.method) < ($1.rank, $1.method) }
     }
 
-    /// Manifests in pipeline order.
-    public var orderedManifests: [ManifestView] {
-        manifests.sorted { ManifestView.sortKey($0.stage) < ManifestView.sortKey($1.stage) }
+    /// Manifests in pipeline order (a stage that ran twice, evaluate, keeps folder order).
+    public var orderedManifests: [Manifest] {
+        manifests.enumerated().sorted { ($0.element.sortKey, $0.offset) < ($1.element.sortKey, $1.offset) }.map(\.element)
     }
 
-    public func manifest(_ stage: String) -> ManifestView? { manifests.first { $0.stage == stage } }
+    public func manifest(_ stage: StageName) -> Manifest? { manifests.first { $0.stage == stage } }
 
     /// The metrics a "before" view should use.
-    var baseline: MetricsView? { mitigation?.before ?? metrics }
+    var baseline: MetricsReport? { mitigation?.before ?? metrics }
 }
 
 /// Paths of a report's input files; nil entries are simply not read.
@@ -91,35 +89,25 @@ public struct ReportPaths: Sendable, Equatable {
 }
 
 extension ReportInputs {
-    /// Reads the files named in `paths`. A named file that is missing or not JSON throws
-    /// ``ReportError`` naming it; a file that parses but lacks fields just has less to show.
+    /// Reads the files named in `paths`, each through its artefact type. A named file that
+    /// is missing, not JSON, or not that artefact throws ``FileError`` naming it.
     public static func load(_ paths: ReportPaths) throws -> ReportInputs {
-        func read(_ path: String?) throws -> ReportJSON? {
-            guard let path else { return nil }
-            guard FileManager.default.fileExists(atPath: path) else { throw ReportError.missing(path: path) }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ReportError.malformed(path: path, reason: "cannot read the file")
-            }
-            return try ReportJSON.parse(data, path: path)
+        func read<T: Artefact>(_ type: T.Type, _ path: String?) throws -> T? {
+            try path.map { try T.read(at: $0) }
         }
         var inputs = ReportInputs()
-        inputs.metrics = try read(paths.metrics).map(MetricsView.init(json:))
-        inputs.curves = try read(paths.curves).map(CurvesView.init(json:))
-        inputs.audit = try read(paths.audit)
-        let tradeoff = try read(paths.tradeoff).map(TradeoffView.init(json:))
-        if let after = try read(paths.mitigatedMetrics).map(MetricsView.init(json:)) {
-            let before = try read(paths.baselineMetrics).map(MetricsView.init(json:))
-            inputs.mitigation = MitigationInputs(before: before, after: after,
+        inputs.metrics = try read(MetricsReport.self, paths.metrics)
+        inputs.curves = try read(CurvesReport.self, paths.curves)
+        inputs.audit = try read(AuditReport.self, paths.audit)
+        let tradeoff = try read(TradeoffCurve.self, paths.tradeoff)
+        let after = try read(MetricsReport.self, paths.mitigatedMetrics)
+        if after != nil || tradeoff != nil {
+            inputs.mitigation = MitigationInputs(before: try read(MetricsReport.self, paths.baselineMetrics), after: after,
                                                  method: paths.mitigationMethod ?? tradeoff?.method, tradeoff: tradeoff)
-        } else if let tradeoff {
-            // A sweep without a chosen mitigated evaluation still has a curve worth showing.
-            inputs.mitigation = MitigationInputs(before: nil, after: MetricsView(json: .object([:])),
-                                                 method: paths.mitigationMethod ?? tradeoff.method, tradeoff: tradeoff)
         }
-        inputs.recommendations = try read(paths.recommendations).map(RecommendationView.list(json:)) ?? []
-        inputs.manifests = try paths.manifests.sorted().compactMap { try read($0).map(ManifestView.init(json:)) }
-        if inputs.mitigation?.method == nil, let stage = inputs.manifest("mitigate"),
-           let method = stage.config?["method"]?.string {
+        inputs.recommendations = try read(Recommendations.self, paths.recommendations)
+        inputs.manifests = try paths.manifests.sorted().map { try Manifest.read(at: $0) }
+        if inputs.mitigation?.method == nil, case .string(let method)? = inputs.manifest(.mitigate)?.config["method"] {
             inputs.mitigation?.method = method
         }
         return inputs

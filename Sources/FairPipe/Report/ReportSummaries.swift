@@ -1,30 +1,34 @@
-/// The Markdown summary (for a CI job page) and the JUnit XML of the fairness gates.
+/// The Markdown summary (for a CI job page) and the JUnit XML of the fairness gates: the one
+/// renderer of each, used by `evaluate` (its own metrics) and by `report` (the whole run).
 
-/// A short Markdown summary: verdict, gates, concerns, headline disparities and the
-/// mitigation's effect. GitHub-flavoured tables; no HTML, no links.
+/// A short Markdown summary: verdict, gates, concerns, headline disparities, the
+/// mitigation's effect and the evaluation's notes. GitHub-flavoured tables; no HTML, no links.
 public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = ReportConfig()) -> String {
     let digits = config.decimals
     func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
-    func value(_ metric: ReportMetricValue?) -> String {
+    func value(_ metric: (any Measured)?) -> String {
         guard let metric, let v = metric.value else { return "—" }
-        return ReportNumber.fixed(v, digits) + (metric.ci.map { " " + ReportNumber.interval($0, digits) } ?? "")
+        return ReportNumber.fixed(v, digits) + (metric.interval.map { " " + ReportNumber.interval($0, digits) } ?? "")
     }
     let verdict = ReportVerdict(metrics: inputs.metrics, config: config)
     let icon = ["pass": "🟢", "warn": "🟡", "fail": "🔴", "unknown": "⚪"][verdict.status.rawValue] ?? ""
     var out = "# \(cell(config.title))\n\n**\(icon) \(verdict.headline)**\n\n"
+    let level = inputs.metrics?.confidenceLabel ?? "95%"
     if let metrics = inputs.metrics {
-        var facts: [String] = []
-        if let n = metrics.n { facts.append("n = \(n)") }
-        if let accuracy = metrics.overall("accuracy") { facts.append("accuracy \(ReportNumber.fixed(accuracy, digits))") }
-        if let commit = inputs.orderedManifests.compactMap(\.commit).first { facts.append("commit `\(commit.prefix(12))`") }
-        if !facts.isEmpty { out += facts.joined(separator: " · ") + "\n\n" }
+        var facts = ["n = \(metrics.n)"]
+        if let accuracy = metrics.overallValue("accuracy") { facts.append("accuracy \(ReportNumber.fixed(accuracy, digits))") }
+        if let commit = inputs.orderedManifests.first?.git.commit { facts.append("commit `\(commit.prefix(12))`") }
+        facts.append(metrics.bootstrap.samples > 0
+            ? "\(level) bootstrap intervals (\(metrics.bootstrap.samples) resamples)" : "no bootstrap intervals")
+        facts.append("p-values adjusted by \(metrics.significance.correction.rawValue)")
+        out += facts.joined(separator: " · ") + "\n\n"
     }
     if !verdict.gates.isEmpty {
-        out += "## Gates\n\n| | Gate | Value | 95% CI | Bound |\n|---|---|---:|---|---|\n"
+        out += "## Gates\n\n| | Gate | Value | \(level) CI | Bound |\n|---|---|---:|---|---|\n"
         for gate in verdict.gates {
-            out += "| \(gate.passed ? "✅" : "❌") | \(cell(gate.subject)) | \(ReportNumber.fixed(gate.value, digits)) | \(ReportNumber.interval(gate.ci, digits)) | \(cell(gate.boundText(digits))) |\n"
+            out += "| \(gate.passed ? "✅" : "❌") | \(cell(gate.subject)) | \(ReportNumber.fixed(gate.value, digits)) | \(ReportNumber.interval(gate.interval, digits)) | \(cell(gate.boundText(digits))) |\n"
         }
         out += "\n"
     }
@@ -34,41 +38,84 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
         out += "\n"
     }
     if let metrics = inputs.metrics, !metrics.attributes.isEmpty {
+        let band = metrics.fourFifthsBand
         out += "## Disparities\n\n| Attribute | DP difference | EO difference | Adjusted p (DP) | Worst disparate impact |\n|---|---|---|---|---|\n"
         for attribute in metrics.attributes {
             let dp = attribute.disparity("demographic_parity_difference")
-            let worst = attribute.versusReference.compactMap { v in v.measure("disparate_impact").flatMap { m in m.value.map { (v.group, $0) } } }
+            let worst = attribute.vsReference.compactMap { v in v.disparateImpact?.value.map { (v, $0) } }
                 .min { MetricNames.unfairness("disparate_impact", $0.1) > MetricNames.unfairness("disparate_impact", $1.1) }
-            out += "| \(cell(attribute.name)) | \(value(dp)) | \(value(attribute.disparity("equalized_odds_difference"))) | \(ReportNumber.pValue(dp?.pAdjusted ?? dp?.pValue)) | \(worst.map { "\(cell($0.0)): \(ReportNumber.fixed($0.1, digits))" } ?? "—") |\n"
+            let worstText = worst.map { comparison, impact in
+                let rule = comparison.fourFifthsPass.map { $0 ? " (within four-fifths)" : " (outside \(ReportNumber.fixed(band.min, 2))–\(ReportNumber.fixed(band.max, 2)))" } ?? ""
+                return "\(cell(comparison.group)): \(ReportNumber.fixed(impact, digits))\(rule)"
+            } ?? "—"
+            out += "| \(cell(attribute.name)) | \(value(dp)) | \(value(attribute.disparity("equalized_odds_difference"))) | \(ReportNumber.pValue(dp?.bestPValue)) | \(worstText) |\n"
         }
         out += "\n"
     }
-    if let mitigation = inputs.mitigation, let before = inputs.baseline, !mitigation.after.attributes.isEmpty {
+    if let metrics = inputs.metrics, !metrics.attributes.isEmpty {
+        out += "## Groups\n\n| Attribute | Group | n | Selection rate | TPR | FPR | Accuracy | Warnings |\n|---|---|---:|---|---|---|---|---|\n"
+        for attribute in metrics.attributes {
+            for group in attribute.groups {
+                let cells = ["selection_rate", "true_positive_rate", "false_positive_rate", "accuracy"].map { value(group.metric($0)) }
+                out += "| \(cell(attribute.name)) | \(cell(group.group)) | \(group.n) | \(cells.joined(separator: " | ")) | \(cell(group.warnings.joined(separator: ", "))) |\n"
+            }
+        }
+        out += "\n"
+    }
+    if let mitigation = inputs.mitigation, let before = inputs.baseline, let after = mitigation.after, !after.attributes.isEmpty {
         out += "## Mitigation\(mitigation.method.map { ": \(cell(MetricNames.words($0)))" } ?? "")\n\n| Measure | Before | After |\n|---|---|---|\n"
-        for row in HTMLReport(inputs: inputs, config: config).comparisonRows(before: before, after: mitigation.after) {
+        for row in HTMLReport(inputs: inputs, config: config).comparisonRows(before: before, after: after) {
             out += "| \(cell(row.label)) | \(value(row.before)) | \(value(row.after)) |\n"
         }
         out += "\n"
+    }
+    if let notes = inputs.metrics?.notes, !notes.isEmpty {
+        out += "## Notes\n\n" + notes.map { "- \(cell($0))\n" }.joined() + "\n"
     }
     if inputs.metrics == nil { out += "_No metrics.json was given._\n" }
     return out
 }
 
+/// One `<testsuite>` of gate results; `level` names their intervals (`95%`).
+public struct JUnitSuite: Sendable {
+    public var name: String
+    public var gates: [GateResult]
+    public var level: String
+
+    public init(name: String, gates: [GateResult], level: String = "95%") {
+        self.name = name
+        self.gates = gates
+        self.level = level
+    }
+}
+
 /// JUnit XML with one test case per fairness gate (per evaluation: the main one and, when
 /// present, the mitigated one). A failed gate's message names value, bound and interval.
 public func renderJUnit(_ inputs: ReportInputs, config: ReportConfig = ReportConfig()) -> String {
-    let digits = config.decimals
+    var suites: [JUnitSuite] = []
+    if let metrics = inputs.metrics { suites.append(JUnitSuite(name: "fairpipe.gates", gates: metrics.gates, level: metrics.confidenceLabel)) }
+    if let after = inputs.mitigation?.after, !after.gates.isEmpty {
+        suites.append(JUnitSuite(name: "fairpipe.gates.mitigated", gates: after.gates, level: after.confidenceLabel))
+    }
+    return renderJUnit(suites: suites, title: config.title, digits: config.decimals)
+}
+
+/// JUnit XML of one suite of checks (the monitor's alert rules, for instance).
+public func renderJUnit(gates: [GateResult], suiteName: String, config: ReportConfig = ReportConfig()) -> String {
+    renderJUnit(suites: [JUnitSuite(name: suiteName, gates: gates)], title: suiteName, digits: config.decimals)
+}
+
+/// The one JUnit renderer. Every piece of text goes through ``ReportEscape/html(_:)``, so
+/// any group name (control characters, `]]>`, quotes) still gives well-formed XML.
+public func renderJUnit(suites: [JUnitSuite], title: String, digits: Int = 3) -> String {
     func x(_ text: String) -> String { ReportEscape.html(text) }
-    var suites: [(name: String, gates: [GateView])] = []
-    if let metrics = inputs.metrics { suites.append(("fairpipe.gates", metrics.gates)) }
-    if let after = inputs.mitigation?.after, !after.gates.isEmpty { suites.append(("fairpipe.gates.mitigated", after.gates)) }
     let tests = suites.map(\.gates.count).reduce(0, +)
     let failures = suites.map { $0.gates.filter { !$0.passed }.count }.reduce(0, +)
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    out += "<testsuites name=\"\(x(config.title))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
+    out += "<testsuites name=\"\(x(title))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
     for suite in suites {
         let failed = suite.gates.filter { !$0.passed }.count
-        out += "  <testsuite name=\"\(suite.name)\" tests=\"\(suite.gates.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
+        out += "  <testsuite name=\"\(x(suite.name))\" tests=\"\(suite.gates.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
         for gate in suite.gates {
             let classname = "\(suite.name).\(gate.attribute ?? "overall")"
             let name = "\(gate.metric)\(gate.group.map { "[\($0)]" } ?? "") \(gate.boundText(digits))"
@@ -76,9 +123,9 @@ public func renderJUnit(_ inputs: ReportInputs, config: ReportConfig = ReportCon
             if gate.passed {
                 out += "/>\n"
             } else {
-                let ci = gate.ci.map { ", 95% CI \(ReportNumber.interval($0, digits))" } ?? ""
+                let ci = gate.interval.map { ", \(suite.level) CI \(ReportNumber.interval($0, digits))" } ?? ""
                 let message = "\(gate.subject) = \(ReportNumber.fixed(gate.value, digits)), required \(gate.boundText(digits))\(ci)"
-                out += ">\n      <failure message=\"\(x(message))\" type=\"FairnessGateFailed\">\(x(message + (gate.message.map { "\n\($0)" } ?? "")))</failure>\n    </testcase>\n"
+                out += ">\n      <failure message=\"\(x(message))\" type=\"FairnessGateFailed\">\(x(message + "\n" + gate.message))</failure>\n    </testcase>\n"
             }
         }
         out += "  </testsuite>\n"

@@ -60,6 +60,13 @@ public enum ReportNumber {
         return String(value)
     }
 
+    /// A confidence level as people write it: 0.95 → `95%`, 0.9 → `90%`, 0.975 → `97.5%`.
+    public static func percentLabel(_ level: Double) -> String {
+        var text = fixed(level * 100, 1)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text + "%"
+    }
+
     /// A share in percent with one decimal.
     public static func percent(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "—" }
@@ -67,37 +74,43 @@ public enum ReportNumber {
     }
 }
 
-/// HTML/XML escaping.
+/// HTML/XML escaping: the one escaper of every report output (HTML, SVG, JUnit XML).
 public enum ReportEscape {
-    /// Escapes text for HTML/XML element content and quoted attribute values.
+    /// Escapes text for HTML/XML element content and quoted attribute values. The result is
+    /// always well-formed XML 1.0 text: `& < > " '` become references (so `]]>` cannot end
+    /// anything), and characters XML 1.0 forbids even as references (C0 controls other than
+    /// tab and newline, U+FFFE, U+FFFF) become U+FFFD, the replacement character.
     ///
     /// Also breaks `://` with a character reference, so no user-supplied text can ever read
     /// as a URL in the output bytes (a browser still shows the text unchanged), which keeps
     /// the "no network reference" check a plain byte search.
+    ///
+    /// Works on Unicode scalars, not characters: a control character fused with a combining
+    /// mark into one grapheme is still caught.
     public static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var previous: Character = " "
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
+        var out = String.UnicodeScalarView()
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
             case "/" where previous == ":":
-                out += "&#47;"
+                out.append(contentsOf: "&#47;".unicodeScalars)
+            case "\n", "\t":
+                out.append(scalar)
             default:
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-                   scalar.value < 0x20, scalar != "\n", scalar != "\t" {
-                    out += " "  // control characters are not allowed in XML 1.0
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out.append("\u{FFFD}")  // not allowed in XML 1.0, not even as &#x…;
                 } else {
-                    out.append(character)
+                    out.append(scalar)
                 }
             }
-            previous = character
+            previous = scalar
         }
-        return out
+        return String(out)
     }
 
     /// A token safe for an id or class attribute: letters, digits and `-`.

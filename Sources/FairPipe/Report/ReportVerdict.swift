@@ -21,10 +21,10 @@ public struct ReportVerdict: Sendable, Equatable {
     }
 
     public var status: Status
-    public var gates: [GateView]
+    public var gates: [GateResult]
     public var concerns: [Concern]
 
-    public var failedGates: [GateView] { gates.filter { !$0.passed } }
+    public var failedGates: [GateResult] { gates.filter { !$0.passed } }
 
     /// One line: `FAIL — 2 of 5 gates failed`.
     public var headline: String {
@@ -41,7 +41,7 @@ public struct ReportVerdict: Sendable, Equatable {
     }
 
     /// Builds the verdict of `metrics` under `config`'s thresholds for concerns.
-    public init(metrics: MetricsView?, config: ReportConfig) {
+    public init(metrics: MetricsReport?, config: ReportConfig) {
         guard let metrics else {
             status = .unknown
             gates = []
@@ -51,7 +51,7 @@ public struct ReportVerdict: Sendable, Equatable {
         gates = metrics.gates
         let all = ReportVerdict.findConcerns(metrics, config: config)
         concerns = ReportVerdict.top(all, count: config.topConcerns)
-        if metrics.gatesPassed == false {
+        if !metrics.passed {
             status = .fail
         } else if !all.isEmpty {
             status = .warn
@@ -73,13 +73,13 @@ public struct ReportVerdict: Sendable, Equatable {
         return sorted.indices.filter(chosen.contains).map { sorted[$0] }
     }
 
-    static func gateSentence(_ gate: GateView, digits: Int) -> String {
+    static func gateSentence(_ gate: GateResult, digits: Int, level: String) -> String {
         var subject = MetricNames.words(gate.metric)
         if let attribute = gate.attribute {
             subject += " for \(attribute)"
             if let group = gate.group { subject += " / \(group)" }
         }
-        let ci = gate.ci.map { " (95% CI \(ReportNumber.fixed($0.lower, digits))–\(ReportNumber.fixed($0.upper, digits)))" } ?? ""
+        let ci = gate.interval.map { " (\(level) CI \(ReportNumber.fixed($0.lower, digits))–\(ReportNumber.fixed($0.upper, digits)))" } ?? ""
         return "Gate failed: \(subject) is \(ReportNumber.fixed(gate.value, digits)), required \(gate.boundText(digits))\(ci)."
     }
 
@@ -90,44 +90,45 @@ public struct ReportVerdict: Sendable, Equatable {
         "accuracy": "Accuracies", "error_rate": "Error rates",
     ]
 
-    static func findConcerns(_ metrics: MetricsView, config: ReportConfig) -> [Concern] {
+    static func findConcerns(_ metrics: MetricsReport, config: ReportConfig) -> [Concern] {
         let digits = min(config.decimals, 3)
+        let level = metrics.confidenceLabel
         var concerns: [Concern] = []
         for gate in metrics.gates where !gate.passed {
             let miss: Double
             if let value = gate.value {
-                miss = max((gate.minimum ?? value) - value, value - (gate.maximum ?? value), 0)
+                miss = max((gate.min ?? value) - value, value - (gate.max ?? value), 0)
             } else {
                 miss = 0
             }
-            concerns.append(Concern(tier: 0, severity: miss, text: gateSentence(gate, digits: digits), attribute: gate.attribute))
+            concerns.append(Concern(tier: 0, severity: miss, text: gateSentence(gate, digits: digits, level: level), attribute: gate.attribute))
         }
-        let low = config.fourFifths, high = 1 / config.fourFifths
+        let band = metrics.fourFifthsBand
+        let bandText = "\(ReportNumber.fixed(band.min, 2))–\(ReportNumber.fixed(band.max, 2))"
         for attribute in metrics.attributes {
             let reference = attribute.reference ?? "the reference group"
-            for versus in attribute.versusReference {
-                guard let impact = versus.measure("disparate_impact"), let value = impact.value else { continue }
-                let fails = impact.fourFifths.map { !$0 } ?? (value < low || value > high)
-                guard fails else { continue }
-                let ci = impact.ci.map { "; 95% CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))" } ?? ""
+            // The verdict evaluate wrote (four_fifths_pass), never a second judgement here.
+            for versus in attribute.vsReference where versus.fourFifthsPass == false {
+                guard let impact = versus.disparateImpact, let value = impact.value else { continue }
+                let ci = impact.interval.map { "; \(level) CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))" } ?? ""
                 // Above 1 the reference group is the one selected less; say so in words.
                 let inverse = value > 1 ? " — \(reference) is selected at \(ReportNumber.fixed(1 / value, 2))× their rate" : ""
-                let text = "Selection rate of \(attribute.name) = \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails\(ci))."
+                let text = "Selection rate of \(attribute.name) = \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails: outside \(bandText)\(ci))."
                 concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", value), text: text, attribute: attribute.name))
             }
-            if attribute.versusReference.isEmpty, let ratio = attribute.disparity("demographic_parity_ratio")?.value,
-               ratio < low {
+            if attribute.vsReference.isEmpty, let ratio = attribute.disparity("demographic_parity_ratio")?.value,
+               band.passes(ratio) == false {
                 concerns.append(Concern(tier: 1, severity: 1 - ratio,
                                         text: "The lowest selection rate among \(attribute.name) groups is \(ReportNumber.fixed(ratio, 2))× the highest (four-fifths rule fails).",
                                         attribute: attribute.name))
             }
-            for disparity in attribute.disparities where disparity.name.hasSuffix("_difference") {
-                let measure = disparity.metric
+            for disparity in attribute.orderedDisparities where disparity.name.hasSuffix("_difference") {
+                let measure = disparity.value
                 guard let value = measure.value, abs(value) > 0 else { continue }
                 let significant: Bool
                 if let p = measure.bestPValue {
                     significant = p < config.significance
-                } else if let ci = measure.ci {
+                } else if let ci = measure.interval {
                     significant = !ci.contains(0)
                 } else {
                     significant = false
@@ -136,8 +137,8 @@ public struct ReportVerdict: Sendable, Equatable {
                 let stem = String(disparity.name.dropLast("_difference".count))
                 let phrase = phrases[stem] ?? MetricNames.words(stem).capitalizedFirst
                 var detail = MetricNames.words(disparity.name)
-                if let ci = measure.ci {
-                    detail += ", 95% CI \(ReportNumber.fixed(ci.lower, digits))–\(ReportNumber.fixed(ci.upper, digits))"
+                if let ci = measure.interval {
+                    detail += ", \(level) CI \(ReportNumber.fixed(ci.lower, digits))–\(ReportNumber.fixed(ci.upper, digits))"
                 }
                 if let p = measure.bestPValue {
                     detail += measure.pAdjusted != nil ? ", adjusted p \(pText(p))" : ", p \(pText(p))"
@@ -146,11 +147,11 @@ public struct ReportVerdict: Sendable, Equatable {
                 concerns.append(Concern(tier: 2, severity: abs(value), text: text, attribute: attribute.name))
             }
             for group in attribute.groups where !group.warnings.isEmpty {
-                let size = group.n.map { " has only \($0) rows" } ?? " is small"
+                let size = " has only \(group.n) rows"
                 let text = group.warnings.contains("small_group")
                     ? "\(attribute.name) group \(group.group)\(size); its metrics are uncertain (wide intervals)."
                     : "\(attribute.name) group \(group.group): \(group.warnings.sorted().map(MetricNames.words).joined(separator: ", "))."
-                concerns.append(Concern(tier: 3, severity: -Double(group.n ?? 0), text: text, attribute: attribute.name))
+                concerns.append(Concern(tier: 3, severity: -Double(group.n), text: text, attribute: attribute.name))
             }
         }
         return concerns

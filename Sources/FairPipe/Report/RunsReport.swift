@@ -10,9 +10,14 @@ public struct RunMetric: Sendable, Equatable {
         self.ci = ci
     }
 
-    init(_ metric: ReportMetricValue) {
-        self.init(value: metric.value, ci: metric.ci)
+    init(_ metric: any Measured) {
+        self.init(value: metric.value, ci: metric.interval)
     }
+}
+
+extension RunMetric: Measured {
+    var interval: ReportInterval? { ci }
+    var reason: String? { nil }
 }
 
 /// One run of a sweep, as the multi-run page and `renderDiff` see it.
@@ -28,6 +33,8 @@ public struct RunSummary: Sendable, Equatable {
     public var metrics: [String: RunMetric]
     /// Whether all of the run's gates passed; nil when it had none.
     public var passed: Bool?
+    /// The four-fifths band the run's evaluation used.
+    public var fourFifths = FourFifthsRule()
 
     public init(id: String, label: String? = nil, parameters: [String: String] = [:],
                 metrics: [String: RunMetric] = [:], passed: Bool? = nil) {
@@ -41,27 +48,28 @@ public struct RunSummary: Sendable, Equatable {
     /// A run summarised from its evaluation: overall metrics, every attribute's
     /// between-group disparities (qualified and, unqualified, the worst over attributes)
     /// and the worst `disparate_impact` against the reference group.
-    public init(id: String, label: String? = nil, parameters: [String: String] = [:], evaluation: MetricsView) {
+    public init(id: String, label: String? = nil, parameters: [String: String] = [:], evaluation: MetricsReport) {
         var metrics: [String: RunMetric] = [:]
-        for item in evaluation.overall where item.metric.value != nil {
-            metrics[item.name] = RunMetric(item.metric)
+        for (name, metric) in evaluation.overall where metric.value != nil {
+            metrics[name] = RunMetric(metric)
         }
-        func keepWorst(_ key: String, _ metric: ReportMetricValue) {
+        func keepWorst(_ key: String, _ metric: any Measured) {
             guard let value = metric.value else { return }
             if let current = metrics[key]?.value,
                MetricNames.unfairness(key, current) >= MetricNames.unfairness(key, value) { return }
             metrics[key] = RunMetric(metric)
         }
         for attribute in evaluation.attributes {
-            for item in attribute.disparities where item.metric.value != nil {
-                metrics["\(attribute.name).\(item.name)"] = RunMetric(item.metric)
-                keepWorst(item.name, item.metric)
+            for item in attribute.orderedDisparities where item.value.value != nil {
+                metrics["\(attribute.name).\(item.name)"] = RunMetric(item.value)
+                keepWorst(item.name, item.value)
             }
-            for versus in attribute.versusReference {
-                if let impact = versus.measure("disparate_impact") { keepWorst("disparate_impact", impact) }
+            for versus in attribute.vsReference {
+                if let impact = versus.disparateImpact { keepWorst("disparate_impact", impact) }
             }
         }
-        self.init(id: id, label: label, parameters: parameters, metrics: metrics, passed: evaluation.gatesPassed)
+        self.init(id: id, label: label, parameters: parameters, metrics: metrics, passed: evaluation.passed)
+        fourFifths = evaluation.fourFifthsBand
     }
 
     func value(_ key: String) -> Double? { metrics[key]?.value }
@@ -179,7 +187,9 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
         if MetricNames.isRatio(metric) {
             references.append(.init(axis: .x, value: 1, label: "parity", color: "#555555"))
             if metric == "disparate_impact" || metric.hasSuffix("_ratio") {
-                references.append(.init(axis: .x, value: config.fourFifths, label: "four-fifths"))
+                let band = runs.first?.fourFifths ?? FourFifthsRule()
+                references.append(.init(axis: .x, value: band.min, label: "four-fifths"))
+                if metric == "disparate_impact" { references.append(.init(axis: .x, value: band.max, label: "four-fifths")) }
             }
         }
         out += "<div class=\"grid wide\"><figure>"
@@ -205,7 +215,7 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
         }
         for key in ["accuracy", metric] {
             let m = run.metrics[key]
-            let cell = HTMLCell.metric(m.map { ReportMetricValue(value: $0.value, ci: $0.ci) }, digits)
+            let cell = HTMLCell.metric(m, digits)
             rows += "<td data-sort=\"\(e(cell.sort ?? ""))\">\(cell.html)</td>"
         }
         let gates = run.passed.map { $0 ? "<span class=\"dot pass\"></span>pass" : "<span class=\"dot fail\"></span>fail" } ?? "—"

@@ -372,3 +372,13 @@ enum SVGChart {
         return (0..<limit).map { points[Int((Double($0) * stride).rounded())] }
     }
 }
+
+/// A point on a curve (ROC, calibration) before it is drawn.
+public struct CurvePoint: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}

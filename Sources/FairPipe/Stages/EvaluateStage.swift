@@ -71,8 +71,11 @@ public enum EvaluateStage {
             predictions.predictionSet(features: features), config: fairness, seed: run.seed(for: "bootstrap"))
         try run.write(try report.jsonData(), to: metricsFile)
         if let curves { try run.write(try curves.jsonData(), to: curvesFile) }
-        try run.write(renderJUnit(gates: report.gates), to: "junit.xml")
-        try run.write(renderSummaryMarkdown(report), to: "summary.md")
+        // The report stage's renderers, on this evaluation alone (the one JUnit and Markdown renderer).
+        let summary = ReportInputs(metrics: report)
+        let style = ReportConfig()
+        try run.write(renderJUnit(summary, config: style), to: ReportWriter.fileName(.junit))
+        try run.write(renderMarkdown(summary, config: style), to: ReportWriter.fileName(.markdown))
         for attribute in report.attributes {
             for warning in attribute.warnings { log.warning("\(attribute.name): \(warning)") }
         }

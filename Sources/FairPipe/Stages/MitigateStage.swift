@@ -36,11 +36,11 @@ public enum MitigateStage {
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)
 
         let curve = try tradeoffCurve(method, context: context, configured: outcome, log: log)
-        try run.writeJSON(curve, to: tradeoffFile)
+        try run.write(try curve.jsonData(), to: tradeoffFile)
 
         let baseline = URL(fileURLWithPath: evaluationFolder).appendingPathComponent(EvaluateStage.metricsFile).path
-        let gates = try decodeJSON(JSONValue.self, at: baseline, run: run, decoder: JSONDecoder())
-        try run.writeJSON(Recommendations.rank(failedGates: gates, mitigation: config.mitigation), to: recommendationsFile)
+        let metrics = try MetricsReport.decode(try run.readInput(baseline), path: baseline)
+        try run.write(try Recommendations.rank(failedGates: metrics, mitigation: config.mitigation).jsonData(), to: recommendationsFile)
     }
 
     /// Fits `method` once. `strength` replaces the method's own strength parameter
@@ -93,7 +93,9 @@ public enum MitigateStage {
 }
 
 /// `tradeoff.json`: accuracy against the target disparity across method strengths.
-public struct TradeoffCurve: Codable, Equatable, Sendable {
+public struct TradeoffCurve: Artefact, Equatable {
+    public static let currentSchemaVersion = 1
+
     public struct Estimate: Codable, Equatable, Sendable {
         public var value: Double?
         public var ci: [Double]?
@@ -105,6 +107,8 @@ public struct TradeoffCurve: Codable, Equatable, Sendable {
         public var disparity: Estimate
     }
 
+    /// Absent in files written before versioning (read as 1).
+    public var schemaVersion: Int? = TradeoffCurve.currentSchemaVersion
     public var method: String
     public var target: String
     /// The configuration key the strength sets (`tolerance`, `repair_level`, …); `nil`

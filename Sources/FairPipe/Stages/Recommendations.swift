@@ -1,5 +1,7 @@
 /// Ranked mitigation methods for the gates the baseline failed (`recommendations.json`).
-public struct Recommendations: Codable, Equatable, Sendable {
+public struct Recommendations: Artefact, Equatable {
+    public static let currentSchemaVersion = 1
+
     public struct Item: Codable, Equatable, Sendable {
         public var rank: Int
         public var method: String
@@ -7,6 +9,8 @@ public struct Recommendations: Codable, Equatable, Sendable {
         public var reason: String
     }
 
+    /// Absent in files written before versioning (read as 1).
+    public var schemaVersion: Int? = Recommendations.currentSchemaVersion
     /// Why the list is what it is (no gate failed, no gate configured, …).
     public var note: String
     public var failedGates: [String]
@@ -21,20 +25,20 @@ public struct Recommendations: Codable, Equatable, Sendable {
     /// in-processing need retraining (`mitigation.retrain_allowed`). Order: methods that
     /// optimise the constraint directly and exactly first (post-processing, then the
     /// reductions), then penalised training, then data repair.
-    static func rank(failedGates metrics: JSONValue, mitigation: MitigationConfig) -> Recommendations {
-        guard case .array(let gates)? = metrics["gates"] else {
-            return Recommendations(note: "the baseline metrics have no gates", failedGates: [], recommendations: [])
-        }
+    static func rank(failedGates metrics: MetricsReport, mitigation: MitigationConfig) -> Recommendations {
+        let gates = metrics.gates
         var failures: [(metric: String, text: String, target: FairnessTarget)] = []
-        for gate in gates {
-            guard case .bool(false)? = gate["passed"], case .string(let metric)? = gate["metric"] else { continue }
-            guard let target = target(for: metric) else { continue }
-            var text = metric
-            if case .string(let attribute)? = gate["attribute"] { text += " on \(attribute)" }
-            if case .number(let value)? = gate["value"] { text += " = \(NumberFormat.string(value))" }
-            if case .number(let bound)? = gate["max"] { text += " > max \(NumberFormat.string(bound))" }
-            if case .number(let bound)? = gate["min"] { text += " < min \(NumberFormat.string(bound))" }
-            failures.append((metric, text, target))
+        for gate in gates where !gate.passed {
+            guard let target = target(for: gate.metric) else { continue }
+            var text = gate.metric
+            if let attribute = gate.attribute { text += " on \(attribute)" }
+            if let value = gate.value {
+                text += " = \(NumberFormat.string(value))"
+                // Name the bound the estimate breaks (a gate judged by its CI may break none).
+                if let bound = gate.max, value > bound { text += " > max \(NumberFormat.string(bound))" }
+                if let bound = gate.min, value < bound { text += " < min \(NumberFormat.string(bound))" }
+            }
+            failures.append((gate.metric, text, target))
         }
         guard !failures.isEmpty else {
             let note = gates.isEmpty ? "no gates configured (fairness.thresholds); nothing to recommend" : "every gate passed"

@@ -55,7 +55,7 @@ public enum ExperimentLog {
                 pending.append(run.id)
                 continue
             }
-            let evaluation = MetricsView(json: try ReportJSON.parse(data, path: metricsFile))
+            let evaluation = try MetricsReport.decode(data, path: metricsFile)
             let summary = RunSummary(id: run.id, evaluation: evaluation)
             let last = manifests[manifests.count - 1]
             let hashes = zip(stages, manifests).map { "\($0.0.rawValue)=\($1.configSha256)" }.joined(separator: "\n")
@@ -86,35 +86,10 @@ public enum ExperimentLog {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The same records as JSON, with every run's parameters, shared folders and metrics.
+    /// The same records as JSON (``ExperimentsFile``), with every run's parameters, shared
+    /// folders and metrics.
     public static func json(_ plan: SweepPlan, records: [ExperimentRecord], pending: [String]) throws -> Data {
-        func num(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
-        let runs: [JSONValue] = records.map { record in
-            var metrics: [String: JSONValue] = [:]
-            for (name, metric) in record.metrics {
-                var entry: [String: JSONValue] = ["value": num(metric.value)]
-                if let ci = metric.ci { entry["ci"] = .array([.number(ci.lower), .number(ci.upper)]) }
-                metrics[name] = .object(entry)
-            }
-            var parameters: [String: JSONValue] = [:]
-            for override in record.run.overrides { parameters[override.key] = .string(override.value) }
-            return .object([
-                "run_id": .string(record.run.id), "label": .string(record.run.label), "folder": .string(record.run.folder),
-                "parameters": .object(parameters), "git_sha": .string(record.gitSHA), "dirty": .bool(record.dirty),
-                "config_hash": .string(record.configHash), "metrics": .object(metrics),
-                "gates_passed": record.gatesPassed.map(JSONValue.bool) ?? .null,
-                "started": .string(record.started), "finished": .string(record.finished),
-                "shared": .object([
-                    "dataset": .string(record.run.shared.dataset), "model": .string(record.run.shared.model),
-                    "evaluation": .string(record.run.shared.evaluation),
-                ]),
-            ])
-        }
-        let document: JSONValue = .object([
-            "sweep": .string(plan.name), "spec": .string(plan.spec), "swept_keys": .array(plan.sweptKeys.map(JSONValue.string)),
-            "runs": .array(runs), "pending": .array(pending.map(JSONValue.string)),
-        ])
-        return try SweepFiles.plainJSON(document)
+        try ExperimentsFile(plan, records: records, pending: pending).jsonData()
     }
 
     /// Writes `experiments.json` then `experiments.csv` (the make target, last) atomically.
@@ -138,5 +113,96 @@ public enum ExperimentLog {
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// `experiments.json`: the experiment log of a sweep, one entry per finished run.
+public struct ExperimentsFile: Artefact, Equatable {
+    public static let currentSchemaVersion = 1
+    public static var keysAreVerbatim: Bool { true }
+
+    public struct Metric: Codable, Equatable, Sendable {
+        public var value: Double?
+        public var ci: [Double]?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(value, forKey: .value)  // explicit null when undefined
+            try c.encodeIfPresent(ci, forKey: .ci)
+        }
+    }
+
+    public struct Shared: Codable, Equatable, Sendable {
+        public var dataset: String
+        public var model: String
+        public var evaluation: String
+    }
+
+    public struct Run: Codable, Equatable, Sendable {
+        public var runID: String
+        public var label: String
+        public var folder: String
+        /// The swept keys this run overrides, dotted (`mitigation.tolerance`), as strings.
+        public var parameters: [String: String]
+        public var gitSHA: String
+        public var dirty: Bool
+        public var configHash: String
+        /// Headline metrics of the mitigated evaluation (see ``ExperimentLog/metricColumns``).
+        public var metrics: [String: Metric]
+        public var gatesPassed: Bool?
+        public var started: String
+        public var finished: String
+        public var shared: Shared
+
+        enum CodingKeys: String, CodingKey {
+            case label, folder, parameters, dirty, metrics, started, finished, shared
+            case runID = "run_id"
+            case gitSHA = "git_sha"
+            case configHash = "config_hash"
+            case gatesPassed = "gates_passed"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(runID, forKey: .runID); try c.encode(label, forKey: .label); try c.encode(folder, forKey: .folder)
+            try c.encode(parameters, forKey: .parameters); try c.encode(gitSHA, forKey: .gitSHA); try c.encode(dirty, forKey: .dirty)
+            try c.encode(configHash, forKey: .configHash); try c.encode(metrics, forKey: .metrics)
+            try c.encode(gatesPassed, forKey: .gatesPassed)  // explicit null without gates
+            try c.encode(started, forKey: .started); try c.encode(finished, forKey: .finished); try c.encode(shared, forKey: .shared)
+        }
+    }
+
+    /// Absent in files written before versioning (read as 1).
+    public var schemaVersion: Int? = ExperimentsFile.currentSchemaVersion
+    public var sweep: String
+    public var spec: String
+    public var sweptKeys: [String]
+    public var runs: [Run]
+    /// Runs of the plan not finished yet.
+    public var pending: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case sweep, spec, runs, pending
+        case schemaVersion = "schema_version"
+        case sweptKeys = "swept_keys"
+    }
+}
+
+extension ExperimentsFile {
+    init(_ plan: SweepPlan, records: [ExperimentRecord], pending: [String]) {
+        sweep = plan.name
+        spec = plan.spec
+        sweptKeys = plan.sweptKeys
+        self.pending = pending
+        runs = records.map { record in
+            var parameters: [String: String] = [:]
+            for override in record.run.overrides { parameters[override.key] = override.value }
+            return Run(
+                runID: record.run.id, label: record.run.label, folder: record.run.folder, parameters: parameters,
+                gitSHA: record.gitSHA, dirty: record.dirty, configHash: record.configHash,
+                metrics: record.metrics.mapValues { Metric(value: $0.value, ci: $0.ci.map { [$0.lower, $0.upper] }) },
+                gatesPassed: record.gatesPassed, started: record.started, finished: record.finished,
+                shared: Shared(dataset: record.run.shared.dataset, model: record.run.shared.model, evaluation: record.run.shared.evaluation))
+        }
     }
 }
