@@ -46,8 +46,7 @@ public enum MonitorOverTimePage {
             if let reason = comparison.reason { out += "<p class=\"note\">Not compared: \(e(reason)).</p>"; continue }
             let rows = comparison.rows.map { r -> [HTMLCell] in
                 [.text(r.metric), .text(r.attribute), .text(r.group ?? ""),
-                 .metric(ReportMetricValue(value: r.baseline.value, ci: r.baseline.ci.map { ReportInterval(lower: $0[0], upper: $0[1]) }, reason: r.baseline.reason), digits),
-                 .metric(ReportMetricValue(value: r.current.value, ci: r.current.ci.map { ReportInterval(lower: $0[0], upper: $0[1]) }, reason: r.current.reason), digits),
+                 .metric(r.baseline, digits), .metric(r.current, digits),
                  .number(r.delta, digits), .text(r.beyondIntervals ? "yes" : "no")]
             }
             out += HTMLTable.render(headers: ["Metric", "Attribute", "Group", "Before", "Now", "Change", "Intervals apart"], rows: rows, textColumns: [0, 1, 2, 6])
@@ -177,4 +176,8 @@ public enum MonitorOverTimePage {
         }
         return out + "</g></svg>"
     }
+}
+
+extension PeriodValue: Measured {
+    var interval: ReportInterval? { ReportInterval(ci) }
 }
