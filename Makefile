@@ -24,7 +24,7 @@ LAUNCHER ?=
 QUIET    ?=
 
 BIN      ?= .build/release
-STAGES   := make-dataset train evaluate mitigate report
+STAGES   := make-dataset train evaluate mitigate explain report
 BINARIES := $(addprefix $(BIN)/,$(STAGES))
 SWEEP_TOOL := $(BIN)/fairpipe-sweep
 SOURCES  := Package.swift $(shell find Sources -name '*.swift' 2>/dev/null)
@@ -38,6 +38,7 @@ EVALUATION := $(OUT)/evaluation/manifest.json
 MITIGATION := $(OUT)/mitigation/manifest.json
 MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
+EXPLAIN    := $(OUT)/explain/manifest.json
 
 .PHONY: all build pipeline sweep test data bench ci report-screenshot clean help FORCE monitor-demo
 
@@ -72,7 +73,12 @@ $(MITIGATED): $(BIN)/evaluate $(STAMPS)/evaluate $(MITIGATION)
 	$(LAUNCHER) $(BIN)/evaluate $(COMMON) --preds $(OUT)/mitigation/predictions.csv \
 		--data $(OUT)/dataset --out $(OUT)/evaluation-mitigated
 
-$(REPORT): $(BIN)/report $(STAMPS)/report $(EVALUATION) $(MITIGATED)
+# explain reads only the splits, the model and `explain:` (plus the decision threshold and the
+# small-group rules), so editing `explain:` reruns explain and report, nothing upstream.
+$(EXPLAIN): $(BIN)/explain $(STAMPS)/explain $(MODEL)
+	$(LAUNCHER) $(BIN)/explain $(COMMON) --data $(OUT)/dataset --model $(OUT)/model --out $(OUT)/explain
+
+$(REPORT): $(BIN)/report $(STAMPS)/report $(EVALUATION) $(MITIGATED) $(EXPLAIN)
 	$(LAUNCHER) $(BIN)/report $(COMMON) --run $(OUT) --out $(OUT)/report
 
 # Sweeps: `fairpipe-sweep plan` validates every run's config and writes a Makefile fragment

@@ -13,6 +13,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("metrics-sampler", metricsSamplerBench),
     ("exponentiated_gradient", inprocessingBench),
     ("inprocessing_methods", inprocessingMethodsBench),
+    ("treeshap", treeSHAPBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

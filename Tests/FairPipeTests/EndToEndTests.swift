@@ -82,6 +82,7 @@ private let tinyConfig = """
             ("evaluate", ["--data", d, "--model", m, "--out", e]),
             ("mitigate", ["--data", d, "--model", m, "--evaluation", e, "--out", g]),
             ("evaluate", ["--preds", "\(g)/predictions.csv", "--out", out.appendingPathComponent("evaluation-mitigated").path]),
+            ("explain", ["--data", d, "--model", m, "--out", out.appendingPathComponent("explain").path]),
             ("report", ["--run", out.path, "--out", out.appendingPathComponent("report").path]),
         ]
         for (stage, arguments) in steps {
@@ -102,7 +103,7 @@ private let tinyConfig = """
         let second = try StageProcess.snapshot(out)
         #expect(first.keys.sorted() == second.keys.sorted())
         for (path, data) in first { #expect(second[path] == data, "\(path) differs between runs") }
-        for stage in ["dataset", "model", "evaluation", "mitigation", "evaluation-mitigated", "report"] {
+        for stage in ["dataset", "model", "evaluation", "mitigation", "evaluation-mitigated", "explain", "report"] {
             let manifest = try readManifest(at: out.appendingPathComponent("\(stage)/manifest.json").path)
             #expect(manifest.seed == 11)
             #expect(manifest.git.commit.count == 40 || manifest.git.commit == "unknown")
@@ -110,6 +111,8 @@ private let tinyConfig = """
         }
         #expect(first["/report/report.html"] != nil)
         #expect(first["/evaluation/curves.json"] != nil)
+        #expect(first["/explain/explanations.json"] != nil)
+        #expect(String(decoding: first["/report/report.html"] ?? Data(), as: UTF8.self).contains("<section id=\"why\">"))
     }
 
     @Test func gateFailureExitsThreeWithArtefacts() throws {

@@ -11,6 +11,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
     public var fairness = FairnessConfig()
     public var mitigation = MitigationConfig()
     public var report = ReportConfig()
+    public var explain = ExplainConfig()
     public var monitor = MonitorConfig()
 
     public init() {}
@@ -22,6 +23,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         try check("fairness", fairness)
         try check("mitigation", mitigation)
         try check("report", report)
+        try check("explain", explain)
         try check("monitor", monitor)
     }
 

@@ -20,6 +20,11 @@ public enum StageConfigSlice {
             sections["model"] = model
             sections["fairness"] = try JSONValue(encoding: config.fairness)
             sections["mitigation"] = try JSONValue(encoding: config.mitigation)
+        case .explain:
+            // Decisions need the threshold; disparities follow evaluate's small-group rules.
+            sections["model"] = model.keeping(["threshold"])
+            sections["fairness"] = try JSONValue(encoding: config.fairness).keeping(["min_group_size", "exclude_small_groups"])
+            sections["explain"] = try JSONValue(encoding: config.explain)
         case .monitor:
             sections["model"] = model.keeping(["threshold"])
             sections["fairness"] = try JSONValue(encoding: config.fairness)

@@ -7,6 +7,7 @@ public enum StageName: String, Codable, Sendable, CaseIterable {
     case evaluate
     case mitigate
     case report
+    case explain
     case monitor
 }
 

@@ -19,7 +19,7 @@ struct HTMLReport {
 
     static let sections: [(id: String, title: String)] = [
         ("verdict", "Verdict"), ("data", "Data"), ("group-metrics", "Metrics by group"),
-        ("disparities", "Disparities"), ("charts", "Charts"), ("mitigation", "Mitigation"),
+        ("disparities", "Disparities"), ("charts", "Charts"), ("why", "Why the groups differ"), ("mitigation", "Mitigation"),
         ("recommendations", "Recommendations"), ("model-card", "Model card"), ("provenance", "Provenance"),
     ]
 
@@ -35,6 +35,7 @@ struct HTMLReport {
         out += section("group-metrics", groupMetricsSection())
         out += section("disparities", disparitiesSection())
         out += section("charts", chartsSection())
+        out += section("why", whySection())
         out += section("mitigation", mitigationSection())
         out += section("recommendations", recommendationsSection())
         out += section("model-card", modelCardSection())
@@ -89,11 +90,13 @@ struct HTMLReport {
         guard inputs.metrics != nil else {
             return out + note("No metrics.json was given, so there is nothing to judge.")
         }
-        if verdict.concerns.isEmpty {
+        // Proxies that explain found carrying a gap (explanations.json) join the concerns.
+        let proxies = inputs.explanations?.concerns.map(\.recommendation) ?? []
+        if verdict.concerns.isEmpty && proxies.isEmpty {
             out += "<h3>Top concerns</h3>" + note("No failed gate, four-fifths violation, significant disparity or small group was found.")
         } else {
             out += "<h3>Top concerns</h3><ol class=\"concerns\">"
-            for concern in verdict.concerns { out += "<li>\(e(concern.text))</li>" }
+            for text in verdict.concerns.map(\.text) + proxies { out += "<li>\(e(text))</li>" }
             out += "</ol>"
         }
         out += "<h3>Gates</h3>"

@@ -33,6 +33,8 @@ public struct ReportInputs: Sendable, Equatable {
     public var recommendations: Recommendations?
     /// One manifest per stage folder.
     public var manifests: [Manifest]
+    /// `explain`'s explanations.json, for the "Why the groups differ" section.
+    public var explanations: Explanations?
 
     public init(metrics: MetricsReport? = nil, curves: CurvesReport? = nil, audit: AuditReport? = nil,
                 mitigation: MitigationInputs? = nil, recommendations: Recommendations? = nil,
@@ -72,6 +74,7 @@ public struct ReportPaths: Sendable, Equatable {
     public var recommendations: String?
     public var mitigationMethod: String?
     public var manifests: [String]
+    public var explanations: String?
 
     public init(metrics: String? = nil, curves: String? = nil, audit: String? = nil, mitigatedMetrics: String? = nil,
                 baselineMetrics: String? = nil, tradeoff: String? = nil, recommendations: String? = nil,
@@ -106,6 +109,7 @@ extension ReportInputs {
                                                  method: paths.mitigationMethod ?? tradeoff?.method, tradeoff: tradeoff)
         }
         inputs.recommendations = try read(Recommendations.self, paths.recommendations)
+        inputs.explanations = try read(Explanations.self, paths.explanations)
         inputs.manifests = try paths.manifests.sorted().map { try Manifest.read(at: $0) }
         if inputs.mitigation?.method == nil, case .string(let method)? = inputs.manifest(.mitigate)?.config["method"] {
             inputs.mitigation?.method = method

@@ -63,6 +63,7 @@ enum ReportStyle {
     svg.chart .axisline{stroke:#666;stroke-width:1}
     svg.chart .whisker{stroke:#222;stroke-width:1.3;fill:none}
     svg.chart .line{fill:none;stroke-width:2.2}
+    svg.chart .line.ice{stroke-width:0.7;stroke-opacity:0.3}
     svg.chart .diag{stroke:#999;stroke-dasharray:4 4}
     svg.chart .ref line{stroke-width:1.5;stroke-dasharray:6 4}
     svg.chart .ref text{font-size:10.5px;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}

@@ -139,7 +139,7 @@ enum SVGChart {
         guard !items.isEmpty else { return ("", 0) }
         var out = "<g class=\"legend\">"
         var cx = x, cy = y
-        for item in items {
+        for item in items where !item.name.isEmpty {  // unnamed series (ICE curves) stay out of the legend
             let label = truncated(item.name, 32)
             let w = 26 + textWidth(label) + 14
             if cx + w > x + width, cx > x {

@@ -6,6 +6,7 @@ public enum ReportStage {
     public enum Folder: String, CaseIterable {
         case dataset, model, evaluation, mitigation
         case mitigatedEvaluation = "evaluation-mitigated"
+        case explain
     }
 
     /// One run folder (`outputs`, or `outputs/sweeps/NAME/RUN`): renders what it holds.
@@ -55,7 +56,15 @@ public enum ReportStage {
             tradeoff: existing(.mitigation, MitigateStage.tradeoffFile),
             recommendations: existing(.mitigation, MitigateStage.recommendationsFile),
             manifests: Folder.allCases.compactMap { existing($0, Manifest.fileName) })
-        return try ReportInputs.load(paths)
+        var withExplanations = paths
+        withExplanations.explanations = existing(.explain, ExplainStage.explanationsFile)
+        var inputs = try ReportInputs.load(withExplanations)
+        // explain's proxy recommendations follow mitigate's.
+        if let extra = try existing(.explain, ExplainStage.recommendationsFile).map({ try Recommendations.read(at: $0) }) {
+            inputs.recommendations = (inputs.recommendations ?? Recommendations(note: extra.note, failedGates: [], recommendations: []))
+                .appending(extra)
+        }
+        return inputs
     }
 
     /// A run's headline metrics (the mitigated evaluation when present) and its

@@ -27,6 +27,8 @@ public struct StageHashes: Codable, Equatable, Sendable {
         case .report: return report
         // A sweep runs no monitor; its runs have no monitor slice to compare.
         case .monitor: return ""
+        // Nor explain: a sweep compares runs by their metrics.
+        case .explain: return ""
         }
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+
+/// explain: which features drive accuracy and each disparity — permutation importance, partial
+/// dependence and ICE by group, exact gap attributions — written to `explanations.json`.
+public enum ExplainStage {
+    public static let explanationsFile = Explanations.fileName
+    /// The proxy concerns as recommendations (the schema mitigate's recommendations.json uses).
+    public static let recommendationsFile = "recommendations.json"
+
+    public static func run(
+        _ config: PipelineConfig, dataset: DatasetFolder, modelFolder: String, run: StageRun, log: ProgressLog
+    ) throws {
+        let schema = try dataset.schema(recordingIn: run)
+        let encoding = try dataset.encoding(recordingIn: run)
+        let split = config.explain.split.split
+        let table = try dataset.table(split, schema: schema, recordingIn: run)
+        let path = dataset.file(split.fileName)
+        let X = try encoding.apply(to: table).matrix()
+        let background = try encoding.apply(to: try dataset.table(.train, schema: schema, recordingIn: run)).matrix()
+        let labels = try table.binaryColumn(schema.label, path: path)
+        let attributes = try schema.sensitive.map { try table.sensitiveColumn($0, path: path) }
+        let model = try loadModel(from: modelFolder, featureNames: encoding.featureNames, run: run)
+        let auditPath = dataset.file(MakeDatasetStage.auditFile)
+        let audit = FileManager.default.fileExists(atPath: auditPath)
+            ? try decodeJSON(AuditReport.self, at: auditPath, run: run) : nil
+        let explainer = Explainer(
+            model: model, encoding: encoding, table: table, X: X, labels: labels, attributes: attributes,
+            background: background, audit: audit, config: config.explain, fairness: config.fairness,
+            threshold: config.model.threshold, split: split.rawValue)
+        let explanations = try explainer.explain(
+            seeds: .init(permutation: run.seed(for: "permutation"), ice: run.seed(for: "ice"), bootstrap: run.seed(for: "bootstrap")),
+            progress: { log.info($0) })
+        for concern in explanations.concerns { log.warning("proxy concern: \(concern.recommendation)") }
+        try run.write(try explanations.jsonData(), to: explanationsFile)
+        try run.write(try Recommendations.forProxies(explanations).jsonData(), to: recommendationsFile)
+    }
+
+    /// The trained model as something to explain: what each model type exposes decides what
+    /// `explain` can compute for it.
+    static func loadModel(from folder: String, featureNames: [String], run: StageRun) throws -> ExplainedModel {
+        let model = try TrainStage.readModel(from: folder, run: run)
+        try model.checkFeatures(named: featureNames)
+        return explained(model)
+    }
+
+    static func explained(_ model: TrainedModel) -> ExplainedModel {
+        switch model {
+        case .logisticRegression(let linear): return .linear(linear)
+        default: return .scoresOnly(model, type: model.type.rawValue)
+        }
+    }
+}
