@@ -35,6 +35,9 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Compare with the pipeline's test evaluation in this folder instead of monitor.reference.", valueName: "dir"))
     var reference: String?
 
+    @Flag(help: "Recompute every window instead of reusing unchanged windows from OUT/.cache.")
+    var noCache = false
+
     @Flag(help: "Exit with status 3 when any alert fires.")
     var failOnAlert = false
 
@@ -56,6 +59,7 @@ struct Run: ParsableCommand {
             stage.pushURL = push
             stage.job = job
             stage.instance = instance
+            stage.cacheFolder = noCache ? nil : run.path(".cache")
             return try MonitorStage.run(config, options: stage, run: run, log: progress)
         }
     }

@@ -11,6 +11,7 @@ struct Report: ParsableCommand {
             One run:    report --run outputs --out outputs/report
             Many runs:  report --runs outputs/sweeps/tolerance/* --out outputs/sweeps/tolerance/report
             Two runs:   report --diff outputs/runs/a outputs/runs/b --out outputs/diff
+            Over time:  report --monitor outputs/monitor --out outputs/monitor-report
             An audit:   report --audit audit --out audit/report   (after evaluate --preds p.csv --out audit)
             Log to MLflow (tracking.mlflow.uri or MLFLOW_TRACKING_URI):
                         report --run outputs --out outputs/report --track
@@ -37,6 +38,9 @@ struct Report: ParsableCommand {
 
     @Flag(help: "Only log the finished run in --run to the configured MLflow server; render and write nothing.")
     var trackOnly = false
+
+    @Option(help: ArgumentHelp("Render a monitor run's \"Fairness over time\" page (monitor.html).", valueName: "dir"))
+    var monitor: String?
 
     func validate() throws {
         if (track || trackOnly) && (!diff.isEmpty || !runs.isEmpty || audit != nil) {
@@ -66,7 +70,9 @@ struct Report: ParsableCommand {
         var last: String?
         defer { if let last { ProgressLog(stage: "report", quiet: options.quiet).info(last) } }
         try StageMain.run(.report, options: options, defaultOut: "outputs/report") { config, stageRun, log in
-            if diff.count == 2 {
+            if let monitor {
+                try MonitorOverTimePage.write(config, monitorFolder: monitor, run: stageRun, log: log)
+            } else if diff.count == 2 {
                 print(try ReportStage.diff(config, runA: diff[0], runB: diff[1], run: stageRun), terminator: "")
             } else if let audit {
                 last = try ReportStage.audit(config, folder: audit, run: stageRun, log: log)

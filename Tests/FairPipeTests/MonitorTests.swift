@@ -28,12 +28,13 @@ fileprivate struct MonitorHarness {
 
     /// Runs the stage; on error the run's outputs are abandoned, as the executable does.
     @discardableResult
-    func run(log: String, sensitive: [String] = ["group", "sex"], reference: String? = nil) throws -> FairPipe.ExitStatus {
+    func run(log: String, sensitive: [String] = ["group", "sex"], reference: String? = nil, cache: String? = nil) throws -> FairPipe.ExitStatus {
         let run = try StageRun(stage: .monitor, outputFolder: out.path, seed: config.experiment.seed,
                                config: try StageConfigSlice.slice(for: .monitor, of: config), configFile: nil,
                                root: folder.path, environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         var options = MonitorStage.Options(logPath: log, columns: PredictionColumns(sensitive: sensitive))
         options.referenceFolder = reference
+        options.cacheFolder = cache
         do {
             let status = try MonitorStage.run(config, options: options, run: run, log: .silent)
             try run.finish()
@@ -230,6 +231,25 @@ private let dailyConfig = """
         #expect(try StageProcess.snapshot(box.out) == first)
     }
 
+    @Test func appendingADayRecomputesOnlyItsWindowAndGivesTheBytesOfAFullRun() throws {
+        let incremental = try MonitorHarness(yaml: dailyConfig)
+        let cache = incremental.folder.appendingPathComponent("cache").path
+        try incremental.run(log: try incremental.writeLog(smallLog(days: 4)), cache: cache)
+        let entries = { (try? FileManager.default.contentsOfDirectory(atPath: cache))?.filter { $0.hasSuffix(".json") }.sorted() ?? [] }
+        let before = entries()
+        #expect(before.count == 4)
+        // The same log with a fifth day appended (smallLog draws rows in order).
+        try incremental.run(log: try incremental.writeLog(smallLog(days: 5)), cache: cache)
+        let after = entries()
+        #expect(after.count == 5 && Set(before).isSubset(of: Set(after)))
+        let full = try MonitorHarness(yaml: dailyConfig)
+        try full.run(log: try full.writeLog(smallLog(days: 5)))
+        for name in ["monitor.json", "alerts.json", "junit.xml", "summary.md", "fairpipe.prom"] {
+            let a = try Data(contentsOf: incremental.out.appendingPathComponent(name)), b = try Data(contentsOf: full.out.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs between the incremental and the full run")
+        }
+    }
+
     @Test func prometheusExpositionHasTheLatestWindowsGauges() throws {
         let box = try MonitorHarness(yaml: dailyConfig)
         try box.run(log: try box.writeLog(smallLog(days: 4)))
@@ -243,6 +263,22 @@ private let dailyConfig = """
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.split(separator: " ").count == 2 || line.contains("\" "), "\(line)")
         }
+    }
+}
+
+@Suite struct MonitorPageTests {
+    @Test func overTimePageHasSeriesWithBandsAlertMarkersHeatmapAndWeekTable() throws {
+        let box = try MonitorHarness(yaml: dailyConfig + "\n  alerts: {gates: {demographic_parity_difference@group: {max: 0.01}}}\n")
+        try box.run(log: try box.writeLog(smallLog(days: 5)))
+        let report = try box.json(MonitorReport.self, MonitorStage.reportFile)
+        let alerts = try box.json(AlertsFile.self, MonitorStage.alertsFile).alerts
+        #expect(alerts.contains { $0.rule == "gate" && $0.severity == .critical })
+        let html = MonitorOverTimePage.html(report, alerts: alerts, title: "t")
+        for section in ["over-time", "drift", "week-over-week", "alerts"] { #expect(html.contains("<section id=\"\(section)\"")) }
+        #expect(html.contains("<path class=\"band\""))
+        #expect(html.contains("class=\"mark point alert\""))
+        #expect(html.contains("<rect class=\"mark cell\""))
+        #expect(!html.contains("http://") && !html.contains("https://"))
     }
 }
 

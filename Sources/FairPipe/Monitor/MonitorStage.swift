@@ -20,6 +20,8 @@ public enum MonitorStage {
         public var pushURL: String?
         public var job = "fairpipe"
         public var instance = "monitor"
+        /// Per-window cache folder (nil: no cache). See ``WindowCache``.
+        public var cacheFolder: String?
 
         public init(logPath: String, columns: PredictionColumns) {
             self.logPath = logPath
@@ -36,6 +38,8 @@ public enum MonitorStage {
         var drift: DriftReference
         /// The evaluation's metrics.json, when the reference is an evaluation folder.
         var evaluation: MetricsReport?
+        /// SHA-256 of what the reference holds (its rows, or the evaluation's files).
+        var contentHash: String
     }
 
     public static func run(_ config: PipelineConfig, options: Options, run: StageRun, log: ProgressLog) throws -> ExitStatus {
@@ -58,7 +62,11 @@ public enum MonitorStage {
         fairness.thresholds = [:]
         // Small groups are shown and flagged but never drive a disparity (nor an alert).
         fairness.excludeSmallGroups = true
+        let cache = try options.cacheFolder.map {
+            try WindowCache(folder: $0, config: StageConfigSlice.slice(for: .monitor, of: config), reference: reference.contentHash)
+        }
         var reports: [MonitorWindowReport] = []
+        var recomputed = 0
         for (w, window) in windows.enumerated() {
             for a in predictionLog.attributes {
                 var present = Set<Int32>()
@@ -67,6 +75,13 @@ public enum MonitorStage {
                     throw MonitorError.singleGroup(window: window.id, attribute: a.name, group: a.groups[Int(only)])
                 }
             }
+            let hash = contentHash(predictionLog, rows: window.rows)
+            if var cached = cache?.load(window: window.id, contentHash: hash) {
+                cached.reference = reference.windows.contains(w)
+                reports.append(cached)
+                continue
+            }
+            recomputed += 1
             let metrics = try WindowMetrics.measure(predictionLog, rows: window.rows, config: fairness, seed: run.seed(for: "bootstrap/\(window.id)"))
             var small: [String] = []
             for a in metrics.attributes where !a.name.contains("&") {
@@ -75,10 +90,12 @@ public enum MonitorStage {
             reports.append(MonitorWindowReport(
                 id: window.id, start: Timestamp.format(window.start), end: Timestamp.format(window.end), rows: window.rows.count,
                 labelledRows: window.rows.reduce(0) { $0 + (predictionLog.labelled[$1] ? 1 : 0) }, reference: reference.windows.contains(w),
-                smallGroups: small, contentHash: contentHash(predictionLog, rows: window.rows), metrics: metrics,
+                smallGroups: small, contentHash: hash, metrics: metrics,
                 drift: WindowDrift.tests(predictionLog, rows: window.rows, reference: reference.drift, minGroupSize: fairness.minGroupSize)))
             log.info("window \(window.id): \(window.rows.count) rows")
+            try cache?.store(reports[reports.count - 1])
         }
+        log.info("\(recomputed) of \(windows.count) windows computed, \(windows.count - recomputed) from the cache")
 
         let comparisons = try compare(predictionLog, reference: reference, fairness: fairness, metrics: monitor.alerts.metrics, run: run)
         let (alerts, checks) = AlertRules.evaluate(reports, config: monitor.alerts)
@@ -96,8 +113,12 @@ public enum MonitorStage {
         try run.write(MonitorSummary.markdown(report, alerts: alerts), to: "summary.md")
         let exposition = PrometheusExposition.render(report, alerts: alerts)
         try run.write(exposition, to: PrometheusExposition.fileName)
-        for alert in alerts.suffix(20) { log.warning("[\(alert.severity.rawValue)] \(alert.window): \(alert.message)") }
+        for alert in alerts.suffix(20) { log.info("[\(alert.severity.rawValue)] \(alert.window): \(alert.message)") }
         log.info("\(windows.count) windows, \(alerts.count) alerts")
+        if let latest = reports.last {
+            let now = alerts.filter { $0.window == latest.id }
+            if !now.isEmpty { log.warning("\(now.count) alert(s) in the latest window \(latest.id) (\(now.filter { $0.severity == .critical }.count) critical); see \(reportFile) and \(alertsFile)") }
+        }
 
         if let url = options.pushURL {
             do {
@@ -128,8 +149,9 @@ public enum MonitorStage {
             }
             let predictions = try Predictions.read(try run.readInput(predictionsPath), path: predictionsPath,
                                                    columns: PredictionColumns(sensitive: log.attributes.map(\.name)))
+            let hash = sha256Hex(try run.readInput(metricsPath) + run.readInput(predictionsPath))
             return Reference(description: "evaluation \(RepositoryPaths.relative(folder, to: run.root))", windows: [], rows: nil,
-                             drift: DriftReference(name: folder, predictions: predictions), evaluation: evaluation)
+                             drift: DriftReference(name: folder, predictions: predictions), evaluation: evaluation, contentHash: hash)
         }
         let r = monitor.reference
         if let fromText = r.from, let toText = r.to, let from = Timestamp.parse(fromText), let to = Timestamp.rangeEnd(toText) {
@@ -137,13 +159,15 @@ public enum MonitorStage {
             let name = "monitor.reference \(fromText)..\(toText)"
             guard !rows.isEmpty else { throw MonitorError.noRows(path: path, range: name) }
             let inside = Set(windows.indices.filter { windows[$0].start >= from && windows[$0].end <= to })
-            return Reference(description: name, windows: inside, rows: rows, drift: DriftReference(name: name, log: log, rows: rows), evaluation: nil)
+            return Reference(description: name, windows: inside, rows: rows, drift: DriftReference(name: name, log: log, rows: rows), evaluation: nil,
+                             contentHash: contentHash(log, rows: rows))
         }
         let n = r.firstWindows ?? 4
         guard windows.count > n else { throw MonitorError.referenceCoversLog(windows: windows.count, reference: n) }
         let rows = windows.prefix(n).flatMap(\.rows).sorted()
         let name = "the first \(n) windows (\(windows[0].id)..\(windows[n - 1].id))"
-        return Reference(description: name, windows: Set(0..<n), rows: rows, drift: DriftReference(name: name, log: log, rows: rows), evaluation: nil)
+        return Reference(description: name, windows: Set(0..<n), rows: rows, drift: DriftReference(name: name, log: log, rows: rows), evaluation: nil,
+                         contentHash: contentHash(log, rows: rows))
     }
 
     /// "last 7 days vs previous 7" and "last 30 days vs reference", on the watched metrics.

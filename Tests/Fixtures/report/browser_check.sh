@@ -41,6 +41,7 @@ if grep -hoiE '(src|href|action|poster|data)=["'"'"']?[a-z]*:?//[^"'"'"' >]*|url
 fi
 sections="verdict data group-metrics disparities charts mitigation recommendations model-card provenance"
 grep -q "<section id=\"pareto\"" "$work/dom.html" && sections="pareto runs seeds"  # the multi-run page
+grep -q "<section id=\"over-time\"" "$work/dom.html" && sections="over-time drift week-over-week alerts"  # monitor's page
 for section in $sections; do
     grep -q "<section id=\"$section\"" "$work/dom.html" || { echo "browser_check: section $section missing" >&2; status=1; }
 done
