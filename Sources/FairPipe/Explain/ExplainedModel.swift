@@ -27,6 +27,30 @@ public enum ExplainedModel: Sendable {
         }
     }
 
+    /// Scores of `count` matrices of one width, made by `make`. A scores-only model (an
+    /// external model runs a process per call) gets them stacked into one call; the others
+    /// score one matrix at a time, so only one copy of the data is alive.
+    func scores(count: Int, make: (Int) throws -> Matrix) throws -> [[Double]] {
+        guard case .scoresOnly = self, count > 1 else { return try (0..<count).map { try scores(try make($0)) } }
+        var storage: [Double] = []
+        var rows: [Int] = []
+        var cols = 0
+        for i in 0..<count {
+            let matrix = try make(i)
+            matrix.withUnsafeBufferPointer { storage.append(contentsOf: $0) }
+            rows.append(matrix.rows)
+            cols = matrix.cols
+        }
+        let all = try scores(try Matrix(rows: rows.reduce(0, +), cols: cols, storage: storage))
+        var out: [[Double]] = []
+        var start = 0
+        for n in rows {
+            out.append(Array(all[start..<(start + n)]))
+            start += n
+        }
+        return out
+    }
+
     /// Per-row additive attributions of the margin over the raw features of `blocks`,
     /// `rows × features` row-major, and the base they are measured from:
     /// Σ_j φ_ij = margin(xᵢ) − base. Nil for a scores-only model.
