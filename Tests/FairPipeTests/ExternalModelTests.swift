@@ -4,7 +4,7 @@ import Testing
 
 /// The external-model contract, exercised with `Tests/Fixtures/external/model.sh` (POSIX
 /// sh and awk: no Python in `make test`).
-@Suite struct ExternalModelTests {
+@Suite(.serialized) struct ExternalModelTests {
     static let script = Fixtures.url("external/model.sh").path
 
     static func config(fit: String = "fit", predict: String = "predict", timeout: Double = 60) -> ExternalModelConfig {

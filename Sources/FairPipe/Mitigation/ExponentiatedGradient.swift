@@ -32,6 +32,8 @@ public struct ExponentiatedGradient: Sendable {
     public var runLinprogStep: Bool = true
     /// The oracle's settings (C, tol, max_iter).
     public var oracle: ModelConfig = ModelConfig()
+    /// Where an external oracle's fits keep their model folders (`model.type: external`).
+    public var externalStore: ExternalModelStore? = nil
     /// Warm-start every oracle fit from the previous one (same optimum within `tol`; measured
     /// on 50,000 × 100: 46 Hessians for the kept hypotheses warm, 58 cold).
     public var warmStart: Bool = true
@@ -69,7 +71,7 @@ public struct ExponentiatedGradient: Sendable {
         let B = 1 / eps
         var lagrangian = Lagrangian(
             moment: moment, B: B,
-            oracle: ReductionOracle(trainer: LogisticRegression(config: oracle.logisticRegression), X: X, featureNames: featureNames),
+            oracle: try ReductionOracle(model: oracle, externalStore: externalStore, X: X, featureNames: featureNames),
             warmStart: warmStart)
         let k = moment.constraintCount
         var theta = [Double](repeating: 0, count: k)

@@ -21,6 +21,8 @@ public struct GridSearch: Sendable {
     public var constraintWeight: Double = 0.5
     public var differenceBound: Double = 0.01
     public var oracle: ModelConfig = ModelConfig()
+    /// Where an external oracle's fits keep their model folders (`model.type: external`).
+    public var externalStore: ExternalModelStore? = nil
     public var warmStart: Bool = true
 
     static let name = "grid_search"
@@ -47,7 +49,7 @@ public struct GridSearch: Sendable {
         let moment = ParityMoment(
             target: target, labels: labels, groups: groups, groupCount: groupNames.count, bound: differenceBound)
         let grid = Self.grid(moment: moment, size: gridSize, limit: gridLimit)
-        let oracle = ReductionOracle(trainer: LogisticRegression(config: oracle.logisticRegression), X: X, featureNames: featureNames)
+        let oracle = try ReductionOracle(model: oracle, externalStore: externalStore, X: X, featureNames: featureNames)
         var points: [GridSearchModel.Point] = []
         var last: LogisticModel? = nil
         for lambda in grid {
@@ -164,8 +166,6 @@ public struct GridSearchModel: Codable, Equatable, Sendable {
 
     /// P(y = 1 | x) of the selected model (its `predict_proba`; a constant model gives 0 or 1).
     public func predictProbability(_ X: Matrix) throws -> [Double] {
-        let point = try selected()
-        if let model = point.predictor.model { return try model.predictProbability(X) }
-        return [Double](repeating: Double(point.predictor.constant ?? 0), count: X.rows)
+        try selected().predictor.probabilities(X)
     }
 }

@@ -11,7 +11,7 @@ public enum Inprocessing {
     /// for a method that is not in-processing.
     public static func fit(
         config: MitigationConfig, model: ModelConfig = ModelConfig(), seed: UInt64,
-        _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
+        externalStore: ExternalModelStore? = nil, _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         switch config.method {
         case .exponentiatedGradient:
@@ -22,6 +22,7 @@ public enum Inprocessing {
             method.eta0 = config.eta0
             method.differenceBound = config.differenceBound
             method.oracle = model
+            method.externalStore = externalStore
             return .exponentiatedGradient(try method.fit(
                 X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
         case .gridSearch:
@@ -31,6 +32,7 @@ public enum Inprocessing {
             method.constraintWeight = config.constraintWeight
             method.differenceBound = config.differenceBound
             method.oracle = model
+            method.externalStore = externalStore
             return .gridSearch(try method.fit(
                 X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
         case .fairLogisticRegression:

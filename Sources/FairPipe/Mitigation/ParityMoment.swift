@@ -240,11 +240,29 @@ enum InprocessingInput {
 public struct ReductionPredictor: Codable, Equatable, Sendable {
     public var model: LogisticModel?
     public var constant: UInt8?
+    /// A refit of an external model (`model.type: external`): its folder under the
+    /// mitigation's `refits/`.
+    public var external: ExternalModel? = nil
 
-    /// 0/1 decisions with scikit-learn's `predict` rule: 1 iff `x·w + b > 0`.
+    public init(model: LogisticModel?, constant: UInt8?, external: ExternalModel? = nil) {
+        self.model = model
+        self.constant = constant
+        self.external = external
+    }
+
+    /// 0/1 decisions with scikit-learn's `predict` rule: 1 iff `x·w + b > 0` (for an
+    /// external model, iff P(y = 1) > 0.5, the same rule for a probabilistic classifier).
     public func decisions(_ X: Matrix) throws -> [UInt8] {
         if let model { return try model.decisionFunction(X).map { $0 > 0 ? 1 : 0 } }
+        if let external { return try external.predictProbability(X).map { $0 > 0.5 ? 1 : 0 } }
         return [UInt8](repeating: constant ?? 0, count: X.rows)
+    }
+
+    /// P(y = 1 | x); a constant predictor gives its constant.
+    public func probabilities(_ X: Matrix) throws -> [Double] {
+        if let model { return try model.predictProbability(X) }
+        if let external { return try external.predictProbability(X) }
+        return [Double](repeating: Double(constant ?? 0), count: X.rows)
     }
 }
 
@@ -255,6 +273,26 @@ struct ReductionOracle: Sendable {
     var trainer: LogisticRegression
     var X: Matrix
     var featureNames: [String]
+    /// With `model.type: external`: each oracle call is one run of the model's `fit` with
+    /// the call's weights, its folder kept by the store.
+    var external: (store: ExternalModelStore, config: ExternalModelConfig)? = nil
+
+    /// The oracle for `model`: logistic regression, or the external model's commands.
+    init(model: ModelConfig, externalStore: ExternalModelStore?, X: Matrix, featureNames: [String]) throws {
+        trainer = LogisticRegression(config: model.logisticRegression)
+        self.X = X
+        self.featureNames = featureNames
+        if model.type == .external {
+            guard let externalStore else {
+                throw ExternalModelError.unsupported(reason: "an external oracle needs a stage run to keep its model folders")
+            }
+            guard model.external.features == .encoded else {
+                throw ExternalModelError.unsupported(
+                    reason: "the reductions refit the model on the encoded feature matrix; set model.external.features: encoded")
+            }
+            external = (externalStore, model.external)
+        }
+    }
 
     func fit(signedWeights: [Double], normalizeToRowCount: Bool, warm: LogisticModel?) throws -> ReductionPredictor {
         let n = signedWeights.count
@@ -282,6 +320,12 @@ struct ReductionOracle: Sendable {
         for i in 0..<n where y[i] == 1 { positiveWeight += w[i] }
         if positiveWeight == 0 { return ReductionPredictor(model: nil, constant: 0) }
         if positiveWeight == w.reduce(0, +) { return ReductionPredictor(model: nil, constant: 1) }
+        if let external {
+            let model = try external.store.trainer(external.config).fit(
+                train: try ExternalRunner.table(X, names: featureNames), labels: y, weights: w, validation: nil,
+                root: external.store.root)
+            return ReductionPredictor(model: nil, constant: nil, external: model)
+        }
         let model = try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm)
         return ReductionPredictor(model: model, constant: nil)
     }

@@ -107,9 +107,13 @@ public struct ModelTrainer: WeightedClassifierTrainer, Sendable {
     public typealias Model = TrainedModel
 
     public var config: ModelConfig
+    /// Where fits of an external model keep their model folders (a stage's output); each
+    /// fit is one run of `model.external.fit` with the rows' weights.
+    public var externalStore: ExternalModelStore?
 
-    public init(config: ModelConfig) {
+    public init(config: ModelConfig, externalStore: ExternalModelStore? = nil) {
         self.config = config
+        self.externalStore = externalStore
     }
 
     /// Fits the configured model type. `warmStart` is used when it is a model of the same
@@ -124,8 +128,17 @@ public struct ModelTrainer: WeightedClassifierTrainer, Sendable {
             return .logisticRegression(try LogisticRegression(config: config.logisticRegression).fit(
                 X, labels: labels, weights: weights, featureNames: featureNames, warmStart: warm))
         case .external:
-            throw ExternalModelError.unsupported(
-                reason: "an external model is fitted by the train stage's command contract, not retrained inside this step")
+            guard let externalStore else {
+                throw ExternalModelError.unsupported(
+                    reason: "an external model is fitted by the train stage's command contract, not retrained inside this step")
+            }
+            guard config.external.features == .encoded else {
+                throw ExternalModelError.unsupported(
+                    reason: "this step refits the model on the encoded feature matrix; set model.external.features: encoded")
+            }
+            let table = try ExternalRunner.table(X, names: featureNames)
+            return .external(try externalStore.trainer(config.external).fit(
+                train: table, labels: labels, weights: weights, validation: nil, root: externalStore.root))
         }
     }
 }

@@ -49,7 +49,13 @@ public enum EvaluateStage {
     static func score(
         _ table: Table, encoded: EncodedFeatures, model: TrainedModel, schema: DatasetSchema, threshold: Double, path: String
     ) throws -> Predictions {
-        let scores = try model.predictProbability(try encoded.matrix())
+        let scores: [Double]
+        if case .external(let external) = model {
+            // Raw features (`model.external.features: raw`) come from the table itself.
+            scores = try ExternalTraining.score(external, table: table, encoded: encoded, schema: schema)
+        } else {
+            scores = try model.predictProbability(try encoded.matrix())
+        }
         let labels = try table.binaryColumn(schema.label, path: path)
         let attributes = try schema.sensitive.map { try table.sensitiveColumn($0, path: path) }
         guard case .numeric(let ids)? = table["row_id"]?.values else {

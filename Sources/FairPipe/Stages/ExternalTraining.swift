@@ -91,6 +91,9 @@ public final class ExternalModelStore: @unchecked Sendable {
         self.prefix = prefix
     }
 
+    /// The repository root of the stage run (commands name files relative to it).
+    public var root: String { run.root }
+
     /// Copies `folder` (its `files`) to the next numbered folder; returns where it now is and
     /// its path relative to the output folder.
     func keep(_ folder: URL, files: [String: String]) throws -> (url: URL, relative: String) {

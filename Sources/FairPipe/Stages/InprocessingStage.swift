@@ -7,7 +7,7 @@ enum InprocessingStage {
         let splits = try context.splits()
         let fitted = try Inprocessing.fit(
             config: settings, model: context.config.model, seed: context.run.seed(for: "\(method.rawValue)-fit"),
-            try splits.train.features.matrix(), labels: splits.train.labels, groups: splits.train.groups,
+            externalStore: context.externalStore, try splits.train.features.matrix(), labels: splits.train.labels, groups: splits.train.groups,
             groupNames: splits.groupNames, featureNames: splits.train.features.names)
         var rng = context.run.generator("\(method.rawValue)-apply")
         func predictions(_ split: EncodedSplit) throws -> Predictions {

@@ -16,6 +16,9 @@ final class MitigationContext {
     let validationGroups: [Int32]
     let testGroups: [Int32]
     private var splitsCache: EncodedSplits?
+    /// Every refit of an external model in this run (pre-processing retrains, oracle calls)
+    /// keeps its model folder here, numbered in call order: `refits/fit-0001`, ….
+    lazy var externalStore = ExternalModelStore(run: run, prefix: "refits")
 
     /// A class: one shared, lazily filled cache per stage run.
     convenience init(config: PipelineConfig, run: StageRun, dataset: DatasetFolder, evaluationFolder: String) throws {

@@ -5,7 +5,7 @@ import Foundation
 enum Preprocessing {
     static func fit(_ method: MitigationMethod, settings: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
         let splits = try context.splits()
-        let trainer = ModelTrainer(config: context.config.model)
+        let trainer = ModelTrainer(config: context.config.model, externalStore: context.externalStore)
         var train = splits.train.features, validation = splits.validation.features, test = splits.test.features
         var weights: [Double]?
         let artefact: Data
