@@ -66,7 +66,7 @@ enum PermutationImportance {
         let baseline = try scorer.score(decide(try model.scores(X), threshold))
         var features: [FeatureImportance] = []
         for (f, block) in blocks.columns.enumerated() {
-            let scores = try model.scores(count: permutations[f].count) { r in
+            let predicted = try model.scores(count: permutations[f].count) { r in
                 let order = permutations[f][r]
                 var permuted = X
                 permuted.withUnsafeMutableBufferPointer { out in
@@ -78,7 +78,7 @@ enum PermutationImportance {
                 }
                 return permuted
             }
-            let repeats = try scores.map { try scorer.score(decide($0, threshold)) }
+            let repeats = try predicted.map { try scorer.score(decide($0, threshold)) }
             var scores: [ImportanceScore] = []
             for (k, key) in scorer.keys.enumerated() {
                 let base = baseline[k]
