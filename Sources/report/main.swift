@@ -10,6 +10,7 @@ struct Report: ParsableCommand {
             One run:    report --run outputs --out outputs/report
             Many runs:  report --runs outputs/sweeps/tolerance/* --out outputs/sweeps/tolerance/report
             Two runs:   report --diff outputs/runs/a outputs/runs/b --out outputs/diff
+            An audit:   report --audit audit --out audit/report   (after evaluate --preds p.csv --out audit)
             """,
         version: Manifest.toolVersion)
 
@@ -17,6 +18,9 @@ struct Report: ParsableCommand {
 
     @Option(name: .customLong("run"), help: ArgumentHelp("The run folder holding dataset/, evaluation/, mitigation/ …", valueName: "dir"))
     var runFolder = "outputs"
+
+    @Option(help: ArgumentHelp("Render a standalone audit: the folder `evaluate --preds … --out` wrote.", valueName: "dir"))
+    var audit: String?
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare these run folders on one page.", valueName: "dir"))
     var runs: [String] = []
@@ -30,13 +34,17 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
+        var last: String?
+        defer { if let last { ProgressLog(stage: "report", quiet: options.quiet).info(last) } }
         try StageMain.run(.report, options: options, defaultOut: "outputs/report") { config, stageRun, log in
             if diff.count == 2 {
                 print(try ReportStage.diff(config, runA: diff[0], runB: diff[1], run: stageRun), terminator: "")
+            } else if let audit {
+                last = try ReportStage.audit(config, folder: audit, run: stageRun, log: log)
             } else if !runs.isEmpty {
                 try ReportStage.many(config, runFolders: runs, run: stageRun, log: log)
             } else {
-                try ReportStage.single(config, runFolder: runFolder, run: stageRun, log: log)
+                last = try ReportStage.single(config, runFolder: runFolder, run: stageRun, log: log)
             }
             return .success
         }

@@ -22,7 +22,8 @@ extension StudyRuns {
         for chart in ["c0-sel", "c0-di", "c0-err", "c0-roc", "c0-cal", "c-sweep", "c-mitigation", "c-tradeoff"] {
             #expect(html.contains("id=\"\(chart)\""), "missing chart \(chart)")
         }
-        #expect(html.contains("Gate failed: demographic parity difference for group is"))
+        #expect(html.contains("(shipped model, after group thresholds)"))
+        #expect(html.contains("Baseline (before mitigation): FAIL — "))
         #expect(html.contains("group thresholds"))
         #expect(html.contains(try #require(inputs.manifests.first).git.commit))
         #expect(html.contains("✓ matches upstream"))

@@ -76,10 +76,12 @@ struct HTMLReport {
     // MARK: Verdict
 
     func verdictSection() -> String {
-        let verdict = ReportVerdict(metrics: inputs.metrics, config: config)
+        let judged = ShippedVerdict(inputs, config: config)
+        let verdict = judged.shipped
         var out = "<div class=\"verdict \(verdict.status.rawValue)\"><div class=\"light \(verdict.status.rawValue)\" role=\"img\" aria-label=\"\(verdict.status.rawValue)\"></div><div>"
-        out += "<p class=\"headline\">\(e(verdict.headline))</p>"
-        if let metrics = inputs.metrics {
+        out += "<p class=\"headline\">\(e(judged.headline))</p>"
+        if let line = judged.baselineLine { out += "<p class=\"ci\">\(e(line))</p>" }
+        if let metrics = inputs.mitigation?.after ?? inputs.metrics {
             var parts: [String] = []
             if let accuracy = metrics.overallValue("accuracy") { parts.append("accuracy \(ReportNumber.fixed(accuracy, digits))") }
             if let rate = metrics.overallValue("selection_rate") { parts.append("selection rate \(ReportNumber.fixed(rate, digits))") }
@@ -90,6 +92,11 @@ struct HTMLReport {
         guard inputs.metrics != nil else {
             return out + note("No metrics.json was given, so there is nothing to judge.")
         }
+        let effects = judged.changeSentences + (judged.accuracyText.map { ["Mitigation changed \($0)."] } ?? [])
+        if !effects.isEmpty {
+            out += "<h3>What mitigation changed</h3><ul class=\"concerns\">" + effects.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+        }
+        if let next = nextStep(inputs) { out += "<p class=\"next\"><b>\(e(next))</b></p>" }
         // Proxies that explain found carrying a gap (explanations.json) join the concerns.
         let proxies = inputs.explanations?.concerns.map(\.recommendation) ?? []
         if verdict.concerns.isEmpty && proxies.isEmpty {
@@ -114,13 +121,23 @@ struct HTMLReport {
                              sort: gate.value.map(ReportNumber.plain) ?? ""),
                     HTMLCell(html: "<span class=\"ci\">\(ReportNumber.interval(gate.interval, digits))</span>"),
                     .text(gate.boundText(digits), cssClass: nil),
-                    .text(gate.message, cssClass: "wrap"),
-                ]
+                ] + (judged.baseline == nil ? [] : [baselineCell(gate, judged.baseline?.gates ?? [])])
             }
-            out += HTMLTable.render(headers: ["Status", "Metric", "Attribute", "Group", "Value", "\(level) CI", "Bound", "Message"],
-                                    rows: rows, textColumns: [0, 1, 2, 3, 7])
+            let baselineHeader = judged.baseline == nil ? [] : ["Baseline"]
+            out += HTMLTable.render(headers: ["Status", "Metric", "Attribute", "Group", "Value", "\(level) CI", "Bound"] + baselineHeader,
+                                    rows: rows, textColumns: [0, 1, 2, 3])
+            out += "<details class=\"fold\"><summary>Gate messages</summary><ul>" + verdict.gates.map { "<li>\(e($0.message))</li>" }.joined() + "</ul></details>"
         }
         return out
+    }
+
+    /// The same gate's value and outcome before mitigation.
+    func baselineCell(_ gate: GateResult, _ before: [GateResult]) -> HTMLCell {
+        guard let old = before.first(where: { $0.gate == gate.gate && $0.attribute == gate.attribute && $0.group == gate.group }) else {
+            return HTMLCell(html: "<span class=\"na\">—</span>", sort: "")
+        }
+        return HTMLCell(html: "<span class=\"\(old.passed ? "good" : "bad")\">\(ReportNumber.fixed(old.value, digits)) \(old.passed ? "pass" : "FAIL")</span>",
+                        sort: old.value.map(ReportNumber.plain) ?? "")
     }
 
     // MARK: Data
@@ -181,11 +198,11 @@ struct HTMLReport {
         }
         for attribute in metrics.attributes {
             let keys = MetricNames.ordered(attribute.groups.flatMap(\.metrics.keys))
-            out += "<h3>\(e(attribute.name))</h3>"
             let rows: [[HTMLCell]] = attribute.groups.map { group in
                 [HTMLCell.text(group.group), .count(group.n)] + keys.map { HTMLCell.metric(group.metric($0), digits) }
             }
-            out += HTMLTable.render(headers: ["Group", "n"] + keys.map(MetricNames.short), rows: rows)
+            out += "<details class=\"fold\"><summary>\(e(attribute.name)): \(keys.count) metrics for \(attribute.groups.count) groups</summary>"
+            out += HTMLTable.render(headers: ["Group", "n"] + keys.map(MetricNames.short), rows: rows) + "</details>"
         }
         return out
     }
@@ -202,7 +219,7 @@ struct HTMLReport {
             if attribute.disparities.isEmpty {
                 out += note("No between-group disparities were reported for this attribute.")
             } else {
-                let rows: [[HTMLCell]] = attribute.orderedDisparities.map { item in
+                func row(_ item: (name: String, value: DisparityValue)) -> [HTMLCell] {
                     let m = item.value
                     let significant = (m.bestPValue ?? 1) < config.significance
                     return [
@@ -213,8 +230,17 @@ struct HTMLReport {
                         .text(m.excludedGroups.map { "\($0.group) (\($0.reason))" }.joined(separator: "; "), cssClass: "wrap"),
                     ]
                 }
+                // The headline measures first; the full catalogue on demand.
+                let all = attribute.orderedDisparities
+                let headline = all.filter { AttributeReport.disparityOrder.contains($0.name) }
+                let rest = all.filter { !AttributeReport.disparityOrder.contains($0.name) }
+                let headers = ["Measure", "Value [\(level) CI]", "p", "Adjusted p", "Excluded groups"]
                 out += "<h4>Between groups</h4>"
-                out += HTMLTable.render(headers: ["Measure", "Value [\(level) CI]", "p", "Adjusted p", "Excluded groups"], rows: rows, textColumns: [0, 4])
+                out += HTMLTable.render(headers: headers, rows: headline.map(row), textColumns: [0, 4])
+                if !rest.isEmpty {
+                    out += "<details class=\"fold\"><summary>All \(all.count) between-group measures of \(e(attribute.name))</summary>"
+                    out += HTMLTable.render(headers: headers, rows: rest.map(row), textColumns: [0, 4]) + "</details>"
+                }
             }
             if !attribute.vsReference.isEmpty {
                 let keys = MetricNames.ordered(attribute.vsReference.flatMap(\.metrics.keys), canonical: ReferenceComparison.order)

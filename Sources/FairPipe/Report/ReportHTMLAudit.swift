@@ -24,12 +24,14 @@ struct AuditSection {
         let facts = ["\(audit.rows) rows in the whole dataset before splitting", "minimum group size \(audit.minGroupSize)"]
         out += "<p>\(e(facts.joined(separator: " · "))).</p>"
         out += findings()
+        // Details on demand: the findings above say what needs attention.
+        out += "<details class=\"fold\"><summary>Audit details: groups, label balance, missing values, proxies, train/test shift</summary>"
         out += groups()
         out += labelBalance()
         out += missingness()
         out += associations()
         out += shift()
-        return out
+        return out + "</details>"
     }
 
     // MARK: Findings

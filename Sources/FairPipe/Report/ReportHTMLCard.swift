@@ -1,12 +1,35 @@
 /// The model card and provenance sections of the HTML report.
 extension HTMLReport {
+    /// The model's own settings: its type, its threshold and its type's sub-section
+    /// (`model.logistic_regression.C`), not every model type's keys.
+    func modelSettings(_ config: JSONValue?) -> [(String, String)] {
+        guard let config else { return [] }
+        let pairs = config.flattened()
+        let type = pairs.first { $0.0 == "model.type" }?.1
+        return pairs.filter { key, _ in
+            key == "model.type" || key == "model.threshold" || (type.map { key.hasPrefix("model.\($0).") } ?? key.hasPrefix("model."))
+        }
+    }
+
+    /// The mitigation settings that apply to `method`: its target, the shared switches, the
+    /// key its strength sets, and its own sub-section (`mitigation.<method>.…`) when it has one.
+    func mitigationSettings(_ config: JSONValue?, method: String?, parameter: String?) -> [(String, String)] {
+        guard let config else { return [] }
+        let shared = ["method", "target", "strengths", "sensitive_at_inference", "retrain_allowed"] + (parameter.map { [$0] } ?? [])
+        return config.flattened().filter { key, _ in
+            guard key.hasPrefix("mitigation.") else { return false }
+            let rest = String(key.dropFirst("mitigation.".count))
+            return shared.contains(rest) || (method.map { rest.hasPrefix("\($0).") } ?? false)
+        }
+    }
+
     func modelCardSection() -> String {
         var out = "<p>A model card after Mitchell et al. (2019), “Model Cards for Model Reporting”, filled from the configuration and the pipeline's outputs.</p><dl class=\"card\">"
         func item(_ title: String, _ html: String) { out += "<dt>\(e(title))</dt><dd>\(html)</dd>" }
         item("Intended use", e(config.intendedUse))
         if !config.owners.isEmpty { item("Owners", e(config.owners)) }
         var model = config.modelDescription.isEmpty ? "" : "<p>\(e(config.modelDescription))</p>"
-        let modelConfig = inputs.manifest(.train)?.config.flattened() ?? []
+        let modelConfig = modelSettings(inputs.manifest(.train)?.config)
         if !modelConfig.isEmpty {
             model += "<code>" + modelConfig.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>"
         }
@@ -17,7 +40,9 @@ extension HTMLReport {
             let files = dataset.outputs.map { e($0.path) }.joined(separator: ", ")
             if !files.isEmpty { training += "<p>Splits written by make-dataset: <code>\(files)</code>.</p>" }
             let settings = dataset.config.flattened()
-            if !settings.isEmpty { training += "<code>" + settings.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>" }
+            if !settings.isEmpty {
+                training += "<details class=\"fold\"><summary>Data settings</summary><code>" + settings.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code></details>"
+            }
         }
         item("Training data", training.isEmpty ? "<span class=\"na\">Not described (report.training_data; make-dataset manifest absent).</span>" : training)
 
@@ -52,7 +77,7 @@ extension HTMLReport {
         if let mitigation = inputs.mitigation {
             var text = mitigation.method.map { "<b>\(e(MetricNames.words($0)))</b>" } ?? "A mitigation (method not recorded)"
             if let settings = inputs.manifest(.mitigate)?.config {
-                let pairs = settings.flattened()
+                let pairs = mitigationSettings(settings, method: mitigation.method, parameter: mitigation.tradeoff?.parameter)
                 if !pairs.isEmpty { text += " — <code>" + pairs.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>" }
             }
             item("Mitigation applied", text)
@@ -97,7 +122,7 @@ extension HTMLReport {
         }
         let rows: [[HTMLCell]] = manifests.map { m in
             [
-                .text(m.stage.rawValue), .text(m.toolVersion, cssClass: nil),
+                .text(m.role), .text(m.toolVersion, cssClass: nil),
                 HTMLCell(html: "<span class=\"hash\">\(e(m.git.commit))</span>", sort: m.git.commit),
                 .text(m.git.dirty ? "yes" : "no", cssClass: nil),
                 .text(String(m.seed), cssClass: nil),
@@ -110,7 +135,7 @@ extension HTMLReport {
         // Lineage: an input whose path some earlier stage wrote must carry that output's hash.
         var written: [String: String] = [:]
         for m in manifests {
-            out += "<h3>\(e(m.stage.rawValue))</h3>"
+            out += "<h3>\(e(m.role))</h3>"
             out += "<p>Config SHA-256: <span class=\"hash\">\(e(m.configSha256))</span></p>"
             var fileRows: [[HTMLCell]] = []
             for file in m.inputs {
@@ -129,9 +154,11 @@ extension HTMLReport {
             if fileRows.isEmpty {
                 out += note("No files recorded.")
             } else {
+                out += "<details class=\"fold\"><summary>Files: \(m.inputs.count) read, \(m.outputs.count) written</summary>"
                 out += HTMLTable.render(headers: ["", "Path", "Bytes", "SHA-256", "Lineage"], rows: fileRows, textColumns: [0, 1, 3, 4])
+                out += "</details>"
             }
-            out += "<details><summary>Resolved configuration (\(e(m.stage.rawValue)))</summary><pre>\(e(m.config.pretty()))</pre></details>"
+            out += "<details><summary>Resolved configuration (\(e(m.role)))</summary><pre>\(e(m.config.pretty()))</pre></details>"
             for file in m.outputs { written[file.path] = file.sha256 }
         }
         return out

@@ -128,6 +128,20 @@ extension Manifest {
 
     /// Pipeline order.
     var sortKey: Int { Manifest.stageOrder.firstIndex(of: stage) ?? Manifest.stageOrder.count }
+
+    /// What this stage run was for: `evaluate` runs twice in a pipeline, once on the baseline
+    /// model and once on the mitigated predictions (told apart by the folder they wrote).
+    var role: String {
+        switch stage {
+        case .makeDataset: return "make-dataset — data splits and audit"
+        case .train: return "train — baseline model"
+        case .evaluate:
+            let folders = outputs.map { ($0.path as NSString).deletingLastPathComponent }
+            return folders.contains { $0.hasSuffix("evaluation-mitigated") } ? "evaluate — mitigated evaluation" : "evaluate — baseline evaluation"
+        case .mitigate: return "mitigate — mitigation and trade-off"
+        default: return stage.rawValue
+        }
+    }
 }
 
 extension CurvesReport {

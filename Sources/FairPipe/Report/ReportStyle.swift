@@ -123,6 +123,7 @@ enum ReportStyle {
     rows.sort(function(r1,r2){var a=key(r1.cells[index]),b=key(r2.cells[index]);var c;
     if(typeof a==="number"&&typeof b==="number")c=a-b;else c=String(a).localeCompare(String(b));return asc?c:-c;});
     for(var r=0;r<rows.length;r++)body.appendChild(rows[r]);});})(heads[h]);}
+    document.documentElement.setAttribute("data-height",String(document.documentElement.scrollHeight));
     document.documentElement.setAttribute("data-script","ready");
     window.addEventListener("beforeprint",function(){var d=document.querySelectorAll("details");for(var i=0;i<d.length;i++)d[i].setAttribute("open","");});
     })();

@@ -12,9 +12,14 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
         guard let metric, let v = metric.value else { return "—" }
         return ReportNumber.fixed(v, digits) + (metric.interval.map { " " + ReportNumber.interval($0, digits) } ?? "")
     }
-    let verdict = ReportVerdict(metrics: inputs.metrics, config: config)
+    let judged = ShippedVerdict(inputs, config: config)
+    let verdict = judged.shipped
     let icon = ["pass": "🟢", "warn": "🟡", "fail": "🔴", "unknown": "⚪"][verdict.status.rawValue] ?? ""
-    var out = "# \(cell(config.title))\n\n**\(icon) \(verdict.headline)**\n\n"
+    var out = "# \(cell(config.title))\n\n**\(icon) \(judged.headline)**\n\n"
+    if let line = judged.baselineLine { out += "\(line)\n\n" }
+    let effects = judged.changeSentences + (judged.accuracyText.map { ["Mitigation changed \($0)."] } ?? [])
+    if !effects.isEmpty { out += effects.map { "- \(cell($0))\n" }.joined() + "\n" }
+    if let next = nextStep(inputs) { out += "\(cell(next))\n\n" }
     let level = inputs.metrics?.confidenceLabel ?? "95%"
     if let metrics = inputs.metrics {
         var facts = ["n = \(metrics.n)"]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Locale-independent number formatting and HTML escaping for every report output.
 ///
 /// Foundation's formatters follow the process locale (decimal commas, digit grouping), which
@@ -58,6 +60,16 @@ public enum ReportNumber {
     public static func count(_ value: Int?) -> String {
         guard let value else { return "—" }
         return String(value)
+    }
+
+    /// `value` with `digits` significant digits (at most 12 decimals): 0.5319671 → `0.532`,
+    /// 0.03781 → `0.0378`, 12.345 → `12.3`; `—` for nil or non-finite. For prose and terminal
+    /// lines; artefacts keep full precision.
+    public static func significant(_ value: Double?, _ digits: Int = 3) -> String {
+        guard let value, value.isFinite else { return "—" }
+        guard value != 0 else { return "0" }
+        let exponent = Int((abs(value)).log10Floor)
+        return fixed(value, max(0, min(12, digits - 1 - exponent)))
     }
 
     /// A confidence level as people write it: 0.95 → `95%`, 0.9 → `90%`, 0.975 → `97.5%`.
@@ -176,4 +188,9 @@ enum MetricNames {
         }
         return abs(value)
     }
+}
+
+extension Double {
+    /// ⌊log10(|self|)⌋ for a finite non-zero value.
+    var log10Floor: Double { Foundation.log10(Swift.abs(self)).rounded(.down) }
 }

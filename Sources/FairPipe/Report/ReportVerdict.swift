@@ -73,14 +73,26 @@ public struct ReportVerdict: Sendable, Equatable {
         return sorted.indices.filter(chosen.contains).map { sorted[$0] }
     }
 
-    static func gateSentence(_ gate: GateResult, digits: Int, level: String) -> String {
+    /// `disparate impact for group / B`.
+    static func subject(_ gate: GateResult) -> String {
         var subject = MetricNames.words(gate.metric)
         if let attribute = gate.attribute {
             subject += " for \(attribute)"
             if let group = gate.group { subject += " / \(group)" }
         }
-        let ci = gate.interval.map { " (\(level) CI \(ReportNumber.fixed($0.lower, digits))–\(ReportNumber.fixed($0.upper, digits)))" } ?? ""
-        return "Gate failed: \(subject) is \(ReportNumber.fixed(gate.value, digits)), required \(gate.boundText(digits))\(ci)."
+        return subject
+    }
+
+    /// Whether the gate's interval reaches across one of its bounds (the estimate alone decides).
+    static func spansBound(_ gate: GateResult) -> Bool {
+        guard let ci = gate.interval else { return false }
+        return [gate.min, gate.max].compactMap { $0 }.contains { ci.lower <= $0 && $0 <= ci.upper }
+    }
+
+    static func gateSentence(_ gate: GateResult, digits: Int, level: String) -> String {
+        let ci = gate.interval.map { " (\(level) CI \(ReportNumber.significant($0.lower))–\(ReportNumber.significant($0.upper)))" } ?? ""
+        let doubt = spansBound(gate) ? "; the interval spans the bound, so more data could change this" : ""
+        return "Gate failed: \(subject(gate)) is \(ReportNumber.significant(gate.value)), required \(gate.boundText(digits))\(ci)\(doubt)."
     }
 
     static let phrases: [String: String] = [
@@ -108,13 +120,24 @@ public struct ReportVerdict: Sendable, Equatable {
         for attribute in metrics.attributes {
             let reference = attribute.reference ?? "the reference group"
             // The verdict evaluate wrote (four_fifths_pass), never a second judgement here.
+            let small = Set(attribute.groups.filter { $0.warnings.contains("small_group") }.map(\.group))
             for versus in attribute.vsReference where versus.fourFifthsPass == false {
                 guard let impact = versus.disparateImpact, let value = impact.value else { continue }
                 let ci = impact.interval.map { "; \(level) CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))" } ?? ""
+                // Too little data to judge: a small group (or reference), or an interval reaching into the band.
+                let sizes = [versus.group, attribute.reference].compactMap { $0 }.filter(small.contains)
+                let reachesBand = impact.interval.map { $0.upper >= band.min && $0.lower <= band.max } ?? false
+                if !sizes.isEmpty || reachesBand {
+                    let why = !sizes.isEmpty ? "\(sizes.joined(separator: " and ")) below fairness.min_group_size" : "the interval reaches into \(bandText)"
+                    concerns.append(Concern(tier: 3, severity: 0, text: "Too little data to judge the four-fifths rule for \(attribute.name) = \(versus.group): disparate impact \(ReportNumber.fixed(value, 2))\(ci), \(why).", attribute: attribute.name))
+                    continue
+                }
                 // Above 1 the reference group is the one selected less; say so in words.
                 let inverse = value > 1 ? " — \(reference) is selected at \(ReportNumber.fixed(1 / value, 2))× their rate" : ""
                 let text = "Selection rate of \(attribute.name) = \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails: outside \(bandText)\(ci))."
-                concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", value), text: text, attribute: attribute.name))
+                // Ranked by evidence: the interval end nearest parity, not the point estimate.
+                let nearest = impact.interval.map { value < 1 ? $0.upper : $0.lower } ?? value
+                concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", nearest), text: text, attribute: attribute.name))
             }
             if attribute.vsReference.isEmpty, let ratio = attribute.disparity("demographic_parity_ratio")?.value,
                band.passes(ratio) == false {
@@ -144,7 +167,9 @@ public struct ReportVerdict: Sendable, Equatable {
                     detail += measure.pAdjusted != nil ? ", adjusted p \(pText(p))" : ", p \(pText(p))"
                 }
                 let text = "\(phrase) differ by up to \(ReportNumber.fixed(value, digits)) between \(attribute.name) groups (\(detail))."
-                concerns.append(Concern(tier: 2, severity: abs(value), text: text, attribute: attribute.name))
+                // Ranked by evidence: the interval end nearest 0 when there is one.
+                let evidence = measure.interval.map { $0.lower > 0 ? $0.lower : ($0.upper < 0 ? -$0.upper : 0) } ?? abs(value)
+                concerns.append(Concern(tier: 2, severity: evidence, text: text, attribute: attribute.name))
             }
             for group in attribute.groups where !group.warnings.isEmpty {
                 let size = " has only \(group.n) rows"

@@ -83,7 +83,7 @@ public enum MitigateStage {
                 strength: strength,
                 accuracy: TradeoffCurve.Estimate(value: report.overall["accuracy"]?.value, ci: report.overall["accuracy"]?.ci),
                 disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci)))
-            log.info("trade-off \(MitigationStrength.parameterName(for: method) ?? "strength")=\(NumberFormat.string(strength)): accuracy \(report.overall["accuracy"]?.value.map(NumberFormat.string) ?? "—"), \(metric) \(disparity?.value.map(NumberFormat.string) ?? "—")")
+            log.info("trade-off \(MitigationStrength.parameterName(for: method) ?? "strength")=\(NumberFormat.string(strength)): accuracy \(ReportNumber.significant(report.overall["accuracy"]?.value)), \(metric) \(ReportNumber.significant(disparity?.value))")
         }
         return TradeoffCurve(
             method: method.rawValue, target: settings.target.rawValue,

@@ -33,7 +33,7 @@ public struct Recommendations: Artefact, Equatable {
             var text = gate.metric
             if let attribute = gate.attribute { text += " on \(attribute)" }
             if let value = gate.value {
-                text += " = \(NumberFormat.string(value))"
+                text += " = \(ReportNumber.significant(value))"
                 // Name the bound the estimate breaks (a gate judged by its CI may break none).
                 if let bound = gate.max, value > bound { text += " > max \(NumberFormat.string(bound))" }
                 if let bound = gate.min, value < bound { text += " < min \(NumberFormat.string(bound))" }

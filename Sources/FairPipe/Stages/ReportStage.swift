@@ -10,12 +10,41 @@ public enum ReportStage {
     }
 
     /// One run folder (`outputs`, or `outputs/sweeps/NAME/RUN`): renders what it holds.
-    public static func single(_ config: PipelineConfig, runFolder: String, run: StageRun, log: ProgressLog) throws {
+    /// Returns the line to end the terminal output with: where the report is, and its verdict.
+    @discardableResult
+    public static func single(_ config: PipelineConfig, runFolder: String, run: StageRun, log: ProgressLog) throws -> String {
         let inputs = try loadRun(runFolder, run: run)
+        var written: [String] = []
         for file in ReportWriter.render(inputs, config: config.report) {
-            try run.write(file.text, to: file.name)
+            written.append(RepositoryPaths.relative(try run.write(file.text, to: file.name), to: run.root))
         }
         log.info("rendered \(config.report.formats.map(\.rawValue).joined(separator: ", ")) for \(runFolder)")
+        let verdict = ShippedVerdict(inputs, config: config.report).headline
+        return "\(written.first ?? runFolder): \(verdict)"
+    }
+
+    /// A standalone audit: the folder `evaluate --preds … --out DIR` wrote (metrics.json,
+    /// curves.json, manifest.json), rendered as the same page without dataset, model or
+    /// mitigation inputs. Returns the closing terminal line, as ``single(_:runFolder:run:log:)``.
+    @discardableResult
+    public static func audit(_ config: PipelineConfig, folder: String, run: StageRun, log: ProgressLog) throws -> String {
+        func existing(_ file: String) -> String? {
+            let candidate = URL(fileURLWithPath: folder).appendingPathComponent(file).path
+            guard FileManager.default.fileExists(atPath: candidate) else { return nil }
+            run.recordInput(candidate)
+            return candidate
+        }
+        guard let metrics = existing(EvaluateStage.metricsFile) else {
+            throw FileError.notFound(path: URL(fileURLWithPath: folder).appendingPathComponent(EvaluateStage.metricsFile).path)
+        }
+        let inputs = try ReportInputs.load(ReportPaths(metrics: metrics, curves: existing(EvaluateStage.curvesFile),
+                                                       manifests: [existing(Manifest.fileName)].compactMap { $0 }))
+        var written: [String] = []
+        for file in ReportWriter.render(inputs, config: config.report) {
+            written.append(RepositoryPaths.relative(try run.write(file.text, to: file.name), to: run.root))
+        }
+        log.info("rendered the audit of \(folder)")
+        return "\(written.first ?? folder): \(ShippedVerdict(inputs, config: config.report).headline)"
     }
 
     /// Many runs: a comparison page (`runs.html`), and the same Markdown table.
