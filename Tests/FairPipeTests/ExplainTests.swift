@@ -273,8 +273,8 @@ private struct TreesFixture: Decodable {
         let blocks = FeatureBlocks(encoding: fixture.encoding)
         let X = fixture.matrix
         let model = ExplainedModel.linear(fixture.model)
-        guard let values = try model.attributions(X, background: X) else { Issue.record("no attributions"); return }
-        let rows = GapAttribution.rows(columnValues: values.values, margins: values.margins, base: values.base, blocks: blocks)
+        guard let values = try model.attributions(X, background: X, blocks: blocks) else { Issue.record("no attributions"); return }
+        let rows = GapAttribution.rows(values: values.values, margins: values.margins, base: values.base, features: 3)
         let a = fixture.group.indices.filter { fixture.group[$0] == "A" }
         let b = fixture.group.indices.filter { fixture.group[$0] == "B" }
         let gap = GapAttribution.gap(
@@ -299,8 +299,9 @@ private struct TreesFixture: Decodable {
             EncodedColumn(name: "f\($0)", type: .numeric, mean: 0, scale: 1, fill: nil, levels: nil, fillLevel: nil)
         })
         let blocks = FeatureBlocks(encoding: encoding)
-        guard let values = try ExplainedModel.trees(forest, type: "gradient_boosting").attributions(X, background: X) else { return }
-        let rows = GapAttribution.rows(columnValues: values.values, margins: values.margins, base: values.base, blocks: blocks)
+        let model = ExplainedModel.trees(ExplainedTrees(forest: forest, encodedColumns: blocks.features.map(\.name)), type: "gradient_boosting")
+        guard let values = try model.attributions(X, background: X, blocks: blocks) else { return }
+        let rows = GapAttribution.rows(values: values.values, margins: values.margins, base: values.base, features: fixture.features)
         let a = (0..<fixture.rows).filter { X[$0, 4] == 1 }, b = (0..<fixture.rows).filter { X[$0, 4] == 0 }
         let gap = GapAttribution.gap(
             rows, attribute: "f4", higher: ("1", a), lower: ("0", b), featureNames: blocks.features.map(\.name),

@@ -66,8 +66,8 @@ enum PermutationImportance {
         let baseline = try scorer.score(decide(try model.scores(X), threshold))
         var features: [FeatureImportance] = []
         for (f, block) in blocks.columns.enumerated() {
-            var repeats: [[Double]] = []
-            for order in permutations[f] {
+            let predicted = try model.scores(count: permutations[f].count) { r in
+                let order = permutations[f][r]
                 var permuted = X
                 permuted.withUnsafeMutableBufferPointer { out in
                     X.withUnsafeBufferPointer { x in
@@ -76,8 +76,9 @@ enum PermutationImportance {
                         }
                     }
                 }
-                repeats.append(try scorer.score(decide(try model.scores(permuted), threshold)))
+                return permuted
             }
+            let repeats = try predicted.map { try scorer.score(decide($0, threshold)) }
             var scores: [ImportanceScore] = []
             for (k, key) in scorer.keys.enumerated() {
                 let base = baseline[k]

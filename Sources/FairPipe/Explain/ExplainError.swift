@@ -6,6 +6,8 @@ public enum ExplainError: FairPipeError, Equatable {
     case columnMismatch(expected: Int, found: Int)
     /// The explained split has too few rows.
     case tooFewRows(rows: Int)
+    /// A tree model reads a column that is neither a raw feature nor an encoded column.
+    case unknownTreeColumn(name: String)
 
     public var exitStatus: ExitStatus { .dataError }
 
@@ -15,6 +17,7 @@ public enum ExplainError: FairPipeError, Equatable {
         case .columnMismatch(let expected, let found):
             return "model columns: the dataset encoding has \(expected), the model reads \(found)"
         case .tooFewRows(let rows): return "explain needs at least 2 rows in the explained split, found \(rows)"
+        case .unknownTreeColumn(let name): return "the tree model reads `\(name)`, which is not a feature of the dataset encoding"
         }
     }
 }

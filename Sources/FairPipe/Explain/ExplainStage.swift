@@ -19,7 +19,26 @@ public enum ExplainStage {
         let background = try encoding.apply(to: try dataset.table(.train, schema: schema, recordingIn: run)).matrix()
         let labels = try table.binaryColumn(schema.label, path: path)
         let attributes = try schema.sensitive.map { try table.sensitiveColumn($0, path: path) }
-        let model = try loadModel(from: modelFolder, featureNames: encoding.featureNames, run: run)
+        let trained = try TrainStage.readModel(from: modelFolder, run: run)
+        if case .external(let external) = trained, external.features == .raw {
+            // Permutation and partial dependence move encoded columns; a model that reads the
+            // raw split columns would need them moved in the raw table instead (not built yet).
+            let note = "this external model reads raw features (model.external.features: raw); explain perturbs the encoded matrix and cannot drive it, so nothing was computed"
+            log.warning(note)
+            let empty = Explanations(
+                model: trained.type.rawValue, split: split.rawValue, rows: table.rowCount, threshold: config.model.threshold,
+                attributes: schema.sensitive, features: FeatureBlocks(encoding: encoding).features,
+                permutation: PermutationImportanceReport(nRepeats: config.explain.nRepeats, baseline: [], features: []),
+                partialDependence: [],
+                attribution: GapAttributionReport(method: nil, note: note, baseMargin: nil, bootstrap: config.explain.bootstrap,
+                                                  confidence: config.explain.confidence, gaps: []),
+                concerns: [], notes: [note])
+            try run.write(try empty.jsonData(), to: explanationsFile)
+            try run.write(try Recommendations.forProxies(empty).jsonData(), to: recommendationsFile)
+            return
+        }
+        try trained.checkFeatures(named: encoding.featureNames)
+        let model = explained(trained)
         let auditPath = dataset.file(MakeDatasetStage.auditFile)
         let audit = FileManager.default.fileExists(atPath: auditPath)
             ? try decodeJSON(AuditReport.self, at: auditPath, run: run) : nil
@@ -37,12 +56,6 @@ public enum ExplainStage {
 
     /// The trained model as something to explain: what each model type exposes decides what
     /// `explain` can compute for it.
-    static func loadModel(from folder: String, featureNames: [String], run: StageRun) throws -> ExplainedModel {
-        let model = try TrainStage.readModel(from: folder, run: run)
-        try model.checkFeatures(named: featureNames)
-        return explained(model)
-    }
-
     static func explained(_ model: TrainedModel) -> ExplainedModel {
         switch model {
         case .logisticRegression(let linear): return .linear(linear)

@@ -66,8 +66,9 @@ public struct Explainer {
         var attribution = GapAttributionReport(
             method: model.attributionMethod, note: "", baseMargin: nil, bootstrap: config.bootstrap,
             confidence: config.confidence, gaps: [])
-        if let values = try model.attributions(X, background: background) {
-            let rows = GapAttribution.rows(columnValues: values.values, margins: values.margins, base: values.base, blocks: blocks)
+        if let values = try model.attributions(X, background: background, blocks: blocks) {
+            let rows = GapAttribution.rows(
+                values: values.values, margins: values.margins, base: values.base, features: blocks.features.count)
             attribution.baseMargin = values.base
             attribution.note = model.attributionMethod == "linear"
                 ? "margin terms β_j·(mean x_j in higher − mean x_j in lower), one-hot columns summed per feature; score terms share each row's score change out in proportion to its margin terms"

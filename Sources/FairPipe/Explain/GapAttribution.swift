@@ -19,25 +19,19 @@ enum GapAttribution {
         var features: Int
     }
 
-    /// Raw-feature attributions of every row from column attributions.
-    static func rows(columnValues: [Double], margins: [Double], base: Double, blocks: FeatureBlocks) -> RowAttributions {
-        let p = blocks.width, f = blocks.columns.count, n = margins.count
-        var margin = [Double](repeating: 0, count: n * f)
+    /// Margin and score terms of every row from its raw-feature margin attributions
+    /// (`rows × features` row-major).
+    static func rows(values margin: [Double], margins: [Double], base: Double, features f: Int) -> RowAttributions {
+        let n = margins.count
         var score = margin
         let sigmaBase = LogisticModel.sigmoid(base)
         var scores = [Double](repeating: 0, count: n)
-        columnValues.withUnsafeBufferPointer { values in
-            for i in 0..<n {
-                let raw = blocks.aggregate(values.baseAddress! + i * p)
-                let s = LogisticModel.sigmoid(margins[i])
-                scores[i] = s
-                let delta = margins[i] - base
-                let slope = delta == 0 ? sigmaBase * (1 - sigmaBase) : (s - sigmaBase) / delta
-                for j in 0..<f {
-                    margin[i * f + j] = raw[j]
-                    score[i * f + j] = raw[j] * slope
-                }
-            }
+        for i in 0..<n {
+            let s = LogisticModel.sigmoid(margins[i])
+            scores[i] = s
+            let delta = margins[i] - base
+            let slope = delta == 0 ? sigmaBase * (1 - sigmaBase) : (s - sigmaBase) / delta
+            for j in 0..<f { score[i * f + j] = margin[i * f + j] * slope }
         }
         return RowAttributions(margin: margin, score: score, margins: margins, scores: scores, features: f)
     }

@@ -38,14 +38,14 @@ enum PartialDependence {
     /// Scores of every row with the block's columns set to each setting: `settings[g]` holds
     /// one value per block column. Returns ICE as `[grid point][row]`.
     static func ice(model: ExplainedModel, X: Matrix, block: [Int], settings: [[Double]]) throws -> [[Double]] {
-        var work = X
-        return try settings.map { setting in
+        try model.scores(count: settings.count) { g in
+            var work = X
             work.withUnsafeMutableBufferPointer { out in
                 for i in 0..<X.rows {
-                    for (c, column) in block.enumerated() { out[i * X.cols + column] = setting[c] }
+                    for (c, column) in block.enumerated() { out[i * X.cols + column] = settings[g][c] }
                 }
             }
-            return try model.scores(work)
+            return work
         }
     }
 
