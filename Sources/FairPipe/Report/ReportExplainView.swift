@@ -10,9 +10,9 @@ extension HTMLReport {
         }
         var out = "<p>Model \(e(x.model)), \(e(x.split)) split, \(x.rows) rows. Hover any bar or line for its values.</p>"
         out += concernsList(x)
-        out += gapCharts(x)
-        out += importanceCharts(x)
-        out += dependenceCharts(x)
+        // The charts on demand: the proxies above say what needs attention.
+        out += fold("Attribution of the gap, permutation importance, partial dependence",
+                    gapCharts(x) + importanceCharts(x) + dependenceCharts(x))
         for text in x.notes { out += note(text) }
         return out
     }

@@ -37,8 +37,9 @@ public enum ReportStage {
         guard let metrics = existing(EvaluateStage.metricsFile) else {
             throw FileError.notFound(path: URL(fileURLWithPath: folder).appendingPathComponent(EvaluateStage.metricsFile).path)
         }
-        let inputs = try ReportInputs.load(ReportPaths(metrics: metrics, curves: existing(EvaluateStage.curvesFile),
+        var inputs = try ReportInputs.load(ReportPaths(metrics: metrics, curves: existing(EvaluateStage.curvesFile),
                                                        manifests: [existing(Manifest.fileName)].compactMap { $0 }))
+        inputs.standalone = true
         var written: [String] = []
         for file in ReportWriter.render(inputs, config: config.report) {
             written.append(RepositoryPaths.relative(try run.write(file.text, to: file.name), to: run.root))
@@ -87,6 +88,9 @@ public enum ReportStage {
             manifests: Folder.allCases.compactMap { existing($0, Manifest.fileName) })
         var withExplanations = paths
         withExplanations.explanations = existing(.explain, ExplainStage.explanationsFile)
+        if paths.mitigatedMetrics != nil {
+            withExplanations.mitigatedCurves = existing(.mitigatedEvaluation, EvaluateStage.curvesFile)
+        }
         var inputs = try ReportInputs.load(withExplanations)
         // explain's proxy recommendations follow mitigate's.
         if let extra = try existing(.explain, ExplainStage.recommendationsFile).map({ try Recommendations.read(at: $0) }) {
