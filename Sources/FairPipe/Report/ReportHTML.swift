@@ -233,15 +233,16 @@ struct HTMLReport {
             }
             out += HTMLTable.render(headers: ["Model"] + overall.map { MetricNames.short($0.name) }, rows: rows, sortable: false, textColumns: [0])
         }
+        var tables = ""
         for attribute in metrics.attributes {
             let keys = MetricNames.ordered(attribute.groups.flatMap(\.metrics.keys))
             let rows: [[HTMLCell]] = attribute.groups.map { group in
                 [HTMLCell.text(group.group), .count(group.n)] + keys.map { HTMLCell.metric(group.metric($0), digits) }
             }
-            out += "<details class=\"fold\"><summary>\(e(attribute.name)): \(keys.count) metrics for \(attribute.groups.count) groups</summary>"
-            out += HTMLTable.render(headers: ["Group", "n"] + keys.map(MetricNames.short), rows: rows) + "</details>"
+            tables += "<h3>\(e(attribute.name)): \(keys.count) metrics for \(attribute.groups.count) groups</h3>"
+            tables += HTMLTable.render(headers: ["Group", "n"] + keys.map(MetricNames.short), rows: rows)
         }
-        return out
+        return out + fold("Every metric of every group: " + metrics.attributes.map(\.name).joined(separator: ", "), tables)
     }
 
     // MARK: Disparities

@@ -131,7 +131,7 @@ extension HTMLReport {
             out += "<div class=\"banner\">Stages ran from \(commits.count) different commits: \(e(commits.sorted().map { String($0.prefix(12)) }.joined(separator: ", "))).</div>"
         }
         let seeds = Set(manifests.map(\.seed))
-        out += "<p>\(manifests.count) stage runs, commit <span class=\"hash\">\(e(String(manifests[0].git.commit.prefix(12))))</span>\(commits.count > 1 ? " and others" : ""), seed\(seeds.count == 1 ? "" : "s") \(e(seeds.sorted().map(String.init).joined(separator: ", "))). Every file each stage read and wrote is recorded with its SHA-256 below.</p>"
+        out += "<p>\(manifests.count) stage run\(manifests.count == 1 ? "" : "s"), commit <span class=\"hash\">\(e(String(manifests[0].git.commit.prefix(12))))</span>\(commits.count > 1 ? " and others" : ""), seed\(seeds.count == 1 ? "" : "s") \(e(seeds.sorted().map(String.init).joined(separator: ", "))). Every file each stage read and wrote is recorded with its SHA-256 below.</p>"
         var table = ""
         let rows: [[HTMLCell]] = manifests.map { m in
             [

@@ -212,7 +212,7 @@ extension HTMLReport {
             }
         }
         let svg = SVGChart.xy(id: only == nil ? "c-sweep-all" : "c-sweep",
-                              title: "Accuracy and disparity vs decision threshold" + (only.map { " (\($0))" } ?? ", every attribute"), series: series,
+                              title: "Accuracy and disparity vs threshold" + (only.map { " (\(SVGChart.truncated($0, 16)))" } ?? ", all attributes"), series: series,
                               xLabel: "decision threshold (score ≥ t → 1)", yLabel: "accuracy / disparity",
                               xDomain: (0, 1), width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight)
         return figure(svg, caption: "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it.")
