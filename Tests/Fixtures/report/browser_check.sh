@@ -56,8 +56,10 @@ echo "browser_check: $charts charts, $marks marks drawn"
 [ "$marks" -gt 0 ] || { echo "browser_check: no chart marks in the DOM" >&2; status=1; }
 # A run's report: each named chart is in the DOM and draws marks (bars, lines or points).
 if grep -q '<section id="verdict"' "$work/dom.html"; then
-    named="c[0-9]*-sel:selection-rate c[0-9]*-err:TPR/FPR c[0-9]*-roc:ROC c[0-9]*-cal:calibration c-sweep:threshold-sweep"
-    grep -q '<body class="audit">' "$work/dom.html" || named="$named c-mitigation:before/after c-tradeoff:trade-off"
+    # A run without scores (no curves.json) or without mitigation says so; those charts are then not asked for.
+    named="c[0-9]*-sel:selection-rate c[0-9]*-err:TPR/FPR"
+    grep -q 'No curves.json was given' "$work/dom.html" || named="$named c[0-9]*-roc:ROC c[0-9]*-cal:calibration c-sweep:threshold-sweep"
+    grep -qE '<body class="audit">|No mitigation was run' "$work/dom.html" || named="$named c-mitigation:before/after c-tradeoff:trade-off"
     for item in $named; do
         id=${item%%:*}; name=${item#*:}
         # The chart's SVG, from its id to its closing tag, with its marks counted.
