@@ -172,7 +172,7 @@ ci: ## A small end-to-end pipeline run that fails on a broken gate
 		--data $(OUT)/ci/dataset --out $(OUT)/ci/gate --fail-on-violation
 
 report-screenshot: $(REPORT) ## Render the report in headless Chromium and save $(OUT)/report/report.png
-	HEIGHT=$${HEIGHT:-6000} bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
+	bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
 
 # monitor demo: 90 days of synthetic prediction log with a change at day 60, then the monitor.
 MONITOR_DEMO_CONFIG ?= configs/monitor-demo.yml
