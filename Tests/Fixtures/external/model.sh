@@ -6,6 +6,7 @@
 #
 #   model.sh fit {train} {weights} {model_dir}
 #   model.sh predict {model_dir} {input} {output}
+#   model.sh predict-counted {model_dir} {input} {output} CALLS_FILE
 set -eu
 mode=$1
 shift
@@ -33,6 +34,11 @@ predict)
     BEGIN { split(model, m, " ") }
     NR == 1 { print "score"; next }
     { z = m[1]; for (j = 1; j <= NF; j++) z += m[j + 1] * $j; printf "%.17g\n", 1 / (1 + exp(-z)) }' "$input" > "$output"
+  ;;
+predict-counted)
+  # predict, and one line per call (the input's row count) appended to the file after {output}.
+  echo "$(($(wc -l < "$2") - 1))" >> "$4"
+  sh "$0" predict "$1" "$2" "$3"
   ;;
 fit-fail | predict-fail)
   echo "model.sh: deliberate failure" >&2
