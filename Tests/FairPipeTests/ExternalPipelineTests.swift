@@ -145,6 +145,28 @@ import Testing
         }
     }
 
+    /// Refits give the model encoded features only: a raw-feature model with a method that
+    /// refits is refused when the config loads, naming what works; post-processing is fine.
+    @Test(arguments: ["reweighing", "exponentiated_gradient", "threshold_optimizer"])
+    func rawFeatureModelsAreRefusedForRefittingMethodsAtLoad(method: String) throws {
+        let message: String
+        do {
+            _ = try ConfigLoader(environment: [:]).load(
+                PipelineConfig.self, yaml: Self.config(method: method, extra: "").replacingOccurrences(
+                    of: "timeout: 60", with: "timeout: 60\n    features: raw"),
+                origin: "study.yml", overrides: method == "threshold_optimizer" ? ["mitigation.target=equalized_odds"] : [])
+            message = "no error"
+        } catch {
+            message = "\(error)"
+        }
+        if method == "threshold_optimizer" {
+            #expect(message == "no error")
+        } else {
+            #expect(message.contains("`mitigation.method`") && message.contains("model.external.features is raw"), "\(message)")
+            #expect(message.contains("threshold_optimizer"), "\(message)")
+        }
+    }
+
     @Test func scriptDigestsChangeWithTheScript() throws {
         let root = try Fixtures.temporaryFolder()
         let script = root.appendingPathComponent("my_model.sh")
