@@ -138,15 +138,6 @@ import Testing
             let loaded = try ConfigLoader(environment: [:]).load(PipelineConfig.self, path: path, overrides: [])
             #expect(loaded.value.data.source.rawValue == name)
         }
-        // Every shipped study loads (adult-gbdt.yml kept a key after it had moved).
-        let folder = root.appendingPathComponent("configs")
-        let studies = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yml") }.sorted()
-        #expect(studies.contains("adult-gbdt.yml"))
-        for file in studies {
-            #expect(throws: Never.self, "\(file)") {
-                try ConfigLoader(environment: [:]).load(PipelineConfig.self, path: folder.appendingPathComponent(file).path, overrides: [])
-            }
-        }
     }
 
     /// Every shipped config (configs/*.yml and pipeline.yml) loads and validates, so a key
