@@ -97,7 +97,8 @@ public enum YAMLLimits {
                 if counter.total > maxValues {
                     throw ConfigError.syntax(
                         path: origin, line: line,
-                        message: "the document holds more than \(maxValues) values once its aliases are expanded (an alias bomb?)")
+                        message: "the document holds more than \(maxValues) values once its aliases are expanded"
+                            + " (an alias bomb?)")
                 }
             }
         }

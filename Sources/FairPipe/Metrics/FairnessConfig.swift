@@ -57,14 +57,16 @@ public struct FairnessConfig: ConfigSection {
             if metric.hasPrefix("vs_reference.") {
                 metric = String(metric.dropFirst("vs_reference.".count))
                 guard ReferenceMetric(rawValue: metric) != nil else {
+                    let names = ReferenceMetric.allCases.map(\.rawValue)
                     throw GateSpec.unknownMetric(
-                        metric, in: key, among: ReferenceMetric.allCases.map(\.rawValue), prefix: "vs_reference.",
-                        expected: "a reference metric after `vs_reference.` (\(ReferenceMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        metric, in: key, among: names, prefix: "vs_reference.",
+                        expected: "a reference metric after `vs_reference.` (\(names.joined(separator: ", ")))")
                 }
             }
             guard GateSpec.knownMetrics.contains(metric) else {
                 throw GateSpec.unknownMetric(
-                    metric, in: key, among: GateSpec.knownMetrics.sorted(), expected: "a metric name (see docs/metrics.md)")
+                    metric, in: key, among: GateSpec.knownMetrics.sorted(),
+                    expected: "a metric name (see docs/metrics.md)")
             }
             if let attribute = GateSpec.attribute(of: key), attribute.isEmpty {
                 throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "`metric@attribute` with an attribute name", found: "`\(key)`")

@@ -144,7 +144,8 @@ struct TreeGrower {
             if right.stop - right.start < 2 * config.minSamplesLeaf { splitRight = false }
             if splitLeft || splitRight {
                 let (leftHistogram, rightHistogram) = childHistograms(
-                    parent: parentHistogram, left: left.start..<left.stop, right: right.start..<right.stop, partition: partition)
+                    parent: parentHistogram, left: left.start..<left.stop, right: right.start..<right.stop,
+                    partition: partition)
                 left.histogram = leftHistogram
                 right.histogram = rightHistogram
             }

@@ -173,7 +173,8 @@ extension Predictions {
         var decisions: [UInt8]
         if let decisionName {
             let values = try numbers(
-                try column(decisionName, role: "decision"), path: path, role: "decision", expected: "0 or 1", booleans: true)
+                try column(decisionName, role: "decision"), path: path, role: "decision", expected: "0 or 1",
+                booleans: true)
             decisions = []
             decisions.reserveCapacity(n)
             for (row, value) in values.enumerated() {
@@ -196,7 +197,9 @@ extension Predictions {
     /// The sensitive columns of `spec`, each checked present (shared with the monitor's log).
     static func sensitiveColumns(_ table: Table, path: String, spec: PredictionColumns) throws -> [SensitiveColumn] {
         try spec.sensitive.map { name -> SensitiveColumn in
-            let column = try requiredColumn(table, name, role: spec.sensitiveFromConfig ? "sensitive (from data.sensitive; name yours with --sensitive)" : "sensitive", path: path)
+            let role =
+                spec.sensitiveFromConfig ? "sensitive (from data.sensitive; name yours with --sensitive)" : "sensitive"
+            let column = try requiredColumn(table, name, role: role, path: path)
             if let row = column.firstMissingRow {
                 throw PredictionsError.emptyCell(path: path, column: name, role: "sensitive value", line: row + 2)
             }
