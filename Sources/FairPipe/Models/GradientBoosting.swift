@@ -103,7 +103,9 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         let held = try earlyStopping ? checkedValidation(columns: X.cols) : nil
         var progress = BoostingProgress(
             y: y, weights: sampleWeights, baseline: baseline,
-            held: held.map { HeldOutProgress($0, features: described, missingBin: config.maxBins, baseline: baseline) })
+            held: held.map {
+                HeldOutProgress($0, features: described, missingBin: config.maxBins, threads: threads, baseline: baseline)
+            })
 
         var trees: [GradientBoostingModel.Tree] = []
         var stoppedEarly = false
@@ -170,7 +172,7 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
     ) throws -> (GradientBoostingBins, [GradientBoostingModel.Feature], [Bool]) {
         let n = X.rows
         let features = try binFeatures(X, featureNames: featureNames, weights: weights)
-        let binned = GradientBoostingBins.bin(X, features: features, missingBin: config.maxBins)
+        let binned = GradientBoostingBins.bin(X, features: features, missingBin: config.maxBins, threads: threads)
         var hasMissing = [Bool](repeating: false, count: features.count)
         for f in 0..<features.count {
             hasMissing[f] = binned.codes[(f * n)..<((f + 1) * n)].contains(binned.missingBin)
@@ -237,15 +239,42 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         return (e - y, e)
     }
 
-    /// Weighted mean log-loss `log(1 + e^r) − y r`.
+    /// Every row's weighted gradient and hessian, rows in parallel (element-wise, so the
+    /// values do not depend on the number of cores).
+    static func fillGradients(y: [Double], raw: [Double], weights: [Double]?, gradients: inout [Double], hessians: inout [Double]) {
+        gradients.withUnsafeMutableBufferPointer { g in
+            hessians.withUnsafeMutableBufferPointer { h in
+                nonisolated(unsafe) let g = g, h = h
+                ParallelChunks.forEach(y.count) { rows in
+                    for i in rows {
+                        let (gi, hi) = gradientHessian(y[i], raw[i])
+                        let w = weights?[i] ?? 1
+                        g[i] = w * gi
+                        h[i] = w * hi
+                    }
+                }
+            }
+        }
+    }
+
+    /// Weighted mean log-loss `log(1 + e^r) − y r`. The per-row terms are computed in
+    /// parallel, then summed in row order (the same bits on any number of cores).
     static func logLoss(_ raw: [Double], _ y: [Double], _ weights: [Double]?) -> Double {
+        var terms = [Double](repeating: 0, count: raw.count)
+        terms.withUnsafeMutableBufferPointer { terms in
+            nonisolated(unsafe) let terms = terms
+            ParallelChunks.forEach(raw.count) { rows in
+                for i in rows {
+                    let r = raw[i]
+                    let softplus = r > 0 ? r + log1p(exp(-r)) : log1p(exp(r))
+                    terms[i] = (weights?[i] ?? 1) * (softplus - y[i] * r)
+                }
+            }
+        }
         var sum = 0.0, total = 0.0
         for i in 0..<raw.count {
-            let r = raw[i]
-            let softplus = r > 0 ? r + log1p(exp(-r)) : log1p(exp(r))
-            let w = weights?[i] ?? 1
-            sum += w * (softplus - y[i] * r)
-            total += w
+            sum += terms[i]
+            total += weights?[i] ?? 1
         }
         return sum / total
     }
@@ -348,8 +377,8 @@ struct HeldOutProgress {
     var raw: [Double]
     var curve: [Double]
 
-    init(_ rows: ValidationRows, features: [GradientBoostingModel.Feature], missingBin: Int, baseline: Double) {
-        bins = GradientBoostingBins.bin(rows.X, features: features, missingBin: missingBin)
+    init(_ rows: ValidationRows, features: [GradientBoostingModel.Feature], missingBin: Int, threads: Int, baseline: Double) {
+        bins = GradientBoostingBins.bin(rows.X, features: features, missingBin: missingBin, threads: threads)
         y = rows.labels.map(Double.init)
         weights = rows.weights
         raw = [Double](repeating: baseline, count: rows.X.rows)
@@ -380,12 +409,7 @@ struct BoostingProgress {
 
     /// The weighted gradients and hessians of the log loss at the current raw scores.
     mutating func computeGradients() {
-        for i in 0..<y.count {
-            let (g, h) = GradientBoosting.gradientHessian(y[i], raw[i])
-            let w = weights?[i] ?? 1
-            gradients[i] = w * g
-            hessians[i] = w * h
-        }
+        GradientBoosting.fillGradients(y: y, raw: raw, weights: weights, gradients: &gradients, hessians: &hessians)
     }
 
     /// Adds a grown tree: its leaf values to the training rows it routed there, and (when
