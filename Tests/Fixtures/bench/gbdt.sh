@@ -52,6 +52,13 @@ if have_peers; then
 else
     echo "peers not installed (pip install scikit-learn lightgbm fairlearn pandas)"
 fi
+# The same with configs/adult.yml's data settings: rows with `?` dropped (45,222), as AIF360 does.
+"$BIN/make-dataset" "${CONFIG[@]}" --set data.missing=drop --out "$WORK/dataset-drop" 2>/dev/null
+"$BIN/train" "${CONFIG[@]}" --set data.missing=drop --data "$WORK/dataset-drop" --out "$WORK/model-drop"
+"$BIN/evaluate" "${CONFIG[@]}" --set data.missing=drop --data "$WORK/dataset-drop" --model "$WORK/model-drop" \
+    --out "$WORK/evaluation-drop" 2>/dev/null || true
+echo "fairpipe.adult[missing=drop]: $(python3 "$PEERS" summary "$WORK/evaluation-drop/metrics.json")"
+if have_peers; then python3 "$PEERS" adult "$WORK/dataset-drop" "$THREADS"; fi
 load "after Adult"
 
 echo "== Synthetic ${ROWS} × ${COLS}: fit time and peak memory during the fit (threads=$THREADS)"
