@@ -60,6 +60,7 @@ public struct PipelineConfig: ConfigRoot, Equatable {
             guard let attribute = GateSpec.attribute(of: key) else { continue }
             try check(attribute, key: "fairness.thresholds.\(key)", what: "the gate")
         }
+        try FeatureSelection.checkAgainst(dataFeatures: data.resolved.features, mitigation: mitigation)
         let models = mitigation.method.supportedModels
         if !models.supports(model.type) {
             throw ConfigError.inconsistent(

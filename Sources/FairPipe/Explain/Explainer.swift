@@ -224,9 +224,12 @@ public struct Explainer {
                 text += "; permuting it moves \(target)@\(association.attribute) from \(format(before)) to \(format(after))"
                 if let a0 = accuracy?.baseline, let a1 = accuracy?.permutedMean { text += " and accuracy from \(format(a0)) to \(format(a1))" }
             }
+            func setting(_ method: String) -> String {
+                "mitigation.method=\(method) and mitigation.\(method).features=[\(association.feature)]"
+            }
             text += numeric
-                ? ". Repair it with disparate_impact_remover (rank-preserving repair of its distribution within each group) or correlation_remover, or drop it from data.features."
-                : ". Repair its one-hot columns with correlation_remover, or drop it from data.features."
+                ? ". Repair it with \(setting("disparate_impact_remover")) (rank-preserving repair of its distribution within each group) or with \(setting("correlation_remover")), or drop it from data.features."
+                : ". Repair its one-hot columns with \(setting("correlation_remover")), or drop it from data.features."
             out.append(ProxyConcern(
                 feature: association.feature, attribute: association.attribute, association: association.measure,
                 associationValue: association.value, rank: rank, gapShare: share, disparity: "\(target)@\(association.attribute)",

@@ -95,6 +95,9 @@ public struct CorrelationRemoverModel: Codable, Equatable, Sendable {
     public var sensitiveColumns: Int
     public var sensitiveMeans: [Double]
     public var beta: [Double]
+    /// The encoded columns it transforms, in order, when `mitigation.correlation_remover.features`
+    /// restricted them; absent: every feature column.
+    public var columnNames: [String]? = nil
 
     static func checkShape(features: [Double], rows: Int, columns: Int, sensitive: [Double], sensitiveColumns: Int) throws {
         let name = CorrelationRemover.name

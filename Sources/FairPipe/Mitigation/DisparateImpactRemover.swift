@@ -97,6 +97,9 @@ public struct DisparateImpactRepairModel: Codable, Equatable, Sendable {
     public var repairLevel: Double
     public var groupNames: [String]
     public var columns: [Column]
+    /// The encoded columns it repairs, in order, when `mitigation.disparate_impact_remover.features`
+    /// restricted them; absent: every numeric feature column.
+    public var columnNames: [String]? = nil
 
     static func checkShape(features: [Double], rows: Int, columns: Int, groups: [Int32], groupCount: Int) throws {
         let name = DisparateImpactRemover.name

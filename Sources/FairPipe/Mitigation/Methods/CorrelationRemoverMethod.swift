@@ -2,10 +2,21 @@
 public struct CorrelationRemoverSettings: ConfigSection {
     /// 0 = features unchanged, 1 = fully decorrelated; the strength knob.
     public var alpha: Double = 1.0
+    /// Raw features (`data.features` entries) whose encoded columns are decorrelated — a
+    /// categorical's one-hot columns together; every other column is left bit-identical.
+    /// Empty (the default): every feature column, as fairlearn. This selects the *features*
+    /// that are transformed; fairlearn's `remove_columns` names the sensitive columns, which
+    /// here are always the one-hot sensitive attributes and never model features. Each column's
+    /// least-squares projection depends only on that column, so a selected column gets exactly
+    /// the values the full transform would give it.
+    public var features: [String] = []
 
     public init() {}
 
-    public func validate() throws { try ConfigCheck.unit(alpha, "alpha") }
+    public func validate() throws {
+        try ConfigCheck.unit(alpha, "alpha")
+        try FeatureSelection.validate(features)
+    }
 }
 
 enum CorrelationRemoverMethod: MitigationTechnique {
@@ -23,16 +34,25 @@ enum CorrelationRemoverMethod: MitigationTechnique {
         let splits = try context.splits()
         let sensitive = { (split: EncodedSplit) in Preprocessing.oneHot(split.predictions.attributes) }
         let trainSensitive = sensitive(splits.train)
-        var train = splits.train.features, validation = splits.validation.features, test = splits.test.features
-        let remover = try CorrelationRemover(alpha: settings.alpha).fit(
-            features: train.values, rows: train.rows, columns: train.cols,
+        let selection = try FeatureSelection.columns(
+            settings.features, method: method, in: splits.encoding, numericOnly: false)
+        let columns = selection?.indices ?? Array(0..<splits.train.features.cols)
+        let train = splits.train.features
+        var remover = try CorrelationRemover(alpha: settings.alpha).fit(
+            features: Preprocessing.select(columns, of: train), rows: train.rows, columns: columns.count,
             sensitive: trainSensitive.values, sensitiveColumns: trainSensitive.columns)
-        train.values = try remover.transform(features: train.values, rows: train.rows, sensitive: trainSensitive.values)
-        validation.values = try remover.transform(
-            features: validation.values, rows: validation.rows, sensitive: sensitive(splits.validation).values)
-        test.values = try remover.transform(features: test.values, rows: test.rows, sensitive: sensitive(splits.test).values)
+        remover.columnNames = selection?.names
+        func decorrelated(_ split: EncodedSplit, _ sensitive: [Double]) throws -> EncodedFeatures {
+            let features = split.features
+            let values = try remover.transform(
+                features: Preprocessing.select(columns, of: features), rows: features.rows, sensitive: sensitive)
+            return try Preprocessing.replace(columns, in: features, with: values)
+        }
         let transformed = Preprocessing.Transformed(
-            train: train, validation: validation, test: test, artefact: try CanonicalJSON.data(remover))
+            train: try decorrelated(splits.train, trainSensitive.values),
+            validation: try decorrelated(splits.validation, sensitive(splits.validation).values),
+            test: try decorrelated(splits.test, sensitive(splits.test).values),
+            artefact: try CanonicalJSON.data(remover))
         return try Preprocessing.retrain(transformed, splits: splits, context: context)
     }
 }

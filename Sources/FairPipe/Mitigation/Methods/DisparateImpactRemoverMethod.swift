@@ -3,10 +3,19 @@
 public struct DisparateImpactRemoverSettings: ConfigSection {
     /// 0 = no repair, 1 = full repair; the strength knob.
     public var repairLevel: Double = 1.0
+    /// Raw numeric features (`data.features` entries) to repair; every other column is left
+    /// bit-identical. Empty (the default): every numeric feature. A categorical is refused:
+    /// quantile repair of 0/1 indicators leaves them unchanged (use `correlation_remover`).
+    /// The repair is per column, so a selected column gets exactly the values the full
+    /// repair would give it.
+    public var features: [String] = []
 
     public init() {}
 
-    public func validate() throws { try ConfigCheck.unit(repairLevel, "repair_level") }
+    public func validate() throws {
+        try ConfigCheck.unit(repairLevel, "repair_level")
+        try FeatureSelection.validate(features)
+    }
 }
 
 enum DisparateImpactRemoverMethod: MitigationTechnique {
@@ -26,11 +35,14 @@ enum DisparateImpactRemoverMethod: MitigationTechnique {
         let splits = try context.splits()
         // Only standardised numeric columns are repaired: quantile repair of one-hot
         // indicators would turn them into fractions with no meaning.
-        let columns = splits.numericFeatureIndices
+        let selection = try FeatureSelection.columns(
+            settings.features, method: method, in: splits.encoding, numericOnly: true)
+        let columns = selection?.indices ?? splits.numericFeatureIndices
         let train = splits.train.features
-        let repair = try DisparateImpactRemover(repairLevel: settings.repairLevel).fit(
+        var repair = try DisparateImpactRemover(repairLevel: settings.repairLevel).fit(
             features: Preprocessing.select(columns, of: train), rows: train.rows, columns: columns.count,
             groups: splits.train.groups, groupNames: splits.groupNames)
+        repair.columnNames = selection?.names
         func repaired(_ split: EncodedSplit) throws -> EncodedFeatures {
             let features = split.features
             let values = try repair.transform(
