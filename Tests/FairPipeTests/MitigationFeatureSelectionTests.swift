@@ -202,6 +202,26 @@ import Testing
         #expect(try Data(contentsOf: out.appendingPathComponent("predictions.csv")) != Data(contentsOf: plainOut.appendingPathComponent("predictions.csv")))
     }
 
+    @Test func explainRecommendsTheConcreteSettingForTheProxy() throws {
+        let folder = try Self.baseline.get()
+        let out = folder.appendingPathComponent("explain")
+        let result = try StageProcess.run("explain", [
+            "--config", folder.appendingPathComponent("c.yml").path, "--quiet", "--set", "explain.n_repeats=2",
+            "--data", folder.appendingPathComponent("dataset").path, "--model", folder.appendingPathComponent("model").path,
+            "--out", out.path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let explanations = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("explanations.json")))
+        guard case .array(let concerns)? = explanations["concerns"],
+              let proxy = concerns.first(where: { $0["feature"] == .string("proxy") }),
+              case .string(let text)? = proxy["recommendation"]
+        else { Issue.record("no proxy concern"); return }
+        #expect(text.contains(
+            "Repair it with mitigation.method=disparate_impact_remover and mitigation.disparate_impact_remover.features=[proxy]"))
+        #expect(text.contains("or with mitigation.method=correlation_remover and mitigation.correlation_remover.features=[proxy], or drop it from data.features."))
+        #expect(text.contains("permuting it moves demographic_parity_difference@group from"))
+    }
+
     @Test func unknownFeatureFailsAtMitigateWithOneLine() throws {
         let (result, out) = try Self.mitigate(
             "correlation_remover-typo", ["mitigation.method=correlation_remover", "mitigation.correlation_remover.features=[proxi]"])
