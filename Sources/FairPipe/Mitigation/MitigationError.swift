@@ -41,7 +41,9 @@ public enum MitigationError: FairPipeError, Equatable {
         case .unknownGroup(let method, let row, let code):
             return "\(method): group code \(code) at row \(row) is not one the method was fitted on"
         case .degenerateLabels(let method, let group, let found):
-            return "\(method): group `\(group)` needs both label classes, found only \(found)"
+            return "\(method): group `\(group)` needs both label classes, found only \(found); mitigate pools single-class groups "
+                + "(and, with fairness.exclude_small_groups: true, groups under fairness.min_group_size) into `(other)`, so here too few rows are left: "
+                + "raise fairness.min_group_size with exclude_small_groups, or leave an attribute out of data.sensitive"
         case .emptyGroup(let method, let group):
             return "\(method): group `\(group)` has no rows in the fitting data"
         case .invalidParameter(let method, let name, let expected, let found):
