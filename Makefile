@@ -68,7 +68,7 @@ MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 EXPLAIN    := $(OUT)/explain/manifest.json
 
-.PHONY: all build pipeline sweep test data bench bench-reductions ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo track
+.PHONY: all build pipeline sweep test data bench bench-reductions bench-gbdt bench-monitor ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo track
 
 all: pipeline track ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -153,10 +153,18 @@ data: $(BIN)/make-dataset ## Download and verify the configured benchmark datase
 bench: ## Run the benchmarks on release builds (a measurement, not a test)
 	$(SWIFT) build -c release --product fairpipe-bench
 	$(BIN)/fairpipe-bench $(BENCH)
-	$(if $(BENCH),,$(MAKE) --no-print-directory bench-reductions)
+	$(if $(BENCH),,$(MAKE) --no-print-directory bench-reductions bench-gbdt bench-monitor)
 
 bench-reductions: $(BINARIES) ## mitigate (exponentiated_gradient on Adult, with its curve) next to fairlearn, same run
 	BIN=$(BIN) bash Tests/Fixtures/bench/reductions.sh
+
+bench-gbdt: $(BINARIES) ## gradient boosting next to scikit-learn and LightGBM (Adult, 1M × 50, EG oracle), same run
+	$(SWIFT) build -c release --product fairpipe-bench
+	BIN=$(BIN) bash Tests/Fixtures/bench/gbdt.sh
+
+bench-monitor: ## monitor on a 30-day log at 1M rows a day, full and incremental, next to pandas, same run
+	$(SWIFT) build -c release --product monitor
+	BIN=$(BIN) bash Tests/Fixtures/bench/monitor.sh
 
 ci: ## A small end-to-end pipeline run that fails on a broken gate
 	$(MAKE) all CONFIG=configs/ci.yml OUT=$(OUT)/ci
@@ -164,7 +172,7 @@ ci: ## A small end-to-end pipeline run that fails on a broken gate
 		--data $(OUT)/ci/dataset --out $(OUT)/ci/gate --fail-on-violation
 
 report-screenshot: $(REPORT) ## Render the report in headless Chromium and save $(OUT)/report/report.png
-	HEIGHT=$${HEIGHT:-6000} bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
+	bash Tests/Fixtures/report/browser_check.sh $(OUT)/report/report.html $(OUT)/report/report.png
 
 # monitor demo: 90 days of synthetic prediction log with a change at day 60, then the monitor.
 MONITOR_DEMO_CONFIG ?= configs/monitor-demo.yml

@@ -102,9 +102,9 @@ if [ "${MLFLOW_FIGURES:-0}" = 1 ]; then
   cat >"$SCRATCH/mlflow-24.yml" <<'SPEC'
 name: mlflow-24
 grid:
-  mitigation.method: [group_thresholds, threshold_optimizer, reweighing]
-  mitigation.tolerance: [0.01, 0.02, 0.05, 0.1]
-  experiment.seed: [1, 2]
+  mitigation.group_thresholds.tolerance: [0.01, 0.02, 0.05, 0.1]
+  model.threshold: [0.4, 0.5]
+  experiment.seed: [1, 2, 3]
 SPEC
   MLFLOW_TRACKING_URI= make sweep SWEEP="$SCRATCH/mlflow-24.yml" SWEEP_ROOT="$SWEEP_ROOT" BIN="$BIN" QUIET=1 -j2 SET="$SWEEP_SET"
   plan="$SWEEP_ROOT/mlflow-24/plan.json"

@@ -112,7 +112,7 @@ def expected_metrics(run_folder):
 
 def expected_artifacts(run_folder):
     paths = []
-    for folder in ("dataset", "model", "evaluation", "mitigation", "evaluation-mitigated", "report"):
+    for folder in ("dataset", "model", "evaluation", "mitigation", "evaluation-mitigated", "explain", "report"):
         manifest_path = os.path.join(run_folder, folder, "manifest.json")
         if not os.path.exists(manifest_path):
             continue
@@ -121,7 +121,8 @@ def expected_artifacts(run_folder):
             name = os.path.basename(output["path"])
             keep = {"model": name == "model.json", "evaluation": name == "metrics.json",
                     "evaluation-mitigated": name == "metrics.json", "report": name == "report.html",
-                    "mitigation": not name.endswith(".csv") or name == "sample_weights.csv"}.get(folder, False)
+                    "mitigation": not name.endswith(".csv") or name == "sample_weights.csv",
+                    "explain": name in ("explanations.json", "recommendations.json")}.get(folder, False)
             if keep:
                 paths.append(f"{folder}/{name}")
     return sorted(paths)

@@ -4,8 +4,8 @@ import FairPipe
 /// The flags that say which columns of a predictions CSV hold what, shared by
 /// `evaluate --preds` and `monitor`.
 public struct PredictionColumnOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The label column.", valueName: "column"))
-    public var label = "label"
+    @Option(help: ArgumentHelp("The label column (default `label`; with mitigate --apply, rows without it are unlabelled).", valueName: "column"))
+    public var label: String?
 
     @Option(help: ArgumentHelp("The 0/1 decision column (default `decision` if present).", valueName: "column"))
     public var decision: String?
@@ -30,7 +30,7 @@ public struct PredictionColumnOptions: ParsableArguments {
     public func columns(_ config: PipelineConfig) -> PredictionColumns {
         var columns = PredictionColumns(sensitive: sensitiveList ?? config.data.resolved.sensitive)
         columns.sensitiveFromConfig = sensitiveList == nil
-        columns.label = label
+        columns.label = label ?? "label"
         columns.decision = decision
         columns.score = score
         columns.positive = positive

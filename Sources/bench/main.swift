@@ -14,6 +14,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("exponentiated_gradient", inprocessingBench),
     ("inprocessing_methods", inprocessingMethodsBench),
     ("treeshap", treeSHAPBench),
+    ("gbdt", gradientBoostingBench),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

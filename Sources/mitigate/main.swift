@@ -11,7 +11,8 @@ struct Mitigate: ParsableCommand {
                        --set mitigation.method=threshold_optimizer --out outputs/mitigation
             Any model: mitigate --preds test.csv --validation-preds validation.csv --label y --score p \\
                        --sensitive sex --positive 1 --set mitigation.method=threshold_optimizer --out fitted
-            Deploy:    mitigate --apply fitted --preds new.csv --label y --score p --sensitive sex --out applied
+            Deploy:    mitigate --apply fitted --preds new.csv --score p --sensitive sex --out applied
+                       (rows need no label: without a `label` column and --label, predictions.csv has none)
             Then audit the result: evaluate --preds outputs/mitigation/predictions.csv --out outputs/evaluation-mitigated
             With --preds, a config file is read only when --config names it.
             """,
@@ -64,8 +65,10 @@ struct Mitigate: ParsableCommand {
             auditing: columns.sensitiveList, readsDefaultFile: options.config != nil
         ) { config, run, log in
             if let apply {
-                try MitigateStage.apply(
-                    config, fitted: apply, predictions: preds, columns: columns.columns(config), run: run, log: log)
+                // Deployment rows may have no labels yet: only a label column named by --label is required.
+                var read = columns.columns(config)
+                read.labelOptional = columns.label == nil
+                try MitigateStage.apply(config, fitted: apply, predictions: preds, columns: read, run: run, log: log)
             } else if let validationPreds {
                 try MitigateStage.run(
                     config,

@@ -62,6 +62,8 @@ struct Report: ParsableCommand {
         if track || trackOnly {
             try StageMain.runWithoutArtefacts(.report, options: options) { config, log in
                 try Tracking.logRun(config, runFolder: runFolder, log: log)
+                // `make all` ends with this step: end it with where the report is and its verdict.
+                if trackOnly, let line = try? ReportStage.verdictLine(config, runFolder: runFolder) { log.info(line) }
             }
         }
     }

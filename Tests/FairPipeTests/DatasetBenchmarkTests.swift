@@ -139,4 +139,19 @@ import Testing
             #expect(loaded.value.data.source.rawValue == name)
         }
     }
+
+    /// Every shipped config (configs/*.yml and pipeline.yml) loads and validates, so a key
+    /// that moved (e.g. into `mitigation.<method>.`) cannot leave one behind.
+    @Test func everyShippedConfigLoads() throws {
+        let root = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+        let configs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("configs").path)
+            .filter { $0.hasSuffix(".yml") }.sorted().map { "configs/\($0)" } + ["pipeline.yml"]
+        #expect(configs.count >= 8)
+        for name in configs {
+            let path = root.appendingPathComponent(name).path
+            #expect(throws: Never.self, "\(name)") {
+                try ConfigLoader(environment: [:]).load(PipelineConfig.self, path: path, overrides: [])
+            }
+        }
+    }
 }

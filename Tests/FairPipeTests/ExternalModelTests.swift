@@ -28,7 +28,9 @@ import Testing
         return (try Table(columns: [Column(name: "x1", numbers: x1), Column(name: "x2", numbers: x2)]), labels)
     }
 
-    func fit(_ config: ExternalModelConfig, weights: [Double]? = nil, into folder: URL) throws -> ExternalModel {
+    func fit(
+        _ config: ExternalModelConfig, weights: [Double]? = nil, validation: (Table, [UInt8])? = nil, into folder: URL
+    ) throws -> ExternalModel {
         let (table, labels) = try Self.data()
         let trainer = ExternalTrainer(config: config) { fitted, files in
             try? FileManager.default.removeItem(at: folder)
@@ -36,7 +38,7 @@ import Testing
             _ = files
             return (folder, folder.lastPathComponent)
         }
-        return try trainer.fit(train: table, labels: labels, weights: weights, validation: nil)
+        return try trainer.fit(train: table, labels: labels, weights: weights, validation: validation)
     }
 
     func message(_ body: () throws -> Void) -> String {
@@ -113,6 +115,23 @@ import Testing
             .filter { $0.hasPrefix("fairpipe-external-\(ProcessInfo.processInfo.processIdentifier)-") }
         #expect(Set(after).subtracting(before).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
+    /// A refit inside a mitigation has no validation split of its own: its command's
+    /// {validation} gets the (weighted) training rows, so one `fit` command serves train and
+    /// every refit; train passes the validation split itself.
+    @Test func aRefitPassesItsTrainingRowsAsValidation() throws {
+        var config = Self.config()
+        config.fit = ["sh", Self.script, "fit-validation", "{train}", "{validation}", "{weights}", "{model_dir}"]
+        try config.validate()
+        let folder = try Fixtures.temporaryFolder()
+        let refit = try fit(config, weights: [Double](repeating: 2, count: 200), into: folder.appendingPathComponent("refit"))
+        #expect(refit.files.keys.sorted() == ["model.txt", "validation.txt"])
+        let note = { (name: String) in try String(contentsOf: folder.appendingPathComponent("\(name)/validation.txt"), encoding: .utf8) }
+        #expect(try note("refit") == "train rows 200\n")
+
+        _ = try fit(config, validation: try Self.data(rows: 50), into: folder.appendingPathComponent("train"))
+        #expect(try note("train") == "own rows 50\n")
     }
 
     @Test func placeholdersAreWholeArgvEntriesAndNeverReachAShell() throws {

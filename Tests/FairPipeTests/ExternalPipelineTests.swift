@@ -5,7 +5,9 @@ import Testing
 /// `model.type: external` through the stages, with the sh/awk model of
 /// `Tests/Fixtures/external/model.sh` (no Python).
 @Suite(.serialized) struct ExternalPipelineTests {
-    static func config(predict: String = "predict", method: String = "reweighing", extra: String = "") -> String {
+    static func config(
+        predict: String = "predict", predictArguments: String = "", method: String = "reweighing", extra: String = ""
+    ) -> String {
         """
         experiment: {name: external, seed: 5}
         data:
@@ -14,7 +16,7 @@ import Testing
           type: external
           external:
             fit: [sh, Tests/Fixtures/external/model.sh, fit, "{train}", "{weights}", "{model_dir}"]
-            predict: [sh, Tests/Fixtures/external/model.sh, \(predict), "{model_dir}", "{input}", "{output}"]
+            predict: [sh, Tests/Fixtures/external/model.sh, \(predict), "{model_dir}", "{input}", "{output}"\(predictArguments)]
             timeout: 60
         fairness:
           bootstrap: {samples: 20}
@@ -106,6 +108,63 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: g.appendingPathComponent("predictions.csv").path))
         let manifest = try readManifest(at: g.appendingPathComponent("manifest.json").path)
         #expect(manifest.outputs.contains { $0.path.hasSuffix("refits/fit-0001/model.txt") })
+    }
+
+    /// In-processing scores each split once per fitted model: scores and decisions come from
+    /// one `predict` (they used to take two). The only trade-off point is at the configured
+    /// strength, which reuses the configured fit, so each split sees one call per model in
+    /// the artefact.
+    @Test(arguments: ["grid_search", "exponentiated_gradient"])
+    func eachSplitIsScoredWithOnePredictPerFittedModel(method: String) throws {
+        let folder = try Fixtures.temporaryFolder("external-calls-\(method)")
+        let calls = folder.appendingPathComponent("calls.txt")
+        let common = try prepare(folder, config: Self.config(
+            predict: "predict-counted", predictArguments: ", \"\(calls.path)\"", method: method))
+        let d = folder.appendingPathComponent("dataset").path, m = folder.appendingPathComponent("model").path
+        let e = folder.appendingPathComponent("evaluation").path, g = folder.appendingPathComponent("mitigation")
+        #expect(try StageProcess.run("evaluate", common + ["--data", d, "--model", m, "--out", e]).status == 0)
+        try Data().write(to: calls)
+        let strength = method == "grid_search" ? "0.5" : "0.01"  // the configured constraint_weight / eps
+        let result = try StageProcess.run(
+            "mitigate",
+            common + ["--data", d, "--model", m, "--evaluation", e, "--out", g.path, "--set", "mitigation.strengths=[\(strength)]"])
+        #expect(result.status == 0, "\(result.stderr)")
+
+        let fitted = try CanonicalJSON.decoder().decode(
+            InprocessingModel.self, from: Data(contentsOf: g.appendingPathComponent("\(method).json")))
+        let models: Int
+        switch fitted {
+        case .exponentiatedGradient(let eg): models = eg.weights.filter { $0 > 0 }.count
+        case .gridSearch: models = 1
+        default: models = 0
+        }
+        let rows = try String(contentsOf: calls, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+        for split in ["predictions_validation.csv", "predictions.csv"] {
+            let n = try CSVReader.read(path: g.appendingPathComponent(split).path).rowCount
+            #expect(rows.filter { $0 == n }.count == models, "\(split): \(n) rows; calls \(rows)")
+        }
+    }
+
+    /// Refits give the model encoded features only: a raw-feature model with a method that
+    /// refits is refused when the config loads, naming what works; post-processing is fine.
+    @Test(arguments: ["reweighing", "exponentiated_gradient", "threshold_optimizer"])
+    func rawFeatureModelsAreRefusedForRefittingMethodsAtLoad(method: String) throws {
+        let message: String
+        do {
+            _ = try ConfigLoader(environment: [:]).load(
+                PipelineConfig.self, yaml: Self.config(method: method, extra: "").replacingOccurrences(
+                    of: "timeout: 60", with: "timeout: 60\n    features: raw"),
+                origin: "study.yml", overrides: method == "threshold_optimizer" ? ["mitigation.target=equalized_odds"] : [])
+            message = "no error"
+        } catch {
+            message = "\(error)"
+        }
+        if method == "threshold_optimizer" {
+            #expect(message == "no error")
+        } else {
+            #expect(message.contains("`mitigation.method`") && message.contains("model.external.features is raw"), "\(message)")
+            #expect(message.contains("threshold_optimizer"), "\(message)")
+        }
     }
 
     @Test func scriptDigestsChangeWithTheScript() throws {

@@ -21,7 +21,7 @@ private struct BinningFixture: Decodable {
     var mapper: Mapper
 }
 
-private struct BoostingFixture: Decodable {
+struct BoostingFixture: Decodable {
     struct Node: Decodable {
         var is_leaf: Bool
         var feature: Int
@@ -48,7 +48,7 @@ private struct BoostingFixture: Decodable {
 
 /// Rows with a categorical code column replaced by its one-hot columns (NaN: all zero),
 /// the categorical group, and names.
-private func oneHot(_ rows: [[Double?]], categorical: Int, levels: Int) throws -> (Matrix, [CategoricalColumns], [String]) {
+func oneHot(_ rows: [[Double?]], categorical: Int, levels: Int) throws -> (Matrix, [CategoricalColumns], [String]) {
     let width = rows[0].count - 1 + levels
     var values: [[Double]] = []
     for row in rows {

@@ -24,6 +24,17 @@ import Testing
         #expect(scores.count == 100 && scores.allSatisfy { $0 >= 0 && $0 <= 1 })
         var rng = Xoshiro256StarStar(seed: 1, stream: "decisions")
         #expect(try model.decisions(test.X, groups: test.groups, rng: &rng).count == 100)
+
+        // One scoring pass gives the scores and the model's own decisions, with the same draws.
+        var once = Xoshiro256StarStar(seed: 1, stream: "decisions"), own = once
+        let scored = try model.scoresAndDecisions(test.X, groups: test.groups, rng: &once)
+        #expect(scored.scores == scores)
+        switch model {
+        case .exponentiatedGradient(let m): #expect(scored.decisions == (try m.predict(test.X, rng: &own)))
+        case .gridSearch(let m): #expect(scored.decisions == (try m.predict(test.X)))
+        default: #expect(scored.decisions == scores.map { $0 >= 0.5 ? 1 : 0 })
+        }
+        #expect(once.next() == own.next())
         let data = try InprocessingData.encode(model)
         #expect(try JSONDecoder().decode(InprocessingModel.self, from: data) == model)
     }

@@ -83,6 +83,40 @@ import Testing
         #expect(fitted == applied)
     }
 
+    /// Deployment rows have no labels yet: `--apply` without `--label` on a file with no
+    /// label column decides them exactly as it decides the same rows with labels.
+    @Test(arguments: ["group_thresholds", "threshold_optimizer"])
+    func applyingToUnlabelledRowsDecidesThemAsWithLabels(method: String) throws {
+        let dir = try Fixtures.temporaryFolder("unlabelled-\(method)")
+        let target = method == "group_thresholds" ? ["--set", "mitigation.target=demographic_parity"] : []
+        #expect(try mitigate(method, in: dir, extra: target).status == 0)
+        let test = try CSVReader.read(path: Self.test)
+        try Data(CSVWriter.data(try Table(columns: test.columns.filter { $0.name != "y" })))
+            .write(to: dir.appendingPathComponent("new.csv"))
+        let unlabelledColumns = ["--score", "p", "--sensitive", "sex"]
+        let unlabelled = try StageProcess.run(
+            "mitigate", ["--apply", "fitted", "--preds", "new.csv"] + unlabelledColumns + ["--out", "deployed"], directory: dir)
+        #expect(unlabelled.status == 0, "\(unlabelled.stderr)")
+        #expect(unlabelled.stderr.contains("new.csv has no label column `label`: unlabelled rows"), "\(unlabelled.stderr)")
+        let labelled = try StageProcess.run(
+            "mitigate", ["--apply", "fitted", "--preds", Self.test] + Self.columns + ["--out", "applied"], directory: dir)
+        #expect(labelled.status == 0, "\(labelled.stderr)")
+
+        let deployed = try CSVReader.read(path: dir.appendingPathComponent("deployed/predictions.csv").path)
+        let applied = try CSVReader.read(path: dir.appendingPathComponent("applied/predictions.csv").path)
+        #expect(deployed.columnNames == applied.columnNames.filter { $0 != "label" })
+        for name in deployed.columnNames { #expect(deployed[name] == applied[name], "\(name)") }
+        #expect(deployed.rowCount == test.rowCount)
+
+        // A label column named by --label must be there.
+        let named = try StageProcess.run(
+            "mitigate", ["--apply", "fitted", "--preds", "new.csv", "--label", "y"] + unlabelledColumns + ["--out", "named"],
+            directory: dir)
+        #expect(named.status == ExitStatus.dataError.rawValue)
+        #expect(named.stderr.split(separator: "\n").count == 1 && named.stderr.contains("no label column `y`"), "\(named.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("named/predictions.csv").path))
+    }
+
     @Test(arguments: ["reweighing", "exponentiated_gradient", "adversarial_debiasing"])
     func methodsThatNeedTrainingDataAreRefusedInOneLine(method: String) throws {
         let dir = try Fixtures.temporaryFolder("refuse-\(method)")

@@ -30,7 +30,7 @@ import Testing
 
     @Test func evaluationGroupTablesFoldTheAuditsOwn() throws {
         let html = renderHTML(try StudyRuns.studyInputs(), config: ReportConfig())
-        #expect(html.contains("<h3>Data audit</h3>"))
+        #expect(html.contains("<details class=\"fold\"><summary>Data audit: "))
         #expect(html.contains("<details class=\"fold\"><summary>Groups in the whole dataset before splitting, 1500 rows: group, sex"))
     }
 

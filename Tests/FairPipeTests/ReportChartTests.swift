@@ -48,3 +48,42 @@ import Testing
         #expect(ReportEscape.html("a]]>b") == "a]]&gt;b")
     }
 }
+
+@Suite struct ReportLabelPlacementTests {
+    /// Boxes of the point labels an x–y chart drew, as the placer measures them.
+    static func labelBoxes(_ svg: String) -> [(x0: Double, y0: Double, x1: Double, y1: Double)] {
+        svg.components(separatedBy: "<text class=\"plabel\" ").dropFirst().compactMap { chunk in
+            func attribute(_ name: String) -> Double? {
+                chunk.components(separatedBy: "\(name)=\"").dropFirst().first?.components(separatedBy: "\"").first.flatMap(Double.init)
+            }
+            guard let x = attribute("x"), let y = attribute("y"),
+                  let text = chunk.components(separatedBy: ">").dropFirst().first?.components(separatedBy: "<").first else { return nil }
+            let width = SVGChart.textWidth(text, size: SVGChart.LabelPlacer.size)
+            let x0 = chunk.contains("text-anchor=\"end\"") ? x - width : x
+            return (x0, y - SVGChart.LabelPlacer.size, x0 + width, y + 2)
+        }
+    }
+
+    /// The runs page and the trade-off chart label points: labels of close points must not
+    /// overlap (they move to another side, or further off with a leader line).
+    @Test func labelsOfClosePointsDoNotCollide() {
+        let points = (0..<8).map { i in
+            SVGChart.Point(x: 0.10 + Double(i) * 0.002, y: 0.80 + Double(i % 3) * 0.001, tooltip: "run \(i)", label: "tolerance=0.0\(i)")
+        }
+        let svg = SVGChart.xy(id: "t", title: "close points", series: [.init(name: "runs", points: points, markers: true)],
+                              xLabel: "x", yLabel: "y", xDomain: (0, 1), yDomain: (0, 1), width: 900, height: 460)
+        let boxes = Self.labelBoxes(svg)
+        #expect(boxes.count == points.count)
+        for i in boxes.indices {
+            for j in boxes.indices where j > i {
+                #expect(!SVGChart.LabelPlacer.overlaps(boxes[i], boxes[j]), "labels \(i) and \(j) overlap")
+            }
+        }
+        #expect(svg.contains("<line class=\"leader\""))
+        // Far-apart points keep the default place, beside the point, with no leader line.
+        let apart = SVGChart.xy(id: "u", title: "apart", series: [.init(name: "runs", points: [
+            SVGChart.Point(x: 0.1, y: 0.2, tooltip: "a", label: "a"), SVGChart.Point(x: 0.8, y: 0.9, tooltip: "b", label: "b"),
+        ], markers: true)], xLabel: "x", yLabel: "y", xDomain: (0, 1), yDomain: (0, 1))
+        #expect(!apart.contains("class=\"leader\""))
+    }
+}

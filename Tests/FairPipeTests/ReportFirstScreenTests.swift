@@ -141,6 +141,11 @@ import Testing
         #expect(result.stderr.split(separator: "\n").last?.contains("report.html: ") == true, "\(result.stderr)")
         let html = try String(contentsOfFile: audit + "/report/report.html", encoding: .utf8)
         #expect(html.contains("id=\"c0-roc\"") && html.contains("id=\"c-sweep\""))
-        #expect(html.contains("No mitigation was run"))
+        // No dataset, model or mitigation: those sections are left out, not noted missing.
+        for id in ["data", "why", "mitigation", "recommendations", "model-card"] {
+            #expect(!html.contains("<section id=\"\(id)\">"), "section \(id)")
+        }
+        #expect(html.contains("<body class=\"audit\">") && !html.contains("not given") && !html.contains("was run"))
+        #expect(!html.contains("href=\"#mitigation\""))
     }
 }

@@ -80,25 +80,31 @@ extension StudyRuns {
             #expect(body.contains("class=\"mark") || body.contains("<path"), "a chart without marks")
             #expect(body.contains("<title"), "a chart without title")
         }
-        // Selection-rate chart of `group`: one bar per group with a whisker, and the band's two lines.
+        // Selection-rate chart of `group`, the first on the page: per group a baseline and a
+        // shipped bar, each with a whisker, and the band's two lines.
         let first = try #require(charts.first).components(separatedBy: "</svg>")[0]
-        #expect(StudyRuns.count("class=\"mark bar\"", in: first) == 2)
-        #expect(StudyRuns.count("class=\"whisker\"", in: first) == 2)
+        #expect(first.contains("id=\"c0-sel\""))
+        #expect(StudyRuns.count("class=\"mark bar\"", in: first) == 4)
+        #expect(StudyRuns.count("class=\"whisker\"", in: first) == 4)
+        #expect(first.contains(">baseline<") && first.contains(">shipped<"))
         #expect(first.contains("0.80 × A rate") && first.contains("1.25 × A rate"))
     }
 
-    /// Acceptance (#12): the default study's threshold-sweep, ROC and calibration charts are
-    /// drawn from its own curves.json.
+    /// Acceptance (#12, #17): the default study's threshold-sweep, ROC and calibration charts
+    /// are drawn from the shipped (mitigated) model's own curves.json.
     @Test func curveChartsAreDrawnFromCurvesJSON() throws {
         let inputs = try StudyRuns.studyInputs()
-        let curves = try #require(inputs.curves)
+        let curves = try #require(inputs.mitigatedCurves)
         let html = renderHTML(inputs, config: ReportConfig())
         #expect(!html.contains("curves.json has no threshold sweep"))
+        #expect(!html.contains("The mitigated evaluation wrote no curves.json"))
         let sweep = try #require(html.components(separatedBy: "id=\"c-sweep\"").dropFirst().first?.components(separatedBy: "</svg>").first)
-        // Accuracy and, per attribute, demographic parity and equalized odds differences.
+        // The key chart: accuracy and the focus attribute's disparities; every attribute's folded.
         #expect(sweep.contains("<title>accuracy</title>"))
+        #expect(sweep.contains("group: demographic parity difference") && !sweep.contains("sex: demographic parity difference"))
+        let all = try #require(html.components(separatedBy: "id=\"c-sweep-all\"").dropFirst().first?.components(separatedBy: "</svg>").first)
         for attribute in curves.attributes {
-            #expect(sweep.contains("\(ReportEscape.html(attribute.name)): demographic parity difference"))
+            #expect(all.contains("\(ReportEscape.html(attribute.name)): demographic parity difference"))
         }
         // One vertex per threshold of curves.json (every accuracy is defined).
         let accuracyPath = try #require(sweep.components(separatedBy: "<path class=\"mark line\" d=\"").dropFirst().first?.components(separatedBy: "\"").first)

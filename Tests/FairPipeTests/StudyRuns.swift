@@ -55,11 +55,15 @@ enum StudyRuns {
     static func studyPaths() throws -> ReportPaths {
         let out = try studyFolder()
         func at(_ name: String) -> String { out.appendingPathComponent(name).path }
-        return ReportPaths(
+        var paths = ReportPaths(
             metrics: at("evaluation/metrics.json"), curves: at("evaluation/curves.json"), audit: at("dataset/audit.json"),
             mitigatedMetrics: at("evaluation-mitigated/metrics.json"), baselineMetrics: at("evaluation/metrics.json"),
             tradeoff: at("mitigation/tradeoff.json"), recommendations: at("mitigation/recommendations.json"),
             manifests: ["dataset", "model", "evaluation", "mitigation", "evaluation-mitigated"].map { at("\($0)/manifest.json") })
+        if FileManager.default.fileExists(atPath: at("evaluation-mitigated/curves.json")) {
+            paths.mitigatedCurves = at("evaluation-mitigated/curves.json")
+        }
+        return paths
     }
 
     static func studyInputs() throws -> ReportInputs { try ReportInputs.load(try studyPaths()) }

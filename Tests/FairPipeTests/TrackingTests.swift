@@ -171,6 +171,7 @@ enum TrackingFixture {
         mitigation:
           method: group_thresholds
           strengths: [0.05]
+        explain: {n_repeats: 2, bootstrap: 20}
         """
 
     static func run() throws -> URL {
@@ -188,6 +189,7 @@ enum TrackingFixture {
             ("evaluate", ["--data", p("dataset"), "--model", p("model"), "--out", p("evaluation")]),
             ("mitigate", ["--data", p("dataset"), "--model", p("model"), "--evaluation", p("evaluation"), "--out", p("mitigation")]),
             ("evaluate", ["--preds", p("mitigation") + "/predictions.csv", "--data", p("dataset"), "--out", p("evaluation-mitigated")]),
+            ("explain", ["--data", p("dataset"), "--model", p("model"), "--out", p("explain")]),
             ("report", ["--run", out.path, "--out", p("report")]),
         ]
         for (stage, arguments) in steps {
@@ -289,6 +291,7 @@ enum TrackingFixture {
         #expect(run.params["fairness.min_group_size"] == "30")
         #expect(run.params["fairness.thresholds.demographic_parity_difference_group.max"] == "0.05")
         #expect(!run.params.keys.contains { $0.hasPrefix("tracking.") })
+        #expect(run.params["explain.n_repeats"] == "2")
 
         // Metrics: every number equals metrics.json, before and after mitigation.
         let before = try TrackedRun.readMetrics(folder.appendingPathComponent("evaluation/metrics.json").path)
@@ -318,7 +321,8 @@ enum TrackingFixture {
         let artifacts = fake.snapshot().artifacts
         let root = "\(run.experimentId)/\(runId)/artifacts/"
         for path in ["report/report.html", "evaluation/metrics.json", "evaluation-mitigated/metrics.json", "model/model.json",
-                     "mitigation/group_thresholds.json", "dataset/manifest.json", "report/manifest.json"] {
+                     "mitigation/group_thresholds.json", "dataset/manifest.json", "report/manifest.json",
+                     "explain/explanations.json", "explain/recommendations.json", "explain/manifest.json"] {
             let local = try Data(contentsOf: folder.appendingPathComponent(path))
             #expect(artifacts[root + path] == local, "\(path)")
         }
@@ -347,6 +351,26 @@ enum TrackingFixture {
         let third = try Tracking.logRun(config(fake.settings), runFolder: changed.path, log: quiet, environment: [:])
         #expect(third != first)
         #expect(fake.active().count == 2)
+    }
+
+    /// explain's outputs are part of what a run is; a run without them (a sweep's) still loads.
+    @Test func explainIsInTheRunKeyAndOptional() throws {
+        let full = try TrackedRun.load(runFolder: try TrackingFixture.run().path)
+        #expect(full.artifacts.contains { $0.path == "explain/explanations.json" })
+        let without = try TrackingFixture.copy()
+        try FileManager.default.removeItem(at: without.appendingPathComponent("explain"))
+        let bare = try TrackedRun.load(runFolder: without.path)
+        #expect(!bare.artifacts.contains { $0.path.hasPrefix("explain/") })
+        #expect(bare.key != full.key)
+
+        let changed = try TrackingFixture.copy("explainChanged")
+        let config = TrackingFixture.configFile
+        let rerun = try StageProcess.run("explain", [
+            "--config", config, "--quiet", "--set", "explain.top_k=1", "--data", changed.appendingPathComponent("dataset").path,
+            "--model", changed.appendingPathComponent("model").path, "--out", changed.appendingPathComponent("explain").path,
+        ])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try TrackedRun.load(runFolder: changed.path).key != full.key)
     }
 
     @Test func theRunKeyIgnoresTimesAndPathsButNotContent() throws {

@@ -66,6 +66,13 @@ public struct PipelineConfig: ConfigRoot, Equatable {
                 key: "mitigation.method",
                 message: "\(mitigation.method.rawValue) works only with model.type \(models.types.map(\.rawValue).joined(separator: ", ")), not \(model.type.rawValue); use \(MitigationMethod.allCases.filter { $0.supportedModels.supports(model.type) }.map(\.rawValue).joined(separator: ", "))")
         }
+        // Refits hand the model the encoded matrix; a raw-feature external model is refused
+        // here, before any stage runs, rather than when mitigate first refits it.
+        if model.type == .external, model.external.features == .raw, mitigation.method.kind != .postprocessing {
+            throw ConfigError.inconsistent(
+                key: "mitigation.method",
+                message: "\(mitigation.method.rawValue) refits the model on the encoded features, and model.external.features is raw; set model.external.features: encoded or use \(MitigationMethod.allCases.filter { $0.kind == .postprocessing }.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     /// Keys of earlier versions that moved into sub-sections: the flat model keys (`model.C`)

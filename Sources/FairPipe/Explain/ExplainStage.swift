@@ -38,7 +38,7 @@ public enum ExplainStage {
             return
         }
         try trained.checkFeatures(named: encoding.featureNames)
-        let model = explained(trained)
+        let model = try explained(trained)
         let auditPath = dataset.file(MakeDatasetStage.auditFile)
         let audit = FileManager.default.fileExists(atPath: auditPath)
             ? try decodeJSON(AuditReport.self, at: auditPath, run: run) : nil
@@ -56,10 +56,11 @@ public enum ExplainStage {
 
     /// The trained model as something to explain: what each model type exposes decides what
     /// `explain` can compute for it.
-    static func explained(_ model: TrainedModel) -> ExplainedModel {
+    static func explained(_ model: TrainedModel) throws -> ExplainedModel {
         switch model {
         case .logisticRegression(let linear): return .linear(linear)
-        default: return .scoresOnly(model, type: model.type.rawValue)
+        case .gradientBoosting(let trees): return .trees(try trees.explainedTrees(), type: model.type.rawValue)
+        case .external: return .scoresOnly(model, type: model.type.rawValue)
         }
     }
 }

@@ -353,7 +353,11 @@ public struct ExponentiatedGradientModel: Codable, Equatable, Sendable {
     /// per row, in row order (fairlearn's `predict`). The same seeded stream gives the same
     /// decisions.
     public func predict<G: RandomNumberGenerator>(_ X: Matrix, rng: inout G) throws -> [UInt8] {
-        let p = try positiveProbability(X)
-        return p.map { $0 >= rng.nextUnitDouble() ? 1 : 0 }
+        Self.draw(try positiveProbability(X), rng: &rng)
+    }
+
+    /// The randomized decisions of rows with positive probabilities `p`, one draw per row.
+    static func draw<G: RandomNumberGenerator>(_ p: [Double], rng: inout G) -> [UInt8] {
+        p.map { $0 >= rng.nextUnitDouble() ? 1 : 0 }
     }
 }

@@ -180,4 +180,9 @@ public struct GridSearchModel: Codable, Equatable, Sendable {
     public func predictProbability(_ X: Matrix) throws -> [Double] {
         try selected().predictor.probabilities(X)
     }
+
+    /// ``predictProbability(_:)`` and ``predict(_:)`` from one pass over the selected model.
+    public func probabilitiesAndDecisions(_ X: Matrix) throws -> (probabilities: [Double], decisions: [UInt8]) {
+        try selected().predictor.probabilitiesAndDecisions(X)
+    }
 }

@@ -82,10 +82,25 @@ public enum InprocessingModel: Codable, Equatable, Sendable {
     public func decisions<G: RandomNumberGenerator>(
         _ X: Matrix, groups: [Int32]?, threshold: Double = 0.5, rng: inout G
     ) throws -> [UInt8] {
+        try scoresAndDecisions(X, groups: groups, threshold: threshold, rng: &rng).decisions
+    }
+
+    /// ``scores(_:groups:)`` and ``decisions(_:groups:threshold:rng:)`` from one pass over
+    /// the model, the same values and the same draws from `rng`: each predictor scores the
+    /// rows once (an external model's `predict` runs once, not twice).
+    public func scoresAndDecisions<G: RandomNumberGenerator>(
+        _ X: Matrix, groups: [Int32]?, threshold: Double = 0.5, rng: inout G
+    ) throws -> (scores: [Double], decisions: [UInt8]) {
         switch self {
-        case .exponentiatedGradient(let m): return try m.predict(X, rng: &rng)
-        case .gridSearch(let m): return try m.predict(X)
-        default: return try scores(X, groups: groups).map { $0 >= threshold ? 1 : 0 }
+        case .exponentiatedGradient(let m):
+            let p = try m.positiveProbability(X)
+            return (p, ExponentiatedGradientModel.draw(p, rng: &rng))
+        case .gridSearch(let m):
+            let scored = try m.probabilitiesAndDecisions(X)
+            return (scored.probabilities, scored.decisions)
+        default:
+            let p = try scores(X, groups: groups)
+            return (p, p.map { $0 >= threshold ? 1 : 0 })
         }
     }
 }

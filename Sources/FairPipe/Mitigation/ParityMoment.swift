@@ -257,19 +257,35 @@ public struct ReductionPredictor: Codable, Equatable, Sendable {
     /// the trees' log-odds) is > 0 (for an external model, iff P(y = 1) > 0.5, the same rule
     /// for a probabilistic classifier).
     public func decisions(_ X: Matrix) throws -> [UInt8] {
-        if let model { return try model.decisionFunction(X).map { $0 > 0 ? 1 : 0 } }
-        if let boosted { return try boosted.decisionFunction(X).map { $0 > 0 ? 1 : 0 } }
-        if let external { return try external.predictProbability(X).map { $0 > 0.5 ? 1 : 0 } }
+        if let raw = try rawScores(X) { return raw.map(Self.decision(raw:)) }
+        if let external { return try external.predictProbability(X).map(Self.decision(probability:)) }
         return [UInt8](repeating: constant ?? 0, count: X.rows)
     }
 
     /// P(y = 1 | x); a constant predictor gives its constant.
     public func probabilities(_ X: Matrix) throws -> [Double] {
-        if let model { return try model.predictProbability(X) }
-        if let boosted { return try boosted.predictProbability(X) }
-        if let external { return try external.predictProbability(X) }
-        return [Double](repeating: Double(constant ?? 0), count: X.rows)
+        try probabilitiesAndDecisions(X).probabilities
     }
+
+    /// ``probabilities(_:)`` and ``decisions(_:)`` from one scoring of the rows.
+    public func probabilitiesAndDecisions(_ X: Matrix) throws -> (probabilities: [Double], decisions: [UInt8]) {
+        if let raw = try rawScores(X) { return (raw.map(LogisticModel.sigmoid), raw.map(Self.decision(raw:))) }
+        if let external {
+            let p = try external.predictProbability(X)
+            return (p, p.map(Self.decision(probability:)))
+        }
+        return ([Double](repeating: Double(constant ?? 0), count: X.rows), [UInt8](repeating: constant ?? 0, count: X.rows))
+    }
+
+    /// The raw score (log-odds) of a logistic or boosted predictor; nil for the others.
+    private func rawScores(_ X: Matrix) throws -> [Double]? {
+        if let model { return try model.decisionFunction(X) }
+        if let boosted { return try boosted.decisionFunction(X) }
+        return nil
+    }
+
+    private static func decision(raw: Double) -> UInt8 { raw > 0 ? 1 : 0 }
+    private static func decision(probability: Double) -> UInt8 { probability > 0.5 ? 1 : 0 }
 }
 
 /// Fits the cost-sensitive oracle of the reductions: relabel to `w > 0`, weigh by `|w|`

@@ -124,7 +124,7 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         }
 
         let features = try binFeatures(X, featureNames: featureNames, weights: sampleWeights)
-        let binned = GradientBoostingBins.bin(X, features: features, missingBin: config.maxBins)
+        let binned = GradientBoostingBins.bin(X, features: features, missingBin: config.maxBins, threads: threads)
         var hasMissing = [Bool](repeating: false, count: features.count)
         for f in 0..<features.count {
             hasMissing[f] = binned.codes[(f * n)..<((f + 1) * n)].contains(binned.missingBin)
@@ -150,7 +150,7 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
                 expected: "validation rows with \(X.cols) columns and one label each",
                 found: "\(held.X.rows) × \(held.X.cols) with \(held.labels.count) labels")
         }
-        let heldBins = held.map { GradientBoostingBins.bin($0.X, features: described, missingBin: config.maxBins) }
+        let heldBins = held.map { GradientBoostingBins.bin($0.X, features: described, missingBin: config.maxBins, threads: threads) }
         let heldY = held.map { $0.labels.map(Double.init) }
         var heldRaw = held.map { [Double](repeating: baseline, count: $0.X.rows) }
 
@@ -162,12 +162,7 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         var gradients = [Double](repeating: 0, count: n), hessians = [Double](repeating: 0, count: n)
         var stoppedEarly = false
         for _ in 0..<config.maxIter {
-            for i in 0..<n {
-                let (g, h) = Self.gradientHessian(y[i], raw[i])
-                let w = sampleWeights?[i] ?? 1
-                gradients[i] = w * g
-                hessians[i] = w * h
-            }
+            Self.fillGradients(y: y, raw: raw, weights: sampleWeights, gradients: &gradients, hessians: &hessians)
             let grower = TreeGrower(
                 bins: binned, features: described, gradients: gradients, hessians: hessians, weights: sampleWeights,
                 config: config, threads: threads, hasMissing: hasMissing)
@@ -236,15 +231,42 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         return (e - y, e)
     }
 
-    /// Weighted mean log-loss `log(1 + e^r) − y r`.
+    /// Every row's weighted gradient and hessian, rows in parallel (element-wise, so the
+    /// values do not depend on the number of cores).
+    static func fillGradients(y: [Double], raw: [Double], weights: [Double]?, gradients: inout [Double], hessians: inout [Double]) {
+        gradients.withUnsafeMutableBufferPointer { g in
+            hessians.withUnsafeMutableBufferPointer { h in
+                nonisolated(unsafe) let g = g, h = h
+                ParallelChunks.forEach(y.count) { rows in
+                    for i in rows {
+                        let (gi, hi) = gradientHessian(y[i], raw[i])
+                        let w = weights?[i] ?? 1
+                        g[i] = w * gi
+                        h[i] = w * hi
+                    }
+                }
+            }
+        }
+    }
+
+    /// Weighted mean log-loss `log(1 + e^r) − y r`. The per-row terms are computed in
+    /// parallel, then summed in row order (the same bits on any number of cores).
     static func logLoss(_ raw: [Double], _ y: [Double], _ weights: [Double]?) -> Double {
+        var terms = [Double](repeating: 0, count: raw.count)
+        terms.withUnsafeMutableBufferPointer { terms in
+            nonisolated(unsafe) let terms = terms
+            ParallelChunks.forEach(raw.count) { rows in
+                for i in rows {
+                    let r = raw[i]
+                    let softplus = r > 0 ? r + log1p(exp(-r)) : log1p(exp(r))
+                    terms[i] = (weights?[i] ?? 1) * (softplus - y[i] * r)
+                }
+            }
+        }
         var sum = 0.0, total = 0.0
         for i in 0..<raw.count {
-            let r = raw[i]
-            let softplus = r > 0 ? r + log1p(exp(-r)) : log1p(exp(r))
-            let w = weights?[i] ?? 1
-            sum += w * (softplus - y[i] * r)
-            total += w
+            sum += terms[i]
+            total += weights?[i] ?? 1
         }
         return sum / total
     }

@@ -92,14 +92,96 @@ public struct GradientBoostingModel: ProbabilisticClassifier, Codable, Equatable
             throw ModelError.countMismatch(what: "feature columns", expected: featureNames.count, found: X.cols)
         }
         let binned = GradientBoostingBins.bin(X, features: features, missingBin: parameters.maxBins)
+        let flat = trees.map(FlatTree.init)
         var raw = [Double](repeating: baseline, count: X.rows)
-        for tree in trees { tree.addValues(binned, to: &raw) }
+        guard X.rows > 0, !features.isEmpty else { return raw }
+        // Rows in chunks on every core; each row adds the trees in order, so the sums do
+        // not depend on the number of threads.
+        let n = X.rows, chunk = 8_192
+        raw.withUnsafeMutableBufferPointer { raw in
+            binned.codes.withUnsafeBufferPointer { codes in
+                nonisolated(unsafe) let rawBase = raw.baseAddress!, codeBase = codes.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
+                    let rows = (c * chunk)..<min(n, (c + 1) * chunk)
+                    for tree in flat { tree.addValues(codes: codeBase, stride: n, rows: rows, missing: binned.missingBin, to: rawBase) }
+                }
+            }
+        }
         return raw
     }
 
     /// `P(y = 1 | x)` for every row.
     public func predictProbability(_ X: Matrix) throws -> [Double] {
         try decisionFunction(X).map(LogisticModel.sigmoid)
+    }
+}
+
+/// A tree laid out for prediction: plain values only (no optionals or arrays to retain),
+/// the categorical left-sets as one flat table of 256 flags per categorical node.
+struct FlatTree: Sendable {
+    struct Node: Sendable {
+        /// −1 for a leaf.
+        var feature: Int32
+        var left: Int32, right: Int32
+        /// Numeric splits: rows with bins ≤ this go left. −1 for categorical splits.
+        var bin: Int32
+        /// Categorical splits: the first of this node's 256 flags in `leftSets`, else −1.
+        var set: Int32
+        var missingLeft: Bool
+        var value: Double
+    }
+
+    var nodes: [Node]
+    var leftSets: [Bool]
+
+    init(_ tree: GradientBoostingModel.Tree) {
+        var sets: [Bool] = []
+        nodes = tree.nodes.map { node in
+            guard let feature = node.feature, let left = node.left, let right = node.right else {
+                return Node(feature: -1, left: -1, right: -1, bin: -1, set: -1, missingLeft: false, value: node.value)
+            }
+            var set: Int32 = -1
+            if let categories = node.categoriesLeft {
+                set = Int32(sets.count)
+                var flags = [Bool](repeating: false, count: 256)
+                for c in categories where (0..<256).contains(c) { flags[c] = true }
+                sets += flags
+            }
+            return Node(
+                feature: Int32(feature), left: Int32(left), right: Int32(right),
+                bin: node.categoriesLeft == nil ? Int32(clamping: node.bin ?? Int(Int32.max)) : -1, set: set,
+                missingLeft: node.missingGoesLeft ?? false, value: node.value)
+        }
+        leftSets = sets
+    }
+
+    /// Adds this tree's leaf value to `raw[i]` for `rows` of feature-major bin codes.
+    @inline(__always)
+    func addValues(
+        codes: UnsafePointer<UInt8>, stride n: Int, rows: Range<Int>, missing: UInt8, to raw: UnsafeMutablePointer<Double>
+    ) {
+        nodes.withUnsafeBufferPointer { nodes in
+            leftSets.withUnsafeBufferPointer { sets in
+                for i in rows {
+                    var index = 0
+                    while true {
+                        let node = nodes[index]
+                        if node.feature < 0 { break }
+                        let b = codes[Int(node.feature) * n + i]
+                        let goLeft: Bool
+                        if b == missing {
+                            goLeft = node.missingLeft
+                        } else if node.set >= 0 {
+                            goLeft = sets[Int(node.set) + Int(b)]
+                        } else {
+                            goLeft = Int32(b) <= node.bin
+                        }
+                        index = Int(goLeft ? node.left : node.right)
+                    }
+                    raw[i] += nodes[index].value
+                }
+            }
+        }
     }
 }
 
@@ -126,11 +208,13 @@ extension GradientBoostingModel.Tree {
 
     /// Adds this tree's leaf value to `raw[i]` for every row of `binned`.
     func addValues(_ binned: GradientBoostingBins, to raw: inout [Double]) {
-        let n = binned.rows
-        let missing = binned.missingBin
+        guard binned.rows > 0, binned.features > 0 else { return }
+        let flat = FlatTree(self)
         binned.codes.withUnsafeBufferPointer { codes in
-            for i in 0..<n {
-                raw[i] += nodes[leaf({ codes[$0 * n + i] }, missingBin: missing)].value
+            raw.withUnsafeMutableBufferPointer { raw in
+                flat.addValues(
+                    codes: codes.baseAddress!, stride: binned.rows, rows: 0..<binned.rows, missing: binned.missingBin,
+                    to: raw.baseAddress!)
             }
         }
     }

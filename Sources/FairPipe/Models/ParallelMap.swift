@@ -31,3 +31,19 @@ enum ParallelMap {
         }
     }
 }
+
+/// Runs `body` on consecutive ranges of `0..<count` (fixed chunks of `chunk` rows) on every
+/// core. For element-wise work whose result cannot depend on the order the chunks run in.
+enum ParallelChunks {
+    static func forEach(_ count: Int, chunk: Int = 65_536, _ body: (Range<Int>) -> Void) {
+        let chunks = (count + chunk - 1) / chunk
+        guard chunks > 1 else {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in body((c * chunk)..<min(count, (c + 1) * chunk)) }
+        }
+    }
+}

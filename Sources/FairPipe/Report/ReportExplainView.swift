@@ -8,11 +8,11 @@ extension HTMLReport {
         guard let x = inputs.explanations else {
             return note("No explanations were given (the explain stage writes explanations.json); feature attributions are omitted.")
         }
-        var out = "<p>Model \(e(x.model)), \(e(x.split)) split, \(x.rows) rows. Hover any bar or line for its values.</p>"
-        out += concernsList(x)
-        out += gapCharts(x)
-        out += importanceCharts(x)
-        out += dependenceCharts(x)
+        let proxies = x.concerns.count
+        var out = "<p>Model \(e(x.model)), \(e(x.split)) split, \(x.rows) rows: \(proxies == 0 ? "no feature was found carrying a gap as a proxy" : "\(proxies) proxy feature\(proxies == 1 ? "" : "s") carr\(proxies == 1 ? "ies" : "y") part of a gap (listed under Top concerns)").</p>"
+        // On demand: the verdict's concerns already name the proxies.
+        out += fold("Proxies, attribution of the gap, permutation importance, partial dependence",
+                    concernsList(x) + gapCharts(x) + importanceCharts(x) + dependenceCharts(x))
         for text in x.notes { out += note(text) }
         return out
     }

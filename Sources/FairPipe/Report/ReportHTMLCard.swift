@@ -23,7 +23,16 @@ extension HTMLReport {
         }
     }
 
+    /// The intended use and what ships in view; the whole card (Mitchell et al.) folded.
     func modelCardSection() -> String {
+        var summary: [String] = []
+        if let type = modelSettings(inputs.manifest(.train)?.config).first(where: { $0.0 == "model.type" })?.1 { summary.append("model \(MetricNames.words(type))") }
+        if let method = inputs.mitigation?.method { summary.append("mitigated with \(MetricNames.words(method))") }
+        let out = "<p><b>Intended use:</b> \(e(config.intendedUse))\(summary.isEmpty ? "" : " · " + e(summary.joined(separator: ", ")))</p>"
+        return out + fold("The full model card: model and mitigation settings, data, metrics by group, caveats", modelCard())
+    }
+
+    func modelCard() -> String {
         var out = "<p>A model card after Mitchell et al. (2019), “Model Cards for Model Reporting”, filled from the configuration and the pipeline's outputs.</p><dl class=\"card\">"
         func item(_ title: String, _ html: String) { out += "<dt>\(e(title))</dt><dd>\(html)</dd>" }
         item("Intended use", e(config.intendedUse))
@@ -121,6 +130,9 @@ extension HTMLReport {
         if commits.count > 1 {
             out += "<div class=\"banner\">Stages ran from \(commits.count) different commits: \(e(commits.sorted().map { String($0.prefix(12)) }.joined(separator: ", "))).</div>"
         }
+        let seeds = Set(manifests.map(\.seed))
+        out += "<p>\(manifests.count) stage run\(manifests.count == 1 ? "" : "s"), commit <span class=\"hash\">\(e(String(manifests[0].git.commit.prefix(12))))</span>\(commits.count > 1 ? " and others" : ""), seed\(seeds.count == 1 ? "" : "s") \(e(seeds.sorted().map(String.init).joined(separator: ", "))). Every file each stage read and wrote is recorded with its SHA-256 below.</p>"
+        var table = ""
         let rows: [[HTMLCell]] = manifests.map { m in
             [
                 .text(m.role), .text(m.toolVersion, cssClass: nil),
@@ -131,13 +143,13 @@ extension HTMLReport {
                 m.durationSeconds == nil ? HTMLCell(html: "<span class=\"na\">—</span>", sort: "") : HTMLCell(html: ReportNumber.fixed(m.durationSeconds, 2) + " s", sort: ReportNumber.plain(m.durationSeconds ?? 0)),
             ]
         }
-        out += HTMLTable.render(headers: ["Stage", "Tool", "Commit", "Dirty", "Seed", "Started", "Finished", "Duration"], rows: rows)
+        table += HTMLTable.render(headers: ["Stage", "Tool", "Commit", "Dirty", "Seed", "Started", "Finished", "Duration"], rows: rows)
 
         // Lineage: an input whose path some earlier stage wrote must carry that output's hash.
         var written: [String: String] = [:]
         for m in manifests {
-            out += "<h3>\(e(m.role))</h3>"
-            out += "<p>Config SHA-256: <span class=\"hash\">\(e(m.configSha256))</span></p>"
+            table += "<h3>\(e(m.role))</h3>"
+            table += "<p>Config SHA-256: <span class=\"hash\">\(e(m.configSha256))</span></p>"
             var fileRows: [[HTMLCell]] = []
             for file in m.inputs {
                 var lineage = "—"
@@ -153,15 +165,15 @@ extension HTMLReport {
                                  HTMLCell(html: "<span class=\"hash\">\(e(file.sha256))</span>", cssClass: "text"), .text("")])
             }
             if fileRows.isEmpty {
-                out += note("No files recorded.")
+                table += note("No files recorded.")
             } else {
-                out += "<details class=\"fold\"><summary>Files: \(m.inputs.count) read, \(m.outputs.count) written</summary>"
-                out += HTMLTable.render(headers: ["", "Path", "Bytes", "SHA-256", "Lineage"], rows: fileRows, textColumns: [0, 1, 3, 4])
-                out += "</details>"
+                table += "<details class=\"fold\"><summary>Files: \(m.inputs.count) read, \(m.outputs.count) written</summary>"
+                table += HTMLTable.render(headers: ["", "Path", "Bytes", "SHA-256", "Lineage"], rows: fileRows, textColumns: [0, 1, 3, 4])
+                table += "</details>"
             }
-            out += "<details><summary>Resolved configuration (\(e(m.role)))</summary><pre>\(e(m.config.pretty()))</pre></details>"
+            table += "<details><summary>Resolved configuration (\(e(m.role)))</summary><pre>\(e(m.config.pretty()))</pre></details>"
             for file in m.outputs { written[file.path] = file.sha256 }
         }
-        return out
+        return out + fold("Stage runs, configurations and file hashes", table)
     }
 }

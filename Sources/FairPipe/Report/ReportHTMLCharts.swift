@@ -29,80 +29,127 @@ extension HTMLReport {
         return lines
     }
 
+    /// The size of each per-attribute chart, three to a row at 1280 px.
+    static let keyChart = (width: 380.0, barHeight: 300.0, xyHeight: 350.0)
+
+    /// The attribute the key charts show: the first one a failed gate of the shipped model
+    /// names, else the first one any gate names, else the first attribute.
+    func focusIndex(_ metrics: MetricsReport) -> Int {
+        let gates = metrics.gates
+        for names in [gates.filter { !$0.passed }.compactMap(\.attribute), gates.compactMap(\.attribute)] {
+            if let name = names.first, let index = metrics.attributes.firstIndex(where: { $0.name == name }) { return index }
+        }
+        return 0
+    }
+
+    /// The key charts of the shipped model for the focus attribute (selection rate with the
+    /// baseline beside it, TPR and FPR, ROC, calibration, threshold sweep); every other chart
+    /// of every attribute folded below them.
     func chartsSection() -> String {
-        guard let metrics = inputs.metrics, !metrics.attributes.isEmpty else {
+        guard let metrics = inputs.shipped, !metrics.attributes.isEmpty else {
             return note("No metrics.json was given; charts are omitted.")
         }
-        var out = "<p>Error bars are \(level) confidence intervals. Hover any bar, point or line for its values.</p>"
-        let band = metrics.fourFifthsBand
-        for (index, attribute) in metrics.attributes.enumerated() {
-            let groups = attribute.groups.map(\.group)
-            out += "<h3>\(e(attribute.name))</h3><div class=\"grid\">"
-
-            // Selection rate, with four-fifths of the reference rate as the line to clear.
-            let selection = attribute.groups.map { group in
-                SVGChart.BarDatum(value: group.metric("selection_rate")?.value, ci: group.metric("selection_rate")?.interval,
-                                  tooltip: tooltip(group.group, "selection rate", group.metric("selection_rate")))
-            }
-            var references = gateLines("selection_rate", attribute: attribute.name)
-            if let reference = attribute.reference,
-               let rate = attribute.groups.first(where: { $0.group == reference })?.metric("selection_rate")?.value {
-                references.append(.init(axis: .y, value: rate * band.min,
-                                        label: "\(ReportNumber.fixed(band.min, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
-                references.append(.init(axis: .y, value: rate * band.max,
-                                        label: "\(ReportNumber.fixed(band.max, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
-            }
-            out += figure(SVGChart.bars(id: "c\(index)-sel", title: "Selection rate by \(attribute.name)", categories: groups,
-                                        series: [.init(name: "selection rate", values: selection)],
-                                        yLabel: "selection rate (share predicted 1)", references: references),
-                          caption: "Share of each group predicted favourable. The dashed lines are \(ReportNumber.fixed(band.min, 2)) and \(ReportNumber.fixed(band.max, 2)) times the reference group's rate; bars outside them fail the four-fifths rule.")
-
-            // Disparate impact against the reference group.
-            if attribute.vsReference.contains(where: { $0.disparateImpact?.value != nil }) {
-                let impact = attribute.vsReference.map { versus in
-                    SVGChart.BarDatum(value: versus.disparateImpact?.value, ci: versus.disparateImpact?.interval,
-                                      tooltip: tooltip(versus.group, "disparate impact", versus.disparateImpact))
-                }
-                var lines: [SVGChart.Reference] = [
-                    .init(axis: .y, value: band.min, label: "four-fifths \(ReportNumber.fixed(band.min, 2))"),
-                    .init(axis: .y, value: band.max, label: "four-fifths \(ReportNumber.fixed(band.max, 2))"),
-                    .init(axis: .y, value: 1, label: "parity 1.00", color: "#555555"),
-                ]
-                lines += gateLines("disparate_impact", attribute: attribute.name)
-                out += figure(SVGChart.bars(id: "c\(index)-di", title: "Disparate impact vs \(attribute.reference ?? "reference") (\(attribute.name))",
-                                            categories: attribute.vsReference.map(\.group),
-                                            series: [.init(name: "disparate impact", values: impact)],
-                                            yLabel: "selection-rate ratio (×)", references: lines),
-                              caption: "Each group's selection rate divided by the reference group's. 1 is parity; below \(ReportNumber.fixed(band.min, 2)) or above \(ReportNumber.fixed(band.max, 2)) fails the four-fifths rule.")
-            }
-
-            // Error rates side by side.
-            let rates = ["true_positive_rate": "TPR", "false_positive_rate": "FPR"]
-            let series = ["true_positive_rate", "false_positive_rate"].map { key in
-                SVGChart.BarSeries(name: "\(rates[key] ?? key) (\(MetricNames.words(key)))", values: attribute.groups.map { group in
-                    SVGChart.BarDatum(value: group.metric(key)?.value, ci: group.metric(key)?.interval,
-                                      tooltip: tooltip(group.group, rates[key] ?? key, group.metric(key)))
-                })
-            }
-            out += figure(SVGChart.bars(id: "c\(index)-err", title: "TPR and FPR by \(attribute.name)", categories: groups,
-                                        series: series, yLabel: "rate", yDomain: (0, 1),
-                                        references: gateLines("true_positive_rate", attribute: attribute.name)),
-                          caption: "Equalized odds asks both bars to match across groups; equal opportunity asks only the TPR bars to match.")
-
-            if let curves = inputs.curves?.attribute(attribute.name) {
-                out += curveFigures(curves, index: index)
-            }
-            out += "</div>"
+        let focus = focusIndex(metrics)
+        let attribute = metrics.attributes[focus]
+        let shown = inputs.shippedCurves
+        var out = "<p>\(e(shippedName.capitalizedFirst)) by <b>\(e(attribute.name))</b>\(metrics.gates.contains { $0.attribute == attribute.name } ? ", the attribute its gates judge" : ""). Error bars are \(level) confidence intervals; hover any bar, point or line for its values.</p>"
+        if let model = shown?.model {
+            out += note("The mitigated evaluation wrote no curves.json, so ROC, calibration and the threshold sweep show the \(model).")
         }
-        out += "<h3>Threshold sweep</h3>"
-        if let curves = inputs.curves, !curves.thresholds.isEmpty, !curves.attributes.isEmpty {
-            out += sweepFigure(curves)
-        } else if inputs.curves == nil {
+        out += "<div class=\"grid key\">"
+        out += selectionFigure(attribute, index: focus) + errorRateFigure(attribute, index: focus)
+        if let curves = shown?.curves.attribute(attribute.name) { out += curveFigures(curves, index: focus) }
+        if let curves = shown?.curves, !curves.thresholds.isEmpty, !curves.attributes.isEmpty {
+            out += sweepFigure(curves, only: attribute.name)
+        }
+        out += "</div>"
+        if shown == nil {
             out += note("No curves.json was given (evaluate writes it when the predictions have scores); ROC, calibration and threshold-sweep charts are omitted.")
-        } else {
+        } else if shown?.curves.thresholds.isEmpty ?? true {
             out += note("curves.json has no threshold sweep.")
         }
+        var more = impactFigure(attribute, index: focus)
+        if let curves = shown?.curves, !curves.thresholds.isEmpty, curves.attributes.count > 1 {
+            more += sweepFigure(curves, only: nil)
+        }
+        if !more.isEmpty {
+            out += fold("More charts for \(attribute.name): disparate impact\(more.contains("c-sweep-all") ? ", threshold sweep of every attribute" : "")",
+                        "<div class=\"grid key\">\(more)</div>")
+        }
+        for (index, other) in metrics.attributes.enumerated() where index != focus {
+            var charts = selectionFigure(other, index: index) + impactFigure(other, index: index) + errorRateFigure(other, index: index)
+            if let curves = shown?.curves.attribute(other.name) { charts += curveFigures(curves, index: index) }
+            out += fold("Charts for \(other.name): selection rate, disparate impact, TPR and FPR, ROC, calibration", "<div class=\"grid key\">\(charts)</div>")
+        }
         return out
+    }
+
+    /// Selection rate by group, with four-fifths of the reference rate as the line to clear;
+    /// the baseline's bars beside the shipped model's when a mitigation ships.
+    func selectionFigure(_ attribute: AttributeReport, index: Int) -> String {
+        let band = inputs.shipped?.fourFifthsBand ?? FourFifthsRule()
+        func datum(_ group: GroupReport?, _ name: String) -> SVGChart.BarDatum {
+            let metric = group?.metric("selection_rate")
+            return SVGChart.BarDatum(value: metric?.value, ci: metric?.interval,
+                                     tooltip: tooltip(name, "selection rate", metric))
+        }
+        var series = [SVGChart.BarSeries(name: inputs.shipsMitigated ? "shipped" : "selection rate",
+                                         values: attribute.groups.map { datum($0, $0.group) })]
+        if inputs.shipsMitigated, let before = inputs.baseline?.attribute(attribute.name) {
+            series.insert(.init(name: "baseline", values: attribute.groups.map { group in
+                datum(before.groups.first { $0.group == group.group }, "\(group.group) (baseline)")
+            }), at: 0)
+        }
+        var references = gateLines("selection_rate", attribute: attribute.name)
+        if let reference = attribute.reference,
+           let rate = attribute.groups.first(where: { $0.group == reference })?.metric("selection_rate")?.value {
+            references.append(.init(axis: .y, value: rate * band.min,
+                                    label: "\(ReportNumber.fixed(band.min, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
+            references.append(.init(axis: .y, value: rate * band.max,
+                                    label: "\(ReportNumber.fixed(band.max, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
+        }
+        return figure(SVGChart.bars(id: "c\(index)-sel", title: "Selection rate by \(attribute.name)", categories: attribute.groups.map(\.group),
+                                    series: series, yLabel: "selection rate (share predicted 1)", references: references,
+                                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
+                      caption: "Share of each group predicted favourable\(series.count > 1 ? ", before and after mitigation" : ""). The dashed lines are \(ReportNumber.fixed(band.min, 2)) and \(ReportNumber.fixed(band.max, 2)) times the reference group's rate; bars outside them fail the four-fifths rule.")
+    }
+
+    /// Disparate impact against the reference group; empty when no group has one.
+    func impactFigure(_ attribute: AttributeReport, index: Int) -> String {
+        guard attribute.vsReference.contains(where: { $0.disparateImpact?.value != nil }) else { return "" }
+        let band = inputs.shipped?.fourFifthsBand ?? FourFifthsRule()
+        let impact = attribute.vsReference.map { versus in
+            SVGChart.BarDatum(value: versus.disparateImpact?.value, ci: versus.disparateImpact?.interval,
+                              tooltip: tooltip(versus.group, "disparate impact", versus.disparateImpact))
+        }
+        var lines: [SVGChart.Reference] = [
+            .init(axis: .y, value: band.min, label: "four-fifths \(ReportNumber.fixed(band.min, 2))"),
+            .init(axis: .y, value: band.max, label: "four-fifths \(ReportNumber.fixed(band.max, 2))"),
+            .init(axis: .y, value: 1, label: "parity 1.00", color: "#555555"),
+        ]
+        lines += gateLines("disparate_impact", attribute: attribute.name)
+        return figure(SVGChart.bars(id: "c\(index)-di", title: "Disparate impact vs \(attribute.reference ?? "reference") (\(attribute.name))",
+                                    categories: attribute.vsReference.map(\.group),
+                                    series: [.init(name: "disparate impact", values: impact)],
+                                    yLabel: "selection-rate ratio (×)", references: lines,
+                                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
+                      caption: "Each group's selection rate divided by the reference group's. 1 is parity; below \(ReportNumber.fixed(band.min, 2)) or above \(ReportNumber.fixed(band.max, 2)) fails the four-fifths rule.")
+    }
+
+    /// True and false positive rates side by side.
+    func errorRateFigure(_ attribute: AttributeReport, index: Int) -> String {
+        let rates = ["true_positive_rate": "TPR", "false_positive_rate": "FPR"]
+        let series = ["true_positive_rate", "false_positive_rate"].map { key in
+            SVGChart.BarSeries(name: "\(rates[key] ?? key) (\(MetricNames.words(key)))", values: attribute.groups.map { group in
+                SVGChart.BarDatum(value: group.metric(key)?.value, ci: group.metric(key)?.interval,
+                                  tooltip: tooltip(group.group, rates[key] ?? key, group.metric(key)))
+            })
+        }
+        return figure(SVGChart.bars(id: "c\(index)-err", title: "TPR and FPR by \(attribute.name)", categories: attribute.groups.map(\.group),
+                                    series: series, yLabel: "rate", yDomain: (0, 1),
+                                    references: gateLines("true_positive_rate", attribute: attribute.name),
+                                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
+                      caption: "Equalized odds asks both bars to match across groups; equal opportunity asks only the TPR bars to match.")
     }
 
     func curveFigures(_ curves: AttributeCurves, index: Int) -> String {
@@ -118,7 +165,8 @@ extension HTMLReport {
             }
             out += figure(SVGChart.xy(id: "c\(index)-roc", title: "ROC curves by \(curves.name)", series: series,
                                       xLabel: "false positive rate", yLabel: "true positive rate",
-                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)", width: 540, height: 440),
+                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)",
+                                      width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
                           caption: "Each curve traces TPR against FPR as the threshold moves; the diagonal is chance. Curves apart mean the scores rank members of one group better than another.")
         }
         let calibration = curves.groups.filter { group in group.reliability.contains { $0.meanScore != nil && $0.fractionPositive != nil } }
@@ -132,7 +180,8 @@ extension HTMLReport {
             }
             out += figure(SVGChart.xy(id: "c\(index)-cal", title: "Calibration by \(curves.name)", series: series,
                                       xLabel: "mean predicted score", yLabel: "observed positive rate",
-                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration", width: 540, height: 440),
+                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration",
+                                      width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
                           caption: "Points on the diagonal are well calibrated; a group consistently above or below it is under- or over-scored.")
         }
         return out
@@ -141,7 +190,7 @@ extension HTMLReport {
     /// The threshold-sweep chart from curves.json: overall accuracy and, per attribute, the
     /// headline decision disparities at every threshold (plus the Pareto metric when it is
     /// one of the decision disparities curves.json sweeps).
-    func sweepFigure(_ curves: CurvesReport) -> String {
+    func sweepFigure(_ curves: CurvesReport, only: String?) -> String {
         var series: [SVGChart.Series] = []
         let thresholds = curves.thresholds
         func points(_ values: [Double?], _ label: String) -> [SVGChart.Point] {
@@ -155,17 +204,18 @@ extension HTMLReport {
         }
         var keys = ["demographic_parity_difference", "equalized_odds_difference"]
         if !keys.contains(config.paretoMetric) { keys.append(config.paretoMetric) }
-        for attribute in curves.attributes {
+        for attribute in curves.attributes where only == nil || attribute.name == only {
             for key in keys {
                 guard let values = attribute.disparities[key] else { continue }
                 let label = "\(attribute.name) \(MetricNames.words(key))"
                 series.append(.init(name: "\(attribute.name): \(MetricNames.words(key))", points: points(values, label)))
             }
         }
-        let svg = SVGChart.xy(id: "c-sweep", title: "Accuracy and disparity vs decision threshold", series: series,
+        let svg = SVGChart.xy(id: only == nil ? "c-sweep-all" : "c-sweep",
+                              title: "Accuracy and disparity vs threshold" + (only.map { " (\(SVGChart.truncated($0, 16)))" } ?? ", all attributes"), series: series,
                               xLabel: "decision threshold (score ≥ t → 1)", yLabel: "accuracy / disparity",
-                              xDomain: (0, 1), width: 980, height: 400)
-        return "<div class=\"grid wide\">" + figure(svg, caption: "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it.") + "</div>"
+                              xDomain: (0, 1), width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight)
+        return figure(svg, caption: "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it.")
     }
 
     // MARK: Mitigation
@@ -176,17 +226,23 @@ extension HTMLReport {
         }
         var out = ""
         if let method = mitigation.method { out += "<p>Method applied: <b>\(e(MetricNames.words(method)))</b>.</p>" }
+        var charts = "", tables = ""
         if let before = inputs.baseline, let after = mitigation.after {
-            out += beforeAfter(before: before, after: after)
+            let pair = beforeAfter(before: before, after: after)
+            charts += pair.chart
+            tables += pair.table
         } else {
             out += note("No before/after pair of evaluations was given.")
         }
-        out += "<h3>Trade-off across strengths</h3>"
         if let tradeoff = mitigation.tradeoff, !tradeoff.points.isEmpty {
-            out += tradeoffFigure(tradeoff)
+            let curve = tradeoffFigure(tradeoff)
+            charts += curve.chart
+            tables += curve.table
         } else {
             out += note("No trade-off sweep was given (tradeoff.json).")
         }
+        if !charts.isEmpty { out += "<div class=\"grid\">\(charts)</div>" }
+        if !tables.isEmpty { out += fold("Before/after and trade-off tables", tables) }
         return out
     }
 
@@ -208,9 +264,10 @@ extension HTMLReport {
         return rows
     }
 
-    func beforeAfter(before: MetricsReport, after: MetricsReport) -> String {
+    /// The before/after chart and its table.
+    func beforeAfter(before: MetricsReport, after: MetricsReport) -> (chart: String, table: String) {
         let rows = comparisonRows(before: before, after: after)
-        guard !rows.isEmpty else { return note("The two evaluations share no metrics to compare.") }
+        guard !rows.isEmpty else { return ("", note("The two evaluations share no metrics to compare.")) }
         let series = [("before", { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.before }),
                       ("after", { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.after })].map { name, pick in
             SVGChart.BarSeries(name: name, values: rows.map { row in
@@ -218,11 +275,9 @@ extension HTMLReport {
                                   tooltip: tooltip(name, row.label, pick(row)))
             })
         }
-        var out = "<div class=\"grid wide\">"
-        out += figure(SVGChart.bars(id: "c-mitigation", title: "Before vs after mitigation", categories: rows.map(\.label),
-                                    series: series, yLabel: "value", width: 980, height: 400),
-                      caption: "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1.")
-        out += "</div>"
+        let chart = figure(SVGChart.bars(id: "c-mitigation", title: "Before vs after mitigation", categories: rows.map(\.label),
+                                         series: series, yLabel: "value", width: 540, height: 400),
+                           caption: "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1.")
         let cells: [[HTMLCell]] = rows.map { row in
             let delta = row.after?.value.flatMap { a in row.before?.value.map { a - $0 } }
             var deltaCell = HTMLCell.number(delta, digits)
@@ -246,11 +301,11 @@ extension HTMLReport {
             }
             return [.text(row.label), .metric(row.before, digits), .metric(row.after, digits), deltaCell, .text(beyond, cssClass: nil)]
         }
-        out += HTMLTable.render(headers: ["Measure", "Before", "After", "Change", "Outside before-CI"], rows: cells)
-        return out
+        return (chart, "<h3>Before and after</h3>" + HTMLTable.render(headers: ["Measure", "Before", "After", "Change", "Outside before-CI"], rows: cells))
     }
 
-    func tradeoffFigure(_ tradeoff: TradeoffCurve) -> String {
+    /// The trade-off chart and its table.
+    func tradeoffFigure(_ tradeoff: TradeoffCurve) -> (chart: String, table: String) {
         let target = MetricNames.words(tradeoff.disparityMetric)
         let points = tradeoff.points.compactMap { point -> SVGChart.Point? in
             guard let x = point.disparity.value, let y = point.accuracy.value else { return nil }
@@ -274,17 +329,14 @@ extension HTMLReport {
                 if let bound { references.append(.init(axis: axis, value: bound, label: "gate \(word) \(ReportNumber.fixed(bound, digits))", color: "#6a3d9a")) }
             }
         }
-        var out = "<div class=\"grid wide\">"
-        out += figure(SVGChart.xy(id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
+        let chart = figure(SVGChart.xy(id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
                                   subtitle: "method: \(MetricNames.words(tradeoff.method)); labels are strengths",
                                   series: [.init(name: MetricNames.words(tradeoff.method), points: points, markers: true)],
-                                  xLabel: target, yLabel: "accuracy", references: references, width: 900, height: 420),
+                                  xLabel: target, yLabel: "accuracy", references: references, width: 540, height: 400),
                       caption: "Each point is one mitigation strength, with \(level) CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
-        out += "</div>"
         let rows: [[HTMLCell]] = tradeoff.points.map { point in
             [HTMLCell(html: ReportNumber.plain(point.strength), sort: ReportNumber.plain(point.strength)), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
         }
-        out += HTMLTable.render(headers: ["Strength", "Accuracy", target.capitalizedFirst], rows: rows, textColumns: [])
-        return out
+        return (chart, "<h3>Trade-off across strengths</h3>" + HTMLTable.render(headers: ["Strength", "Accuracy", target.capitalizedFirst], rows: rows, textColumns: []))
     }
 }

@@ -37,6 +37,11 @@ public struct ReportInputs: Sendable, Equatable {
     public var explanations: Explanations?
     /// `train`'s `model.json` (for the training curve of gradient-boosted models).
     public var model: TrainedModel? = nil
+    /// The mitigated evaluation's `curves.json`: the shipped model's ROC, calibration and sweep.
+    public var mitigatedCurves: CurvesReport? = nil
+    /// A standalone audit (`report --audit`): an `evaluate --preds` folder with no dataset,
+    /// model or mitigation, so the page leaves those sections out instead of noting them missing.
+    public var standalone = false
 
     public init(metrics: MetricsReport? = nil, curves: CurvesReport? = nil, audit: AuditReport? = nil,
                 mitigation: MitigationInputs? = nil, recommendations: Recommendations? = nil,
@@ -63,6 +68,19 @@ public struct ReportInputs: Sendable, Equatable {
 
     /// The metrics a "before" view should use.
     var baseline: MetricsReport? { mitigation?.before ?? metrics }
+
+    /// The evaluation of the model that ships: the mitigated one when there is one.
+    var shipped: MetricsReport? { mitigation?.after ?? metrics }
+
+    /// True when the shipped model is a mitigated one (so a baseline sits beside it).
+    var shipsMitigated: Bool { mitigation?.after != nil }
+
+    /// The curves of the shipped model, and which model they describe: the mitigated
+    /// evaluation's when it wrote them, else the baseline's (then said so).
+    var shippedCurves: (curves: CurvesReport, model: String?)? {
+        if shipsMitigated, let mitigatedCurves { return (mitigatedCurves, nil) }
+        return curves.map { ($0, shipsMitigated ? "baseline model" : nil) }
+    }
 }
 
 /// Paths of a report's input files; nil entries are simply not read.
@@ -77,6 +95,7 @@ public struct ReportPaths: Sendable, Equatable {
     public var mitigationMethod: String?
     public var manifests: [String]
     public var explanations: String?
+    public var mitigatedCurves: String?
 
     public init(metrics: String? = nil, curves: String? = nil, audit: String? = nil, mitigatedMetrics: String? = nil,
                 baselineMetrics: String? = nil, tradeoff: String? = nil, recommendations: String? = nil,
@@ -112,6 +131,7 @@ extension ReportInputs {
         }
         inputs.recommendations = try read(Recommendations.self, paths.recommendations)
         inputs.explanations = try read(Explanations.self, paths.explanations)
+        inputs.mitigatedCurves = try read(CurvesReport.self, paths.mitigatedCurves)
         inputs.manifests = try paths.manifests.sorted().map { try Manifest.read(at: $0) }
         if inputs.mitigation?.method == nil, case .string(let method)? = inputs.manifest(.mitigate)?.config["method"] {
             inputs.mitigation?.method = method

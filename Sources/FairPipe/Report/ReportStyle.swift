@@ -28,7 +28,8 @@ enum ReportStyle {
     ol.concerns li{margin:4px 0}
     .dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px}
     .dot.pass{background:var(--pass)}.dot.fail{background:var(--fail)}.dot.warn{background:var(--warn)}
-    .scroll{overflow-x:auto;margin:6px 0 10px}
+    .scroll{overflow-x:auto;margin:6px 0 10px;max-width:100%}
+    .scroll.box{max-height:560px;overflow:auto;border:1px solid var(--line);border-radius:6px}
     table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
     th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap;vertical-align:top}
     th{background:var(--soft);font-weight:600;position:sticky;top:0}
@@ -49,6 +50,7 @@ enum ReportStyle {
     .hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:11.5px;color:var(--muted)}
     .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:18px}
     .grid.wide{grid-template-columns:1fr}
+    .grid.key{grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:14px}
     .grid.wide svg.chart{max-width:980px;margin:0 auto}
     figure{margin:0;padding:10px;border:1px solid var(--line);border-radius:8px;background:#fff;break-inside:avoid}
     figcaption{font-size:12.5px;color:var(--muted);margin-top:4px}
@@ -71,7 +73,8 @@ enum ReportStyle {
     svg.chart .whisker.dominated{opacity:.18}
     svg.chart .whisker.front{opacity:.5}
     svg.chart circle.front{stroke:#000;stroke-width:1}
-    svg.chart .plabel{font-size:10px;fill:var(--muted)}
+    svg.chart .plabel{font-size:10px;fill:var(--muted);paint-order:stroke;stroke:#fff;stroke-width:2.5px;stroke-linejoin:round}
+    svg.chart .leader{stroke:#9aa3b2;stroke-width:.8}
     svg.chart .mark:hover{opacity:.8}
     dl.card{display:grid;grid-template-columns:220px 1fr;gap:8px 18px;margin:0}
     dl.card dt{font-weight:600;color:var(--muted)}
@@ -98,7 +101,7 @@ enum ReportStyle {
     section#verdict{break-before:auto;page-break-before:auto}
     figure,table,.verdict{break-inside:avoid;page-break-inside:avoid}
     .grid{display:block}figure{margin-bottom:12px}
-    .scroll{overflow:visible}
+    .scroll,.scroll.box{overflow:visible;max-height:none}
     th{position:static}
     table{font-size:8pt}th,td{padding:2px 5px}.ci{font-size:7pt}
     pre{max-height:none;white-space:pre-wrap}

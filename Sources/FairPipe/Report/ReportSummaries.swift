@@ -21,7 +21,9 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
     if !effects.isEmpty { out += effects.map { "- \(cell($0))\n" }.joined() + "\n" }
     if let next = nextStep(inputs) { out += "\(cell(next))\n\n" }
     let level = inputs.metrics?.confidenceLabel ?? "95%"
-    if let metrics = inputs.metrics {
+    // Everything after the verdict describes the model that ships (the baseline sits under Mitigation).
+    let shippedNote = inputs.shipsMitigated ? " (shipped model)" : ""
+    if let metrics = inputs.shipped {
         var facts = ["n = \(metrics.n)"]
         if let accuracy = metrics.overallValue("accuracy") { facts.append("accuracy \(ReportNumber.fixed(accuracy, digits))") }
         if let commit = inputs.orderedManifests.first?.git.commit { facts.append("commit `\(commit.prefix(12))`") }
@@ -42,9 +44,9 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
         for (i, concern) in verdict.concerns.enumerated() { out += "\(i + 1). \(cell(concern.text))\n" }
         out += "\n"
     }
-    if let metrics = inputs.metrics, !metrics.attributes.isEmpty {
+    if let metrics = inputs.shipped, !metrics.attributes.isEmpty {
         let band = metrics.fourFifthsBand
-        out += "## Disparities\n\n| Attribute | DP difference | EO difference | Adjusted p (DP) | Worst disparate impact |\n|---|---|---|---|---|\n"
+        out += "## Disparities\(shippedNote)\n\n| Attribute | DP difference | EO difference | Adjusted p (DP) | Worst disparate impact |\n|---|---|---|---|---|\n"
         for attribute in metrics.attributes {
             let dp = attribute.disparity("demographic_parity_difference")
             let worst = attribute.vsReference.compactMap { v in v.disparateImpact?.value.map { (v, $0) } }
@@ -57,8 +59,8 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
         }
         out += "\n"
     }
-    if let metrics = inputs.metrics, !metrics.attributes.isEmpty {
-        out += "## Groups\n\n| Attribute | Group | n | Selection rate | TPR | FPR | Accuracy | Warnings |\n|---|---|---:|---|---|---|---|---|\n"
+    if let metrics = inputs.shipped, !metrics.attributes.isEmpty {
+        out += "## Groups\(shippedNote)\n\n| Attribute | Group | n | Selection rate | TPR | FPR | Accuracy | Warnings |\n|---|---|---:|---|---|---|---|---|\n"
         for attribute in metrics.attributes {
             for group in attribute.groups {
                 let cells = ["selection_rate", "true_positive_rate", "false_positive_rate", "accuracy"].map { value(group.metric($0)) }

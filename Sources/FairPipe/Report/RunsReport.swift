@@ -222,7 +222,7 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
         rows += "<td data-sort=\"\(run.passed.map { $0 ? "1" : "0" } ?? "")\">\(gates)</td>"
         rows += "<td class=\"text\">\(status == "front" ? "★ front" : status == "dominated" ? "dominated" : "—")</td></tr>"
     }
-    out += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr>"
+    out += "<div class=\"scroll box\"><table class=\"sortable\"><thead><tr>"
     out += headers.map { "<th>\(e($0))</th>" }.joined()
     out += "</tr></thead><tbody>\(rows)</tbody></table></div></section>\n"
 

@@ -355,13 +355,67 @@ enum SVGChart {
                 if s.markers || !s.connect {
                     out += "<circle class=\"mark point\(extra)\" cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(stroke)\"><title>\(e(p.tooltip))</title></circle>"
                 }
-                if let label = p.label {
-                    out += "<text class=\"plabel\" x=\"\(f(px + 7))\" y=\"\(f(py - 6))\">\(e(label))</text>"
-                }
             }
             out += "</g>"
         }
+        // Point labels last, each placed where it overlaps no label placed before it.
+        var placer = LabelPlacer(plot: (left, top, right, bottom))
+        for s in series {
+            for p in s.points {
+                guard let label = p.label else { continue }
+                out += placer.place(label, at: (x(p.x), y(p.y)))
+            }
+        }
         return out + "</svg>"
+    }
+
+    /// Places point labels so they do not collide: each label tries the four corners next to
+    /// its point, then positions further above and below joined to the point by a leader line,
+    /// and takes the first whose box overlaps no earlier label and stays inside the plot.
+    /// Deterministic (points in series order); quadratic in the number of labels, which the
+    /// charts keep small.
+    struct LabelPlacer {
+        typealias Box = (x0: Double, y0: Double, x1: Double, y1: Double)
+        let plot: (left: Double, top: Double, right: Double, bottom: Double)
+        var placed: [Box] = []
+        static let size = 10.0
+
+        init(plot: (Double, Double, Double, Double)) { self.plot = (plot.0, plot.1, plot.2, plot.3) }
+
+        /// Candidate offsets (dx, dy of the text's anchor from the point, end-anchored?).
+        static let candidates: [(dx: Double, dy: Double, end: Bool)] = {
+            var list: [(Double, Double, Bool)] = [(7, -6, false), (7, 14, false), (-7, -6, true), (-7, 14, true)]
+            for step in 1...6 {
+                let d = Double(step) * 13
+                list += [(7, -6 - d, false), (7, 14 + d, false), (-7, -6 - d, true), (-7, 14 + d, true)]
+            }
+            return list
+        }()
+
+        static func overlaps(_ a: Box, _ b: Box) -> Bool { a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
+
+        mutating func place(_ label: String, at point: (x: Double, y: Double)) -> String {
+            let width = textWidth(label, size: Self.size)
+            func box(_ c: (dx: Double, dy: Double, end: Bool)) -> Box {
+                let ax = point.x + c.dx, ay = point.y + c.dy
+                let x0 = c.end ? ax - width : ax
+                return (x0, ay - Self.size, x0 + width, ay + 2)
+            }
+            func inside(_ b: Box) -> Bool { b.x0 >= plot.left && b.x1 <= plot.right + 16 && b.y0 >= plot.top - 14 && b.y1 <= plot.bottom }
+            let chosen = Self.candidates.first { c in let b = box(c); return inside(b) && !placed.contains { Self.overlaps($0, b) } }
+                ?? Self.candidates[0]
+            let b = box(chosen)
+            placed.append(b)
+            let ax = point.x + chosen.dx, ay = point.y + chosen.dy
+            var out = ""
+            if abs(chosen.dy) > 14 {
+                // A leader from the point to the label's near edge.
+                let ey = chosen.dy < 0 ? ay + 2 : ay - Self.size
+                out += "<line class=\"leader\" x1=\"\(f(point.x))\" y1=\"\(f(point.y))\" x2=\"\(f(ax))\" y2=\"\(f(ey))\"/>"
+            }
+            let anchor = chosen.end ? " text-anchor=\"end\"" : ""
+            return out + "<text class=\"plabel\" x=\"\(f(ax))\" y=\"\(f(ay))\"\(anchor)>\(e(label))</text>"
+        }
     }
 
     /// Thins a curve to at most `limit` points, keeping both ends (ROC curves from large

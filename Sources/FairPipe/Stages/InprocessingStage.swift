@@ -14,9 +14,9 @@ extension InprocessingTechnique {
         var rng = context.run.generator("\(method.rawValue)-apply")
         func predictions(_ split: EncodedSplit) throws -> Predictions {
             let X = try split.features.matrix()
-            let scores = try fitted.scores(X, groups: split.groups)
-            let decisions = try fitted.decisions(X, groups: split.groups, threshold: context.config.model.threshold, rng: &rng)
-            return split.predictions.with(decisions: decisions, scores: .some(scores))
+            let scored = try fitted.scoresAndDecisions(
+                X, groups: split.groups, threshold: context.config.model.threshold, rng: &rng)
+            return split.predictions.with(decisions: scored.decisions, scores: .some(scored.scores))
         }
         let validation = try predictions(splits.validation)
         let test = try predictions(splits.test)

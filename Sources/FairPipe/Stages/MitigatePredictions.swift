@@ -48,7 +48,8 @@ extension MitigateStage {
     /// `mitigate --apply FITTED --preds new.csv`: the post-processor `fitted` holds (the
     /// method named in its manifest), applied to new predictions with this run's seed.
     /// Same seed and rows give the same decisions. Groups the post-processor was not fitted
-    /// on are a one-line error.
+    /// on are a one-line error. Unlabelled rows (`columns.labelOptional` and no label
+    /// column) are decided the same way and written without a label column.
     public static func apply(
         _ config: PipelineConfig, fitted folder: String, predictions path: String, columns: PredictionColumns,
         run: StageRun, log: ProgressLog
@@ -73,6 +74,9 @@ extension MitigateStage {
         let decided = try FittedPostprocessorFile.decide(
             method, artefact: artefact, path: artefactPath, predictions: predictions, scores: scores, source: path, rng: &rng)
         log.info("applied \(method.rawValue) from \(folder) to \(predictions.count) predictions")
+        if !predictions.labelled {
+            log.info("\(path) has no label column `\(columns.label)`: unlabelled rows, so predictions.csv has no label column (monitor reads it as not labelled yet; evaluate needs labels)")
+        }
         try run.write(try predictions.with(decisions: decided.decisions, scores: .some(decided.scores)).csvData(), to: predictionsFile)
     }
 }

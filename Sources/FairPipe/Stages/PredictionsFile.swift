@@ -2,11 +2,16 @@ import Foundation
 
 /// The predictions CSV every stage exchanges and any outside model can supply:
 /// `row_id`, the sensitive columns, `label` (0/1), `score` (optional, in [0, 1]) and
-/// `decision` (0/1).
+/// `decision` (0/1). Rows without labels (deployment rows, `mitigate --apply`) have no
+/// `label` column.
 public struct Predictions: Equatable, Sendable {
     public var rowIDs: [Double]
     public var attributes: [SensitiveColumn]
+    /// One per row; empty when the rows are not labelled (``labelled`` false).
     public var labels: [UInt8]
+    /// Whether the rows carry labels: false only for a file read with
+    /// ``PredictionColumns/labelOptional`` that has no label column.
+    public var labelled = true
     public var scores: [Double]?
     public var decisions: [UInt8]
 
@@ -18,7 +23,7 @@ public struct Predictions: Equatable, Sendable {
         self.decisions = decisions
     }
 
-    public var count: Int { labels.count }
+    public var count: Int { rowIDs.count }
 
     /// The input of the fairness engine.
     public func predictionSet(features: FeatureMatrix? = nil) -> PredictionSet {
@@ -55,7 +60,7 @@ public struct Predictions: Equatable, Sendable {
         for attribute in attributes {
             columns.append(Column(name: attribute.name, values: .categorical(codes: attribute.codes, levels: attribute.groups)))
         }
-        columns.append(Column(name: "label", numbers: labels.map(Double.init)))
+        if labelled { columns.append(Column(name: "label", numbers: labels.map(Double.init))) }
         if let scores { columns.append(Column(name: "score", numbers: scores)) }
         columns.append(Column(name: "decision", numbers: decisions.map(Double.init)))
         return Data(CSVWriter.data(try Table(columns: columns)))
@@ -76,6 +81,9 @@ public struct PredictionColumns: Equatable, Sendable {
     public var threshold = 0.5
     /// The sensitive columns came from `data.sensitive`, not `--sensitive` (said when one is missing).
     public var sensitiveFromConfig = false
+    /// A missing label column means the rows are not labelled yet (`mitigate --apply` on
+    /// deployment rows) instead of an error.
+    public var labelOptional = false
 
     public init(sensitive: [String]) { self.sensitive = sensitive }
 }
@@ -116,6 +124,20 @@ extension Predictions {
         let available = table.columnNames
         func column(_ name: String, role: String) throws -> Column { try requiredColumn(table, name, role: role, path: path) }
         let n = table.rowCount
+        let rowIDs: [Double]
+        if let ids = table["row_id"], case .numeric(let values) = ids.values {
+            rowIDs = values
+        } else {
+            rowIDs = (0..<n).map(Double.init)
+        }
+        if spec.labelOptional && table[spec.label] == nil {
+            let (scores, decisions) = try scoresAndDecisions(table, path: path, spec: spec)
+            var unlabelled = Predictions(
+                rowIDs: rowIDs, attributes: try sensitiveColumns(table, path: path, spec: spec), labels: [],
+                scores: scores, decisions: decisions)
+            unlabelled.labelled = false
+            return unlabelled
+        }
 
         // Label: `positive` → 1, the one other value → 0.
         let labelColumn = try column(spec.label, role: "label")
@@ -135,12 +157,6 @@ extension Predictions {
         let (scores, decisions) = try scoresAndDecisions(table, path: path, spec: spec)
 
         let attributes = try sensitiveColumns(table, path: path, spec: spec)
-        let rowIDs: [Double]
-        if let ids = table["row_id"], case .numeric(let values) = ids.values {
-            rowIDs = values
-        } else {
-            rowIDs = (0..<n).map(Double.init)
-        }
         return Predictions(rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
     }
 

@@ -37,8 +37,9 @@ public enum ReportStage {
         guard let metrics = existing(EvaluateStage.metricsFile) else {
             throw FileError.notFound(path: URL(fileURLWithPath: folder).appendingPathComponent(EvaluateStage.metricsFile).path)
         }
-        let inputs = try ReportInputs.load(ReportPaths(metrics: metrics, curves: existing(EvaluateStage.curvesFile),
+        var inputs = try ReportInputs.load(ReportPaths(metrics: metrics, curves: existing(EvaluateStage.curvesFile),
                                                        manifests: [existing(Manifest.fileName)].compactMap { $0 }))
+        inputs.standalone = true
         var written: [String] = []
         for file in ReportWriter.render(inputs, config: config.report) {
             written.append(RepositoryPaths.relative(try run.write(file.text, to: file.name), to: run.root))
@@ -66,13 +67,18 @@ public enum ReportStage {
         URL(fileURLWithPath: runFolder).appendingPathComponent(folder.rawValue).appendingPathComponent(file).path
     }
 
-    static func loadRun(_ runFolder: String, run: StageRun) throws -> ReportInputs {
-        func existing(_ folder: Folder, _ file: String) -> String? {
-            let candidate = path(runFolder, folder, file)
-            guard FileManager.default.fileExists(atPath: candidate) else { return nil }
-            run.recordInput(candidate)
-            return candidate
-        }
+    /// The line `make all` ends with (`report --track-only` prints it after tracking): where
+    /// the run's report is and the one-line verdict of the model that ships. Reads the run's
+    /// evaluations only; records and writes nothing.
+    public static func verdictLine(_ config: PipelineConfig, runFolder: String) throws -> String {
+        let inputs = try ReportInputs.load(try runPaths(runFolder) { _ in })
+        let page = URL(fileURLWithPath: runFolder).appendingPathComponent("report").appendingPathComponent("report.html").path
+        return "\(RepositoryPaths.relative(page, to: FileManager.default.currentDirectoryPath)): \(ShippedVerdict(inputs, config: config.report).headline)"
+    }
+
+    /// The report's input files in a run folder, each existing one passed to `record`.
+    static func runPaths(_ runFolder: String, record: (String) -> Void) throws -> ReportPaths {
+        func existing(_ folder: Folder, _ file: String) -> String? { existingFile(runFolder, folder, file, record: record) }
         guard let metrics = existing(.evaluation, EvaluateStage.metricsFile) ?? existing(.mitigatedEvaluation, EvaluateStage.metricsFile) else {
             throw FileError.notFound(path: path(runFolder, .evaluation, EvaluateStage.metricsFile))
         }
@@ -87,7 +93,23 @@ public enum ReportStage {
             manifests: Folder.allCases.compactMap { existing($0, Manifest.fileName) })
         var withExplanations = paths
         withExplanations.explanations = existing(.explain, ExplainStage.explanationsFile)
-        var inputs = try ReportInputs.load(withExplanations)
+        if paths.mitigatedMetrics != nil {
+            withExplanations.mitigatedCurves = existing(.mitigatedEvaluation, EvaluateStage.curvesFile)
+        }
+        return withExplanations
+    }
+
+    /// `runFolder/folder/file` when it exists (then passed to `record`), else nil.
+    static func existingFile(_ runFolder: String, _ folder: Folder, _ file: String, record: (String) -> Void) -> String? {
+        let candidate = path(runFolder, folder, file)
+        guard FileManager.default.fileExists(atPath: candidate) else { return nil }
+        record(candidate)
+        return candidate
+    }
+
+    static func loadRun(_ runFolder: String, run: StageRun) throws -> ReportInputs {
+        func existing(_ folder: Folder, _ file: String) -> String? { existingFile(runFolder, folder, file) { run.recordInput($0) } }
+        var inputs = try ReportInputs.load(try runPaths(runFolder) { run.recordInput($0) })
         // explain's proxy recommendations follow mitigate's.
         if let extra = try existing(.explain, ExplainStage.recommendationsFile).map({ try Recommendations.read(at: $0) }) {
             inputs.recommendations = (inputs.recommendations ?? Recommendations(note: extra.note, failedGates: [], recommendations: []))

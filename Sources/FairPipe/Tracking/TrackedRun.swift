@@ -26,12 +26,14 @@ public struct TrackedRun: Sendable, Equatable {
     public static let keyTag = "fairpipe.run_key"
     static let parentTag = "mlflow.parentRunId"
 
-    /// The stage folders of a run, in pipeline order; the last two are optional (a run
-    /// without mitigation) and `report` must be there: a run is logged after its report.
+    /// The stage folders of a run, in pipeline order; mitigation and its evaluation are
+    /// optional (a run without mitigation), and so is explain (a sweep's runs have none);
+    /// `report` must be there, last: a run is logged after its report.
     static let folders: [(folder: String, required: Bool)] = [
         (ReportStage.Folder.dataset.rawValue, true), (ReportStage.Folder.model.rawValue, true),
         (ReportStage.Folder.evaluation.rawValue, true), (ReportStage.Folder.mitigation.rawValue, false),
-        (ReportStage.Folder.mitigatedEvaluation.rawValue, false), ("report", true),
+        (ReportStage.Folder.mitigatedEvaluation.rawValue, false), (ReportStage.Folder.explain.rawValue, false),
+        ("report", true),
     ]
 
     /// Reads the run in `runFolder`. `name` defaults to `experiment.name` (and the
@@ -121,13 +123,14 @@ public struct TrackedRun: Sendable, Equatable {
     }
 
     /// The files worth uploading besides every manifest: the report page, the metrics, the
-    /// model and the mitigator (predictions and splits stay local: they are large and
-    /// their hashes are in the manifests).
+    /// model, the mitigator and the explanations (predictions and splits stay local: they
+    /// are large and their hashes are in the manifests).
     static func uploaded(_ name: String, stage: StageName) -> Bool {
         switch stage {
         case .train: return name == TrainStage.modelFile
         case .evaluate: return name == EvaluateStage.metricsFile
         case .mitigate: return !name.hasSuffix(".csv") || name == "sample_weights.csv"
+        case .explain: return name == ExplainStage.explanationsFile || name == ExplainStage.recommendationsFile
         case .report: return name == "report.html"
         default: return false  // make-dataset (splits), and stages that are not part of a run
         }

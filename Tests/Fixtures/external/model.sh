@@ -6,6 +6,8 @@
 #
 #   model.sh fit {train} {weights} {model_dir}
 #   model.sh predict {model_dir} {input} {output}
+#   model.sh predict-counted {model_dir} {input} {output} CALLS_FILE
+#   model.sh fit-validation {train} {validation} {weights} {model_dir}
 set -eu
 mode=$1
 shift
@@ -33,6 +35,17 @@ predict)
     BEGIN { split(model, m, " ") }
     NR == 1 { print "score"; next }
     { z = m[1]; for (j = 1; j <= NF; j++) z += m[j + 1] * $j; printf "%.17g\n", 1 / (1 + exp(-z)) }' "$input" > "$output"
+  ;;
+fit-validation)
+  # fit, noting in {model_dir}/validation.txt whether {validation} held the {train} rows.
+  train=$1 validation=$2 weights=$3 dir=$4
+  sh "$0" fit "$train" "$weights" "$dir"
+  if cmp -s "$train" "$validation"; then echo "train rows $(($(wc -l < "$validation") - 1))"; else echo "own rows $(($(wc -l < "$validation") - 1))"; fi > "$dir/validation.txt"
+  ;;
+predict-counted)
+  # predict, and one line per call (the input's row count) appended to the file after {output}.
+  echo "$(($(wc -l < "$2") - 1))" >> "$4"
+  sh "$0" predict "$1" "$2" "$3"
   ;;
 fit-fail | predict-fail)
   echo "model.sh: deliberate failure" >&2

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# make bench-gbdt: FairPipe's gradient boosting next to scikit-learn's
+# HistGradientBoostingClassifier and LightGBM, same rows, same parameters, same thread count,
+# back to back in one run. A measurement, not a test.
+#   1. UCI Adult (configs/adult-gbdt.yml): the train stage's wall time with early stopping
+#      off (process start and CSV reading included) against the peers' fit alone, and the
+#      pipeline's own test accuracy (early stopping on the validation split, as configured).
+#   2. Synthetic 1,000,000 × 50 (ROWS, COLS): fit time and peak memory during the fit.
+#   3. exponentiated_gradient with the trees as oracle on Adult: the mitigate stage (its
+#      trade-off curve included) against fairlearn's ExponentiatedGradient with LightGBM,
+#      with test accuracy and demographic-parity difference for both.
+# Needs data/raw/adult (or network for make-dataset), release binaries in $BIN and
+# `pip install scikit-learn lightgbm fairlearn pandas` for the peers.
+set -euo pipefail
+BIN=${BIN:-.build/release}
+THREADS=${THREADS:-$(nproc)}
+ROWS=${ROWS:-1000000}
+COLS=${COLS:-50}
+WORK=${WORK:-$(mktemp -d /tmp/fairpipe-bench-gbdt.XXXXXX)}
+trap 'rm -rf "$WORK"' EXIT
+export OMP_NUM_THREADS=$THREADS FAIRPIPE_BENCH_THREADS=$THREADS
+CONFIG=(--config "${CONFIG_FILE:-configs/adult-gbdt.yml}" --quiet)
+PEERS=Tests/Fixtures/bench/gbdt_peers.py
+now() { date +%s.%N; }
+load() { echo "load: $(cut -d' ' -f1-3 /proc/loadavg) ($1)"; }
+have_peers() { python3 -c "import sklearn, lightgbm, fairlearn, pandas" 2>/dev/null; }
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"; }
+
+echo "== Adult: fit time and test accuracy (threads=$THREADS)"
+load start
+"$BIN/make-dataset" "${CONFIG[@]}" --out "$WORK/dataset"
+for _ in 1 2 3; do
+    start=$(now)
+    "$BIN/train" "${CONFIG[@]}" --set model.gradient_boosting.early_stopping=false --data "$WORK/dataset" --out "$WORK/model-full"
+    printf 'fairpipe.adult: train_stage_seconds=%.2f (100 trees, early stopping off, whole process)\n' "$(echo "$(now) - $start" | bc -l)"
+done
+"$BIN/train" "${CONFIG[@]}" --data "$WORK/dataset" --out "$WORK/model"
+"$BIN/evaluate" "${CONFIG[@]}" --data "$WORK/dataset" --model "$WORK/model" --out "$WORK/evaluation" 2>/dev/null || true
+"$BIN/evaluate" "${CONFIG[@]}" --data "$WORK/dataset" --model "$WORK/model-full" --out "$WORK/evaluation-full" 2>/dev/null || true
+echo "fairpipe.adult: pipeline config (early stopping auto, $(json 'len(d["gradient_boosting"]["trees"])' "$WORK/model/model.json") trees): $(python3 "$PEERS" summary "$WORK/evaluation/metrics.json")"
+echo "fairpipe.adult: early stopping off (100 trees): $(python3 "$PEERS" summary "$WORK/evaluation-full/metrics.json")"
+if have_peers; then
+    python3 "$PEERS" adult "$WORK/dataset" "$THREADS"
+    python3 "$PEERS" adult "$WORK/dataset" "$THREADS"
+else
+    echo "peers not installed (pip install scikit-learn lightgbm fairlearn pandas)"
+fi
+load "after Adult"
+
+echo "== Synthetic ${ROWS} × ${COLS}: fit time and peak memory during the fit (threads=$THREADS)"
+if have_peers; then
+    python3 "$PEERS" synthetic "$WORK/synthetic" "$ROWS" "$COLS" 7
+    FAIRPIPE_BENCH_GBDT_DATA="$WORK/synthetic" FAIRPIPE_BENCH_GBDT_COLS=$COLS "$BIN/fairpipe-bench" gbdt
+    python3 "$PEERS" fit "$WORK/synthetic" "$COLS" sklearn "$THREADS"
+    python3 "$PEERS" fit "$WORK/synthetic" "$COLS" lightgbm "$THREADS"
+else
+    "$BIN/fairpipe-bench" gbdt
+fi
+load "after synthetic"
+
+echo "== exponentiated_gradient, gradient-boosting oracle, Adult (demographic parity, eps 0.01)"
+start=$(now)
+"$BIN/mitigate" "${CONFIG[@]}" --data "$WORK/dataset" --model "$WORK/model" --evaluation "$WORK/evaluation" --out "$WORK/mitigation"
+seconds=$(echo "$(now) - $start" | bc -l)
+"$BIN/evaluate" "${CONFIG[@]}" --preds "$WORK/mitigation/predictions.csv" --data "$WORK/dataset" --out "$WORK/mitigated" 2>/dev/null || true
+fits=$(json 'len(d["points"])' "$WORK/mitigation/tradeoff.json")
+printf 'fairpipe_mitigate_eg_gbdt.adult: stage_seconds=%.2f curve_points=%s %s\n' "$seconds" "$fits" \
+    "$(python3 "$PEERS" summary "$WORK/mitigated/metrics.json")"
+if have_peers; then
+    python3 "$PEERS" eg "$WORK/dataset" "$THREADS"
+fi
+load end
