@@ -130,7 +130,9 @@ import Testing
             """)
         func at(_ name: String) -> String { folder.appendingPathComponent(name).path }
         let result = try StageProcess.run("mitigate", [
-            "--config", config, "--set", "fairness.exclude_small_groups=\(excludeSmall)", "--data", at("dataset"),
+            // With exclude_small_groups every sex&young&zip group is under the default 30 rows.
+            "--config", config, "--set", "fairness.exclude_small_groups=\(excludeSmall)", "--set", "fairness.min_group_size=\(excludeSmall ? 8 : 30)",
+            "--data", at("dataset"),
             "--model", at("model"), "--evaluation", at("evaluation"), "--out", run.appendingPathComponent("mitigation").path,
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -160,6 +162,16 @@ import Testing
         // A one-class pool takes the smallest other group.
         let one = MitigationGroups.pool(names: ["a", "b", "c"], codes: [0, 0, 0, 1, 2, 2], labels: [0, 1, 0, 1, 0, 1], fairness: FairnessConfig())
         #expect(one.names == ["a", "(other)"] && one.pooled.map(\.name) == ["b", "c"])
+        // Everything pooled: nothing left to equalise, an error that names the fix.
+        fairness.minGroupSize = 30
+        let all = MitigationGroups.pool(names: names, codes: codes, labels: labels, fairness: fairness)
+        #expect(all.names == ["(other)"])
+        do {
+            try all.requireSeveralGroups(method: "threshold_optimizer", split: "validation")
+            Issue.record("a single pooled group must be an error")
+        } catch {
+            #expect("\(error)".contains("fairness.min_group_size") && "\(error)".contains("data.sensitive"))
+        }
     }
 
     @Test func errorsThatPoolingCannotFixNameTheFix() {

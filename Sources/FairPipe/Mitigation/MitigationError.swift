@@ -17,6 +17,9 @@ public enum MitigationError: FairPipeError, Equatable {
     case degenerateLabels(method: String, group: String, found: String)
     /// A group with no rows in the fitting data.
     case emptyGroup(method: String, group: String)
+    /// Pooling small or single-class groups (``MitigationGroups``) left one group: nothing to
+    /// equalise between.
+    case allGroupsPooled(method: String, groups: Int, split: String)
     /// A parameter outside its range (checked again here because the library can be used
     /// without a validated config).
     case invalidParameter(method: String, name: String, expected: String, found: String)
@@ -48,6 +51,9 @@ public enum MitigationError: FairPipeError, Equatable {
             return "\(method): group `\(group)` has no rows in the fitting data"
         case .invalidParameter(let method, let name, let expected, let found):
             return "\(method): `\(name)` must be \(expected), found \(found)"
+        case .allGroupsPooled(let method, let groups, let split):
+            return "\(method): all \(groups) groups of the \(split) split are small or single-class and were pooled into one, so there is nothing to equalise; "
+                + "lower fairness.min_group_size or set fairness.exclude_small_groups: false, or leave an attribute with many values (a zip code?) out of data.sensitive"
         }
     }
 }

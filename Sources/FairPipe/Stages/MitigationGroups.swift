@@ -57,6 +57,13 @@ struct MitigationGroups {
             pooled: names.indices.filter { inPool[$0] && n[$0] > 0 }.map { (names[$0], n[$0]) })
     }
 
+    /// Throws when pooling left a single group out of several: the method would equalise nothing.
+    func requireSeveralGroups(method: String, split: String) throws {
+        if names.count == 1 && pooled.count > 1 {
+            throw MitigationError.allGroupsPooled(method: method, groups: pooled.count, split: split)
+        }
+    }
+
     /// One line for the stage's log; nil when nothing was pooled.
     func summary(split: String, fairness: FairnessConfig) -> String? {
         guard let pool = names.last, !pooled.isEmpty else { return nil }

@@ -59,6 +59,9 @@ final class MitigationContext {
         let combined = validation.combinedGroups()
         validationPooling = MitigationGroups.pool(
             names: combined.names, codes: combined.codes, labels: validation.labels, fairness: config.fairness)
+        if config.mitigation.method.kind == .postprocessing {
+            try validationPooling.requireSeveralGroups(method: config.mitigation.method.rawValue, split: "validation")
+        }
         groupNames = validationPooling.names
         validationGroups = validationPooling.codes
         testGroups = try Self.recode(test, names: groupNames, split: testSource)
@@ -146,6 +149,7 @@ final class MitigationContext {
             }
             let combined = rows.combinedGroups()
             let pooling = MitigationGroups.pool(names: combined.names, codes: combined.codes, labels: labels, fairness: config.fairness)
+            try pooling.requireSeveralGroups(method: config.mitigation.method.rawValue, split: "train")
             trainPooling = pooling
             return (EncodedSplit(features: features, labels: labels, groups: pooling.codes, predictions: rows), pooling.names)
         }
