@@ -38,6 +38,8 @@ public enum ConfigError: FairPipeError, Equatable {
     case badOverride(argument: String, message: String)
     /// The file named by `--config` does not exist.
     case missingFile(path: String)
+    /// A YAML file larger than `limit` bytes (``YAMLLimits/maxBytes``); it is not read.
+    case tooLarge(path: String, limit: Int)
 
     /// A missing `--config` file is a missing input (66, as for any input file); every other
     /// configuration error is a usage error (64).
@@ -58,11 +60,13 @@ public enum ConfigError: FairPipeError, Equatable {
         case .inconsistent(let key, let message, let source):
             return "\(source): `\(key)`: \(message)"
         case .syntax(let path, let line, let message):
-            return "\(path):\(line): invalid YAML: \(message)"
+            return "\(path)\(line > 0 ? ":\(line)" : ""): invalid YAML: \(message)"
         case .badOverride(let argument, let message):
             return "--set \(argument): \(message)"
         case .missingFile(let path):
             return "\(path): configuration file not found"
+        case .tooLarge(let path, let limit):
+            return "\(path): larger than \(limit / 1024) KiB, the limit for a YAML file; not read"
         }
     }
 

@@ -55,16 +55,7 @@ public struct ConfigLoader: Sendable {
         } else {
             file = readsDefaultFile && FileManager.default.fileExists(atPath: Self.defaultPath) ? Self.defaultPath : nil
         }
-        var text = ""
-        if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw FileError.unreadable(path: file, reason: "permission denied or not a file")
-            }
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                throw ConfigError.syntax(path: file, line: 0, message: "file is not UTF-8 text")
-            }
-            text = decoded
-        }
+        let text = try file.map(YAMLLimits.readFile) ?? ""
         return try load(
             type, yaml: text, origin: file ?? "<defaults>", file: file, overrides: overrides, acrossSections: acrossSections)
     }

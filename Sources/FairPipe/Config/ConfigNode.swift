@@ -92,8 +92,9 @@ extension ConfigNode {
         return try ConfigNode.parse(yaml: json, origin: "<defaults>") { _, _ in .defaults }
     }
 
-    /// Parses YAML text. `origin` names the file (or flag) in error messages.
+    /// Parses YAML text within ``YAMLLimits``. `origin` names the file (or flag) in error messages.
     public static func parse(yaml: String, origin: String, source: (Int, Int) -> ConfigSource) throws -> ConfigNode {
+        try YAMLLimits.check(yaml, origin: origin)
         let root: Yams.Node?
         do {
             root = try Yams.compose(yaml: yaml)

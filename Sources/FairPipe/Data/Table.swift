@@ -73,6 +73,9 @@ public struct Column: Equatable, Sendable {
         }
     }
 
+    /// The first missing row, if any.
+    public var firstMissingRow: Int? { (0..<count).first(where: isMissing) }
+
     /// The text of row `row` as the CSV writer prints it; `nil` when missing.
     public func string(at row: Int) -> String? {
         switch values {

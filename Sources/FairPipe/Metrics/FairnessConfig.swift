@@ -57,11 +57,16 @@ public struct FairnessConfig: ConfigSection {
             if metric.hasPrefix("vs_reference.") {
                 metric = String(metric.dropFirst("vs_reference.".count))
                 guard ReferenceMetric(rawValue: metric) != nil else {
-                    throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "a reference metric after `vs_reference.` (\(ReferenceMetric.allCases.map(\.rawValue).joined(separator: ", ")))", found: "`\(metric)`")
+                    let names = ReferenceMetric.allCases.map(\.rawValue)
+                    throw GateSpec.unknownMetric(
+                        metric, in: key, among: names, prefix: "vs_reference.",
+                        expected: "a reference metric after `vs_reference.` (\(names.joined(separator: ", ")))")
                 }
             }
             guard GateSpec.knownMetrics.contains(metric) else {
-                throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "a known metric (\(GateSpec.knownMetrics.sorted().joined(separator: ", ")))", found: "`\(metric)`")
+                throw GateSpec.unknownMetric(
+                    metric, in: key, among: GateSpec.knownMetrics.sorted(),
+                    expected: "a metric name (see docs/metrics.md)")
             }
             if let attribute = GateSpec.attribute(of: key), attribute.isEmpty {
                 throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "`metric@attribute` with an attribute name", found: "`\(key)`")
@@ -155,6 +160,16 @@ public struct GateSpec: Codable, Equatable, Sendable {
         names.formUnion(ReferenceMetric.allCases.map(\.rawValue))
         names.formUnion(IndividualMetric.allCases.map(\.rawValue))
         return names
+    }
+
+    /// The error for a gate `key` whose `metric` is none of `names`: one line with the closest
+    /// name (the gate key as it should read), rather than a list of all sixty.
+    static func unknownMetric(
+        _ metric: String, in key: String, among names: [String], prefix: String = "", expected: String
+    ) -> ConfigError {
+        let attribute = attribute(of: key).map { "@\($0)" } ?? ""
+        let hint = closestMatch(to: metric, among: names).map { " (did you mean `\(prefix)\($0)\(attribute)`?)" } ?? ""
+        return .invalidValue(key: "thresholds.\(key)", expected: expected, found: "`\(metric)`\(hint)")
     }
 
     static func metricName(of key: String) -> String {

@@ -92,6 +92,45 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
     public func fit(
         _ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String], warmStart: GradientBoostingModel?
     ) throws -> GradientBoostingModel {
+        try Self.checkInputs(X, labels: labels, weights: weights, featureNames: featureNames)
+        try config.validate()
+        let sampleWeights = try trainingWeights(labels: labels, weights: weights)
+        let (binned, described, hasMissing) = try binnedFeatures(X, featureNames: featureNames, weights: sampleWeights)
+
+        let y = labels.map(Double.init)
+        let baseline = Self.baseline(y, weights: sampleWeights)
+        let earlyStopping = usesEarlyStopping(rows: X.rows)
+        let held = try earlyStopping ? checkedValidation(columns: X.cols) : nil
+        var progress = BoostingProgress(
+            y: y, weights: sampleWeights, baseline: baseline,
+            held: held.map {
+                HeldOutProgress($0, features: described, missingBin: config.maxBins, threads: threads, baseline: baseline)
+            })
+
+        var trees: [GradientBoostingModel.Tree] = []
+        var stoppedEarly = false
+        for _ in 0..<config.maxIter {
+            progress.computeGradients()
+            let grower = TreeGrower(
+                bins: binned, features: described, gradients: progress.gradients, hessians: progress.hessians,
+                weights: sampleWeights, config: config, threads: threads, hasMissing: hasMissing)
+            let (nodes, leaves) = grower.grow()
+            let tree = GradientBoostingModel.Tree(nodes: nodes)
+            trees.append(tree)
+            progress.add(tree, leaves: leaves, scoringHeldOut: earlyStopping)
+            if earlyStopping, Self.shouldStop(losses: progress.stoppingLosses, patience: config.nIterNoChange, tol: config.tol) {
+                stoppedEarly = trees.count < config.maxIter
+                break
+            }
+        }
+        return GradientBoostingModel(
+            featureNames: featureNames, features: described, baseline: baseline, trees: trees,
+            trainingCurve: .init(train: progress.trainCurve, validation: progress.held?.curve), stoppedEarly: stoppedEarly,
+            parameters: config)
+    }
+
+    /// Shapes agree, weights are finite and ≥ 0, labels are 0/1.
+    static func checkInputs(_ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String]) throws {
         let n = X.rows
         guard n > 0 else { throw ModelError.noRows }
         guard labels.count == n else { throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count) }
@@ -106,9 +145,12 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
             }
         }
         for (row, label) in labels.enumerated() where label > 1 { throw ModelError.invalidLabel(row: row, value: label) }
-        try config.validate()
+    }
 
-        var sampleWeights = weights
+    /// The weights the trees are fitted with: `weights`, times scikit-learn's balanced class
+    /// weights with `class_weight: balanced`. Throws unless both classes carry weight.
+    func trainingWeights(labels: [UInt8], weights: [Double]?) throws -> [Double]? {
+        let n = labels.count
         var positive = 0.0, total = 0.0
         for i in 0..<n {
             let w = weights?[i] ?? 1
@@ -118,12 +160,18 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         guard total > 0 else { throw ModelError.zeroTotalWeight }
         guard positive > 0 else { throw ModelError.singleClass(label: 0) }
         guard positive < total else { throw ModelError.singleClass(label: 1) }
-        if config.classWeight == .balanced {
-            let factor = [total / (2 * (total - positive)), total / (2 * positive)]
-            sampleWeights = (0..<n).map { (weights?[$0] ?? 1) * factor[Int(labels[$0])] }
-        }
+        guard config.classWeight == .balanced else { return weights }
+        let factor = [total / (2 * (total - positive)), total / (2 * positive)]
+        return (0..<n).map { (weights?[$0] ?? 1) * factor[Int(labels[$0])] }
+    }
 
-        let features = try binFeatures(X, featureNames: featureNames, weights: sampleWeights)
+    /// The training rows binned, the features described (with whether each has missing
+    /// values), and those flags.
+    func binnedFeatures(
+        _ X: Matrix, featureNames: [String], weights: [Double]?
+    ) throws -> (GradientBoostingBins, [GradientBoostingModel.Feature], [Bool]) {
+        let n = X.rows
+        let features = try binFeatures(X, featureNames: featureNames, weights: weights)
         let binned = GradientBoostingBins.bin(X, features: features, missingBin: config.maxBins, threads: threads)
         var hasMissing = [Bool](repeating: false, count: features.count)
         for f in 0..<features.count {
@@ -134,66 +182,26 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
             feature.hasMissing = hasMissing[f]
             return feature
         }
+        return (binned, described, hasMissing)
+    }
 
-        let y = labels.map(Double.init)
-        let baseline = Self.baseline(y, weights: sampleWeights)
-        var raw = [Double](repeating: baseline, count: n)
-        let earlyStopping: Bool
+    /// `early_stopping`, with `auto` on above ``autoEarlyStoppingRows`` training rows.
+    func usesEarlyStopping(rows: Int) -> Bool {
         switch config.earlyStopping {
-        case .auto: earlyStopping = n > Self.autoEarlyStoppingRows
-        case .on: earlyStopping = true
-        case .off: earlyStopping = false
+        case .auto: return rows > Self.autoEarlyStoppingRows
+        case .on: return true
+        case .off: return false
         }
-        let held = earlyStopping ? validation : nil
-        if let held, held.X.cols != X.cols || held.labels.count != held.X.rows {
+    }
+
+    /// The held-out rows, if any, checked to have the training columns and one label per row.
+    func checkedValidation(columns: Int) throws -> ValidationRows? {
+        if let validation, validation.X.cols != columns || validation.labels.count != validation.X.rows {
             throw ModelError.shapeMismatch(
-                expected: "validation rows with \(X.cols) columns and one label each",
-                found: "\(held.X.rows) × \(held.X.cols) with \(held.labels.count) labels")
+                expected: "validation rows with \(columns) columns and one label each",
+                found: "\(validation.X.rows) × \(validation.X.cols) with \(validation.labels.count) labels")
         }
-        let heldBins = held.map { GradientBoostingBins.bin($0.X, features: described, missingBin: config.maxBins, threads: threads) }
-        let heldY = held.map { $0.labels.map(Double.init) }
-        var heldRaw = held.map { [Double](repeating: baseline, count: $0.X.rows) }
-
-        var trainCurve = [Self.logLoss(raw, y, sampleWeights)]
-        var validationCurve: [Double]? = nil
-        if let heldRaw, let heldY { validationCurve = [Self.logLoss(heldRaw, heldY, held?.weights)] }
-
-        var trees: [GradientBoostingModel.Tree] = []
-        var gradients = [Double](repeating: 0, count: n), hessians = [Double](repeating: 0, count: n)
-        var stoppedEarly = false
-        for _ in 0..<config.maxIter {
-            Self.fillGradients(y: y, raw: raw, weights: sampleWeights, gradients: &gradients, hessians: &hessians)
-            let grower = TreeGrower(
-                bins: binned, features: described, gradients: gradients, hessians: hessians, weights: sampleWeights,
-                config: config, threads: threads, hasMissing: hasMissing)
-            let (nodes, leaves) = grower.grow()
-            for (leaf, rows) in leaves {
-                let value = nodes[leaf].value
-                for r in rows { raw[Int(r)] += value }
-            }
-            let tree = GradientBoostingModel.Tree(nodes: nodes)
-            trees.append(tree)
-            trainCurve.append(Self.logLoss(raw, y, sampleWeights))
-            if earlyStopping {
-                let scores: [Double]
-                if let heldBins, var r = heldRaw, let heldY {
-                    tree.addValues(heldBins, to: &r)
-                    heldRaw = r
-                    validationCurve?.append(Self.logLoss(r, heldY, held?.weights))
-                    scores = validationCurve ?? []
-                } else {
-                    scores = trainCurve
-                }
-                if Self.shouldStop(losses: scores, patience: config.nIterNoChange, tol: config.tol) {
-                    stoppedEarly = trees.count < config.maxIter
-                    break
-                }
-            }
-        }
-        return GradientBoostingModel(
-            featureNames: featureNames, features: described, baseline: baseline, trees: trees,
-            trainingCurve: .init(train: trainCurve, validation: validationCurve), stoppedEarly: stoppedEarly,
-            parameters: config)
+        return validation
     }
 
     /// scikit-learn's `_should_stop` on scores = −loss: stop when none of the last
@@ -359,4 +367,66 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
             return maxBins - 1
         }
     }
+}
+
+/// The held-out rows of early stopping: their bins, raw scores and loss after each tree.
+struct HeldOutProgress {
+    let bins: GradientBoostingBins
+    let y: [Double]
+    let weights: [Double]?
+    var raw: [Double]
+    var curve: [Double]
+
+    init(_ rows: ValidationRows, features: [GradientBoostingModel.Feature], missingBin: Int, threads: Int, baseline: Double) {
+        bins = GradientBoostingBins.bin(rows.X, features: features, missingBin: missingBin, threads: threads)
+        y = rows.labels.map(Double.init)
+        weights = rows.weights
+        raw = [Double](repeating: baseline, count: rows.X.rows)
+        curve = [GradientBoosting.logLoss(raw, y, weights)]
+    }
+}
+
+/// A fit's running state: the raw scores and loss curve on the training rows (and the
+/// held-out ones), and the gradient and hessian buffers each tree is grown on.
+struct BoostingProgress {
+    let y: [Double]
+    let weights: [Double]?
+    var raw: [Double]
+    var trainCurve: [Double]
+    var held: HeldOutProgress?
+    private(set) var gradients: [Double]
+    private(set) var hessians: [Double]
+
+    init(y: [Double], weights: [Double]?, baseline: Double, held: HeldOutProgress?) {
+        self.y = y
+        self.weights = weights
+        raw = [Double](repeating: baseline, count: y.count)
+        trainCurve = [GradientBoosting.logLoss(raw, y, weights)]
+        self.held = held
+        gradients = [Double](repeating: 0, count: y.count)
+        hessians = [Double](repeating: 0, count: y.count)
+    }
+
+    /// The weighted gradients and hessians of the log loss at the current raw scores.
+    mutating func computeGradients() {
+        GradientBoosting.fillGradients(y: y, raw: raw, weights: weights, gradients: &gradients, hessians: &hessians)
+    }
+
+    /// Adds a grown tree: its leaf values to the training rows it routed there, and (when
+    /// `scoringHeldOut`) to the held-out rows; extends the loss curves.
+    mutating func add(_ tree: GradientBoostingModel.Tree, leaves: [(leaf: Int, rows: ArraySlice<Int32>)], scoringHeldOut: Bool) {
+        for (leaf, rows) in leaves {
+            let value = tree.nodes[leaf].value
+            for r in rows { raw[Int(r)] += value }
+        }
+        trainCurve.append(GradientBoosting.logLoss(raw, y, weights))
+        if scoringHeldOut, var held {
+            tree.addValues(held.bins, to: &held.raw)
+            held.curve.append(GradientBoosting.logLoss(held.raw, held.y, held.weights))
+            self.held = held
+        }
+    }
+
+    /// The losses early stopping watches: the held-out ones, else the training ones.
+    var stoppingLosses: [Double] { held?.curve ?? trainCurve }
 }

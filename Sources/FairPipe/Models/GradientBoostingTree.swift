@@ -143,17 +143,11 @@ struct TreeGrower {
             if left.stop - left.start < 2 * config.minSamplesLeaf { splitLeft = false }
             if right.stop - right.start < 2 * config.minSamplesLeaf { splitRight = false }
             if splitLeft || splitRight {
-                let leftSmaller = (left.stop - left.start) < (right.stop - right.start)
-                let small = leftSmaller ? left : right
-                let smallHistogram = histogram(partition[small.start..<small.stop])
-                var largeHistogram = parentHistogram
-                for b in 0..<largeHistogram.count {
-                    largeHistogram[b].gradient -= smallHistogram[b].gradient
-                    largeHistogram[b].hessian -= smallHistogram[b].hessian
-                    largeHistogram[b].count -= smallHistogram[b].count
-                }
-                left.histogram = leftSmaller ? smallHistogram : largeHistogram
-                right.histogram = leftSmaller ? largeHistogram : smallHistogram
+                let (leftHistogram, rightHistogram) = childHistograms(
+                    parent: parentHistogram, left: left.start..<left.stop, right: right.start..<right.stop,
+                    partition: partition)
+                left.histogram = leftHistogram
+                right.histogram = rightHistogram
             }
             nodes.append(left)
             nodes.append(right)
@@ -167,6 +161,31 @@ struct TreeGrower {
             }
         }
 
+        return finished(nodes, partition: partition)
+    }
+
+    /// The children's histograms: the smaller child's built from its rows, the larger's as
+    /// the parent's minus the smaller's.
+    private func childHistograms(
+        parent: [HistogramBin], left: Range<Int>, right: Range<Int>, partition: [Int32]
+    ) -> ([HistogramBin], [HistogramBin]) {
+        let leftSmaller = left.count < right.count
+        let small = leftSmaller ? left : right
+        let smallHistogram = histogram(partition[small])
+        var largeHistogram = parent
+        for b in 0..<largeHistogram.count {
+            largeHistogram[b].gradient -= smallHistogram[b].gradient
+            largeHistogram[b].hessian -= smallHistogram[b].hessian
+            largeHistogram[b].count -= smallHistogram[b].count
+        }
+        return leftSmaller ? (smallHistogram, largeHistogram) : (largeHistogram, smallHistogram)
+    }
+
+    /// The grown nodes as model nodes (learning rate applied, cover summed) and the
+    /// training rows of each leaf.
+    private func finished(
+        _ nodes: [GrowNode], partition: [Int32]
+    ) -> (nodes: [GradientBoostingModel.Node], rowsOfLeaf: [(leaf: Int, rows: ArraySlice<Int32>)]) {
         // Leaves: the nodes without children; a node still holding a split it never used
         // (finalised when the leaf budget ran out) is a leaf too.
         let rate = config.learningRate

@@ -65,37 +65,8 @@ public enum MonitorStage {
         let cache = try options.cacheFolder.map {
             try WindowCache(folder: $0, config: StageConfigSlice.slice(for: .monitor, of: config), reference: reference.contentHash)
         }
-        var reports: [MonitorWindowReport] = []
-        var recomputed = 0
-        for (w, window) in windows.enumerated() {
-            for a in predictionLog.attributes {
-                var present = Set<Int32>()
-                for r in window.rows { present.insert(a.codes[r]); if present.count > 1 { break } }
-                if present.count < 2, let only = present.first {
-                    throw MonitorError.singleGroup(window: window.id, attribute: a.name, group: a.groups[Int(only)])
-                }
-            }
-            let hash = contentHash(predictionLog, rows: window.rows)
-            if var cached = cache?.load(window: window.id, contentHash: hash) {
-                cached.reference = reference.windows.contains(w)
-                reports.append(cached)
-                continue
-            }
-            recomputed += 1
-            let metrics = try WindowMetrics.measure(predictionLog, rows: window.rows, config: fairness, seed: run.seed(for: "bootstrap/\(window.id)"))
-            var small: [String] = []
-            for a in metrics.attributes where !a.name.contains("&") {
-                for g in a.groups where g.n > 0 && g.warnings.contains("small_group") { small.append("\(a.name)/\(g.group) (n = \(g.n))") }
-            }
-            reports.append(MonitorWindowReport(
-                id: window.id, start: Timestamp.format(window.start), end: Timestamp.format(window.end), rows: window.rows.count,
-                labelledRows: window.rows.reduce(0) { $0 + (predictionLog.labelled[$1] ? 1 : 0) }, reference: reference.windows.contains(w),
-                smallGroups: small, contentHash: hash, metrics: metrics,
-                drift: WindowDrift.tests(predictionLog, rows: window.rows, reference: reference.drift, minGroupSize: fairness.minGroupSize)))
-            log.info("window \(window.id): \(window.rows.count) rows")
-            try cache?.store(reports[reports.count - 1])
-        }
-        log.info("\(recomputed) of \(windows.count) windows computed, \(windows.count - recomputed) from the cache")
+        let reports = try windowReports(
+            predictionLog, windows: windows, reference: reference, fairness: fairness, cache: cache, run: run, log: log)
 
         let comparisons = try compare(predictionLog, reference: reference, fairness: fairness, metrics: monitor.alerts.metrics, run: run)
         let (alerts, checks) = AlertRules.evaluate(reports, config: monitor.alerts)
@@ -113,12 +84,7 @@ public enum MonitorStage {
         try run.write(MonitorSummary.markdown(report, alerts: alerts), to: "summary.md")
         let exposition = PrometheusExposition.render(report, alerts: alerts)
         try run.write(exposition, to: PrometheusExposition.fileName)
-        for alert in alerts.suffix(20) { log.info("[\(alert.severity.rawValue)] \(alert.window): \(alert.message)") }
-        log.info("\(windows.count) windows, \(alerts.count) alerts")
-        if let latest = reports.last {
-            let now = alerts.filter { $0.window == latest.id }
-            if !now.isEmpty { log.warning("\(now.count) alert(s) in the latest window \(latest.id) (\(now.filter { $0.severity == .critical }.count) critical); see \(reportFile) and \(alertsFile)") }
-        }
+        announce(alerts, windows: reports, log: log)
 
         if let url = options.pushURL {
             do {
@@ -131,6 +97,72 @@ public enum MonitorStage {
             }
         }
         return options.failOnAlert && !alerts.isEmpty ? .gateFailed : .success
+    }
+
+    /// One report per window, in window order: from the cache when the window's rows are
+    /// unchanged, else measured (and stored in the cache).
+    static func windowReports(
+        _ predictionLog: PredictionLog, windows: [LogWindow], reference: Reference, fairness: FairnessConfig,
+        cache: WindowCache?, run: StageRun, log: ProgressLog
+    ) throws -> [MonitorWindowReport] {
+        var reports: [MonitorWindowReport] = []
+        var recomputed = 0
+        for (w, window) in windows.enumerated() {
+            try checkSeveralGroups(predictionLog, window: window)
+            let hash = contentHash(predictionLog, rows: window.rows)
+            if var cached = cache?.load(window: window.id, contentHash: hash) {
+                cached.reference = reference.windows.contains(w)
+                reports.append(cached)
+                continue
+            }
+            recomputed += 1
+            let report = try measure(
+                predictionLog, window: window, isReference: reference.windows.contains(w), contentHash: hash,
+                reference: reference, fairness: fairness, run: run)
+            reports.append(report)
+            log.info("window \(window.id): \(window.rows.count) rows")
+            try cache?.store(report)
+        }
+        log.info("\(recomputed) of \(windows.count) windows computed, \(windows.count - recomputed) from the cache")
+        return reports
+    }
+
+    /// Throws when a window holds a single group of some attribute (no disparity exists).
+    static func checkSeveralGroups(_ predictionLog: PredictionLog, window: LogWindow) throws {
+        for a in predictionLog.attributes {
+            var present = Set<Int32>()
+            for r in window.rows { present.insert(a.codes[r]); if present.count > 1 { break } }
+            if present.count < 2, let only = present.first {
+                throw MonitorError.singleGroup(window: window.id, attribute: a.name, group: a.groups[Int(only)])
+            }
+        }
+    }
+
+    /// The metrics, small groups and drift of one window.
+    static func measure(
+        _ predictionLog: PredictionLog, window: LogWindow, isReference: Bool, contentHash hash: String,
+        reference: Reference, fairness: FairnessConfig, run: StageRun
+    ) throws -> MonitorWindowReport {
+        let metrics = try WindowMetrics.measure(predictionLog, rows: window.rows, config: fairness, seed: run.seed(for: "bootstrap/\(window.id)"))
+        var small: [String] = []
+        for a in metrics.attributes where !a.name.contains("&") {
+            for g in a.groups where g.n > 0 && g.warnings.contains("small_group") { small.append("\(a.name)/\(g.group) (n = \(g.n))") }
+        }
+        return MonitorWindowReport(
+            id: window.id, start: Timestamp.format(window.start), end: Timestamp.format(window.end), rows: window.rows.count,
+            labelledRows: window.rows.reduce(0) { $0 + (predictionLog.labelled[$1] ? 1 : 0) }, reference: isReference,
+            smallGroups: small, contentHash: hash, metrics: metrics,
+            drift: WindowDrift.tests(predictionLog, rows: window.rows, reference: reference.drift, minGroupSize: fairness.minGroupSize))
+    }
+
+    /// The last alerts on stderr, and a warning when the latest window has any.
+    static func announce(_ alerts: [MonitorAlert], windows reports: [MonitorWindowReport], log: ProgressLog) {
+        for alert in alerts.suffix(20) { log.info("[\(alert.severity.rawValue)] \(alert.window): \(alert.message)") }
+        log.info("\(reports.count) windows, \(alerts.count) alerts")
+        if let latest = reports.last {
+            let now = alerts.filter { $0.window == latest.id }
+            if !now.isEmpty { log.warning("\(now.count) alert(s) in the latest window \(latest.id) (\(now.filter { $0.severity == .critical }.count) critical); see \(reportFile) and \(alertsFile)") }
+        }
     }
 
     static func resolveReference(

@@ -94,11 +94,12 @@ extension PredictionLog {
         var labels = [UInt8](repeating: 0, count: n)
         var labelled = [Bool](repeating: false, count: n)
         if let column = table[spec.label], case .categorical(let codes, let levels) = column.values {
-            let others = levels.filter { $0 != spec.positive }
+            let positiveValue = Predictions.positiveLabel(spec.positive, levels: levels)
+            let others = levels.filter { $0 != positiveValue }
             guard others.count <= 1 else {
-                throw PredictionsError.labelClasses(path: path, column: spec.label, positive: spec.positive, found: levels)
+                throw PredictionsError.labelClasses(path: path, column: spec.label, positive: positiveValue, found: levels)
             }
-            let positive = levels.firstIndex(of: spec.positive).map(Int32.init) ?? -2
+            let positive = levels.firstIndex(of: positiveValue).map(Int32.init) ?? -2
             for i in 0..<n where codes[i] >= 0 {
                 labelled[i] = true
                 labels[i] = codes[i] == positive ? 1 : 0

@@ -42,11 +42,13 @@ public struct Manifest: Artefact, Equatable {
     public var durationSeconds: Double?
     /// Scheduler context when a stage ran as a cluster job (`SLURM_JOB_ID`, …).
     public var scheduler: [String: String]?
+    /// The resolved versions of FairPipe's dependencies (absent in older manifests).
+    public var dependencies: DependencyVersions? = nil
 
     /// The wire names, spelt out: `config` and `scheduler` hold user keys that no key
     /// conversion may touch, so manifests are read verbatim (``Artefact/keysAreVerbatim``).
     enum CodingKeys: String, CodingKey {
-        case stage, git, seed, config, inputs, outputs, started, finished, scheduler
+        case stage, git, seed, config, inputs, outputs, started, finished, scheduler, dependencies
         case schemaVersion = "schema_version"
         case toolVersion = "tool_version"
         case streamSeed = "stream_seed"

@@ -118,7 +118,8 @@ public final class StageRun {
             started: RunClock.timestamp(started),
             finished: RunClock.timestamp(finished),
             durationSeconds: clock.isFixed ? nil : (finished.timeIntervalSince(started) * 1000).rounded() / 1000,
-            scheduler: scheduler.isEmpty ? nil : scheduler
+            scheduler: scheduler.isEmpty ? nil : scheduler,
+            dependencies: DependencyVersions.current(root: root)
         )
         try AtomicFile.write(manifest.jsonData(), to: path(Manifest.fileName))
         return manifest

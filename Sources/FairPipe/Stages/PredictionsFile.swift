@@ -2,8 +2,8 @@ import Foundation
 
 /// The predictions CSV every stage exchanges and any outside model can supply:
 /// `row_id`, the sensitive columns, `label` (0/1), `score` (optional, in [0, 1]) and
-/// `decision` (0/1). Rows without labels (deployment rows, `mitigate --apply`) have no
-/// `label` column.
+/// `decision` (0/1; `True`/`False` as pandas writes booleans are read as 1/0). Rows without
+/// labels (deployment rows, `mitigate --apply`) have no `label` column.
 public struct Predictions: Equatable, Sendable {
     public var rowIDs: [Double]
     public var attributes: [SensitiveColumn]
@@ -94,6 +94,8 @@ public enum PredictionsError: FairPipeError, Equatable {
     case noDecisions(path: String)
     case noScores(path: String)
     case labelClasses(path: String, column: String, positive: String, found: [String])
+    /// An empty cell where a value is required; `line` counts the header as line 1.
+    case emptyCell(path: String, column: String, role: String, line: Int)
 
     public var exitStatus: ExitStatus { .dataError }
 
@@ -110,6 +112,8 @@ public enum PredictionsError: FairPipeError, Equatable {
             return "\(path): no `decision` column and no `score` column to threshold; pass --decision COL or --score COL"
         case .labelClasses(let path, let column, let positive, let found):
             return "\(path): label column `\(column)` must hold `\(positive)` and one other value, found \(found.map { "`\($0)`" }.joined(separator: ", "))"
+        case .emptyCell(let path, let column, let role, let line):
+            return "\(path):\(line): empty \(role) in column `\(column)`"
         }
     }
 }
@@ -145,13 +149,14 @@ extension Predictions {
             throw PredictionsError.missingColumn(path: path, column: spec.label, role: "label", available: available)
         }
         if let row = labelCodes.firstIndex(of: -1) {
-            throw PredictionsError.badValue(path: path, column: spec.label, row: row + 1, expected: "a label", found: "")
+            throw PredictionsError.emptyCell(path: path, column: spec.label, role: "label", line: row + 2)
         }
-        let others = labelLevels.filter { $0 != spec.positive }
+        let positive = positiveLabel(spec.positive, levels: labelLevels)
+        let others = labelLevels.filter { $0 != positive }
         guard others.count <= 1 else {
-            throw PredictionsError.labelClasses(path: path, column: spec.label, positive: spec.positive, found: labelLevels)
+            throw PredictionsError.labelClasses(path: path, column: spec.label, positive: positive, found: labelLevels)
         }
-        let positiveCode = labelLevels.firstIndex(of: spec.positive).map(Int32.init) ?? -2
+        let positiveCode = labelLevels.firstIndex(of: positive).map(Int32.init) ?? -2
         let labels = labelCodes.map { $0 == positiveCode ? UInt8(1) : 0 }
 
         let (scores, decisions) = try scoresAndDecisions(table, path: path, spec: spec)
@@ -169,7 +174,8 @@ extension Predictions {
         let scoreName = spec.score ?? (table["score"] != nil ? "score" : nil)
         var scores: [Double]?
         if let scoreName {
-            let values = try numbers(try column(scoreName, role: "score"), path: path, expected: "a probability in [0, 1]")
+            let values = try numbers(
+                try column(scoreName, role: "score"), path: path, role: "score", expected: "a probability in [0, 1]")
             for (row, value) in values.enumerated() where !(value >= 0 && value <= 1) {
                 throw PredictionsError.badValue(
                     path: path, column: scoreName, row: row + 1, expected: "a probability in [0, 1]",
@@ -182,7 +188,9 @@ extension Predictions {
         let decisionName = spec.decision ?? (table["decision"] != nil ? "decision" : nil)
         var decisions: [UInt8]
         if let decisionName {
-            let values = try numbers(try column(decisionName, role: "decision"), path: path, expected: "0 or 1")
+            let values = try numbers(
+                try column(decisionName, role: "decision"), path: path, role: "decision", expected: "0 or 1",
+                booleans: true)
             decisions = []
             decisions.reserveCapacity(n)
             for (row, value) in values.enumerated() {
@@ -205,7 +213,12 @@ extension Predictions {
     /// The sensitive columns of `spec`, each checked present (shared with the monitor's log).
     static func sensitiveColumns(_ table: Table, path: String, spec: PredictionColumns) throws -> [SensitiveColumn] {
         try spec.sensitive.map { name -> SensitiveColumn in
-            _ = try requiredColumn(table, name, role: spec.sensitiveFromConfig ? "sensitive (from data.sensitive; name yours with --sensitive)" : "sensitive", path: path)
+            let role =
+                spec.sensitiveFromConfig ? "sensitive (from data.sensitive; name yours with --sensitive)" : "sensitive"
+            let column = try requiredColumn(table, name, role: role, path: path)
+            if let row = column.firstMissingRow {
+                throw PredictionsError.emptyCell(path: path, column: name, role: "sensitive value", line: row + 2)
+            }
             return try table.sensitiveColumn(name, path: path)
         }
     }
@@ -217,17 +230,44 @@ extension Predictions {
         return column
     }
 
-    private static func numbers(_ column: Column, path: String, expected: String) throws -> [Double] {
+    /// The column as numbers, each cell required. With `booleans`, `True`/`False` (pandas),
+    /// `true`/`false` and `TRUE`/`FALSE` (R) are 1 and 0.
+    private static func numbers(
+        _ column: Column, path: String, role: String, expected: String, booleans: Bool = false
+    ) throws -> [Double] {
+        if let row = column.firstMissingRow {
+            throw PredictionsError.emptyCell(path: path, column: column.name, role: role, line: row + 2)
+        }
         switch column.values {
         case .numeric(let values):
-            if let row = values.firstIndex(where: \.isNaN) {
-                throw PredictionsError.badValue(path: path, column: column.name, row: row + 1, expected: expected, found: "")
-            }
             return values
         case .categorical(let codes, let levels):
-            let row = codes.firstIndex { $0 < 0 || Double(levels[Int($0)]) == nil } ?? 0
-            let found = codes[row] < 0 ? "" : levels[Int(codes[row])]
-            throw PredictionsError.badValue(path: path, column: column.name, row: row + 1, expected: expected, found: found)
+            let levelValues = levels.map { (booleans ? booleanValue($0) : nil) ?? Double($0) }
+            return try codes.enumerated().map { row, code in
+                guard let value = levelValues[Int(code)] else {
+                    throw PredictionsError.badValue(
+                        path: path, column: column.name, row: row + 1, expected: expected, found: levels[Int(code)])
+                }
+                return value
+            }
         }
+    }
+
+    /// 1 for `True`/`true`/`TRUE`, 0 for `False`/`false`/`FALSE`, else nil.
+    static func booleanValue(_ text: String) -> Double? {
+        switch text {
+        case "True", "true", "TRUE": return 1
+        case "False", "false", "FALSE": return 0
+        default: return nil
+        }
+    }
+
+    /// The label value that is favourable: `positive`, except that the default `1` on a
+    /// boolean column (`True`/`False`, as pandas writes it) means its true spelling.
+    static func positiveLabel(_ positive: String, levels: [String]) -> String {
+        guard positive == "1", !levels.contains("1"), !levels.isEmpty,
+              levels.allSatisfy({ booleanValue($0) != nil })
+        else { return positive }
+        return levels.first { booleanValue($0) == 1 } ?? positive
     }
 }

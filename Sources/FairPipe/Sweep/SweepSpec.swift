@@ -50,11 +50,7 @@ public struct SweepSpec: Equatable, Sendable {
 
     /// Reads and parses a sweep file.
     public static func load(path: String) throws -> SweepSpec {
-        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.notFound(path: path) }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SweepError.invalidSpec(path: path, line: 0, message: "the file is not UTF-8 text")
-        }
-        return try parse(yaml: text, origin: path)
+        try parse(yaml: YAMLLimits.readFile(path), origin: path)
     }
 
     /// Parses sweep YAML; `origin` names the file in messages.
@@ -67,6 +63,8 @@ public struct SweepSpec: Equatable, Sendable {
         let root: ConfigNode
         do {
             root = try ConfigNode.parse(yaml: yaml, origin: origin) { .file(path: origin, line: $0, column: $1) }
+        } catch ConfigError.syntax(_, let line, let message) {
+            throw SweepError.invalidSpec(path: origin, line: line, message: "invalid YAML: \(message)")
         } catch let error as ConfigError {
             throw SweepError.invalidSpec(path: origin, line: 0, message: error.description)
         }
