@@ -56,8 +56,10 @@ enum XMLCheck {
     @Test func newerSchemaVersionIsRefused() throws {
         let path = try StudyRuns.studyFolder().appendingPathComponent("evaluation/metrics.json").path
         var text = try String(contentsOfFile: path, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"schema_version\" : 2", with: "\"schema_version\" : 99")
-        #expect(throws: FileError.malformed(path: "m.json", reason: "schema_version 99 is newer than this FairPipe reads (2); update FairPipe")) {
+        text = text.replacingOccurrences(
+            of: "\"schema_version\" : \(MetricsReport.currentSchemaVersion)", with: "\"schema_version\" : 99")
+        #expect(throws: FileError.malformed(
+            path: "m.json", reason: "schema_version 99 is newer than this FairPipe reads (\(MetricsReport.currentSchemaVersion)); update FairPipe")) {
             try MetricsReport.decode(Data(text.utf8), path: "m.json")
         }
     }

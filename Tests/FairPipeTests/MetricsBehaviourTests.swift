@@ -174,7 +174,7 @@ import Testing
     @Test func metricsJSONFollowsTheContract() throws {
         let report = try evaluateFairness(try Self.smallSet(), config: Self.quick, seed: 1)
         let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
-        #expect(object["schema_version"] as? Int == 2)
+        #expect(object["schema_version"] as? Int == 3)
         #expect(object["four_fifths"] as? [String: Double] == ["min": 0.8, "max": 1.25])
         #expect(object["n"] as? Int == 80)
         let attributes = try #require(object["attributes"] as? [[String: Any]])
@@ -184,6 +184,7 @@ import Testing
         let sr = try #require((group["metrics"] as? [String: Any])?["selection_rate"] as? [String: Any])
         #expect(sr["value"] is Double && (sr["ci"] as? [Double])?.count == 2)
         let dp = try #require((grp["disparities"] as? [String: Any])?["demographic_parity_difference"] as? [String: Any])
+        #expect(dp["bootstrap_bias"] is Double)
         #expect(dp["p_value"] is Double && dp["p_adjusted"] is Double)
         let vs = try #require((grp["vs_reference"] as? [[String: Any]])?.first)
         #expect(vs["group"] is String && vs["disparate_impact"] is [String: Any])

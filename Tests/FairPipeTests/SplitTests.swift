@@ -62,7 +62,7 @@ import Testing
             Column(name: "label", numbers: [0, 1]),
             Column(name: "group", strings: ["A", "B"]),
         ])
-        #expect(throws: DataError.emptySplit(split: "validation", rows: 2)) {
+        #expect(throws: DataError.emptySplit(split: "test", rows: 2)) {
             try StratifiedSplit.split(table, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 1)
         }
     }

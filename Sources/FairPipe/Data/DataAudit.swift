@@ -50,6 +50,30 @@ public struct AuditConfig: Codable, Equatable, Sendable {
     }
 }
 
+extension AuditReport {
+    /// Findings as make-dataset prints them: one line each, except that more than
+    /// `listLimit` small groups (a zip-code attribute has hundreds) become one line with
+    /// their number, the smallest few and where the full list is.
+    public func warningLines(listLimit: Int = 5, file: String = "audit.json") -> [String] {
+        let small = findings.filter { $0.check == .smallGroup }
+        var lines: [String] = []
+        if small.count > listLimit {
+            var groups: [(name: String, count: Int)] = []
+            for attribute in attributes {
+                for group in attribute.groups where group.small { groups.append(("\(attribute.name)=\(group.name)", group.count)) }
+            }
+            let smallest = groups.enumerated().sorted { ($0.element.count, $0.offset) < ($1.element.count, $1.offset) }
+                .prefix(3).map { "\($0.element.name) (\($0.element.count) row\($0.element.count == 1 ? "" : "s"))" }
+            lines.append("audit: small_group: \(small.count) groups (attributes and intersections) have fewer than "
+                + "fairness.min_group_size = \(minGroupSize) rows; smallest: \(smallest.joined(separator: ", ")); all listed in \(file) (findings)")
+        } else {
+            lines += small.map { "audit: \($0.check.rawValue): \($0.message)" }
+        }
+        lines += findings.filter { $0.check != .smallGroup }.map { "audit: \($0.check.rawValue): \($0.message)" }
+        return lines
+    }
+}
+
 /// `audit.json`: the data audit make-dataset writes beside the splits.
 public struct AuditReport: Artefact, Equatable {
     public static let currentSchemaVersion = 1

@@ -3,6 +3,12 @@ public struct SplitIndices: Equatable, Sendable {
     public var train: [Int]
     public var validation: [Int]
     public var test: [Int]
+    /// Strata too small to split in proportion, and their rows, pooled per label (see
+    /// ``StratifiedSplit``); 0 when every stratum was split on its own.
+    public var pooledStrata: Int = 0
+    public var pooledRows: Int = 0
+    /// All strata (label × sensitive combinations present in the data).
+    public var strata: Int = 0
 
     public init(train: [Int], validation: [Int], test: [Int]) {
         self.train = train
@@ -22,6 +28,16 @@ public struct SplitIndices: Equatable, Sendable {
 /// Which rows go where: the stratum's rows in `row_id` order are shuffled (Fisher–Yates on
 /// `Xoshiro256StarStar(seed:, stream: "split")`, strata taken in sorted key order), then
 /// cut into the three counts. Each split is returned sorted by `row_id`. O(n log n).
+///
+/// Strata too small to split in proportion — some split with a positive fraction would get
+/// no row at its quota (m·f_k < 1, e.g. fewer than 5 rows at 60/20/20) — are not split one by
+/// one: Hamilton's rule would send every 1-row stratum to train and every 2-row one to train
+/// and validation, and with hundreds of such strata (a zip-code attribute) the splits drift far
+/// from their fractions. Instead their rows are pooled, one pool per label value (so the label
+/// stays stratified), and the pools are split after the other strata, in label order, so that
+/// the split totals come as close as possible to the whole table's Hamilton quotas: each pool
+/// gets Hamilton's share of what the splits still need. Data without such strata is split
+/// exactly as before (same random stream, same bytes).
 public enum StratifiedSplit {
     /// Splits `table` by `label` × `sensitive`; positions refer to `table`'s rows.
     /// Throws ``DataError/emptySplit(split:rows:)`` when a split would be empty.
@@ -46,21 +62,24 @@ public enum StratifiedSplit {
         let strata = strataByKey.keys.sorted().map { key in
             (strataByKey[key] ?? []).sorted { order[$0] < order[$1] }
         }
-        let result = split(strata: strata, fractions: fractions, seed: seed, order: order)
+        let labels = strataByKey.keys.sorted().map { String($0.prefix { $0 != "\u{1F}" }) }
+        let result = split(strata: strata, labels: labels, fractions: fractions, seed: seed, order: order)
         for (name, rows) in [("train", result.train), ("validation", result.validation), ("test", result.test)] where rows.isEmpty {
             throw DataError.emptySplit(split: name, rows: n)
         }
         return result
     }
 
-    /// Core of the split: `strata` lists row positions (each in `row_id` order); `order`
-    /// gives each position's sort rank for the final sort.
-    public static func split(strata: [[Int]], fractions: SplitConfig, seed: UInt64, order: [Int]) -> SplitIndices {
+    /// Core of the split: `strata` lists row positions (each in `row_id` order); `labels` names
+    /// each stratum's label value (the pool a too-small stratum joins; all one pool when nil);
+    /// `order` gives each position's sort rank for the final sort.
+    public static func split(
+        strata: [[Int]], labels: [String]? = nil, fractions: SplitConfig, seed: UInt64, order: [Int]
+    ) -> SplitIndices {
         var rng = Xoshiro256StarStar(seed: seed, stream: "split")
         var parts: [[Int]] = [[], [], []]
         let f = [fractions.train, fractions.validation, fractions.test]
-        for var members in strata {
-            let counts = largestRemainder(total: members.count, fractions: f)
+        func deal(_ members: inout [Int], _ counts: [Int]) {
             members.seededShuffle(using: &rng)
             var start = 0
             for k in 0..<3 {
@@ -68,8 +87,40 @@ public enum StratifiedSplit {
                 start += counts[k]
             }
         }
+        var pools: [String: [Int]] = [:]
+        var pooledStrata = 0
+        for (s, var members) in strata.enumerated() {
+            if tooSmall(members.count, fractions: f) {
+                pools[labels?[s] ?? "", default: []].append(contentsOf: members)
+                pooledStrata += 1
+                continue
+            }
+            deal(&members, largestRemainder(total: members.count, fractions: f))
+        }
+        // The pools absorb what the split strata left: each gets Hamilton's share of the rows
+        // the splits still need to reach the whole table's quotas.
+        let total = strata.reduce(0) { $0 + $1.count }
+        var need = zip(largestRemainder(total: total, fractions: f), parts).map { Swift.max(0, $0 - $1.count) }
+        for label in pools.keys.sorted() {
+            var members = (pools[label] ?? []).sorted { order[$0] < order[$1] }
+            let sum = need.reduce(0, +)
+            let share = sum > 0 ? need.map { Double($0) / Double(sum) } : f
+            let counts = largestRemainder(total: members.count, fractions: share)
+            deal(&members, counts)
+            for k in 0..<3 { need[k] = Swift.max(0, need[k] - counts[k]) }
+        }
         let sorted = parts.map { part in part.sorted { order[$0] < order[$1] } }
-        return SplitIndices(train: sorted[0], validation: sorted[1], test: sorted[2])
+        var result = SplitIndices(train: sorted[0], validation: sorted[1], test: sorted[2])
+        result.strata = strata.count
+        result.pooledStrata = pooledStrata
+        result.pooledRows = pools.values.reduce(0) { $0 + $1.count }
+        return result
+    }
+
+    /// A stratum of `size` rows too small to give every split with a positive fraction a row
+    /// at its quota.
+    static func tooSmall(_ size: Int, fractions: [Double]) -> Bool {
+        fractions.contains { $0 > 0 && Double(size) * $0 < 1 - 1e-9 }
     }
 
     /// Hamilton apportionment of `total` rows to `fractions` (which sum to 1).

@@ -18,21 +18,28 @@ public func evaluateFairness(_ set: PredictionSet, config: FairnessConfig, seed:
 func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: FairnessConfig, seed: UInt64) throws -> MetricsReport {
     let point = engine.measure(engine.pointCounts, exactAUC: true)
     let pointFlat = point.flattened()
-    var lower: Measures?, upper: Measures?
+    var lower: Measures?, upper: Measures?, bias: Measures?
     let samples = config.bootstrap.samples
     if samples > 0 {
         let replicates = engine.bootstrapReplicates(seed: seed, samples: samples, stratified: config.bootstrap.stratified)
-        var lo = [Double](repeating: .nan, count: pointFlat.count), hi = lo
+        var lo = [Double](repeating: .nan, count: pointFlat.count), hi = lo, shift = lo
         var column = [Double](repeating: 0, count: samples)
+        let domains = point.disparityDomains()
         for q in pointFlat.indices where pointFlat[q].isFinite {
             for b in 0..<samples { column[b] = replicates[b][q] }
-            if let interval = Intervals.percentile(column, confidence: config.bootstrap.confidence) {
+            if let domain = domains[q] {
+                // Between-group disparities: re-centred so the interval contains the estimate.
+                if let interval = Intervals.medianBiasCorrected(
+                    column, estimate: pointFlat[q], confidence: config.bootstrap.confidence, domain: domain) {
+                    lo[q] = interval.lower; hi[q] = interval.upper; shift[q] = interval.bias
+                }
+            } else if let interval = Intervals.percentile(column, confidence: config.bootstrap.confidence) {
                 lo[q] = interval.lower; hi[q] = interval.upper
             }
         }
-        lower = point.reshaped(lo); upper = point.reshaped(hi)
+        lower = point.reshaped(lo); upper = point.reshaped(hi); bias = point.reshaped(shift)
     }
-    let builder = ReportBuilder(engine: engine, point: point, lower: lower, upper: upper, config: config)
+    let builder = ReportBuilder(engine: engine, point: point, lower: lower, upper: upper, bias: bias, config: config)
     var report = builder.build(n: set.labels.count)
     if let features = set.features {
         if set.labels.count <= config.consistencyMaxRows {
@@ -53,6 +60,8 @@ struct ReportBuilder {
     var point: Measures
     var lower: Measures?
     var upper: Measures?
+    /// Median bias of each between-group disparity's bootstrap (NaN elsewhere).
+    var bias: Measures?
     var config: FairnessConfig
 
     static func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
@@ -83,9 +92,11 @@ struct ReportBuilder {
         let cells = engine.cellStatistics(engine.pointCounts)
         var attributes = engine.levels.indices.map { attributeReport($0, cells: cells) }
         adjustPValues(&attributes)
-        return MetricsReport(n: n, overall: overallMetrics(cells: cells), attributes: attributes, gates: [], passed: true,
-                             bootstrap: bootstrapInfo, significance: config.significance, notes: notes,
-                             fourFifths: config.fourFifthsRule)
+        var report = MetricsReport(n: n, overall: overallMetrics(cells: cells), attributes: attributes, gates: [], passed: true,
+                                   bootstrap: bootstrapInfo, significance: config.significance, notes: notes,
+                                   fourFifths: config.fourFifthsRule)
+        if !engine.skippedIntersections.isEmpty { report.skippedIntersections = engine.skippedIntersections }
+        return report
     }
 
     /// Overall group metrics and the between-individual indices.
@@ -145,9 +156,11 @@ struct ReportBuilder {
                     else if key.hasSuffix("ratio") { reason = "fewer than two groups with a defined \(names), or its maximum is 0" }
                     else { reason = "fewer than two groups with a defined \(names)" }
                 }
-                out[key] = DisparityValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].disparities[index] } : nil,
-                                          excludedGroups: excludedGroups(level: engine.levels[l], levelIndex: l, stats: stats, metrics: disparity.metrics),
-                                          reason: reason)
+                var value = DisparityValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].disparities[index] } : nil,
+                                           excludedGroups: excludedGroups(level: engine.levels[l], levelIndex: l, stats: stats, metrics: disparity.metrics),
+                                           reason: reason)
+                if value.ci != nil { value.bootstrapBias = bias.flatMap { Self.finite($0.levels[l].disparities[index]) } }
+                out[key] = value
             }
         }
         return out
@@ -213,7 +226,8 @@ struct ReportBuilder {
     }
 
     var bootstrapInfo: BootstrapInfo {
-        let method = config.bootstrap.stratified ? "percentile bootstrap, multinomial resampling of counts within each intersectional cell" : "percentile bootstrap, multinomial resampling of counts over the whole sample"
+        let resampling = config.bootstrap.stratified ? "multinomial resampling of counts within each intersectional cell" : "multinomial resampling of counts over the whole sample"
+        let method = "percentile bootstrap, \(resampling); between-group disparities: the percentile interval shifted by the bootstrap median bias (bootstrap_bias), clipped to the disparity's range, so it contains the estimate"
         return BootstrapInfo(samples: config.bootstrap.samples, confidence: config.bootstrap.confidence, stratified: config.bootstrap.stratified,
                              method: method, scoreBins: engine.stats.hasScores ? engine.stats.fineBins : 0)
     }

@@ -32,6 +32,21 @@ struct Measures {
         return out
     }
 
+    /// Per flattened position: the domain of a between-group disparity (differences ≥ 0,
+    /// ratios in [0, 1]), whose interval is median-bias corrected; nil for every other
+    /// quantity (group metrics, reference comparisons, indices), which keeps the percentile
+    /// interval.
+    func disparityDomains() -> [ClosedRange<Double>?] {
+        var out = [ClosedRange<Double>?](repeating: nil, count: overall.count + individual.count)
+        let keys = Disparity.allKeys.map { key -> ClosedRange<Double>? in key.contains("_ratio") ? 0...1 : 0...Double.infinity }
+        for level in levels {
+            out += [ClosedRange<Double>?](repeating: nil, count: level.groups.reduce(0) { $0 + $1.count })
+            out += level.disparities.indices.map { keys[$0] }
+            out += [ClosedRange<Double>?](repeating: nil, count: level.vsReference.reduce(0) { $0 + $1.count })
+        }
+        return out
+    }
+
     /// The inverse of ``flattened()`` for a vector of the same layout.
     func reshaped(_ flat: [Double]) -> Measures {
         var i = 0
@@ -60,6 +75,8 @@ struct FairnessEngine: Sendable {
     var excludedByConfig: [[Bool]]
     /// What was skipped, for the report's notes.
     var notes: [String]
+    /// Intersections left out because they exceed `fairness.max_groups`.
+    var skippedIntersections: [SkippedIntersection] = []
 
     static let metricIndex: [GroupMetric: Int] = Dictionary(uniqueKeysWithValues: GroupMetric.allCases.enumerated().map { ($1, $0) })
 
@@ -78,11 +95,15 @@ struct FairnessEngine: Sendable {
         }
         var levels: [Level] = []
         var notes: [String] = []
+        var skipped: [SkippedIntersection] = []
         for subset in subsets {
             let columns = subset.map { set.attributes[$0] }
             let combinations = columns.reduce(1.0) { $0 * Double($1.groups.count) }
             if combinations > Double(config.maxGroups) {
-                notes.append("intersection \(columns.map(\.name).joined(separator: "&")) skipped: \(Int(combinations)) combinations exceed fairness.max_groups = \(config.maxGroups)")
+                let entry = SkippedIntersection(
+                    name: columns.map(\.name).joined(separator: "&"), combinations: Int(combinations), maxGroups: config.maxGroups)
+                notes.append(entry.message)
+                skipped.append(entry)
                 continue
             }
             // Every combination of the attributes' groups, empty ones included (mixed radix, first attribute slowest).
@@ -100,6 +121,7 @@ struct FairnessEngine: Sendable {
         }
         self.levels = levels
         self.notes = notes
+        self.skippedIntersections = skipped
         if stats.hasScores {
             overallLevel.exactAUC = Self.computeExactAUCs(overallLevel, stats: stats)
             for l in self.levels.indices { self.levels[l].exactAUC = Self.computeExactAUCs(self.levels[l], stats: stats) }

@@ -42,6 +42,10 @@ public struct DisparityValue: Codable, Equatable, Sendable {
     public var test: String?
     public var excludedGroups: [ExcludedGroup]
     public var reason: String?
+    /// median(θ*) − θ̂ of the bootstrap, by which `ci` was shifted so that it contains the
+    /// estimate (docs/metrics.md, "Intervals"); absent without an interval and in files of
+    /// schema_version < 3, whose `ci` is the plain percentile interval.
+    public var bootstrapBias: Double?
     var hasTest: Bool = false
 
     enum CodingKeys: String, CodingKey {
@@ -49,6 +53,7 @@ public struct DisparityValue: Codable, Equatable, Sendable {
         case pValue = "p_value"
         case pAdjusted = "p_adjusted"
         case excludedGroups = "excluded_groups"
+        case bootstrapBias = "bootstrap_bias"
     }
 
     public init(value: Double?, ci: [Double]?, excludedGroups: [ExcludedGroup], reason: String?) {
@@ -65,12 +70,14 @@ public struct DisparityValue: Codable, Equatable, Sendable {
         test = try c.decodeIfPresent(String.self, forKey: .test)
         excludedGroups = try c.decodeIfPresent([ExcludedGroup].self, forKey: .excludedGroups) ?? []
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        bootstrapBias = try c.decodeIfPresent(Double.self, forKey: .bootstrapBias)
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(value, forKey: .value)
         try c.encode(ci, forKey: .ci)
+        try c.encodeIfPresent(bootstrapBias, forKey: .bootstrapBias)
         if hasTest {
             try c.encode(pValue, forKey: .pValue)
             try c.encode(pAdjusted, forKey: .pAdjusted)
@@ -189,6 +196,25 @@ public struct AttributeReport: Codable, Equatable, Sendable {
     }
 }
 
+/// An intersection of sensitive attributes left out of metrics.json because its number of
+/// combinations exceeds `fairness.max_groups`.
+public struct SkippedIntersection: Codable, Equatable, Sendable {
+    /// `sex&young&zip`.
+    public var name: String
+    public var combinations: Int
+    public var maxGroups: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, combinations
+        case maxGroups = "max_groups"
+    }
+
+    /// The note evaluate has always written, and the line it prints.
+    public var message: String {
+        "intersection \(name) skipped: \(combinations) combinations exceed fairness.max_groups = \(maxGroups)"
+    }
+}
+
 /// How the intervals were computed, recorded in metrics.json.
 public struct BootstrapInfo: Codable, Equatable, Sendable {
     public var samples: Int
@@ -246,6 +272,8 @@ public struct GateResult: Codable, Equatable, Sendable {
 ///
 /// Schema versions: 2 added `four_fifths` (the band) and made `four_fifths_pass` two-sided
 /// (see ``FourFifthsRule``); version 1 files still read, their band taken as the default.
+/// 3 made the intervals of between-group disparities median-bias corrected (they contain
+/// their estimate) with `bootstrap_bias` beside them, and added `skipped_intersections`.
 public struct MetricsReport: Equatable, Sendable {
     public var schemaVersion: Int = MetricsReport.currentSchemaVersion
     public var n: Int
@@ -260,11 +288,15 @@ public struct MetricsReport: Equatable, Sendable {
     /// The four-fifths band every `four_fifths_pass` in the file was judged by (absent in
     /// schema_version 1 files).
     public var fourFifths: FourFifthsRule? = nil
+    /// Intersections left out because they exceed `fairness.max_groups` (absent when none
+    /// was, so files without skipped intersections are unchanged); also listed in `notes`.
+    public var skippedIntersections: [SkippedIntersection]? = nil
 
     enum CodingKeys: String, CodingKey {
         case n, overall, attributes, gates, passed, bootstrap, significance, notes
         case schemaVersion = "schema_version"
         case fourFifths = "four_fifths"
+        case skippedIntersections = "skipped_intersections"
     }
 
     /// The attribute (or intersection) named `name`.
@@ -272,7 +304,7 @@ public struct MetricsReport: Equatable, Sendable {
 }
 
 extension MetricsReport: Artefact {
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
     public static var keysAreVerbatim: Bool { true }
 
     public init(from decoder: Decoder) throws {
@@ -287,5 +319,6 @@ extension MetricsReport: Artefact {
         significance = try c.decodeIfPresent(SignificanceConfig.self, forKey: .significance) ?? SignificanceConfig()
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
         fourFifths = try c.decodeIfPresent(FourFifthsRule.self, forKey: .fourFifths)
+        skippedIntersections = try c.decodeIfPresent([SkippedIntersection].self, forKey: .skippedIntersections)
     }
 }

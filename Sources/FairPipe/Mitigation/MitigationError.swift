@@ -17,6 +17,9 @@ public enum MitigationError: FairPipeError, Equatable {
     case degenerateLabels(method: String, group: String, found: String)
     /// A group with no rows in the fitting data.
     case emptyGroup(method: String, group: String)
+    /// Pooling small or single-class groups (``MitigationGroups``) left one group: nothing to
+    /// equalise between.
+    case allGroupsPooled(method: String, groups: Int, split: String)
     /// A parameter outside its range (checked again here because the library can be used
     /// without a validated config).
     case invalidParameter(method: String, name: String, expected: String, found: String)
@@ -41,11 +44,16 @@ public enum MitigationError: FairPipeError, Equatable {
         case .unknownGroup(let method, let row, let code):
             return "\(method): group code \(code) at row \(row) is not one the method was fitted on"
         case .degenerateLabels(let method, let group, let found):
-            return "\(method): group `\(group)` needs both label classes, found only \(found)"
+            return "\(method): group `\(group)` needs both label classes, found only \(found); mitigate pools single-class groups "
+                + "(and, with fairness.exclude_small_groups: true, groups under fairness.min_group_size) into `(other)`, so here too few rows are left: "
+                + "raise fairness.min_group_size with exclude_small_groups, or leave an attribute out of data.sensitive"
         case .emptyGroup(let method, let group):
             return "\(method): group `\(group)` has no rows in the fitting data"
         case .invalidParameter(let method, let name, let expected, let found):
             return "\(method): `\(name)` must be \(expected), found \(found)"
+        case .allGroupsPooled(let method, let groups, let split):
+            return "\(method): all \(groups) groups of the \(split) split are small or single-class and were pooled into one, so there is nothing to equalise; "
+                + "lower fairness.min_group_size or set fairness.exclude_small_groups: false, or leave an attribute with many values (a zip code?) out of data.sensitive"
         }
     }
 }

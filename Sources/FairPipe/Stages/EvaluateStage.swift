@@ -85,6 +85,10 @@ public enum EvaluateStage {
         for attribute in report.attributes {
             for warning in attribute.warnings { log.warning("\(attribute.name): \(warning)") }
         }
+        if let skipped = report.skippedIntersections, !skipped.isEmpty {
+            log.warning(skipped.count == 1 ? skipped[0].message
+                : "\(skipped.count) intersections skipped (\(skipped.map(\.name).joined(separator: ", "))): more combinations than fairness.max_groups = \(fairness.maxGroups)")
+        }
         if failOnViolation && report.gates.isEmpty {
             log.warning("--fail-on-violation: no gate is configured (fairness.thresholds is empty), so nothing can fail")
         }

@@ -17,6 +17,11 @@ public enum MakeDatasetStage {
         log.info("loaded \(dataset.table.rowCount) rows from \(dataset.source)"
             + (dataset.droppedRows > 0 ? " (\(dataset.droppedRows) dropped for missing values)" : ""))
         let splits = try dataset.split(data.split, seed: run.seed(for: "split"))
+        if splits.indices.pooledStrata > 0 {
+            let keys = ([dataset.label] + dataset.sensitive).joined(separator: " × ")
+            log.warning("split: \(splits.indices.pooledStrata) of \(splits.indices.strata) strata (\(keys)) are too small to split "
+                + "\(percentages(data.split)); their \(splits.indices.pooledRows) rows are split as one pool per label so the splits keep those fractions")
+        }
         let encoding = try FeatureEncoding.fit(train: splits.train, features: dataset.features, missing: data.missing)
 
         var types: [String: ColumnType] = [:]
@@ -34,7 +39,7 @@ public enum MakeDatasetStage {
             let report = try DataAudit.run(
                 dataset: dataset, train: splits.train, test: splits.test, config: data.audit,
                 minGroupSize: config.fairness.minGroupSize)
-            for finding in report.findings { log.warning("audit: \(finding.check.rawValue): \(finding.message)") }
+            for line in report.warningLines(file: auditFile) { log.warning(line) }
             let failures = report.failures(data.audit.failOn)
             if !failures.isEmpty { throw AuditError.failed(findings: failures) }
             audit = report
@@ -46,6 +51,11 @@ public enum MakeDatasetStage {
         try run.writeJSON(schema, to: DatasetFolder.schemaFile)
         if let audit { try run.writeJSON(audit, to: auditFile) }
         log.info("split \(splits.train.rowCount) / \(splits.validation.rowCount) / \(splits.test.rowCount) rows; \(encoding.featureNames.count) encoded features")
+    }
+
+    /// `60/20/20`.
+    static func percentages(_ split: SplitConfig) -> String {
+        [split.train, split.validation, split.test].map { NumberFormat.string(($0 * 100 * 1e6).rounded() / 1e6) }.joined(separator: "/")
     }
 
     /// `make data`'s prefetch (`make-dataset --fetch-only`): downloads and verifies the

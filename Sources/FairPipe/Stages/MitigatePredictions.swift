@@ -38,6 +38,7 @@ extension MitigateStage {
         log.info("\(method.rawValue) fitted on \(validation.count) validation predictions, applied to \(test.count) (target \(config.mitigation.target.rawValue))")
         let context = try MitigationContext(config: config, run: run, validation: validation, test: test, testSource: input.test)
         let outcome = try fit(config.mitigation, context: context)
+        if let pooling = context.poolingSummary { log.warning(pooling) }
         try run.write(outcome.artefact, to: "\(method.rawValue).json")
         try run.write(try outcome.test.csvData(), to: predictionsFile)
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)

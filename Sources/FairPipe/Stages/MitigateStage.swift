@@ -30,6 +30,7 @@ public enum MitigateStage {
         log.info("\(method.rawValue) (\(method.kind.rawValue)), target \(config.mitigation.target.rawValue)")
 
         let outcome = try fit(config.mitigation, context: context)
+        if let pooling = context.poolingSummary { log.warning(pooling) }
         try run.write(outcome.artefact, to: "\(method.rawValue).json")
         for file in outcome.extraFiles { try run.write(file.data, to: file.name) }
         try run.write(try outcome.test.csvData(), to: predictionsFile)

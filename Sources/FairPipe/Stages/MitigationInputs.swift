@@ -11,11 +11,16 @@ final class MitigationContext {
     let schema: DatasetSchema?
     let validation: Predictions
     let test: Predictions
-    /// Combined sensitive groups (`A&female`), named from the validation split.
+    /// Combined sensitive groups (`A&female`), named from the validation split, with the
+    /// groups post-processing cannot fit alone pooled (``MitigationGroups``).
     let groupNames: [String]
     let validationGroups: [Int32]
     let testGroups: [Int32]
     private var splitsCache: EncodedSplits?
+    /// How the validation groups (post-processing) and the train groups (pre- and
+    /// in-processing, known once the splits are loaded) were pooled.
+    let validationPooling: MitigationGroups
+    private(set) var trainPooling: MitigationGroups?
     /// Every refit of an external model in this run (pre-processing retrains, oracle calls)
     /// keeps its model folder here, numbered in call order: `refits/fit-0001`, ….
     lazy var externalStore = ExternalModelStore(run: run, prefix: "refits")
@@ -52,22 +57,38 @@ final class MitigationContext {
         self.validation = validation
         self.test = test
         let combined = validation.combinedGroups()
-        groupNames = combined.names
-        validationGroups = combined.codes
-        testGroups = try Self.recode(test, names: combined.names, split: testSource)
+        validationPooling = MitigationGroups.pool(
+            names: combined.names, codes: combined.codes, labels: validation.labels, fairness: config.fairness)
+        if config.mitigation.method.kind == .postprocessing {
+            try validationPooling.requireSeveralGroups(method: config.mitigation.method.rawValue, split: "validation")
+        }
+        groupNames = validationPooling.names
+        validationGroups = validationPooling.codes
+        testGroups = try Self.recode(test, names: groupNames, split: testSource)
     }
 
-    /// Codes of `predictions`' combined groups in the order of `names`.
+    /// The one line saying which groups the configured method's fit pooled; nil when none.
+    var poolingSummary: String? {
+        config.mitigation.method.kind == .postprocessing
+            ? validationPooling.summary(split: "validation", fairness: config.fairness)
+            : trainPooling?.summary(split: "train", fairness: config.fairness)
+    }
+
+    /// Codes of `predictions`' combined groups in the order of `names`. When `names` ends with
+    /// the pooled group (``MitigationGroups``), groups not among `names` — pooled ones, and
+    /// ones the fitting data never had — go to the pool.
     static func recode(
         _ predictions: Predictions, names: [String], split: String, fittedOn: String = "the validation predictions"
     ) throws -> [Int32] {
         let own = predictions.combinedGroups()
         var index: [String: Int32] = [:]
         for (code, name) in names.enumerated() { index[name] = Int32(code) }
+        let pool = names.last.map { $0.hasPrefix(MitigationGroups.pooledName) } == true ? Int32(names.count - 1) : nil
         let map = try own.names.map { name -> Int32 in
-            guard let code = index[name] else {
+            guard let code = index[name] ?? pool else {
                 throw DataError.inconsistentTable(
-                    reason: "group `\(name)` occurs in \(split) but not in \(fittedOn) the mitigation was fitted on (groups: \(names.joined(separator: ", ")))")
+                    reason: "group `\(name)` occurs in \(split) but not in \(fittedOn) the mitigation was fitted on (groups: \(names.joined(separator: ", "))); "
+                        + "set fairness.exclude_small_groups: true to pool small groups, which unseen groups then join")
             }
             return code
         }
@@ -122,9 +143,15 @@ final class MitigationContext {
                 throw DataError.badRowID(path: path, reason: "no numeric row_id column")
             }
             let rows = Predictions(rowIDs: ids, attributes: attributes, labels: labels, scores: nil, decisions: labels)
-            let groupNames = names ?? rows.combinedGroups().names
-            let groups = try Self.recode(rows, names: groupNames, split: "the \(split.rawValue) split", fittedOn: "the train split")
-            return (EncodedSplit(features: features, labels: labels, groups: groups, predictions: rows), groupNames)
+            if let names {
+                let groups = try Self.recode(rows, names: names, split: "the \(split.rawValue) split", fittedOn: "the train split")
+                return (EncodedSplit(features: features, labels: labels, groups: groups, predictions: rows), names)
+            }
+            let combined = rows.combinedGroups()
+            let pooling = MitigationGroups.pool(names: combined.names, codes: combined.codes, labels: labels, fairness: config.fairness)
+            try pooling.requireSeveralGroups(method: config.mitigation.method.rawValue, split: "train")
+            trainPooling = pooling
+            return (EncodedSplit(features: features, labels: labels, groups: pooling.codes, predictions: rows), pooling.names)
         }
         let (train, names) = try load(.train, names: nil)
         let numericColumns = encoding.columns.filter { $0.type == .numeric }.map(\.name)

@@ -23,6 +23,30 @@ public enum Intervals {
         return (lo, hi)
     }
 
+    /// The percentile interval re-centred on the estimate by the bootstrap median bias, for
+    /// statistics whose bootstrap distribution is biased (a between-group max − min or min/max):
+    /// with q_lo, q_hi the percentile ends and b = median(θ*) − θ̂,
+    ///     [q_lo − b, q_hi − b], clipped to `domain`,
+    /// i.e. the percentile interval of the bias-corrected replicates θ* − b. Because
+    /// q_lo ≤ median ≤ q_hi, it always contains θ̂ (the ends are also held at θ̂ against
+    /// rounding, and θ̂ lies in `domain`). The basic interval [2θ̂ − q_hi, 2θ̂ − q_lo] and BCa
+    /// cannot promise that: when every replicate exceeds θ̂ the percentile interval, its
+    /// reflection and every BCa end (a bootstrap quantile, with z₀ = Φ⁻¹(0) = −∞) all miss θ̂
+    /// (docs/metrics.md, "Intervals"). Non-finite replicates are left out; nil when none is
+    /// left or θ̂ is not finite.
+    public static func medianBiasCorrected(
+        _ replicates: [Double], estimate: Double, confidence: Double, domain: ClosedRange<Double>
+    ) -> (lower: Double, upper: Double, bias: Double)? {
+        let values = replicates.filter { $0.isFinite }.sorted()
+        guard estimate.isFinite,
+              let lo = quantile(sorted: values, (1 - confidence) / 2),
+              let median = quantile(sorted: values, 0.5),
+              let hi = quantile(sorted: values, (1 + confidence) / 2) else { return nil }
+        let bias = median - estimate
+        func clip(_ v: Double) -> Double { Swift.min(Swift.max(v, domain.lowerBound), domain.upperBound) }
+        return (Swift.min(clip(lo - bias), estimate), Swift.max(clip(hi - bias), estimate), bias)
+    }
+
     /// The Jeffreys interval for a binomial proportion x/n (Brown, Cai & DasGupta 2001, §4.1.2):
     /// the equal-tailed quantiles of Beta(x + ½, n − x + ½), with the lower bound set to 0
     /// when x = 0 and the upper to 1 when x = n. Nil when n = 0.

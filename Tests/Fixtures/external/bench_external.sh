@@ -45,7 +45,7 @@ $BIN/evaluate "${common[@]}" --data "$out/dataset" --model "$out/model" --out "$
 python3 Tests/Fixtures/external/bench_peer.py "$out/dataset" "$EG_ITER"
 t0=$(date +%s.%N)
 $BIN/mitigate "${common[@]}" --data "$out/dataset" --model "$out/model" --evaluation "$out/evaluation" \
-  --out "$out/mitigation" --set mitigation.strengths='[0.01]' --set "${EG_MAX_ITER_KEY:-mitigation.max_iter}=$EG_ITER"
+  --out "$out/mitigation" --set mitigation.strengths='[0.01]' --set "${EG_MAX_ITER_KEY:-mitigation.exponentiated_gradient.max_iter}=$EG_ITER"
 t1=$(date +%s.%N)
 fits=$(ls -d "$out"/mitigation/refits/fit-* | wc -l)
 echo "fairpipe mitigate exponentiated_gradient, external sklearn oracle: $(echo "$t1 - $t0" | bc) s wall, $fits oracle fits (incl. scoring validation and test, trade-off point reused)"
