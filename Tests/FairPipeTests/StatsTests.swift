@@ -21,6 +21,17 @@ struct StatsFixture: Decodable {
         return try Fixtures.json(Wrapper.self, "metrics/expected.json").stats
     }
 
+    @Test func manyGroupsSkipTheExactEnumerationForChiSquare() throws {
+        // 40 groups of 3 rows, one selected each: every expected count is below 5, yet the
+        // exact test would have to enumerate far more tables than it can.
+        let table = [[Int]](repeating: [1, 2], count: 40)
+        #expect(HypothesisTests.fisherExact(table) == nil)
+        let result = try #require(HypothesisTests.proportionsTest(table))
+        #expect(result.test == "chi_square")
+        // At 30 groups and below the exact test still runs when it fits.
+        #expect(HypothesisTests.fisherExact([[0, 3], [3, 0], [1, 2]])?.test == "fisher_exact")
+    }
+
     @Test func jeffreysIntervalsMatchScipyBetaQuantiles() throws {
         for c in try Self.fixture().jeffreys {
             let interval = try #require(Intervals.jeffreys(successes: c.x, trials: c.n, confidence: c.confidence))

@@ -42,9 +42,11 @@ public enum HypothesisTests {
     /// the total probability, under the multivariate hypergeometric law with both margins
     /// fixed, of every table no more likely than the observed one (relative tolerance 1e-7
     /// for ties, as scipy's `fisher_exact` does with its own tolerance). For k > 2 the
-    /// tables are enumerated; nil when there would be more than `maxTables`.
-    public static func fisherExact(_ table: [[Int]], maxTables: Int = 2_000_000) -> TestResult? {
-        guard expectedCounts(table) != nil else { return nil }
+    /// tables are enumerated; nil when there would be more than `maxTables`, or when there are
+    /// more than `maxGroups` groups (such tables overflow `maxTables` in practice, and finding
+    /// that out costs `maxTables` steps per test: seconds for a 500-valued attribute).
+    public static func fisherExact(_ table: [[Int]], maxTables: Int = 2_000_000, maxGroups: Int = 30) -> TestResult? {
+        guard table.count <= maxGroups, expectedCounts(table) != nil else { return nil }
         let rows = table.map { $0[0] + $0[1] }
         let total = rows.reduce(0, +)
         let successes = table.reduce(0) { $0 + $1[0] }
@@ -90,7 +92,8 @@ public enum HypothesisTests {
     }
 
     /// The test FairPipe uses for a k × 2 table: Fisher's exact test when an expected count is
-    /// below 5 (falling back to chi-square if the exact enumeration is too large), else the
+    /// below 5 (falling back to chi-square above 30 groups or if the exact enumeration is too
+    /// large), else the
     /// z test for 2 groups and the chi-square test for more. Nil when there is nothing to
     /// test (fewer than 2 non-empty groups, or a column total of 0).
     public static func proportionsTest(_ table: [[Int]]) -> TestResult? {
