@@ -210,7 +210,7 @@ FORMAT_PATHS := Package.swift Sources Tests
 format: ## Format the Swift sources in place with swift format (.swift-format)
 	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
 
-lint: ## Check formatting as CI does: swift format lint, and no line over 120 columns
+lint: ## Check formatting as CI does: swift format lint --strict with .swift-format (make format fixes it)
 	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
 
 help: ## List the targets

@@ -4,13 +4,17 @@ import Foundation
 
 /// Flags every stage takes.
 public struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Configuration file. Default: pipeline.yml if present, else built-in defaults.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Configuration file. Default: pipeline.yml if present, else built-in defaults.", valueName: "path"))
     public var config: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override a configuration key, e.g. --set mitigation.group_thresholds.tolerance=0.05 (repeatable; highest precedence).",
-        valueName: "section.key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a configuration key, e.g. --set mitigation.group_thresholds.tolerance=0.05 (repeatable; highest precedence).",
+            valueName: "section.key=value"))
     public var overrides: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Folder for this stage's artefacts.", valueName: "dir"))
@@ -19,14 +23,18 @@ public struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "No progress output (warnings and errors are still printed).")
     public var quiet = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Write this stage's resolved-config hash to the file (only if it changed) and exit. Used by the Makefile.",
-        valueName: "file", visibility: .hidden))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write this stage's resolved-config hash to the file (only if it changed) and exit. Used by the Makefile.",
+            valueName: "file", visibility: .hidden))
     public var stamp: String?
 
-    @Flag(name: .customLong("check-config"), help: ArgumentHelp(
-        "Load and validate the whole configuration, then exit. Used by the Makefile before any stage runs.",
-        visibility: .hidden))
+    @Flag(
+        name: .customLong("check-config"),
+        help: ArgumentHelp(
+            "Load and validate the whole configuration, then exit. Used by the Makefile before any stage runs.",
+            visibility: .hidden))
     public var checkConfig = false
 
     public init() {}
@@ -45,9 +53,11 @@ public enum StageMain {
     ) throws {
         let log = ProgressLog(stage: stage.rawValue, quiet: options.quiet)
         var stageRun: StageRun?
-        try reportingErrors(log, onFailure: { stageRun?.abandon() }) {
+        let abandon: () -> Void = { stageRun?.abandon() }
+        try reportingErrors(log, onFailure: abandon) {
             let loaded = try PipelineConfig.load(
-                path: options.config, overrides: options.overrides, auditing: auditing, readsDefaultFile: readsDefaultFile)
+                path: options.config, overrides: options.overrides, auditing: auditing,
+                readsDefaultFile: readsDefaultFile)
             let slice = try StageConfigSlice.slice(for: stage, of: loaded.value)
             if options.checkConfig { return }
             if let stamp = options.stamp {
@@ -63,7 +73,9 @@ public enum StageMain {
             // An audit says which configuration judged it (its gates, its references); after
             // the work, so an error stays the one line on stderr.
             if stage == .evaluate {
-                log.info(configLine(file: loaded.file, readsDefaultFile: readsDefaultFile, overrides: options.overrides.count))
+                log.info(
+                    configLine(
+                        file: loaded.file, readsDefaultFile: readsDefaultFile, overrides: options.overrides.count))
             }
             try run.finish()
             log.info("wrote \(out)/\(Manifest.fileName)")
@@ -77,7 +89,8 @@ public enum StageMain {
         let sets = overrides == 0 ? "" : " with \(overrides) --set override\(overrides == 1 ? "" : "s")"
         if let file { return "config: \(file)\(sets)" }
         if !readsDefaultFile && FileManager.default.fileExists(atPath: ConfigLoader.defaultPath) {
-            return "config: built-in defaults\(sets) (\(ConfigLoader.defaultPath) here is not read by a --preds audit; pass --config \(ConfigLoader.defaultPath) to use it)"
+            return
+                "config: built-in defaults\(sets) (\(ConfigLoader.defaultPath) here is not read by a --preds audit; pass --config \(ConfigLoader.defaultPath) to use it)"
         }
         return "config: built-in defaults\(sets) (no \(ConfigLoader.defaultPath))"
     }

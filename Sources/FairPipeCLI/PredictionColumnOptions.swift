@@ -4,13 +4,18 @@ import FairPipe
 /// The flags that say which columns of a predictions CSV hold what, shared by
 /// `evaluate --preds` and `monitor`.
 public struct PredictionColumnOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The label column (default `label`; with mitigate --apply, rows without it are unlabelled).", valueName: "column"))
+    @Option(
+        help: ArgumentHelp(
+            "The label column (default `label`; with mitigate --apply, rows without it are unlabelled).",
+            valueName: "column"))
     public var label: String?
 
     @Option(help: ArgumentHelp("The 0/1 decision column (default `decision` if present).", valueName: "column"))
     public var decision: String?
 
-    @Option(help: ArgumentHelp("The score column, probabilities in [0, 1] (default `score` if present).", valueName: "column"))
+    @Option(
+        help: ArgumentHelp(
+            "The score column, probabilities in [0, 1] (default `score` if present).", valueName: "column"))
     public var score: String?
 
     @Option(help: ArgumentHelp("Comma-separated sensitive columns (default data.sensitive).", valueName: "a,b"))

@@ -19,14 +19,17 @@ func csvBenchmark() throws {
         try writeChunked(to: numericPath, rows: rows) { start, count, rng in
             var columns = [Column(name: "row_id", numbers: (start..<(start + count)).map(Double.init))]
             for j in 1...9 {
-                columns.append(Column(name: "f\(j)", numbers: (0..<count).map { _ in (rng.nextGaussian() * 1e4).rounded() / 1e4 }))
+                columns.append(
+                    Column(name: "f\(j)", numbers: (0..<count).map { _ in (rng.nextGaussian() * 1e4).rounded() / 1e4 }))
             }
-            columns.append(Column(name: "group", strings: (0..<count).map { _ in rng.nextUnitDouble() < 0.7 ? "A" : "B" }))
+            columns.append(
+                Column(name: "group", strings: (0..<count).map { _ in rng.nextUnitDouble() < 0.7 ? "A" : "B" }))
             columns.append(Column(name: "label", numbers: (0..<count).map { _ in rng.nextUnitDouble() < 0.4 ? 1 : 0 }))
             return try Table(columns: columns)
         }
     }.seconds
-    let bytes = Double((try FileManager.default.attributesOfItem(atPath: numericPath)[.size] as? NSNumber)?.intValue ?? 0)
+    let bytes = Double(
+        (try FileManager.default.attributesOfItem(atPath: numericPath)[.size] as? NSNumber)?.intValue ?? 0)
     let megabytes = bytes / 1_000_000
     let memoryBefore = peakMemoryMiB()
 
@@ -35,32 +38,38 @@ func csvBenchmark() throws {
     let (selectTime, _, selected) = try bestOfThree {
         try CSVReader.read(path: numericPath, options: CSVReadOptions(columns: ["group", "label"]))
     }
-    report("csv.read", [
-        "rows": "\(table.rowCount)", "columns": "\(table.columns.count)",
-        "megabytes": String(format: "%.1f", megabytes),
-        "seconds": String(format: "%.3f", readTime),
-        "mb_per_s": String(format: "%.0f", megabytes / readTime),
-        "cpu_seconds": String(format: "%.3f", readCPU),
-        "cpu_mb_per_s": String(format: "%.0f", megabytes / readCPU),
-        "peak_mib_before": String(format: "%.0f", memoryBefore),
-        "peak_mib_after": String(format: "%.0f", memoryAfter),
-        "generate_seconds": String(format: "%.2f", writeTime),
-    ])
-    report("csv.read_columns", [
-        "columns": "\(selected.columns.count)",
-        "seconds": String(format: "%.3f", selectTime),
-        "mb_per_s": String(format: "%.0f", megabytes / selectTime),
-    ])
+    report(
+        "csv.read",
+        [
+            "rows": "\(table.rowCount)", "columns": "\(table.columns.count)",
+            "megabytes": String(format: "%.1f", megabytes),
+            "seconds": String(format: "%.3f", readTime),
+            "mb_per_s": String(format: "%.0f", megabytes / readTime),
+            "cpu_seconds": String(format: "%.3f", readCPU),
+            "cpu_mb_per_s": String(format: "%.0f", megabytes / readCPU),
+            "peak_mib_before": String(format: "%.0f", memoryBefore),
+            "peak_mib_after": String(format: "%.0f", memoryAfter),
+            "generate_seconds": String(format: "%.2f", writeTime),
+        ])
+    report(
+        "csv.read_columns",
+        [
+            "columns": "\(selected.columns.count)",
+            "seconds": String(format: "%.3f", selectTime),
+            "mb_per_s": String(format: "%.0f", megabytes / selectTime),
+        ])
     let writeCPUStart = threadCPUSeconds()
     let (writeBackTime, written) = measure { CSVWriter.data(table) }
     let writeCPU = threadCPUSeconds() - writeCPUStart
-    report("csv.write", [
-        "megabytes": String(format: "%.1f", Double(written.count) / 1_000_000),
-        "seconds": String(format: "%.3f", writeBackTime),
-        "mb_per_s": String(format: "%.0f", Double(written.count) / 1_000_000 / writeBackTime),
-        "cpu_seconds": String(format: "%.3f", writeCPU),
-        "cpu_mb_per_s": String(format: "%.0f", Double(written.count) / 1_000_000 / writeCPU),
-    ])
+    report(
+        "csv.write",
+        [
+            "megabytes": String(format: "%.1f", Double(written.count) / 1_000_000),
+            "seconds": String(format: "%.3f", writeBackTime),
+            "mb_per_s": String(format: "%.0f", Double(written.count) / 1_000_000 / writeBackTime),
+            "cpu_seconds": String(format: "%.3f", writeCPU),
+            "cpu_mb_per_s": String(format: "%.0f", Double(written.count) / 1_000_000 / writeCPU),
+        ])
 
     // A predictions file as `evaluate --preds` reads it: 1M rows.
     let predictionsPath = folder.appendingPathComponent("predictions.csv").path
@@ -75,16 +84,19 @@ func csvBenchmark() throws {
             Column(name: "sex", strings: (0..<count).map { _ in rng.nextUnitDouble() < 0.5 ? "female" : "male" }),
         ])
     }
-    let predictionBytes = Double((try FileManager.default.attributesOfItem(atPath: predictionsPath)[.size] as? NSNumber)?.intValue ?? 0)
+    let predictionBytes = Double(
+        (try FileManager.default.attributesOfItem(atPath: predictionsPath)[.size] as? NSNumber)?.intValue ?? 0)
     let (predictionTime, predictionCPU, predictions) = try bestOfThree { try CSVReader.read(path: predictionsPath) }
-    report("csv.read_predictions", [
-        "rows": "\(predictions.rowCount)",
-        "megabytes": String(format: "%.1f", predictionBytes / 1_000_000),
-        "seconds": String(format: "%.3f", predictionTime),
-        "mb_per_s": String(format: "%.0f", predictionBytes / 1_000_000 / predictionTime),
-        "cpu_seconds": String(format: "%.3f", predictionCPU),
-        "peak_mib": String(format: "%.0f", peakMemoryMiB()),
-    ])
+    report(
+        "csv.read_predictions",
+        [
+            "rows": "\(predictions.rowCount)",
+            "megabytes": String(format: "%.1f", predictionBytes / 1_000_000),
+            "seconds": String(format: "%.3f", predictionTime),
+            "mb_per_s": String(format: "%.0f", predictionBytes / 1_000_000 / predictionTime),
+            "cpu_seconds": String(format: "%.3f", predictionCPU),
+            "peak_mib": String(format: "%.0f", peakMemoryMiB()),
+        ])
 }
 
 /// The fastest of three runs of `body` (wall seconds, thread CPU seconds, result): the
@@ -108,7 +120,8 @@ private func writeChunked(
     to path: String, rows: Int, chunk: (Int, Int, inout Xoshiro256StarStar) throws -> Table
 ) throws {
     guard FileManager.default.createFile(atPath: path, contents: nil),
-          let handle = FileHandle(forWritingAtPath: path) else { throw FileError.unwritable(path: path, reason: "cannot open") }
+        let handle = FileHandle(forWritingAtPath: path)
+    else { throw FileError.unwritable(path: path, reason: "cannot open") }
     defer { try? handle.close() }
     var rng = Xoshiro256StarStar(seed: 1, stream: "bench.csv")
     var start = 0
@@ -137,11 +150,15 @@ func csvFileBenchmark() throws {
         best = (min(best.wall, seconds), min(best.cpu, threadCPUSeconds() - cpuStart))
         rows = table.rowCount
     }
-    report("csv.file", [
-        "rows": "\(rows)", "megabytes": String(format: "%.1f", bytes / 1_000_000),
-        "best_wall_seconds": String(format: "%.3f", best.wall), "mb_per_s": String(format: "%.0f", bytes / 1_000_000 / best.wall),
-        "best_cpu_seconds": String(format: "%.3f", best.cpu), "cpu_mb_per_s": String(format: "%.0f", bytes / 1_000_000 / best.cpu),
-    ])
+    report(
+        "csv.file",
+        [
+            "rows": "\(rows)", "megabytes": String(format: "%.1f", bytes / 1_000_000),
+            "best_wall_seconds": String(format: "%.3f", best.wall),
+            "mb_per_s": String(format: "%.0f", bytes / 1_000_000 / best.wall),
+            "best_cpu_seconds": String(format: "%.3f", best.cpu),
+            "cpu_mb_per_s": String(format: "%.0f", bytes / 1_000_000 / best.cpu),
+        ])
 }
 
 /// CPU time of the calling thread (user + system), immune to other processes on the machine.

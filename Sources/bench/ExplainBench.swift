@@ -24,10 +24,12 @@ func treeSHAPBench() throws {
     let exported = try JSONDecoder().decode(ExportedForest.self, from: data)
     let forest = try AttributionForest(
         trees: exported.trees.map { nodes in
-            AttributionTree(nodes: nodes.map {
-                AttributionTreeNode(feature: $0.feature, threshold: $0.threshold, left: $0.left, right: $0.right,
-                                    value: $0.value, cover: $0.cover)
-            })
+            AttributionTree(
+                nodes: nodes.map {
+                    AttributionTreeNode(
+                        feature: $0.feature, threshold: $0.threshold, left: $0.left, right: $0.right,
+                        value: $0.value, cover: $0.cover)
+                })
         },
         baseMargin: exported.base_margin, features: exported.features)
     let X = try Matrix(rows: exported.rows, cols: exported.features, storage: exported.X)
@@ -47,7 +49,8 @@ func treeSHAPBench() throws {
             let worst = zip(values, reference).map { abs($0 - $1) }.max() ?? .nan
             fields = [
                 "rows": "\(exported.rows)", "trees": "\(exported.trees.count)", "threads": parallel ? "all" : "1",
-                "seconds": String(format: "%.3f", best), "rows_per_s": String(format: "%.0f", Double(exported.rows) / best),
+                "seconds": String(format: "%.3f", best),
+                "rows_per_s": String(format: "%.0f", Double(exported.rows) / best),
                 "max_abs_diff_vs_shap": String(format: "%.1e", worst),
             ]
         }

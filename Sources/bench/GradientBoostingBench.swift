@@ -15,9 +15,10 @@ import Foundation
 /// three figures include the input matrix and nothing read before it.
 func gradientBoostingBench() throws {
     let environment = ProcessInfo.processInfo.environment
-    let (X, labels) = try environment["FAIRPIPE_BENCH_GBDT_DATA"].map {
-        try readBinaryTable(prefix: $0, cols: Int(environment["FAIRPIPE_BENCH_GBDT_COLS"] ?? "50") ?? 50)
-    } ?? syntheticBoostingTable(rows: 1_000_000, cols: 50, seed: 7)
+    let (X, labels) =
+        try environment["FAIRPIPE_BENCH_GBDT_DATA"].map {
+            try readBinaryTable(prefix: $0, cols: Int(environment["FAIRPIPE_BENCH_GBDT_COLS"] ?? "50") ?? 50)
+        } ?? syntheticBoostingTable(rows: 1_000_000, cols: 50, seed: 7)
     let names = (0..<X.cols).map { "f\($0)" }
     var config = GradientBoostingConfig()
     config.earlyStopping = .off
@@ -36,14 +37,16 @@ func gradientBoostingBench() throws {
     for (p, y) in zip(probabilities, labels) {
         logLoss -= y == 1 ? log(max(p, 1e-15)) : log(max(1 - p, 1e-15))
     }
-    report("gbdt.fit_\(X.rows)x\(X.cols)", [
-        "seconds": String(format: "%.2f", seconds),
-        "cpu_seconds": String(format: "%.2f", cpuUsed),
-        "threads": "\(threads)",
-        "trees": "\(model.trees.count)",
-        "train_logloss": String(format: "%.5f", logLoss / Double(labels.count)),
-        "peak_fit_mib": String(format: "%.0f", peak),
-    ])
+    report(
+        "gbdt.fit_\(X.rows)x\(X.cols)",
+        [
+            "seconds": String(format: "%.2f", seconds),
+            "cpu_seconds": String(format: "%.2f", cpuUsed),
+            "threads": "\(threads)",
+            "trees": "\(model.trees.count)",
+            "train_logloss": String(format: "%.5f", logLoss / Double(labels.count)),
+            "peak_fit_mib": String(format: "%.0f", peak),
+        ])
 }
 
 /// Reads `prefix.X` (float64, row-major) and `prefix.y` (bytes) straight into the matrix.

@@ -9,7 +9,9 @@ private func inprocessingBenchData(rows n: Int, cols p: Int) throws -> (X: Matri
     if let path = ProcessInfo.processInfo.environment["INPROCESSING_BENCH_DATA"] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let values: [Double] = data.withUnsafeBytes { raw in
-            (0..<(data.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+            (0..<(data.count / 8)).map {
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
+            }
         }
         guard values.count == n * p + 2 * n else {
             throw CocoaError(.fileReadCorruptFile)
@@ -52,26 +54,33 @@ func inprocessingBench() throws {
         let (seconds, model) = try measure {
             try eg.fit(data.X, labels: data.y, groups: data.g, groupNames: ["0", "1"], featureNames: names)
         }
-        report("exponentiated_gradient", [
-            "rows": "\(n)", "cols": "\(p)", "warm_start": "\(warm)", "oracle_tol": "\(tol)", "fit_s": String(format: "%.3f", seconds),
-            "oracle_calls": "\(model.oracleCalls)", "oracle_fits": "\(model.oracleFits)", "iterations": "\(model.iterations)",
-            "predictors": "\(model.predictors.count)",
-            "newton_steps": "\(model.predictors.compactMap { $0.model?.solver.iterations }.reduce(0, +))",
-            "hessians": "\(model.predictors.compactMap { $0.model?.solver.hessianEvaluations }.reduce(0, +))",
-            "error": String(format: "%.6f", model.trainingError),
-            "violation": String(format: "%.6f", model.trainingViolation),
-            "best_gap": String(format: "%.3g", model.bestGap),
-            "peak_mib": String(format: "%.0f", peakMemoryMiB()),
-        ])
+        report(
+            "exponentiated_gradient",
+            [
+                "rows": "\(n)", "cols": "\(p)", "warm_start": "\(warm)", "oracle_tol": "\(tol)",
+                "fit_s": String(format: "%.3f", seconds),
+                "oracle_calls": "\(model.oracleCalls)", "oracle_fits": "\(model.oracleFits)",
+                "iterations": "\(model.iterations)",
+                "predictors": "\(model.predictors.count)",
+                "newton_steps": "\(model.predictors.compactMap { $0.model?.solver.iterations }.reduce(0, +))",
+                "hessians": "\(model.predictors.compactMap { $0.model?.solver.hessianEvaluations }.reduce(0, +))",
+                "error": String(format: "%.6f", model.trainingError),
+                "violation": String(format: "%.6f", model.trainingViolation),
+                "best_gap": String(format: "%.3g", model.bestGap),
+                "peak_mib": String(format: "%.0f", peakMemoryMiB()),
+            ])
     }
     let (seconds, grid) = try measure {
         try GridSearch(target: .demographicParity).fit(
             data.X, labels: data.y, groups: data.g, groupNames: ["0", "1"], featureNames: names)
     }
-    report("grid_search", [
-        "rows": "\(n)", "cols": "\(p)", "grid_size": "10", "fit_s": String(format: "%.3f", seconds),
-        "best_error": String(format: "%.6f", grid.best.error), "best_violation": String(format: "%.6f", grid.best.violation),
-    ])
+    report(
+        "grid_search",
+        [
+            "rows": "\(n)", "cols": "\(p)", "grid_size": "10", "fit_s": String(format: "%.3f", seconds),
+            "best_error": String(format: "%.6f", grid.best.error),
+            "best_violation": String(format: "%.6f", grid.best.violation),
+        ])
 }
 
 /// The other in-processing methods on 10,000 × 20 rows of the same distribution (first 20
@@ -85,12 +94,16 @@ func inprocessingMethodsBench() throws {
     let X = try Matrix(rows: n, cols: p, storage: storage)
     let y = Array(full.y.prefix(n)), g = Array(full.g.prefix(n))
     let names = (0..<p).map { "x\($0)" }
-    for method in [MitigationMethod.exponentiatedGradient, .gridSearch, .fairLogisticRegression, .prejudiceRemover, .adversarialDebiasing] {
+    for method in [
+        MitigationMethod.exponentiatedGradient, .gridSearch, .fairLogisticRegression, .prejudiceRemover,
+        .adversarialDebiasing,
+    ] {
         var config = MitigationConfig()
         config.method = method
         config.target = .demographicParity
         let (seconds, model) = try measure {
-            try Inprocessing.fit(config: config, seed: 1, X, labels: y, groups: g, groupNames: ["0", "1"], featureNames: names)
+            try Inprocessing.fit(
+                config: config, seed: 1, X, labels: y, groups: g, groupNames: ["0", "1"], featureNames: names)
         }
         let scores = try model.scores(X, groups: g)
         var rate = [0.0, 0.0], count = [0.0, 0.0]
@@ -98,9 +111,11 @@ func inprocessingMethodsBench() throws {
             rate[Int(g[i])] += scores[i] >= 0.5 ? 1 : 0
             count[Int(g[i])] += 1
         }
-        report("inprocessing", [
-            "method": method.rawValue, "rows": "\(n)", "cols": "\(p)", "fit_s": String(format: "%.3f", seconds),
-            "train_dp_difference": String(format: "%.4f", abs(rate[0] / count[0] - rate[1] / count[1])),
-        ])
+        report(
+            "inprocessing",
+            [
+                "method": method.rawValue, "rows": "\(n)", "cols": "\(p)", "fit_s": String(format: "%.3f", seconds),
+                "train_dp_difference": String(format: "%.4f", abs(rate[0] / count[0] - rate[1] / count[1])),
+            ])
     }
 }

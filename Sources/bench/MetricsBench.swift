@@ -20,10 +20,12 @@ func metricsBench() throws {
         scores[i] = (s * 1000).rounded() / 1000
         decisions[i] = scores[i] >= 0.5 ? 1 : 0
     }
-    let set = PredictionSet(labels: labels, decisions: decisions, scores: scores, attributes: [
-        SensitiveColumn(name: "sex", groups: ["Female", "Male"], codes: sex),
-        SensitiveColumn(name: "race", groups: ["A", "B", "C", "D"], codes: race),
-    ])
+    let set = PredictionSet(
+        labels: labels, decisions: decisions, scores: scores,
+        attributes: [
+            SensitiveColumn(name: "sex", groups: ["Female", "Male"], codes: sex),
+            SensitiveColumn(name: "race", groups: ["A", "B", "C", "D"], codes: race),
+        ])
     let before = peakMemoryMiB()
     var config = FairnessConfig()
     config.thresholds = ["demographic_parity_difference": GateSpec(max: 0.1), "disparate_impact": GateSpec(min: 0.8)]
@@ -33,14 +35,16 @@ func metricsBench() throws {
     var noBootstrap = config
     noBootstrap.bootstrap.samples = 0
     let (pointSeconds, _) = try measure { try evaluateFairness(set, config: noBootstrap, seed: 1) }
-    report("metrics", [
-        "rows": "\(n)", "groups": "2+4+8", "bootstrap": "\(config.bootstrap.samples)",
-        "seconds": String(format: "%.3f", seconds),
-        "seconds_without_bootstrap": String(format: "%.3f", pointSeconds),
-        "peak_mib": String(format: "%.0f", peakMemoryMiB()), "input_mib": String(format: "%.0f", before),
-        "metrics_json_kib": "\(json.count / 1024)", "curves_json_kib": "\((curves?.count ?? 0) / 1024)",
-        "passed": "\(result.metrics.passed)",
-    ])
+    report(
+        "metrics",
+        [
+            "rows": "\(n)", "groups": "2+4+8", "bootstrap": "\(config.bootstrap.samples)",
+            "seconds": String(format: "%.3f", seconds),
+            "seconds_without_bootstrap": String(format: "%.3f", pointSeconds),
+            "peak_mib": String(format: "%.0f", peakMemoryMiB()), "input_mib": String(format: "%.0f", before),
+            "metrics_json_kib": "\(json.count / 1024)", "curves_json_kib": "\((curves?.count ?? 0) / 1024)",
+            "passed": "\(result.metrics.passed)",
+        ])
 }
 
 /// The sampler alone: 1000 stratified multinomial draws over 8 cells × 200 atoms of 625 rows.
@@ -57,5 +61,10 @@ func metricsSamplerBench() {
             }
         }
     }
-    report("metrics-sampler", ["binomials": "1600000", "seconds": String(format: "%.3f", seconds), "ns_per_binomial": String(format: "%.0f", seconds * 1e9 / 1.6e6), "checksum": "\(checksum)"])
+    report(
+        "metrics-sampler",
+        [
+            "binomials": "1600000", "seconds": String(format: "%.3f", seconds),
+            "ns_per_binomial": String(format: "%.0f", seconds * 1e9 / 1.6e6), "checksum": "\(checksum)",
+        ])
 }

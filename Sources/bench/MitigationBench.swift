@@ -29,31 +29,38 @@ func thresholdOptimizerBench() throws {
         for constraint in [FairnessTarget.demographicParity, .equalizedOdds] {
             let optimizer = ThresholdOptimizer(constraint: constraint, objective: .accuracyScore, gridSize: 1000)
             let (fitSeconds, model) = try measure {
-                try optimizer.fit(scores: validation.scores, labels: validation.labels, groups: validation.groups, groupNames: names)
+                try optimizer.fit(
+                    scores: validation.scores, labels: validation.labels, groups: validation.groups, groupNames: names)
             }
             var rng = Xoshiro256StarStar(seed: 42, stream: "threshold_optimizer")
             let (applySeconds, decisions) = try measure {
                 try model.apply(scores: test.scores, groups: test.groups, rng: &rng)
             }
             let selected = decisions.reduce(0) { $0 + Int($1) }
-            report("threshold_optimizer", [
-                "rows": "\(rows)", "groups": "\(groupCount)", "constraint": constraint.rawValue,
-                "fit_s": String(format: "%.3f", fitSeconds), "apply_s": String(format: "%.3f", applySeconds),
-                "total_s": String(format: "%.3f", fitSeconds + applySeconds),
-                "selection_rate": String(format: "%.4f", Double(selected) / Double(rows)),
-                "peak_mib": String(format: "%.0f", peakMemoryMiB()),
-            ])
+            report(
+                "threshold_optimizer",
+                [
+                    "rows": "\(rows)", "groups": "\(groupCount)", "constraint": constraint.rawValue,
+                    "fit_s": String(format: "%.3f", fitSeconds), "apply_s": String(format: "%.3f", applySeconds),
+                    "total_s": String(format: "%.3f", fitSeconds + applySeconds),
+                    "selection_rate": String(format: "%.4f", Double(selected) / Double(rows)),
+                    "peak_mib": String(format: "%.0f", peakMemoryMiB()),
+                ])
         }
         for target in [FairnessTarget.demographicParity, .equalizedOdds] {
             let (seconds, model) = try measure {
                 try GroupThresholds(target: target, tolerance: 0.02)
-                    .fit(scores: validation.scores, labels: validation.labels, groups: validation.groups, groupNames: names)
+                    .fit(
+                        scores: validation.scores, labels: validation.labels, groups: validation.groups,
+                        groupNames: names)
             }
-            report("group_thresholds", [
-                "rows": "\(rows)", "groups": "\(groupCount)", "target": target.rawValue,
-                "fit_s": String(format: "%.3f", seconds), "exact": "\(model.exact)",
-                "tolerance_met": "\(model.toleranceMet)", "accuracy": String(format: "%.4f", model.accuracy),
-            ])
+            report(
+                "group_thresholds",
+                [
+                    "rows": "\(rows)", "groups": "\(groupCount)", "target": target.rawValue,
+                    "fit_s": String(format: "%.3f", seconds), "exact": "\(model.exact)",
+                    "tolerance_met": "\(model.toleranceMet)", "accuracy": String(format: "%.4f", model.accuracy),
+                ])
         }
     }
 }

@@ -37,25 +37,29 @@ func trainBenchmark() throws {
     let (seconds, model) = try measure {
         try trainer.fit(big, labels: bigLabels, featureNames: bigNames)
     }
-    report("train.fit_1000000x50", [
-        "seconds": String(format: "%.3f", seconds),
-        "cpu_seconds": String(format: "%.3f", cpuSeconds() - cpu),
-        "iterations": "\(model.solver.iterations)",
-        "hessians": "\(model.solver.hessianEvaluations)",
-        "converged": "\(model.solver.converged)",
-        "gradient_norm": String(format: "%.2e", model.solver.gradientNorm),
-        "peak_mib": String(format: "%.0f", peakMemoryMiB()),
-    ])
+    report(
+        "train.fit_1000000x50",
+        [
+            "seconds": String(format: "%.3f", seconds),
+            "cpu_seconds": String(format: "%.3f", cpuSeconds() - cpu),
+            "iterations": "\(model.solver.iterations)",
+            "hessians": "\(model.solver.hessianEvaluations)",
+            "converged": "\(model.solver.converged)",
+            "gradient_norm": String(format: "%.2e", model.solver.gradientNorm),
+            "peak_mib": String(format: "%.0f", peakMemoryMiB()),
+        ])
 
     let (X, labels, names) = try syntheticLogistic(rows: 50_000, cols: 100, seed: 2)
     cpu = cpuSeconds()
     let (single, one) = try measure { try trainer.fit(X, labels: labels, featureNames: names) }
-    report("train.fit_50000x100", [
-        "seconds": String(format: "%.3f", single),
-        "cpu_seconds": String(format: "%.3f", cpuSeconds() - cpu),
-        "iterations": "\(one.solver.iterations)",
-        "hessians": "\(one.solver.hessianEvaluations)",
-    ])
+    report(
+        "train.fit_50000x100",
+        [
+            "seconds": String(format: "%.3f", single),
+            "cpu_seconds": String(format: "%.3f", cpuSeconds() - cpu),
+            "iterations": "\(one.solver.iterations)",
+            "hessians": "\(one.solver.hessianEvaluations)",
+        ])
 
     // 50 oracle calls, round r with weights 1 + 0.02·r·U(0,1) (fresh draws each round, as
     // exponentiated gradient re-weights every call), cold and warm started.
@@ -77,12 +81,14 @@ func trainBenchmark() throws {
                 previous = fit
             }
         }
-        report(warm ? "train.oracle_50x_50000x100_warm" : "train.oracle_50x_50000x100_cold", [
-            "seconds": String(format: "%.3f", total),
-            "per_fit": String(format: "%.3f", total / 50),
-            "cpu_seconds": String(format: "%.3f", cpuSeconds() - cpu),
-            "iterations": "\(iterations)",
-            "hessians": "\(hessians)",
-        ])
+        report(
+            warm ? "train.oracle_50x_50000x100_warm" : "train.oracle_50x_50000x100_cold",
+            [
+                "seconds": String(format: "%.3f", total),
+                "per_fit": String(format: "%.3f", total / 50),
+                "cpu_seconds": String(format: "%.3f", cpuSeconds() - cpu),
+                "iterations": "\(iterations)",
+                "hessians": "\(hessians)",
+            ])
     }
 }

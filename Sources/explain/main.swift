@@ -5,8 +5,10 @@ import FairPipeCLI
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Explain which features drive accuracy and each disparity (permutation importance, PDP/ICE by group, exact gap attributions).",
-        discussion: "Example: explain --data outputs/dataset --model outputs/model --out outputs/explain --set explain.n_repeats=10",
+        abstract:
+            "Explain which features drive accuracy and each disparity (permutation importance, PDP/ICE by group, exact gap attributions).",
+        discussion:
+            "Example: explain --data outputs/dataset --model outputs/model --out outputs/explain --set explain.n_repeats=10",
         version: Manifest.toolVersion)
 
     @OptionGroup var options: CommonOptions

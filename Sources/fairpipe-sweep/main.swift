@@ -34,14 +34,18 @@ struct Plan: ParsableCommand {
     @Argument(help: ArgumentHelp("The sweep file.", valueName: "spec.yml"))
     var spec: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override a key for every run (before the run's own overrides; repeatable).", valueName: "section.key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a key for every run (before the run's own overrides; repeatable).", valueName: "section.key=value"
+        ))
     var overrides: [String] = []
 
     @Option(help: ArgumentHelp("Folder holding the sweeps.", valueName: "dir"))
     var root = "outputs/sweeps"
 
-    @Option(help: ArgumentHelp("Default binary folder written into sweep.mk (make's BIN overrides it).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Default binary folder written into sweep.mk (make's BIN overrides it).", valueName: "dir"))
     var bin = ".build/release"
 
     @Flag(help: "Give every run its own dataset, model and baseline evaluation (to measure what sharing saves).")
@@ -49,11 +53,14 @@ struct Plan: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let plan = try SweepPlan.make(spec: SweepSpec.load(path: spec), fixedOverrides: overrides, root: root, share: !noShare)
+            let plan = try SweepPlan.make(
+                spec: SweepSpec.load(path: spec), fixedOverrides: overrides, root: root, share: !noShare)
             let fragment = try SweepFiles.write(plan, bin: bin)
             let counts = plan.sharedStageSavings
-            FileHandle.standardError.write(Data(
-                "fairpipe-sweep: \(plan.name): \(plan.runs.count) runs, \(counts.withSharing) stage executions (\(counts.withoutSharing) without sharing)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "fairpipe-sweep: \(plan.name): \(plan.runs.count) runs, \(counts.withSharing) stage executions (\(counts.withoutSharing) without sharing)\n"
+                        .utf8))
             print(fragment)
         }
     }
@@ -61,7 +68,9 @@ struct Plan: ParsableCommand {
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build experiments.csv and experiments.json from the runs' manifests and metrics; log the sweep to MLflow when tracking is configured.")
+        abstract:
+            "Build experiments.csv and experiments.json from the runs' manifests and metrics; log the sweep to MLflow when tracking is configured."
+    )
 
     @Argument(help: ArgumentHelp("The sweep file, or its plan.json.", valueName: "spec.yml|plan.json"))
     var spec: String
@@ -80,7 +89,8 @@ struct Log: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let planPath = spec.hasSuffix(".json")
+            let planPath =
+                spec.hasSuffix(".json")
                 ? spec : SweepPlan.path(name: try SweepSpec.load(path: spec).name, root: root)
             let plan = try SweepPlan.read(path: planPath)
             let (records, pending) = try ExperimentLog.write(plan)

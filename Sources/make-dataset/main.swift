@@ -20,7 +20,10 @@ struct MakeDataset: ParsableCommand {
             try StageMain.runWithoutArtefacts(.makeDataset, options: options) { config, log in
                 let files = try MakeDatasetStage.fetchOnly(
                     config, root: FileManager.default.currentDirectoryPath, log: log)
-                log.info(files.isEmpty ? "nothing to fetch for data.source: \(config.data.source.rawValue)" : "cached \(files.joined(separator: ", "))")
+                log.info(
+                    files.isEmpty
+                        ? "nothing to fetch for data.source: \(config.data.source.rawValue)"
+                        : "cached \(files.joined(separator: ", "))")
             }
             return
         }

@@ -29,13 +29,18 @@ struct Mitigate: ParsableCommand {
     @Option(help: ArgumentHelp("evaluate's output folder (baseline predictions and metrics).", valueName: "dir"))
     var evaluation = "outputs/evaluation"
 
-    @Option(help: ArgumentHelp("Post-process this predictions CSV from any model (the rows to mitigate).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Post-process this predictions CSV from any model (the rows to mitigate).", valueName: "file"))
     var preds: String?
 
     @Option(help: ArgumentHelp("With --preds: the predictions CSV to fit the post-processor on.", valueName: "file"))
     var validationPreds: String?
 
-    @Option(help: ArgumentHelp("With --preds: apply the post-processor fitted by an earlier `mitigate --preds` in this folder.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "With --preds: apply the post-processor fitted by an earlier `mitigate --preds` in this folder.",
+            valueName: "dir"))
     var apply: String?
 
     @OptionGroup var columns: PredictionColumnOptions
@@ -45,7 +50,8 @@ struct Mitigate: ParsableCommand {
             throw ValidationError("--validation-preds and --apply need --preds (the predictions to mitigate)")
         }
         if let preds, validationPreds == nil && apply == nil {
-            throw ValidationError("--preds \(preds) needs --validation-preds (to fit on) or --apply DIR (a fitted post-processor)")
+            throw ValidationError(
+                "--preds \(preds) needs --validation-preds (to fit on) or --apply DIR (a fitted post-processor)")
         }
         if validationPreds != nil && apply != nil {
             throw ValidationError("--validation-preds fits a post-processor and --apply reuses one: give one of them")
@@ -55,7 +61,9 @@ struct Mitigate: ParsableCommand {
     func run() throws {
         guard let preds else {
             try StageMain.run(.mitigate, options: options, defaultOut: "outputs/mitigation") { config, run, log in
-                try MitigateStage.run(config, dataset: DatasetFolder(path: data), modelFolder: model, evaluationFolder: evaluation, run: run, log: log)
+                try MitigateStage.run(
+                    config, dataset: DatasetFolder(path: data), modelFolder: model, evaluationFolder: evaluation,
+                    run: run, log: log)
                 return .success
             }
             return

@@ -32,7 +32,10 @@ struct Run: ParsableCommand {
     /// Evaluate's column flags; an empty label cell is a row not labelled yet.
     @OptionGroup var columns: PredictionColumnOptions
 
-    @Option(help: ArgumentHelp("Compare with the pipeline's test evaluation in this folder instead of monitor.reference.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Compare with the pipeline's test evaluation in this folder instead of monitor.reference.", valueName: "dir"
+        ))
     var reference: String?
 
     @Flag(help: "Recompute every window instead of reusing unchanged windows from OUT/.cache.")
@@ -95,7 +98,9 @@ struct DemoLog: ParsableCommand {
             plan.rowsPerDay = rowsPerDay
             plan.start = start
             plan.unlabelledDays = unlabelledDays
-            try MonitorDemo.writeLog(config.data.synthetic, plan: plan, threshold: config.model.threshold, seed: config.experiment.seed, to: file)
+            try MonitorDemo.writeLog(
+                config.data.synthetic, plan: plan, threshold: config.model.threshold, seed: config.experiment.seed,
+                to: file)
             log.info("wrote \(days * rowsPerDay) rows to \(file)")
         }
     }

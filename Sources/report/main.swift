@@ -21,16 +21,21 @@ struct Report: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(name: .customLong("run"), help: ArgumentHelp("The run folder holding dataset/, evaluation/, mitigation/ …", valueName: "dir"))
+    @Option(
+        name: .customLong("run"),
+        help: ArgumentHelp("The run folder holding dataset/, evaluation/, mitigation/ …", valueName: "dir"))
     var runFolder = "outputs"
 
-    @Option(help: ArgumentHelp("Render a standalone audit: the folder `evaluate --preds … --out` wrote.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Render a standalone audit: the folder `evaluate --preds … --out` wrote.", valueName: "dir"))
     var audit: String?
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare these run folders on one page.", valueName: "dir"))
     var runs: [String] = []
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Print the differences between two run folders.", valueName: "dir"))
+    @Option(
+        parsing: .upToNextOption, help: ArgumentHelp("Print the differences between two run folders.", valueName: "dir")
+    )
     var diff: [String] = []
 
     @Flag(help: "After rendering, log the run to the configured MLflow server.")
@@ -48,7 +53,9 @@ struct Report: ParsableCommand {
         }
         if track && trackOnly { throw ValidationError("use --track or --track-only, not both") }
         if track, let out = options.out,
-           URL(fileURLWithPath: out).standardizedFileURL != URL(fileURLWithPath: runFolder).appendingPathComponent("report").standardizedFileURL {
+            URL(fileURLWithPath: out).standardizedFileURL
+                != URL(fileURLWithPath: runFolder).appendingPathComponent("report").standardizedFileURL
+        {
             throw ValidationError("--track logs the run's own report: use --out \(runFolder)/report")
         }
         if !diff.isEmpty && diff.count != 2 { throw ValidationError("--diff takes exactly two run folders") }

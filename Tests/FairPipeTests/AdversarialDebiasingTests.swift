@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct AdversarialDebiasingTests {
     static func fit(
-        _ data: InprocessingData.Split, _ target: FairnessTarget, debias: Bool = true, hidden: Int = 16, epochs: Int = 30
+        _ data: InprocessingData.Split, _ target: FairnessTarget, debias: Bool = true, hidden: Int = 16,
+        epochs: Int = 30
     ) throws -> AdversarialDebiasingModel {
         var method = AdversarialDebiasing(target: target, seed: 7)
         method.debias = debias
@@ -55,7 +56,8 @@ import Testing
         method.hiddenUnits = 4
         method.epochs = 1
         let model = try method.fit(
-            data.X, labels: data.labels, groups: data.groups, groupNames: ["a", "b", "c"], featureNames: data.featureNames)
+            data.X, labels: data.labels, groups: data.groups, groupNames: ["a", "b", "c"],
+            featureNames: data.featureNames)
         #expect(model.adversaryOutputs == 3)
         let rows = Array(0..<40)
         let logits = model.forward(data.X, rows: rows, dropout: []).logits
@@ -64,16 +66,18 @@ import Testing
             var up = model, down = model
             up.adversary[j] += 1e-6
             down.adversary[j] -= 1e-6
-            let numeric = (up.adversaryGradients(logits, rows: rows, labels: data.labels, groups: data.groups).loss
-                - down.adversaryGradients(logits, rows: rows, labels: data.labels, groups: data.groups).loss) / 2e-6
+            let numeric =
+                (up.adversaryGradients(logits, rows: rows, labels: data.labels, groups: data.groups).loss
+                    - down.adversaryGradients(logits, rows: rows, labels: data.labels, groups: data.groups).loss) / 2e-6
             #expect(abs(numeric - adv.gradient[j]) < 1e-6, "adversary \(j): \(numeric) vs \(adv.gradient[j])")
         }
         for r in [0, 5, 17] {
             var up = logits, down = logits
             up[r] += 1e-6
             down[r] -= 1e-6
-            let numeric = (model.adversaryGradients(up, rows: rows, labels: data.labels, groups: data.groups).loss
-                - model.adversaryGradients(down, rows: rows, labels: data.labels, groups: data.groups).loss) / 2e-6
+            let numeric =
+                (model.adversaryGradients(up, rows: rows, labels: data.labels, groups: data.groups).loss
+                    - model.adversaryGradients(down, rows: rows, labels: data.labels, groups: data.groups).loss) / 2e-6
             #expect(abs(numeric - adv.dLogit[r]) < 1e-6)
         }
     }
@@ -102,7 +106,8 @@ import Testing
         let fair = try Self.fit(train, .equalizedOdds)
         let p = try fair.predictProbability(test.X).map { $0 >= 0.5 ? 1.0 : 0 }
         func eo(_ q: [Double]) -> Double {
-            max(InprocessingData.difference(q, test.groups) { test.labels[$0] == 1 },
+            max(
+                InprocessingData.difference(q, test.groups) { test.labels[$0] == 1 },
                 InprocessingData.difference(q, test.groups) { test.labels[$0] == 0 })
         }
         // Stated margin: the worse of the TPR/FPR differences drops by at least 0.05.
@@ -111,7 +116,8 @@ import Testing
 
     @Test func fitIsByteReproducible() throws {
         let data = InprocessingData.make(rows: 300, seed: 46)
-        #expect(try InprocessingData.encode(Self.fit(data, .equalizedOdds, epochs: 5))
-            == InprocessingData.encode(Self.fit(data, .equalizedOdds, epochs: 5)))
+        #expect(
+            try InprocessingData.encode(Self.fit(data, .equalizedOdds, epochs: 5))
+                == InprocessingData.encode(Self.fit(data, .equalizedOdds, epochs: 5)))
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+
 @testable import FairPipe
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 enum XMLCheck {
     /// Whether `text` parses as XML 1.0 (libxml2 through Foundation's XMLParser).
@@ -41,12 +43,14 @@ enum XMLCheck {
 
     @Test func experimentsJSON() throws {
         let metric = ExperimentsFile.Metric(value: 0.5, ci: [0.4, 0.6])
-        let run = ExperimentsFile.Run(runID: "r1", label: "tolerance=0.1", folder: "outputs/sweeps/s/r1",
-                                      parameters: ["mitigation.tolerance": "0.1"], gitSHA: "abc", dirty: false, configHash: "h",
-                                      metrics: ["accuracy": metric, "disparate_impact": .init(value: nil, ci: nil)], gatesPassed: nil,
-                                      started: "s", finished: "f", shared: .init(dataset: "d", model: "m", evaluation: "e"))
-        let file = ExperimentsFile(schemaVersion: 1, sweep: "s", spec: "sweeps/s.yml", sweptKeys: ["mitigation.tolerance"],
-                                   runs: [run], pending: ["r2"])
+        let run = ExperimentsFile.Run(
+            runID: "r1", label: "tolerance=0.1", folder: "outputs/sweeps/s/r1",
+            parameters: ["mitigation.tolerance": "0.1"], gitSHA: "abc", dirty: false, configHash: "h",
+            metrics: ["accuracy": metric, "disparate_impact": .init(value: nil, ci: nil)], gatesPassed: nil,
+            started: "s", finished: "f", shared: .init(dataset: "d", model: "m", evaluation: "e"))
+        let file = ExperimentsFile(
+            schemaVersion: 1, sweep: "s", spec: "sweeps/s.yml", sweptKeys: ["mitigation.tolerance"],
+            runs: [run], pending: ["r2"])
         let data = try file.jsonData()
         #expect(try ExperimentsFile.decode(data, path: "experiments.json") == file)
         #expect(String(decoding: data, as: UTF8.self).contains("\"gates_passed\" : null"))
@@ -58,8 +62,13 @@ enum XMLCheck {
         var text = try String(contentsOfFile: path, encoding: .utf8)
         text = text.replacingOccurrences(
             of: "\"schema_version\" : \(MetricsReport.currentSchemaVersion)", with: "\"schema_version\" : 99")
-        #expect(throws: FileError.malformed(
-            path: "m.json", reason: "schema_version 99 is newer than this FairPipe reads (\(MetricsReport.currentSchemaVersion)); update FairPipe")) {
+        #expect(
+            throws: FileError.malformed(
+                path: "m.json",
+                reason:
+                    "schema_version 99 is newer than this FairPipe reads (\(MetricsReport.currentSchemaVersion)); update FairPipe"
+            )
+        ) {
             try MetricsReport.decode(Data(text.utf8), path: "m.json")
         }
     }
@@ -71,14 +80,17 @@ enum XMLCheck {
             _ = try MetricsReport.decode(Data(json.utf8), path: "m.json")
             Issue.record("decoded a malformed metrics.json")
         } catch let error as FileError {
-            #expect(error.description.hasPrefix("m.json: not a valid MetricsReport file: missing key `attributes[0]."), "\(error)")
+            #expect(
+                error.description.hasPrefix("m.json: not a valid MetricsReport file: missing key `attributes[0]."),
+                "\(error)")
         }
     }
 
     /// Optional fields added in later versions are tolerated when absent (decodeIfPresent).
     @Test func olderFilesWithoutNewFieldsStillRead() throws {
         let path = try StudyRuns.studyFolder().appendingPathComponent("evaluation/metrics.json").path
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
         object["four_fifths"] = nil
         object["schema_version"] = 1
         object["notes"] = nil
@@ -158,7 +170,8 @@ enum XMLCheck {
         let csv = StudyRuns.predictions([("A", 300, 0.4), ("B", 300, 0.3), ("Tiny", 6, 0.5)])
         let run = try StudyRuns.audit("excluded-group", csv: csv, config: config)
         let metrics = try MetricsReport.read(at: run.appendingPathComponent("evaluation/metrics.json").path)
-        let excluded = try #require(metrics.attribute("group")?.disparity("demographic_parity_difference")?.excludedGroups)
+        let excluded = try #require(
+            metrics.attribute("group")?.disparity("demographic_parity_difference")?.excludedGroups)
         #expect(excluded.map(\.group) == ["Tiny"])
         #expect(metrics.overall["theil_index"]?.value != nil)
         let html = try StudyRuns.read(run, "report/report.html")
@@ -170,7 +183,8 @@ enum XMLCheck {
     }
 
     @Test func bandIsConfigurable() throws {
-        let config = Self.config.replacingOccurrences(of: "  reference: {group: A}", with: "  reference: {group: A}\n  four_fifths: 0.6")
+        let config = Self.config.replacingOccurrences(
+            of: "  reference: {group: A}", with: "  reference: {group: A}\n  four_fifths: 0.6")
         let csv = StudyRuns.predictions([("A", 400, 0.3), ("B", 400, 0.45)])
         let run = try StudyRuns.audit("impact-wide-band", csv: csv, config: config)
         let metrics = try MetricsReport.read(at: run.appendingPathComponent("evaluation/metrics.json").path)

@@ -44,22 +44,33 @@ import Testing
         let g = try Self.golden()
         #expect(Self.close(AuditMeasures.cramersV(g.category, levelsA: 4, g.group, levelsB: 3), g.cramers_v))
         #expect(Self.close(AuditMeasures.correlationRatio(g.numeric, groups: g.group, levels: 3), g.correlation_ratio))
-        #expect(Self.close(AuditMeasures.correlationRatio(g.counts, groups: g.group, levels: 3), g.correlation_ratio_counts))
-        #expect(Self.close(AuditMeasures.normalizedMutualInformation(g.category, levelsA: 4, g.group, levelsB: 3), g.nmi_category))
+        #expect(
+            Self.close(AuditMeasures.correlationRatio(g.counts, groups: g.group, levels: 3), g.correlation_ratio_counts)
+        )
+        #expect(
+            Self.close(
+                AuditMeasures.normalizedMutualInformation(g.category, levelsA: 4, g.group, levelsB: 3), g.nmi_category))
         let numeric = AuditMeasures.quantileCodes(g.numeric, bins: 10)
-        #expect(Self.close(AuditMeasures.normalizedMutualInformation(numeric.codes, levelsA: numeric.levels, g.group, levelsB: 3), g.nmi_numeric))
+        #expect(
+            Self.close(
+                AuditMeasures.normalizedMutualInformation(numeric.codes, levelsA: numeric.levels, g.group, levelsB: 3),
+                g.nmi_numeric))
         let counts = AuditMeasures.quantileCodes(g.counts, bins: 10)
-        #expect(Self.close(AuditMeasures.normalizedMutualInformation(counts.codes, levelsA: counts.levels, g.group, levelsB: 3), g.nmi_counts))
+        #expect(
+            Self.close(
+                AuditMeasures.normalizedMutualInformation(counts.codes, levelsA: counts.levels, g.group, levelsB: 3),
+                g.nmi_counts))
     }
 
     @Test(arguments: ["numeric", "counts", "big"])
     func kolmogorovSmirnovMatchesScipy(_ sample: String) throws {
         let g = try Self.golden()
-        let (x, y, expected): ([Double], [Double], KS) = switch sample {
-        case "numeric": (Array(g.numeric[..<g.train_rows]), Array(g.numeric[g.train_rows...]), g.ks_numeric)
-        case "counts": (Array(g.counts[..<g.train_rows]), Array(g.counts[g.train_rows...]), g.ks_counts)
-        default: (g.big_x, g.big_y, g.ks_big)
-        }
+        let (x, y, expected): ([Double], [Double], KS) =
+            switch sample {
+            case "numeric": (Array(g.numeric[..<g.train_rows]), Array(g.numeric[g.train_rows...]), g.ks_numeric)
+            case "counts": (Array(g.counts[..<g.train_rows]), Array(g.counts[g.train_rows...]), g.ks_counts)
+            default: (g.big_x, g.big_y, g.ks_big)
+            }
         let exact = try #require(AuditMeasures.kolmogorovSmirnov(x, y))
         #expect(exact.exact)
         #expect(Self.close(exact.statistic, expected.statistic, 1e-12))
@@ -71,8 +82,9 @@ import Testing
 
     @Test func chiSquareShiftMatchesScipy() throws {
         let g = try Self.golden()
-        let result = try #require(AuditMeasures.chiSquareHomogeneity(
-            Array(g.category[..<g.train_rows]), Array(g.category[g.train_rows...]), levels: 4))
+        let result = try #require(
+            AuditMeasures.chiSquareHomogeneity(
+                Array(g.category[..<g.train_rows]), Array(g.category[g.train_rows...]), levels: 4))
         #expect(result.df == g.chi_square_shift.df)
         #expect(Self.close(result.statistic, g.chi_square_shift.statistic))
         #expect(Self.close(result.pValue, g.chi_square_shift.p))
@@ -99,7 +111,8 @@ import Testing
         let config = Self.config()
         let dataset = try DatasetLoader.load(config.data, seed: 7)
         let splits = try dataset.split(config.data.split, seed: 8)
-        let report = try DataAudit.run(dataset: dataset, train: splits.train, test: splits.test, config: config.data.audit, minGroupSize: 30)
+        let report = try DataAudit.run(
+            dataset: dataset, train: splits.train, test: splits.test, config: config.data.audit, minGroupSize: 30)
         #expect(report.rows == 400)
         #expect(report.attributes.map(\.name) == ["group", "sex", "group&sex"])
         let groups = report.attributes[0].groups
@@ -160,7 +173,9 @@ import Testing
         var audit = AuditConfig()
         #expect(throws: Never.self) { try audit.validate() }
         audit.proxyThreshold = 0
-        #expect(throws: ConfigError.invalidValue(key: "audit.proxy_threshold", expected: "a number in (0, 1]", found: "0")) { try audit.validate() }
+        #expect(
+            throws: ConfigError.invalidValue(key: "audit.proxy_threshold", expected: "a number in (0, 1]", found: "0")
+        ) { try audit.validate() }
         audit = AuditConfig()
         audit.enabled = false
         audit.failOn = [.proxy]

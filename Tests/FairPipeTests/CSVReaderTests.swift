@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct CSVReaderTests {
@@ -88,8 +89,10 @@ import Testing
     }
 
     @Test func numbersParseExactly() throws {
-        let texts = ["0.1", "1e-5", "123456789012345678901234", "2.2250738585072014e-308", "4.9e-324",
-                     "1.7976931348623157e308", "-0", ".5", "5.", "+7", "9007199254740993", "0.30000000000000004"]
+        let texts = [
+            "0.1", "1e-5", "123456789012345678901234", "2.2250738585072014e-308", "4.9e-324",
+            "1.7976931348623157e308", "-0", ".5", "5.", "+7", "9007199254740993", "0.30000000000000004",
+        ]
         let table = try parse("v\n" + texts.joined(separator: "\n") + "\n")
         guard case .numeric(let values) = table["v"]?.values else { Issue.record("not numeric"); return }
         for (text, value) in zip(texts, values) {
@@ -102,9 +105,11 @@ import Testing
     /// strtod bit for bit, including ties and long mantissas.
     @Test func fastNumberPathsAgreeWithStrtod() {
         var rng = Xoshiro256StarStar(seed: 99, stream: "numbers")
-        var texts = ["0.5118216247002567", "0.95046369632593531", "9999999999999999999e-19", "1.0000000000000002",
-                     "0.1000000000000000055511151231257827", "4503599627370496.5", "4503599627370497.5",
-                     "9007199254740993e-3", "18446744073709551615e-19", "1e-19", "123.456e-5"]
+        var texts = [
+            "0.5118216247002567", "0.95046369632593531", "9999999999999999999e-19", "1.0000000000000002",
+            "0.1000000000000000055511151231257827", "4503599627370496.5", "4503599627370497.5",
+            "9007199254740993e-3", "18446744073709551615e-19", "1e-19", "123.456e-5",
+        ]
         for _ in 0..<20_000 {
             let digits = 1 + rng.nextIndex(below: 19)
             var mantissa = ""
@@ -200,7 +205,8 @@ import Testing
     /// fields, non-ASCII text, no final newline — read as Python's csv module reads it.
     @Test func agreesWithPythonCSVModuleOnQuirksFixture() throws {
         let expected = try Fixtures.json(Expected.self, "data/quirks_expected.json")
-        let table = try CSVReader.read(path: Fixtures.url("data/quirks.csv").path, options: CSVReadOptions(types: ["score": .categorical]))
+        let table = try CSVReader.read(
+            path: Fixtures.url("data/quirks.csv").path, options: CSVReadOptions(types: ["score": .categorical]))
         #expect(table.columnNames == expected.header)
         #expect(table.rowCount == expected.rows.count)
         for (r, row) in expected.rows.enumerated() {

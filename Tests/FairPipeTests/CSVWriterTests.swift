@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct CSVWriterTests {
@@ -25,7 +26,9 @@ import Testing
 
     @Test func byteAppendMatchesStringForm() {
         var rng = Xoshiro256StarStar(seed: 5, stream: "format")
-        var values: [Double] = [0, -0.0, 1, -1, 9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992, 1e20, 0.5, -2.25]
+        var values: [Double] = [
+            0, -0.0, 1, -1, 9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992, 1e20, 0.5, -2.25,
+        ]
         for _ in 0..<2_000 {
             values.append((rng.nextGaussian() * 1e6).rounded())
             values.append(rng.nextGaussian() * 1e3)

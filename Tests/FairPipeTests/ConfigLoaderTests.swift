@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// A small configuration root used to pin the loader's behaviour independently of the
@@ -13,7 +14,10 @@ private struct ToyModel: ConfigSection {
     }
 }
 
-private enum ToyKind: String, ConfigEnum { case logistic, linearSvm = "linear_svm" }
+private enum ToyKind: String, ConfigEnum {
+    case logistic
+    case linearSvm = "linear_svm"
+}
 
 private struct ToyFairness: ConfigSection {
     struct Bootstrap: Codable, Equatable, Sendable { var samples: Int = 1000; var stratified: Bool = true }
@@ -54,7 +58,8 @@ private struct ToyRoot: ConfigRoot, Equatable {
     }
 
     @Test func fileValuesOverrideDefaults() throws {
-        let config = try load("model:\n  C: 0.5\n  max_iter: 7\nfairness:\n  min_group_size: 10\n  bootstrap: {samples: 5}\n")
+        let config = try load(
+            "model:\n  C: 0.5\n  max_iter: 7\nfairness:\n  min_group_size: 10\n  bootstrap: {samples: 5}\n")
         #expect(config.model.C == 0.5)
         #expect(config.model.maxIter == 7)
         #expect(config.fairness.minGroupSize == 10)
@@ -75,7 +80,8 @@ private struct ToyRoot: ConfigRoot, Equatable {
     }
 
     @Test func setParsesListsAndOptionals() throws {
-        let config = try load("", set: ["fairness.sensitive=[sex, race]", "fairness.label=income", "fairness.reference.race=White"])
+        let config = try load(
+            "", set: ["fairness.sensitive=[sex, race]", "fairness.label=income", "fairness.reference.race=White"])
         #expect(config.fairness.sensitive == ["sex", "race"])
         #expect(config.fairness.label == "income")
         #expect(config.fairness.reference == ["race": "White"])
@@ -88,7 +94,10 @@ private struct ToyRoot: ConfigRoot, Equatable {
 
     @Test func unknownNestedKeyNamesDottedPath() {
         let message = error("fairness:\n  bootstrap:\n    sample: 10\n")
-        #expect(message == "pipeline.yml:3:5: unknown key `fairness.bootstrap.sample` (did you mean `fairness.bootstrap.samples`?)")
+        #expect(
+            message
+                == "pipeline.yml:3:5: unknown key `fairness.bootstrap.sample` (did you mean `fairness.bootstrap.samples`?)"
+        )
     }
 
     @Test func wrongTypeFromSetNamesFlag() {
@@ -147,15 +156,19 @@ private struct DictSection: ConfigSection {
 
 private struct DictRoot: ConfigRoot, Equatable {
     var synthetic = DictSection()
-    func validateSections(_ check: (String, any ConfigSection) throws -> Void) throws { try check("synthetic", synthetic) }
+    func validateSections(_ check: (String, any ConfigSection) throws -> Void) throws {
+        try check("synthetic", synthetic)
+    }
 }
 
 @Suite struct ConfigDictionaryTests {
     @Test func userMappingReplacesDefaultDictionary() throws {
         let config = try ConfigLoader(environment: [:]).load(
-            DictRoot.self, yaml: "synthetic:\n  weights: {X: 0.5, Y: 0.5}\n", origin: "p.yml", overrides: []).value
+            DictRoot.self, yaml: "synthetic:\n  weights: {X: 0.5, Y: 0.5}\n", origin: "p.yml", overrides: []
+        ).value
         #expect(config.synthetic.weights == ["X": 0.5, "Y": 0.5])
-        let untouched = try ConfigLoader(environment: [:]).load(DictRoot.self, yaml: "", origin: "p.yml", overrides: []).value
+        let untouched = try ConfigLoader(environment: [:]).load(DictRoot.self, yaml: "", origin: "p.yml", overrides: [])
+            .value
         #expect(untouched.synthetic.weights == ["A": 0.7, "B": 0.3])
     }
 }

@@ -7,7 +7,9 @@ import Testing
 /// (Tests/Fixtures/datasets/, rows invented by make_dataset_fixtures.py from a fixed seed),
 /// against counts pandas computed from the same bytes.
 @Suite struct DatasetBenchmarkTests {
-    static func expected() throws -> ExpectedFixtures { try Fixtures.json(ExpectedFixtures.self, "datasets/expected.json") }
+    static func expected() throws -> ExpectedFixtures {
+        try Fixtures.json(ExpectedFixtures.self, "datasets/expected.json")
+    }
     static func fixture(_ name: String) throws -> Data { try Fixtures.data("datasets/\(name)") }
 
     static func strings(_ table: Table, _ name: String) -> [String?] {
@@ -33,19 +35,27 @@ import Testing
     }
 
     @Test func adultMalformedLineNamesFileAndLine() throws {
-        let bad = Data("39, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K\n50, Self-emp\n".utf8)
-        #expect(throws: BenchmarkError.malformed(file: "data/raw/adult/adult.data", line: 2, expected: "15 comma-separated fields", found: "2")) {
+        let bad = Data(
+            "39, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K\n50, Self-emp\n"
+                .utf8)
+        #expect(
+            throws: BenchmarkError.malformed(
+                file: "data/raw/adult/adult.data", line: 2, expected: "15 comma-separated fields", found: "2")
+        ) {
             try AdultDataset.parse([bad], names: ["data/raw/adult/adult.data"])
         }
     }
 
     @Test func compasRenamesRepeatedColumnsAndAppliesProPublicasFilter() throws {
         let expected = try Self.expected().compas
-        let table = try CompasDataset.parse(Self.fixture("compas-scores-two-years.csv"), name: "compas-scores-two-years.csv")
+        let table = try CompasDataset.parse(
+            Self.fixture("compas-scores-two-years.csv"), name: "compas-scores-two-years.csv")
         #expect(table.columnNames == CompasDataset.columnNames)
         #expect(expected.duplicated_columns.allSatisfy { table.columnNames.contains($0) })
         #expect(table.rowCount == expected.rows)
-        guard case .numeric(let deciles) = table["decile_score.1"]?.values else { Issue.record("decile_score.1"); return }
+        guard case .numeric(let deciles) = table["decile_score.1"]?.values else {
+            Issue.record("decile_score.1"); return
+        }
         #expect(deciles.reduce(0, +) == expected.decile_score_1_sum)
         #expect(Self.strings(table, "id").contains("90010") == expected.quoted_kept)
         #expect(Self.strings(table, "c_charge_desc").contains("Possession, Cannabis"))
@@ -80,8 +90,12 @@ import Testing
     }
 
     @Test func germanUnknownCodeNamesLineAndColumn() {
-        let line = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1\nA11 6 A34 A43 1169 A65 A75 4 A96 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1\n"
-        #expect(throws: BenchmarkError.malformed(file: "german.data", line: 2, expected: "a `personal_status` code (A9x)", found: "`A96`")) {
+        let line =
+            "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1\nA11 6 A34 A43 1169 A65 A75 4 A96 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1\n"
+        #expect(
+            throws: BenchmarkError.malformed(
+                file: "german.data", line: 2, expected: "a `personal_status` code (A9x)", found: "`A96`")
+        ) {
             try GermanDataset.parse(Data(line.utf8), name: "german.data")
         }
     }
@@ -108,7 +122,11 @@ import Testing
         config.source = .german
         #expect(throws: Never.self) { try config.validate() }
         config.features = ["credit_amout"]
-        #expect(throws: ConfigError.invalidValue(key: "features", expected: "a column of `german` (did you mean `credit_amount`?)", found: "`credit_amout`")) {
+        #expect(
+            throws: ConfigError.invalidValue(
+                key: "features", expected: "a column of `german` (did you mean `credit_amount`?)",
+                found: "`credit_amout`")
+        ) {
             try config.validate()
         }
         config.features = nil
@@ -126,7 +144,9 @@ import Testing
 
     @Test func mirrorComesFromTheEnvironment() throws {
         let loaded = try ConfigLoader(environment: ["FAIRNESS_DATA_MIRROR": "https://mirror.example.org/fair"])
-            .load(PipelineConfig.self, yaml: "data:\n  source: compas\n  sensitive: [race, sex]\n", origin: "<test>", file: nil, overrides: [])
+            .load(
+                PipelineConfig.self, yaml: "data:\n  source: compas\n  sensitive: [race, sex]\n", origin: "<test>",
+                file: nil, overrides: [])
         #expect(loaded.value.data.mirror == "https://mirror.example.org/fair")
         #expect(loaded.value.data.source == .compas)
     }
@@ -144,7 +164,8 @@ import Testing
     /// that moved (e.g. into `mitigation.<method>.`) cannot leave one behind.
     @Test func everyShippedConfigLoads() throws {
         let root = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
-        let configs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("configs").path)
+        let configs =
+            try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("configs").path)
             .filter { $0.hasSuffix(".yml") }.sorted().map { "configs/\($0)" } + ["pipeline.yml"]
         #expect(configs.count >= 8)
         for name in configs {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct DatasetLoaderTests {
@@ -10,7 +11,9 @@ import Testing
         return path
     }
 
-    func csvConfig(_ path: String, label: String = "y", positive: String = "yes", sensitive: [String] = ["race"]) -> DataConfig {
+    func csvConfig(
+        _ path: String, label: String = "y", positive: String = "yes", sensitive: [String] = ["race"]
+    ) -> DataConfig {
         var config = DataConfig()
         config.source = .csv
         config.path = path
@@ -35,7 +38,8 @@ import Testing
         #expect(dataset.table["label"]?.values == .numeric([1, 0]))
         // numeric sensitive attributes become group names
         let numericGroups = try write("x,g,label\n1,0,1\n2,1,0\n", "n.csv")
-        let loaded = try DatasetLoader.load(csvConfig(numericGroups, label: "label", positive: "1", sensitive: ["g"]), seed: 1)
+        let loaded = try DatasetLoader.load(
+            csvConfig(numericGroups, label: "label", positive: "1", sensitive: ["g"]), seed: 1)
         #expect(loaded.table["g"]?.type == .categorical)
     }
 
@@ -45,8 +49,10 @@ import Testing
             path: path, column: "incom", role: "label", available: ["age", "race", "income"], suggestion: "income")
         #expect(throws: error) { try DatasetLoader.load(csvConfig(path, label: "incom"), seed: 1) }
         #expect(error.description.contains("did you mean `income`?"))
-        #expect(throws: DataError.missingColumn(
-            path: path, column: "sex", role: "sensitive", available: ["age", "race", "income"], suggestion: nil)) {
+        #expect(
+            throws: DataError.missingColumn(
+                path: path, column: "sex", role: "sensitive", available: ["age", "race", "income"], suggestion: nil)
+        ) {
             try DatasetLoader.load(csvConfig(path, label: "income", positive: "1", sensitive: ["sex"]), seed: 1)
         }
     }

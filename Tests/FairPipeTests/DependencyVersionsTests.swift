@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Every manifest records the resolved versions of FairPipe's dependencies.
@@ -21,11 +22,12 @@ import Testing
 
     @Test func pinsAreReadSortedByIdentityWithoutLocations() throws {
         let pins = try DependencyVersions.parse(Data(Self.formatThree.utf8))
-        #expect(pins == [
-            .init(identity: "local-fork", version: nil, branch: "main", revision: "r3"),
-            .init(identity: "swift-argument-parser", version: "1.8.2", revision: "r1"),
-            .init(identity: "yams", version: "6.2.2", revision: "r2"),
-        ])
+        #expect(
+            pins == [
+                .init(identity: "local-fork", version: nil, branch: "main", revision: "r3"),
+                .init(identity: "swift-argument-parser", version: "1.8.2", revision: "r1"),
+                .init(identity: "yams", version: "6.2.2", revision: "r2"),
+            ])
     }
 
     @Test func formatOneIsReadToo() throws {
@@ -33,7 +35,8 @@ import Testing
             {"object": {"pins": [{"package": "Yams", "repositoryURL": "https://github.com/jpsim/Yams",
               "state": {"branch": null, "revision": "r", "version": "5.0.6"}}]}, "version": 1}
             """
-        #expect(try DependencyVersions.parse(Data(v1.utf8)) == [.init(identity: "yams", version: "5.0.6", revision: "r")])
+        #expect(
+            try DependencyVersions.parse(Data(v1.utf8)) == [.init(identity: "yams", version: "5.0.6", revision: "r")])
     }
 
     @Test func theExecutablesPackageComesBeforeTheRoot() throws {
@@ -53,7 +56,9 @@ import Testing
 
     @Test func aMissingOrForeignFileIsSaidNotGuessed() throws {
         let folder = try Fixtures.temporaryFolder()
-        #expect(DependencyVersions.current(root: folder.path, executable: nil) == DependencyVersions(source: "not found", pins: []))
+        #expect(
+            DependencyVersions.current(root: folder.path, executable: nil)
+                == DependencyVersions(source: "not found", pins: []))
         try Data("not json".utf8).write(to: folder.appendingPathComponent("Package.resolved"))
         #expect(DependencyVersions.current(root: folder.path, executable: nil).source == "unreadable")
     }

@@ -4,11 +4,11 @@ import Testing
 @testable import FairPipe
 
 #if canImport(Glibc)
-import Glibc
-private let streamSocket = Int32(SOCK_STREAM.rawValue)
+    import Glibc
+    private let streamSocket = Int32(SOCK_STREAM.rawValue)
 #elseif canImport(Darwin)
-import Darwin
-private let streamSocket = SOCK_STREAM
+    import Darwin
+    private let streamSocket = SOCK_STREAM
 #endif
 
 /// A minimal HTTP/1.0 server on 127.0.0.1 (an ephemeral port), for download and tracking
@@ -52,7 +52,9 @@ final class TestHTTPServer: @unchecked Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 8) == 0 else {
             close(fd)
@@ -116,7 +118,8 @@ final class TestHTTPServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = Array(request[(headerEnd + 4)...])
         let length = Int(headers["content-length"] ?? "") ?? 0
@@ -128,7 +131,8 @@ final class TestHTTPServer: @unchecked Sendable {
             if n <= 0 { return }
             body.append(contentsOf: buffer[0..<n])
         }
-        let received = Request(method: parts.first.map(String.init) ?? "GET", path: path, headers: headers, body: Data(body))
+        let received = Request(
+            method: parts.first.map(String.init) ?? "GET", path: path, headers: headers, body: Data(body))
         lock.lock()
         requested.append(path)
         self.received.append(received)
@@ -136,13 +140,19 @@ final class TestHTTPServer: @unchecked Sendable {
         lock.unlock()
         switch response {
         case .file(let data):
-            send(client, "HTTP/1.0 200 OK\r\nContent-Length: \(data.count)\r\nContent-Type: application/octet-stream\r\n\r\n", data)
+            send(
+                client,
+                "HTTP/1.0 200 OK\r\nContent-Length: \(data.count)\r\nContent-Type: application/octet-stream\r\n\r\n",
+                data)
         case .truncated(let data):
             send(client, "HTTP/1.0 200 OK\r\nContent-Length: \(data.count)\r\n\r\n", data.prefix(data.count / 2))
         case .status(let code):
             send(client, "HTTP/1.0 \(code) Error\r\nContent-Length: 0\r\n\r\n", Data())
         case .json(let code, let data):
-            send(client, "HTTP/1.0 \(code) Status\r\nContent-Length: \(data.count)\r\nContent-Type: application/json\r\n\r\n", data)
+            send(
+                client,
+                "HTTP/1.0 \(code) Status\r\nContent-Length: \(data.count)\r\nContent-Type: application/json\r\n\r\n",
+                data)
         case nil:
             send(client, "HTTP/1.0 404 Not Found\r\nContent-Length: 9\r\n\r\n", Data("not found".utf8))
         }
@@ -161,7 +171,9 @@ final class TestHTTPServer: @unchecked Sendable {
 }
 
 private func posixSocket(_ domain: Int32, _ type: Int32, _ proto: Int32) -> Int32 { socket(domain, type, proto) }
-private func posixSend(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int, _ flags: Int32) -> Int { send(fd, buffer, count, flags) }
+private func posixSend(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int, _ flags: Int32) -> Int {
+    send(fd, buffer, count, flags)
+}
 
 extension Array where Element == UInt8 {
     fileprivate var containsHeaderEnd: Bool { headerEnd < count }
@@ -169,7 +181,8 @@ extension Array where Element == UInt8 {
     /// Index of the blank line's `\r\n\r\n`, or `count` when not received yet.
     fileprivate var headerEnd: Int {
         guard count >= 4 else { return count }
-        for i in 0...(count - 4) where self[i] == 0x0D && self[i + 1] == 0x0A && self[i + 2] == 0x0D && self[i + 3] == 0x0A {
+        for i in 0...(count - 4)
+        where self[i] == 0x0D && self[i + 1] == 0x0A && self[i + 2] == 0x0D && self[i + 3] == 0x0A {
             return i
         }
         return count
@@ -242,7 +255,9 @@ struct DownloadTests {
         #expect {
             try BenchmarkDatasets.fetch(.german, config: config, root: root.path)
         } throws: { error in
-            guard let error = error as? DownloadError, case .fetchFailed(_, _, _, let reason, _) = error else { return false }
+            guard let error = error as? DownloadError, case .fetchFailed(_, _, _, let reason, _) = error else {
+                return false
+            }
             return reason.contains("ended early")
         }
         #expect(Self.contents(root.appendingPathComponent("cache/german")).isEmpty)
@@ -280,8 +295,12 @@ struct DownloadTests {
         } throws: { error in
             guard let error = error as? DownloadError else { return false }
             return error.exitStatus == .unavailable && error.description.contains("offline")
-                && error.description.contains("place it at data/raw/adult/adult.data (SHA-256 5b00264637dbfec36bdeaab5676b0b309ff9eb788d63554ca0a249491c86603d)")
-                && error.description.contains("also needed: data/raw/adult/adult.test (SHA-256 a2a9044bc167a35b2361efbabec64e89d69ce82d9790d2980119aac5fd7e9c05)")
+                && error.description.contains(
+                    "place it at data/raw/adult/adult.data (SHA-256 5b00264637dbfec36bdeaab5676b0b309ff9eb788d63554ca0a249491c86603d)"
+                )
+                && error.description.contains(
+                    "also needed: data/raw/adult/adult.test (SHA-256 a2a9044bc167a35b2361efbabec64e89d69ce82d9790d2980119aac5fd7e9c05)"
+                )
         }
         #expect(Self.contents(root.appendingPathComponent("data/raw/adult")).isEmpty)
     }
@@ -295,11 +314,15 @@ struct DownloadTests {
         config.source = .german
         config.checksums["german.data"] = sha256Hex(try Self.fixture("german.data"))
         #expect(throws: DownloadError.self) { try BenchmarkDatasets.fetch(.german, config: config, root: root.path) }
-        #expect(FileManager.default.contents(atPath: folder.appendingPathComponent("german.data").path) == Data("not german".utf8))
+        #expect(
+            FileManager.default.contents(atPath: folder.appendingPathComponent("german.data").path)
+                == Data("not german".utf8))
     }
 
     @Test func loaderFetchesParsesAndFiltersCompas() throws {
-        let server = try TestHTTPServer(routes: ["/mirror/compas-scores-two-years.csv": .file(try Self.fixture("compas-scores-two-years.csv"))])
+        let server = try TestHTTPServer(routes: [
+            "/mirror/compas-scores-two-years.csv": .file(try Self.fixture("compas-scores-two-years.csv"))
+        ])
         defer { server.stop() }
         let root = try Fixtures.temporaryFolder()
         let config = try Self.config(.compas, server: server)
@@ -308,7 +331,8 @@ struct DownloadTests {
         #expect(dataset.table.rowCount == expected.rows)
         #expect(dataset.label == "two_year_recid" && dataset.sensitive == ["race", "sex"])
         #expect(dataset.features == CompasDataset.spec.features)
-        #expect(dataset.inputFiles.map { URL(fileURLWithPath: $0).lastPathComponent } == ["compas-scores-two-years.csv"])
+        #expect(
+            dataset.inputFiles.map { URL(fileURLWithPath: $0).lastPathComponent } == ["compas-scores-two-years.csv"])
         // data.types retypes a parsed column; the cache is used this time.
         var retyped = config
         retyped.types = ["juv_fel_count": .categorical]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct EncodingTests {
@@ -58,7 +59,8 @@ import Testing
         var config = SyntheticConfig()
         config.rows = 1_000
         let table = try SyntheticGenerator.generate(config, seed: 4).table
-        let split = try StratifiedSplit.split(table, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 4)
+        let split = try StratifiedSplit.split(
+            table, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 4)
         let train = table.selecting(rows: split.train)
         let test = table.selecting(rows: split.test)
         let features = ["x1", "proxy", "cat1"]

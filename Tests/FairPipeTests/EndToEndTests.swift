@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Runs the stage executables (the debug builds `swift test` makes) as a user would.
@@ -8,10 +9,14 @@ struct StageProcess {
 
     /// The folder holding the built executables.
     static var binaries: URL {
-        let candidates = [".build/debug", ".build/x86_64-unknown-linux-gnu/debug", ".build/aarch64-unknown-linux-gnu/debug"]
+        let candidates = [
+            ".build/debug", ".build/x86_64-unknown-linux-gnu/debug", ".build/aarch64-unknown-linux-gnu/debug",
+        ]
         for candidate in candidates {
             let url = repositoryRoot.appendingPathComponent(candidate)
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("make-dataset").path) { return url }
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("make-dataset").path) {
+                return url
+            }
         }
         return repositoryRoot.appendingPathComponent(".build/debug")
     }
@@ -25,7 +30,9 @@ struct StageProcess {
     static func run(
         _ stage: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
     ) throws -> Result {
-        try run(executable: binaries.appendingPathComponent(stage), arguments, environment: environment, directory: directory)
+        try run(
+            executable: binaries.appendingPathComponent(stage), arguments, environment: environment,
+            directory: directory)
     }
 
     /// Runs any executable (from `directory`, default the repository root). stdout and stderr
@@ -65,7 +72,9 @@ struct StageProcess {
     /// Every file under `folder` with its bytes, by relative path.
     static func snapshot(_ folder: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return files }
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else {
+            return files
+        }
         for case let url as URL in walker where !url.hasDirectoryPath {
             files[String(url.path.dropFirst(folder.path.count))] = try Data(contentsOf: url)
         }
@@ -98,7 +107,10 @@ private let tinyConfig = """
             ("train", ["--data", d, "--out", m]),
             ("evaluate", ["--data", d, "--model", m, "--out", e]),
             ("mitigate", ["--data", d, "--model", m, "--evaluation", e, "--out", g]),
-            ("evaluate", ["--preds", "\(g)/predictions.csv", "--out", out.appendingPathComponent("evaluation-mitigated").path]),
+            (
+                "evaluate",
+                ["--preds", "\(g)/predictions.csv", "--out", out.appendingPathComponent("evaluation-mitigated").path]
+            ),
             ("explain", ["--data", d, "--model", m, "--out", out.appendingPathComponent("explain").path]),
             ("report", ["--run", out.path, "--out", out.appendingPathComponent("report").path]),
         ]
@@ -129,7 +141,8 @@ private let tinyConfig = """
         #expect(first["/report/report.html"] != nil)
         #expect(first["/evaluation/curves.json"] != nil)
         #expect(first["/explain/explanations.json"] != nil)
-        #expect(String(decoding: first["/report/report.html"] ?? Data(), as: UTF8.self).contains("<section id=\"why\">"))
+        #expect(
+            String(decoding: first["/report/report.html"] ?? Data(), as: UTF8.self).contains("<section id=\"why\">"))
     }
 
     @Test func gateFailureExitsThreeWithArtefacts() throws {
@@ -138,10 +151,12 @@ private let tinyConfig = """
         try tinyConfig.write(to: config, atomically: true, encoding: .utf8)
         let d = folder.appendingPathComponent("d").path, m = folder.appendingPathComponent("m").path
         #expect(try StageProcess.run("make-dataset", ["--config", config.path, "--quiet", "--out", d]).status == 0)
-        #expect(try StageProcess.run("train", ["--config", config.path, "--quiet", "--data", d, "--out", m]).status == 0)
+        #expect(
+            try StageProcess.run("train", ["--config", config.path, "--quiet", "--data", d, "--out", m]).status == 0)
         let e = folder.appendingPathComponent("e")
         let result = try StageProcess.run(
-            "evaluate", ["--config", config.path, "--quiet", "--data", d, "--model", m, "--out", e.path, "--fail-on-violation"])
+            "evaluate",
+            ["--config", config.path, "--quiet", "--data", d, "--model", m, "--out", e.path, "--fail-on-violation"])
         #expect(result.status == FairPipe.ExitStatus.gateFailed.rawValue)
         #expect(result.stderr.contains("gate failed"))
         #expect(FileManager.default.fileExists(atPath: e.appendingPathComponent("junit.xml").path))
@@ -151,15 +166,27 @@ private let tinyConfig = """
 
     /// Each bad input: one line on stderr naming what is wrong, the documented status, and
     /// no artefact left behind.
-    @Test(arguments: [
-        (["--set", "model.logistic_regression.C=abc"], "", FairPipe.ExitStatus.usage, "model.logistic_regression.C"),
-        (["--set", "model.max_iter=5"], "", FairPipe.ExitStatus.usage, "did you mean `model.logistic_regression.max_iter`"),
-        ([], "model:\n  C: 2\n", FairPipe.ExitStatus.usage, "did you mean `model.logistic_regression.C`"),
-        ([], "modle:\n  C: 2\n", FairPipe.ExitStatus.usage, "did you mean `model`"),
-        (["--set", "data.source=csv", "--set", "data.path=MISSING.csv"], "", FairPipe.ExitStatus.noInput, "MISSING.csv"),
-        (["--set", "fairness.bootstrap.samples=-1"], "", FairPipe.ExitStatus.usage, "fairness.bootstrap.samples"),
-    ] as [([String], String, FairPipe.ExitStatus, String)])
-    func badConfigurationFailsCleanly(arguments: [String], yaml: String, status: FairPipe.ExitStatus, mentions: String) throws {
+    @Test(
+        arguments: [
+            (
+                ["--set", "model.logistic_regression.C=abc"], "", FairPipe.ExitStatus.usage,
+                "model.logistic_regression.C"
+            ),
+            (
+                ["--set", "model.max_iter=5"], "", FairPipe.ExitStatus.usage,
+                "did you mean `model.logistic_regression.max_iter`"
+            ),
+            ([], "model:\n  C: 2\n", FairPipe.ExitStatus.usage, "did you mean `model.logistic_regression.C`"),
+            ([], "modle:\n  C: 2\n", FairPipe.ExitStatus.usage, "did you mean `model`"),
+            (
+                ["--set", "data.source=csv", "--set", "data.path=MISSING.csv"], "", FairPipe.ExitStatus.noInput,
+                "MISSING.csv"
+            ),
+            (["--set", "fairness.bootstrap.samples=-1"], "", FairPipe.ExitStatus.usage, "fairness.bootstrap.samples"),
+        ] as [([String], String, FairPipe.ExitStatus, String)])
+    func badConfigurationFailsCleanly(
+        arguments: [String], yaml: String, status: FairPipe.ExitStatus, mentions: String
+    ) throws {
         let folder = try Fixtures.temporaryFolder()
         let config = folder.appendingPathComponent("bad.yml")
         try yaml.write(to: config, atomically: true, encoding: .utf8)
@@ -203,7 +230,8 @@ private let tinyConfig = """
         let preds = folder.appendingPathComponent("preds.csv")
         try csv.write(to: preds, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("out")
-        let result = try StageProcess.run("evaluate", ["--preds", preds.path, "--sensitive", "group", "--out", out.path])
+        let result = try StageProcess.run(
+            "evaluate", ["--preds", preds.path, "--sensitive", "group", "--out", out.path])
         #expect(result.status == FairPipe.ExitStatus.dataError.rawValue, "\(result.stderr)")
         #expect(result.stderr.contains(mentions), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -223,10 +251,14 @@ private let tinyConfig = """
         try csv.write(to: preds, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("audit")
         let result = try StageProcess.run(
-            "evaluate", ["--preds", preds.path, "--label", "y", "--positive", "yes", "--score", "p",
-                         "--sensitive", "sex", "--out", out.path, "--quiet", "--set", "fairness.bootstrap.samples=50"])
+            "evaluate",
+            [
+                "--preds", preds.path, "--label", "y", "--positive", "yes", "--score", "p",
+                "--sensitive", "sex", "--out", out.path, "--quiet", "--set", "fairness.bootstrap.samples=50",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
-        let metrics = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("metrics.json")))
+        let metrics = try JSONDecoder().decode(
+            JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("metrics.json")))
         #expect(metrics["n"] == .number(400))
     }
 }

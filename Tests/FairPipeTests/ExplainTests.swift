@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// The golden files of Tests/Fixtures/explain/generate.py.
@@ -28,7 +29,9 @@ private struct LinearFixture: Decodable {
     var model: LogisticModel {
         LogisticModel(
             featureNames: ["x1", "x2"] + levels.map { "c=\($0)" }, coefficients: coefficients, intercept: intercept,
-            solver: SolverReport(iterations: 0, hessianEvaluations: 0, converged: true, gradientNorm: 0, objective: 0, stopReason: .converged))
+            solver: SolverReport(
+                iterations: 0, hessianEvaluations: 0, converged: true, gradientNorm: 0, objective: 0,
+                stopReason: .converged))
     }
 
     /// FairPipe's encoding with scikit-learn's fitted means and scales.
@@ -40,11 +43,16 @@ private struct LinearFixture: Decodable {
     }
 
     var encoding: FeatureEncoding {
-        FeatureEncoding(missing: .impute, columns: [
-            EncodedColumn(name: "x1", type: .numeric, mean: mean[0], scale: scale[0], fill: nil, levels: nil, fillLevel: nil),
-            EncodedColumn(name: "x2", type: .numeric, mean: mean[1], scale: scale[1], fill: nil, levels: nil, fillLevel: nil),
-            EncodedColumn(name: "c", type: .categorical, mean: nil, scale: nil, fill: nil, levels: levels, fillLevel: nil),
-        ])
+        FeatureEncoding(
+            missing: .impute,
+            columns: [
+                EncodedColumn(
+                    name: "x1", type: .numeric, mean: mean[0], scale: scale[0], fill: nil, levels: nil, fillLevel: nil),
+                EncodedColumn(
+                    name: "x2", type: .numeric, mean: mean[1], scale: scale[1], fill: nil, levels: nil, fillLevel: nil),
+                EncodedColumn(
+                    name: "c", type: .categorical, mean: nil, scale: nil, fill: nil, levels: levels, fillLevel: nil),
+            ])
     }
 
     var labels: [UInt8] { label.map { UInt8($0) } }
@@ -68,11 +76,13 @@ private struct TreesFixture: Decodable {
         get throws {
             try AttributionForest(
                 trees: trees.map { nodes in
-                    AttributionTree(nodes: nodes.map {
-                        AttributionTreeNode(
-                            feature: $0.feature, threshold: $0.threshold, missingLeft: true, left: $0.left, right: $0.right,
-                            value: $0.value, cover: $0.cover)
-                    })
+                    AttributionTree(
+                        nodes: nodes.map {
+                            AttributionTreeNode(
+                                feature: $0.feature, threshold: $0.threshold, missingLeft: true, left: $0.left,
+                                right: $0.right,
+                                value: $0.value, cover: $0.cover)
+                        })
                 },
                 baseMargin: base_margin, features: features)
         }
@@ -82,7 +92,9 @@ private struct TreesFixture: Decodable {
 @Suite struct TreeSHAPTests {
     /// A random tree over `features` columns: numeric and categorical splits, repeated features on
     /// a path, random missing directions, covers that add up.
-    static func randomTree(features: Int, depth: Int, categorical: Set<Int>, generator: inout Xoshiro256StarStar) -> AttributionTree {
+    static func randomTree(
+        features: Int, depth: Int, categorical: Set<Int>, generator: inout Xoshiro256StarStar
+    ) -> AttributionTree {
         var nodes: [AttributionTreeNode] = []
         @discardableResult
         func grow(_ level: Int) -> Int {
@@ -118,7 +130,8 @@ private struct TreesFixture: Decodable {
         for i in 0..<m {
             for mask in 0..<(1 << m) where mask & (1 << i) == 0 {
                 let size = mask.nonzeroBitCount
-                phi[i] += factorial[size] * factorial[m - size - 1] / factorial[m] * (value[mask | (1 << i)] - value[mask])
+                phi[i] +=
+                    factorial[size] * factorial[m - size - 1] / factorial[m] * (value[mask | (1 << i)] - value[mask])
             }
         }
         return phi
@@ -136,10 +149,12 @@ private struct TreesFixture: Decodable {
             let forest = try AttributionForest(trees: trees, baseMargin: 0.25, features: m)
             var rows: [[Double]] = []
             for _ in 0..<4 {
-                rows.append((0..<m).map { j in
-                    if generator.nextUnitDouble() < 0.1 { return .nan }
-                    return categorical.contains(j) ? Double(generator.nextIndex(below: 4)) : generator.nextGaussian()
-                })
+                rows.append(
+                    (0..<m).map { j in
+                        if generator.nextUnitDouble() < 0.1 { return .nan }
+                        return categorical.contains(j)
+                            ? Double(generator.nextIndex(below: 4)) : generator.nextGaussian()
+                    })
             }
             let X = try Matrix(rowArrays: rows)
             let shap = try forest.shapValues(X)
@@ -181,7 +196,8 @@ private struct TreesFixture: Decodable {
         ])
         #expect(throws: ExplainError.self) { try AttributionForest(trees: [cycle], baseMargin: 0, features: 1) }
         let outside = AttributionTree(nodes: [
-            AttributionTreeNode(feature: 3, left: 1, right: 2, cover: 2), .leaf(value: 1, cover: 1), .leaf(value: 0, cover: 1),
+            AttributionTreeNode(feature: 3, left: 1, right: 2, cover: 2), .leaf(value: 1, cover: 1),
+            .leaf(value: 0, cover: 1),
         ])
         #expect(throws: ExplainError.invalidTree(tree: 0, reason: "node 0 splits on column 3, outside 0..<2")) {
             try AttributionForest(trees: [outside], baseMargin: 0, features: 2)
@@ -197,7 +213,8 @@ private struct TreesFixture: Decodable {
         for (ours, theirs) in zip(grid, fixture.pd_x1.grid) { #expect(abs(ours - theirs) <= 1e-9) }
         let model = ExplainedModel.linear(fixture.model)
         let ice = try PartialDependence.ice(
-            model: model, X: fixture.matrix, block: [0], settings: grid.map { [($0 - fixture.mean[0]) / fixture.scale[0]] })
+            model: model, X: fixture.matrix, block: [0],
+            settings: grid.map { [($0 - fixture.mean[0]) / fixture.scale[0]] })
         let all = Array(fixture.x1.indices)
         for (k, theirs) in fixture.pd_x1.average.enumerated() {
             #expect(abs(PartialDependence.mean(ice[k], rows: all) - theirs) <= 1e-9)
@@ -208,7 +225,8 @@ private struct TreesFixture: Decodable {
         // Categorical: every category, the one-hot block set together.
         #expect(fixture.pd_c.grid == fixture.levels)
         let settings = fixture.levels.indices.map { k in fixture.levels.indices.map { $0 == k ? 1.0 : 0.0 } }
-        let categorical = try PartialDependence.ice(model: model, X: fixture.matrix, block: [2, 3, 4], settings: settings)
+        let categorical = try PartialDependence.ice(
+            model: model, X: fixture.matrix, block: [2, 3, 4], settings: settings)
         for (k, theirs) in fixture.pd_c.average.enumerated() {
             #expect(abs(PartialDependence.mean(categorical[k], rows: all) - theirs) <= 1e-9)
         }
@@ -217,7 +235,8 @@ private struct TreesFixture: Decodable {
     @Test func permutationImportanceAgreesWithScikitLearnWithinTwoStandardErrors() throws {
         let fixture = try Fixtures.json(LinearFixture.self, "explain/linear.json")
         let blocks = FeatureBlocks(encoding: fixture.encoding)
-        let scorer = DecisionScorer(labels: fixture.labels, attributes: [fixture.groups], targets: [], fairness: FairnessConfig())
+        let scorer = DecisionScorer(
+            labels: fixture.labels, attributes: [fixture.groups], targets: [], fairness: FairnessConfig())
         let repeats = fixture.permutation.n_repeats
         let report = try PermutationImportance.compute(
             model: .linear(fixture.model), X: fixture.matrix, blocks: blocks, threshold: 0.5, scorer: scorer,
@@ -229,7 +248,10 @@ private struct TreesFixture: Decodable {
             #expect(ours.key == ScoreKey(metric: "accuracy"))
             let se = ((pow(ours.std ?? 0, 2) + pow(fixture.permutation.std[f], 2)) / Double(repeats)).squareRoot()
             let difference = abs((ours.mean ?? .nan) - fixture.permutation.mean[f])
-            #expect(difference <= 2 * se, "\(feature.feature): ours \(ours.mean ?? .nan), scikit-learn \(fixture.permutation.mean[f]), 2 SE \(2 * se)")
+            #expect(
+                difference <= 2 * se,
+                "\(feature.feature): ours \(ours.mean ?? .nan), scikit-learn \(fixture.permutation.mean[f]), 2 SE \(2 * se)"
+            )
         }
     }
 
@@ -238,10 +260,13 @@ private struct TreesFixture: Decodable {
         let blocks = FeatureBlocks(encoding: fixture.encoding)
         let groups = fixture.groups
         let scorer = DecisionScorer(
-            labels: fixture.labels, attributes: [groups], targets: ["demographic_parity_difference"], fairness: FairnessConfig())
-        let permutations = PermutationImportance.permutations(features: ["x1", "x2", "c"], rows: fixture.x1.count, repeats: 3, seed: 99)
+            labels: fixture.labels, attributes: [groups], targets: ["demographic_parity_difference"],
+            fairness: FairnessConfig())
+        let permutations = PermutationImportance.permutations(
+            features: ["x1", "x2", "c"], rows: fixture.x1.count, repeats: 3, seed: 99)
         let report = try PermutationImportance.compute(
-            model: .linear(fixture.model), X: fixture.matrix, blocks: blocks, threshold: 0.5, scorer: scorer, permutations: permutations)
+            model: .linear(fixture.model), X: fixture.matrix, blocks: blocks, threshold: 0.5, scorer: scorer,
+            permutations: permutations)
         // By hand: shuffle the block, score, threshold, count.
         func direct(_ X: Matrix) throws -> (accuracy: Double, dp: Double) {
             let decisions = try fixture.model.predictProbability(X).map { $0 >= 0.5 ? 1 : 0 }
@@ -273,7 +298,9 @@ private struct TreesFixture: Decodable {
         let blocks = FeatureBlocks(encoding: fixture.encoding)
         let X = fixture.matrix
         let model = ExplainedModel.linear(fixture.model)
-        guard let values = try model.attributions(X, background: X, blocks: blocks) else { Issue.record("no attributions"); return }
+        guard let values = try model.attributions(X, background: X, blocks: blocks) else {
+            Issue.record("no attributions"); return
+        }
         let rows = GapAttribution.rows(values: values.values, margins: values.margins, base: values.base, features: 3)
         let a = fixture.group.indices.filter { fixture.group[$0] == "A" }
         let b = fixture.group.indices.filter { fixture.group[$0] == "B" }
@@ -285,7 +312,8 @@ private struct TreesFixture: Decodable {
         // Each margin term is β_j (mean x_j in A − mean x_j in B), one-hot columns summed.
         for (f, block) in blocks.columns.enumerated() {
             let term = block.reduce(0.0) { sum, j in
-                sum + fixture.coefficients[j] * (a.reduce(0) { $0 + X[$1, j] } / Double(a.count) - b.reduce(0) { $0 + X[$1, j] } / Double(b.count))
+                sum + fixture.coefficients[j]
+                    * (a.reduce(0) { $0 + X[$1, j] } / Double(a.count) - b.reduce(0) { $0 + X[$1, j] } / Double(b.count))
             }
             let ours = gap.features.first { $0.feature == blocks.features[f].name }
             #expect(abs((ours?.margin ?? .nan) - term) <= 1e-12)
@@ -295,13 +323,17 @@ private struct TreesFixture: Decodable {
 
     @Test func treeAttributionSumsToTheMarginGap() throws {
         let (fixture, forest, X) = try TreesFixture.load()
-        let encoding = FeatureEncoding(missing: .impute, columns: (0..<fixture.features).map {
-            EncodedColumn(name: "f\($0)", type: .numeric, mean: 0, scale: 1, fill: nil, levels: nil, fillLevel: nil)
-        })
+        let encoding = FeatureEncoding(
+            missing: .impute,
+            columns: (0..<fixture.features).map {
+                EncodedColumn(name: "f\($0)", type: .numeric, mean: 0, scale: 1, fill: nil, levels: nil, fillLevel: nil)
+            })
         let blocks = FeatureBlocks(encoding: encoding)
-        let model = ExplainedModel.trees(ExplainedTrees(forest: forest, encodedColumns: blocks.features.map(\.name)), type: "gradient_boosting")
+        let model = ExplainedModel.trees(
+            ExplainedTrees(forest: forest, encodedColumns: blocks.features.map(\.name)), type: "gradient_boosting")
         guard let values = try model.attributions(X, background: X, blocks: blocks) else { return }
-        let rows = GapAttribution.rows(values: values.values, margins: values.margins, base: values.base, features: fixture.features)
+        let rows = GapAttribution.rows(
+            values: values.values, margins: values.margins, base: values.base, features: fixture.features)
         let a = (0..<fixture.rows).filter { X[$0, 4] == 1 }, b = (0..<fixture.rows).filter { X[$0, 4] == 0 }
         let gap = GapAttribution.gap(
             rows, attribute: "f4", higher: ("1", a), lower: ("0", b), featureNames: blocks.features.map(\.name),
@@ -349,8 +381,11 @@ private struct TreesFixture: Decodable {
     @Test func aMissingModelFailsWithNoInputAndNoArtefact() throws {
         let folder = try Fixtures.temporaryFolder()
         let d = folder.appendingPathComponent("d").path, out = folder.appendingPathComponent("out")
-        #expect(try StageProcess.run("make-dataset", ["--quiet", "--out", d, "--set", "data.synthetic.rows=600"]).status == 0)
-        let result = try StageProcess.run("explain", ["--data", d, "--model", folder.appendingPathComponent("none").path, "--out", out.path])
+        #expect(
+            try StageProcess.run("make-dataset", ["--quiet", "--out", d, "--set", "data.synthetic.rows=600"]).status
+                == 0)
+        let result = try StageProcess.run(
+            "explain", ["--data", d, "--model", folder.appendingPathComponent("none").path, "--out", out.path])
         #expect(result.status == FairPipe.ExitStatus.noInput.rawValue, "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("explanations.json").path))

@@ -117,7 +117,9 @@ struct ReductionsFixture: Decodable {
         // same hypotheses, so the mixture's training error and largest signed constraint value
         // agree to rounding (measured ~1e-15). Stated tolerance: 1e-9.
         #expect(abs(model.trainingError - expected.error) < 1e-9, "error \(model.trainingError) vs \(expected.error)")
-        #expect(abs(model.trainingViolation - expected.violation) < 1e-9, "violation \(model.trainingViolation) vs \(expected.violation)")
+        #expect(
+            abs(model.trainingViolation - expected.violation) < 1e-9,
+            "violation \(model.trainingViolation) vs \(expected.violation)")
         #expect(abs(model.bestGap - expected.best_gap) < 1e-9)
         #expect(model.predictors.count == expected.n_predictors)
         #expect(abs(model.weights.reduce(0, +) - 1) < 1e-9)
@@ -163,7 +165,8 @@ struct ReductionsFixture: Decodable {
             featureNames: train.featureNames)
         let p = try model.positiveProbability(test.X)
         func eo(_ q: [Double]) -> Double {
-            max(InprocessingData.difference(q, test.groups) { test.labels[$0] == 1 },
+            max(
+                InprocessingData.difference(q, test.groups) { test.labels[$0] == 1 },
                 InprocessingData.difference(q, test.groups) { test.labels[$0] == 0 })
         }
         // Stated margin: the worse of the TPR/FPR differences drops by at least 0.1.
@@ -189,23 +192,31 @@ struct ReductionsFixture: Decodable {
         let train = InprocessingData.make(rows: 50, seed: 6)
         var eg = ExponentiatedGradient()
         #expect(throws: MitigationError.self) {
-            try eg.fit(train.X, labels: Array(train.labels.dropLast()), groups: train.groups, groupNames: ["a", "b"], featureNames: train.featureNames)
+            try eg.fit(
+                train.X, labels: Array(train.labels.dropLast()), groups: train.groups, groupNames: ["a", "b"],
+                featureNames: train.featureNames)
         }
         #expect(throws: MitigationError.self) {
-            try eg.fit(train.X, labels: train.labels, groups: train.groups, groupNames: ["a"], featureNames: train.featureNames)
+            try eg.fit(
+                train.X, labels: train.labels, groups: train.groups, groupNames: ["a"], featureNames: train.featureNames
+            )
         }
         eg.eps = 0
         #expect(throws: MitigationError.self) {
-            try eg.fit(train.X, labels: train.labels, groups: train.groups, groupNames: ["a", "b"], featureNames: train.featureNames)
+            try eg.fit(
+                train.X, labels: train.labels, groups: train.groups, groupNames: ["a", "b"],
+                featureNames: train.featureNames)
         }
     }
 
     @Test func simplexSolvesASmallProgram() throws {
         // min −x − y s.t. x + 2y ≤ 4, 3x + y ≤ 6 → x = 1.6, y = 1.2.
-        let x = try #require(DenseSimplex.minimize(c: [-1, -1], aUb: [[1, 2], [3, 1]], bUb: [4, 6], aEq: [], bEq: []))
+        let x = try #require(
+            DenseSimplex.minimize(c: [-1, -1], aUb: [[1, 2], [3, 1]], bUb: [4, 6], aEq: [], bEq: []))
         #expect(abs(x[0] - 1.6) < 1e-12 && abs(x[1] - 1.2) < 1e-12)
         // A free variable: max μ s.t. μ ≤ 2, μ ≤ −1 → μ = −1.
-        let y = try #require(DenseSimplex.minimize(c: [-1], aUb: [[1], [1]], bUb: [2, -1], aEq: [], bEq: [], free: [0]))
+        let y = try #require(
+            DenseSimplex.minimize(c: [-1], aUb: [[1], [1]], bUb: [2, -1], aEq: [], bEq: [], free: [0]))
         #expect(abs(y[0] + 1) < 1e-12)
     }
 }

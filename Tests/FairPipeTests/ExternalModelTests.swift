@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// The external-model contract, exercised with `Tests/Fixtures/external/model.sh` (POSIX
@@ -57,12 +58,14 @@ import Testing
         let accuracy = Double(zip(scores, labels).filter { ($0 >= 0.5 ? 1 : 0) == $1 }.count) / Double(labels.count)
         #expect(accuracy > 0.8)
         // The same model through the matrix seam.
-        let X = try Matrix(rows: table.rowCount, cols: 2, storage: (0..<table.rowCount).flatMap { row in
-            table.columns.map { column -> Double in
-                if case .numeric(let values) = column.values { return values[row] }
-                return .nan
-            }
-        })
+        let X = try Matrix(
+            rows: table.rowCount, cols: 2,
+            storage: (0..<table.rowCount).flatMap { row in
+                table.columns.map { column -> Double in
+                    if case .numeric(let values) = column.values { return values[row] }
+                    return .nan
+                }
+            })
         #expect(try model.predictProbability(X) == scores)
     }
 
@@ -77,14 +80,25 @@ import Testing
     }
 
     @Test(arguments: [
-        ("fit-fail", "predict", "model.external.fit `sh", "failed with exit status 3; stderr: model.sh: deliberate failure"),
+        (
+            "fit-fail", "predict", "model.external.fit `sh",
+            "failed with exit status 3; stderr: model.sh: deliberate failure"
+        ),
         ("fit-empty", "predict", "model.external.fit", "exited with status 0 but wrote no file into {model_dir}"),
-        ("fit", "predict-fail", "model.external.predict `sh", "failed with exit status 3; stderr: model.sh: deliberate failure"),
+        (
+            "fit", "predict-fail", "model.external.predict `sh",
+            "failed with exit status 3; stderr: model.sh: deliberate failure"
+        ),
         ("fit", "predict-short", "model.external.predict", "wrote 199 scores for 200 input rows"),
-        ("fit", "predict-out-of-range", "model.external.predict", "wrote `1.5` on line 2 of {output}, expected a probability in [0, 1]"),
+        (
+            "fit", "predict-out-of-range", "model.external.predict",
+            "wrote `1.5` on line 2 of {output}, expected a probability in [0, 1]"
+        ),
         ("fit", "predict-none", "model.external.predict", "wrote no {output} file"),
     ])
-    func misbehavingCommandsAreOneLineErrors(fit fitMode: String, predict predictMode: String, prefix: String, text: String) throws {
+    func misbehavingCommandsAreOneLineErrors(
+        fit fitMode: String, predict predictMode: String, prefix: String, text: String
+    ) throws {
         let folder = try Fixtures.temporaryFolder("external-\(fitMode)-\(predictMode)").appendingPathComponent("model")
         let config = Self.config(fit: fitMode, predict: predictMode)
         let error = message {
@@ -125,9 +139,12 @@ import Testing
         config.fit = ["sh", Self.script, "fit-validation", "{train}", "{validation}", "{weights}", "{model_dir}"]
         try config.validate()
         let folder = try Fixtures.temporaryFolder()
-        let refit = try fit(config, weights: [Double](repeating: 2, count: 200), into: folder.appendingPathComponent("refit"))
+        let refit = try fit(
+            config, weights: [Double](repeating: 2, count: 200), into: folder.appendingPathComponent("refit"))
         #expect(refit.files.keys.sorted() == ["model.txt", "validation.txt"])
-        let note = { (name: String) in try String(contentsOf: folder.appendingPathComponent("\(name)/validation.txt"), encoding: .utf8) }
+        let note = { (name: String) in
+            try String(contentsOf: folder.appendingPathComponent("\(name)/validation.txt"), encoding: .utf8)
+        }
         #expect(try note("refit") == "train rows 200\n")
 
         _ = try fit(config, validation: try Self.data(rows: 50), into: folder.appendingPathComponent("train"))
@@ -144,16 +161,24 @@ import Testing
         #expect(message { try config.validate() }.contains("a command that uses {output}"))
         config = Self.config()
         config.fit.append("{input}")
-        #expect(message { try config.validate() }.contains("placeholders among {train}, {validation}, {weights}, {model_dir}"))
+        #expect(
+            message { try config.validate() }.contains(
+                "placeholders among {train}, {validation}, {weights}, {model_dir}"))
         // A value full of shell syntax is one argv entry, passed as it is.
         let command = ExternalCommand(role: "predict", argv: ["printf", "%s", "{input}"], timeout: 5)
         #expect(try command.substituted(["input": "a; rm -rf / $(x)"]) == ["printf", "%s", "a; rm -rf / $(x)"])
     }
 
     @Test func aProgramNotOnPathIsOneLine() throws {
-        let command = ExternalCommand(role: "fit", argv: ["no-such-program-fairpipe", "{train}", "{model_dir}"], timeout: 5)
-        let error = message { try command.run(["train": "t", "model_dir": "m"], workFolder: try Fixtures.temporaryFolder()) }
-        #expect(error == "model.external.fit `no-such-program-fairpipe {train} {model_dir}` could not start: `no-such-program-fairpipe` is not on PATH")
+        let command = ExternalCommand(
+            role: "fit", argv: ["no-such-program-fairpipe", "{train}", "{model_dir}"], timeout: 5)
+        let error = message {
+            try command.run(["train": "t", "model_dir": "m"], workFolder: try Fixtures.temporaryFolder())
+        }
+        #expect(
+            error
+                == "model.external.fit `no-such-program-fairpipe {train} {model_dir}` could not start: `no-such-program-fairpipe` is not on PATH"
+        )
     }
 
     @Test func theCommandsNameTheirRepositoryFiles() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// `model.type: external` through the stages, with the sh/awk model of
@@ -58,10 +59,14 @@ import Testing
         #expect(external.predict.contains("{input}"))
         let evaluated = try StageProcess.run(
             "evaluate",
-            common + ["--data", folder.appendingPathComponent("dataset").path, "--model", folder.appendingPathComponent("model").path,
-                      "--out", folder.appendingPathComponent("evaluation").path])
+            common + [
+                "--data", folder.appendingPathComponent("dataset").path, "--model",
+                folder.appendingPathComponent("model").path,
+                "--out", folder.appendingPathComponent("evaluation").path,
+            ])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
-        let report = try JSONDecoder().decode(MetricsReport.self, from: Data(contentsOf: folder.appendingPathComponent("evaluation/metrics.json")))
+        let report = try JSONDecoder().decode(
+            MetricsReport.self, from: Data(contentsOf: folder.appendingPathComponent("evaluation/metrics.json")))
         #expect((report.overall["accuracy"]?.value ?? 0) > 0.6)
     }
 
@@ -71,28 +76,40 @@ import Testing
         let out = folder.appendingPathComponent("evaluation")
         let result = try StageProcess.run(
             "evaluate",
-            common + ["--data", folder.appendingPathComponent("dataset").path, "--model", folder.appendingPathComponent("model").path,
-                      "--out", out.path])
+            common + [
+                "--data", folder.appendingPathComponent("dataset").path, "--model",
+                folder.appendingPathComponent("model").path,
+                "--out", out.path,
+            ])
         #expect(result.status == ExitStatus.externalCommand.rawValue)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
-        #expect(lines.first?.contains("model.external.predict `sh Tests/Fixtures/external/model.sh predict-fail {model_dir} {input} {output}` failed with exit status 3; stderr: model.sh: deliberate failure") == true)
+        #expect(
+            lines.first?.contains(
+                "model.external.predict `sh Tests/Fixtures/external/model.sh predict-fail {model_dir} {input} {output}` failed with exit status 3; stderr: model.sh: deliberate failure"
+            ) == true)
         #expect(try StageProcess.snapshot(out).isEmpty)
     }
 
     @Test func aModelFolderEditedAfterTrainingIsRefused() throws {
         let folder = try Fixtures.temporaryFolder()
         let common = try prepare(folder, config: Self.config())
-        try "0 0 0\n".write(to: folder.appendingPathComponent("model/external/model.txt"), atomically: true, encoding: .utf8)
+        try "0 0 0\n".write(
+            to: folder.appendingPathComponent("model/external/model.txt"), atomically: true, encoding: .utf8)
         let result = try StageProcess.run(
             "evaluate",
-            common + ["--data", folder.appendingPathComponent("dataset").path, "--model", folder.appendingPathComponent("model").path,
-                      "--out", folder.appendingPathComponent("evaluation").path])
+            common + [
+                "--data", folder.appendingPathComponent("dataset").path, "--model",
+                folder.appendingPathComponent("model").path,
+                "--out", folder.appendingPathComponent("evaluation").path,
+            ])
         #expect(result.status == ExitStatus.dataError.rawValue)
         #expect(result.stderr.contains("the file changed since train fitted the model; rerun train"))
     }
 
-    @Test(arguments: ["reweighing", "exponentiated_gradient", "grid_search", "disparate_impact_remover", "correlation_remover"])
+    @Test(arguments: [
+        "reweighing", "exponentiated_gradient", "grid_search", "disparate_impact_remover", "correlation_remover",
+    ])
     func mitigationRefitsTheExternalModelWithWeights(method: String) throws {
         let folder = try Fixtures.temporaryFolder("external-\(method)")
         let common = try prepare(folder, config: Self.config(method: method))
@@ -102,7 +119,9 @@ import Testing
         // Small sweeps: every refit runs the script.
         let result = try StageProcess.run(
             "mitigate",
-            common + ["--data", d, "--model", m, "--evaluation", e, "--out", g.path, "--set", "mitigation.strengths=[0.05]"])
+            common + [
+                "--data", d, "--model", m, "--evaluation", e, "--out", g.path, "--set", "mitigation.strengths=[0.05]",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: g.appendingPathComponent("refits/fit-0001/model.txt").path))
         #expect(FileManager.default.fileExists(atPath: g.appendingPathComponent("predictions.csv").path))
@@ -118,8 +137,10 @@ import Testing
     func eachSplitIsScoredWithOnePredictPerFittedModel(method: String) throws {
         let folder = try Fixtures.temporaryFolder("external-calls-\(method)")
         let calls = folder.appendingPathComponent("calls.txt")
-        let common = try prepare(folder, config: Self.config(
-            predict: "predict-counted", predictArguments: ", \"\(calls.path)\"", method: method))
+        let common = try prepare(
+            folder,
+            config: Self.config(
+                predict: "predict-counted", predictArguments: ", \"\(calls.path)\"", method: method))
         let d = folder.appendingPathComponent("dataset").path, m = folder.appendingPathComponent("model").path
         let e = folder.appendingPathComponent("evaluation").path, g = folder.appendingPathComponent("mitigation")
         #expect(try StageProcess.run("evaluate", common + ["--data", d, "--model", m, "--out", e]).status == 0)
@@ -127,7 +148,10 @@ import Testing
         let strength = method == "grid_search" ? "0.5" : "0.01"  // the configured constraint_weight / eps
         let result = try StageProcess.run(
             "mitigate",
-            common + ["--data", d, "--model", m, "--evaluation", e, "--out", g.path, "--set", "mitigation.strengths=[\(strength)]"])
+            common + [
+                "--data", d, "--model", m, "--evaluation", e, "--out", g.path, "--set",
+                "mitigation.strengths=[\(strength)]",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
 
         let fitted = try CanonicalJSON.decoder().decode(
@@ -152,9 +176,11 @@ import Testing
         let message: String
         do {
             _ = try ConfigLoader(environment: [:]).load(
-                PipelineConfig.self, yaml: Self.config(method: method, extra: "").replacingOccurrences(
+                PipelineConfig.self,
+                yaml: Self.config(method: method, extra: "").replacingOccurrences(
                     of: "timeout: 60", with: "timeout: 60\n    features: raw"),
-                origin: "study.yml", overrides: method == "threshold_optimizer" ? ["mitigation.target=equalized_odds"] : [])
+                origin: "study.yml",
+                overrides: method == "threshold_optimizer" ? ["mitigation.target=equalized_odds"] : [])
             message = "no error"
         } catch {
             message = "\(error)"
@@ -162,7 +188,9 @@ import Testing
         if method == "threshold_optimizer" {
             #expect(message == "no error")
         } else {
-            #expect(message.contains("`mitigation.method`") && message.contains("model.external.features is raw"), "\(message)")
+            #expect(
+                message.contains("`mitigation.method`") && message.contains("model.external.features is raw"),
+                "\(message)")
             #expect(message.contains("threshold_optimizer"), "\(message)")
         }
     }

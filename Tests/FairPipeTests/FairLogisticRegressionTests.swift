@@ -4,7 +4,9 @@ import Testing
 @testable import FairPipe
 
 @Suite struct FairLogisticRegressionTests {
-    static func fit(_ data: InprocessingData.Split, _ target: FairnessTarget, lambda: Double) throws -> FairLogisticRegressionModel {
+    static func fit(
+        _ data: InprocessingData.Split, _ target: FairnessTarget, lambda: Double
+    ) throws -> FairLogisticRegressionModel {
         try FairLogisticRegression(target: target, lambda: lambda).fit(
             data.X, labels: data.labels, groups: data.groups, groupNames: InprocessingData.groupNames,
             featureNames: data.featureNames)
@@ -59,7 +61,8 @@ import Testing
         let model = try Self.fit(train, .equalizedOdds, lambda: 1000)
         let p = try model.model.decisionFunction(test.X).map { $0 > 0 ? 1.0 : 0 }
         func eo(_ q: [Double]) -> Double {
-            max(InprocessingData.difference(q, test.groups) { test.labels[$0] == 1 },
+            max(
+                InprocessingData.difference(q, test.groups) { test.labels[$0] == 1 },
                 InprocessingData.difference(q, test.groups) { test.labels[$0] == 0 })
         }
         // Stated margin: the worse of the TPR/FPR differences drops by at least 0.04 (measured
@@ -71,7 +74,8 @@ import Testing
 
     @Test func fitIsByteReproducible() throws {
         let data = InprocessingData.make(rows: 500, seed: 37)
-        #expect(try InprocessingData.encode(Self.fit(data, .equalizedOdds, lambda: 5))
-            == InprocessingData.encode(Self.fit(data, .equalizedOdds, lambda: 5)))
+        #expect(
+            try InprocessingData.encode(Self.fit(data, .equalizedOdds, lambda: 5))
+                == InprocessingData.encode(Self.fit(data, .equalizedOdds, lambda: 5)))
     }
 }

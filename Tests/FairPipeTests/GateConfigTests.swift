@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// A misspelt metric in `fairness.thresholds` is one line with the closest name.
 @Suite struct GateConfigTests {
     func message(_ yaml: String) -> String {
         do {
-            _ = try ConfigLoader(environment: [:]).load(PipelineConfig.self, yaml: yaml, origin: "study.yml", overrides: [])
+            _ = try ConfigLoader(environment: [:]).load(
+                PipelineConfig.self, yaml: yaml, origin: "study.yml", overrides: [])
             return "no error"
         } catch {
             return "\(error)"
@@ -14,8 +16,11 @@ import Testing
     }
 
     @Test func misspeltGateMetricSuggestsTheClosestNameWithItsAttribute() {
-        let text = message("data:\n  sensitive: [sex]\nfairness:\n  thresholds:\n    disparate_impactt@sex: {min: 0.8}\n")
-        #expect(text.hasPrefix("study.yml:5:5: `fairness.thresholds.disparate_impactt@sex` must be a metric name"), "\(text)")
+        let text = message(
+            "data:\n  sensitive: [sex]\nfairness:\n  thresholds:\n    disparate_impactt@sex: {min: 0.8}\n")
+        #expect(
+            text.hasPrefix("study.yml:5:5: `fairness.thresholds.disparate_impactt@sex` must be a metric name"),
+            "\(text)")
         #expect(text.contains("(did you mean `disparate_impact@sex`?)"), "\(text)")
         #expect(text.contains("docs/metrics.md"))
         #expect(!text.contains("balanced_accuracy"), "the valid names are not listed: \(text)")

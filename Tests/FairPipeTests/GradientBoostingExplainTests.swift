@@ -1,20 +1,24 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// FairPipe's own gradient-boosted trees explained by TreeSHAP through
 /// ``GradientBoostingModel/explainedTrees()``, on the scikit-learn boosting fixture
 /// (numeric columns with missing values and a native categorical column).
 @Suite struct GradientBoostingExplainTests {
-    static func fit(iterations: Int, nativeCategories: Bool = true) throws -> (GradientBoostingModel, Matrix, [String]) {
+    static func fit(iterations: Int, nativeCategories: Bool = true) throws -> (GradientBoostingModel, Matrix, [String])
+    {
         let fixture = try Fixtures.json(BoostingFixture.self, "gbdt/boosting.json")
-        let (X, groups, names) = try oneHot(fixture.X_train, categorical: fixture.categorical_column, levels: fixture.categories)
+        let (X, groups, names) = try oneHot(
+            fixture.X_train, categorical: fixture.categorical_column, levels: fixture.categories)
         var config = GradientBoostingConfig()
         config.earlyStopping = .off
         config.maxIter = iterations
         let model = try GradientBoosting(config: config, categorical: nativeCategories ? groups : [])
             .fit(X, labels: fixture.y_train, featureNames: names)
-        let (test, _, _) = try oneHot(fixture.X_test, categorical: fixture.categorical_column, levels: fixture.categories)
+        let (test, _, _) = try oneHot(
+            fixture.X_test, categorical: fixture.categorical_column, levels: fixture.categories)
         return (model, test, names)
     }
 
@@ -22,9 +26,13 @@ import Testing
     static func blocks(_ names: [String]) -> FeatureBlocks {
         let numeric = names.filter { !$0.hasPrefix("cat=") }
         let levels = names.filter { $0.hasPrefix("cat=") }.map { String($0.dropFirst(4)) }
-        let columns = numeric.map {
-            EncodedColumn(name: $0, type: .numeric, mean: 0, scale: 1, fill: nil, levels: nil, fillLevel: nil)
-        } + [EncodedColumn(name: "cat", type: .categorical, mean: nil, scale: nil, fill: nil, levels: levels, fillLevel: nil)]
+        let columns =
+            numeric.map {
+                EncodedColumn(name: $0, type: .numeric, mean: 0, scale: 1, fill: nil, levels: nil, fillLevel: nil)
+            } + [
+                EncodedColumn(
+                    name: "cat", type: .categorical, mean: nil, scale: nil, fill: nil, levels: levels, fillLevel: nil)
+            ]
         return FeatureBlocks(encoding: FeatureEncoding(missing: .impute, columns: columns))
     }
 
@@ -34,7 +42,9 @@ import Testing
         #expect(trees.forest.trees.count == model.trees.count)
         #expect(trees.columnNames == model.features.map(\.name))
         let rows = try trees.rows(X)
-        #expect((0..<rows.rows).contains { i in (0..<rows.cols).contains { rows[i, $0].isNaN } }, "the fixture has missing values")
+        #expect(
+            (0..<rows.rows).contains { i in (0..<rows.cols).contains { rows[i, $0].isNaN } },
+            "the fixture has missing values")
         let forest = try trees.forest.margins(rows), own = try model.decisionFunction(X)
         #expect(forest.count == own.count)
         #expect(zip(forest, own).allSatisfy { abs($0 - $1) <= 1e-12 })
@@ -78,7 +88,8 @@ import Testing
         return (0..<m).map { i in
             (0..<(1 << m)).filter { $0 & (1 << i) == 0 }.reduce(0.0) { phi, mask in
                 let size = mask.nonzeroBitCount
-                return phi + factorial[size] * factorial[m - size - 1] / factorial[m] * (value[mask | (1 << i)] - value[mask])
+                return phi + factorial[size] * factorial[m - size - 1] / factorial[m]
+                    * (value[mask | (1 << i)] - value[mask])
             }
         }
     }
@@ -112,11 +123,15 @@ import Testing
         let (model, X, names) = try Self.fit(iterations: 20, nativeCategories: native)
         let trees = try model.explainedTrees()
         let blocks = Self.blocks(names)
-        let values = try #require(try ExplainedModel.trees(trees, type: "gradient_boosting").attributions(X, background: X, blocks: blocks))
+        let values = try #require(
+            try ExplainedModel.trees(trees, type: "gradient_boosting").attributions(X, background: X, blocks: blocks))
         let shap = try trees.forest.shapValues(try trees.rows(X))
         let columns = trees.columnNames, f = blocks.features.count, k = columns.count
         let cat = try #require(blocks.features.firstIndex { $0.name == "cat" })
-        #expect(native ? columns.filter { $0.hasPrefix("cat") } == ["cat"] : columns.filter { $0.hasPrefix("cat=") }.count == 6)
+        #expect(
+            native
+                ? columns.filter { $0.hasPrefix("cat") } == ["cat"] : columns.filter { $0.hasPrefix("cat=") }.count == 6
+        )
         for i in 0..<X.rows {
             let expected = columns.indices.filter { columns[$0].hasPrefix("cat") }.reduce(0.0) { $0 + shap[i * k + $1] }
             #expect(abs(values.values[i * f + cat] - expected) <= 1e-12, "row \(i)")
@@ -128,12 +143,15 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         let d = folder.appendingPathComponent("d").path, m = folder.appendingPathComponent("m").path
         let e = folder.appendingPathComponent("e")
-        let settings = ["--set", "data.synthetic.rows=800", "--set", "model.type=gradient_boosting",
-                        "--set", "model.gradient_boosting.max_iter=15", "--set", "explain.n_repeats=2",
-                        "--set", "explain.bootstrap=20"]
+        let settings = [
+            "--set", "data.synthetic.rows=800", "--set", "model.type=gradient_boosting",
+            "--set", "model.gradient_boosting.max_iter=15", "--set", "explain.n_repeats=2",
+            "--set", "explain.bootstrap=20",
+        ]
         #expect(try StageProcess.run("make-dataset", ["--quiet", "--out", d] + settings).status == 0)
         #expect(try StageProcess.run("train", ["--quiet", "--data", d, "--out", m] + settings).status == 0)
-        let result = try StageProcess.run("explain", ["--quiet", "--data", d, "--model", m, "--out", e.path] + settings)
+        let result = try StageProcess.run(
+            "explain", ["--quiet", "--data", d, "--model", m, "--out", e.path] + settings)
         #expect(result.status == 0, "\(result.stderr)")
         let explanations = try Explanations.read(at: e.appendingPathComponent(Explanations.fileName).path)
         #expect(explanations.model == "gradient_boosting")

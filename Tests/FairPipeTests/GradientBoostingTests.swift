@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Golden values from `Tests/Fixtures/gbdt/make_gbdt_fixtures.py` (scikit-learn 1.9.1).
@@ -91,7 +92,8 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         #expect(fixture.cases.count == 20)
         for c in fixture.cases {
             let column = (fixture.columns[c.column] ?? []).map { $0 ?? .nan }
-            let ours = GradientBoostingBinMapper.thresholds(column, weights: c.weighted ? fixture.weights : nil, maxBins: c.max_bins)
+            let ours = GradientBoostingBinMapper.thresholds(
+                column, weights: c.weighted ? fixture.weights : nil, maxBins: c.max_bins)
             #expect(ours == c.thresholds, "\(c.column), max_bins \(c.max_bins), weighted \(c.weighted)")
         }
     }
@@ -99,7 +101,9 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
     @Test func binnedRowsEqualScikitLearnWithMissingAndCategories() throws {
         let fixture = try Fixtures.json(BinningFixture.self, "gbdt/binning.json")
         let columns = ["few", "many", "missing"].map { (fixture.columns[$0] ?? []) }
-        let rows = (0..<fixture.mapper.categorical.count).map { i in columns.map { $0[i] } + [fixture.mapper.categorical[i]] }
+        let rows = (0..<fixture.mapper.categorical.count).map { i in
+            columns.map { $0[i] } + [fixture.mapper.categorical[i]]
+        }
         let (X, groups, names) = try oneHot(rows, categorical: 3, levels: 7)
         let trainer = GradientBoosting(categorical: groups)
         let features = try trainer.binFeatures(X, featureNames: names, weights: nil)
@@ -113,13 +117,15 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
 
     private func fitFixture(maxIter: Int, threads: Int = 2) throws -> (GradientBoostingModel, BoostingFixture, Matrix) {
         let fixture = try Fixtures.json(BoostingFixture.self, "gbdt/boosting.json")
-        let (X, groups, names) = try oneHot(fixture.X_train, categorical: fixture.categorical_column, levels: fixture.categories)
+        let (X, groups, names) = try oneHot(
+            fixture.X_train, categorical: fixture.categorical_column, levels: fixture.categories)
         var config = GradientBoostingConfig()
         config.earlyStopping = .off
         config.maxIter = maxIter
         let model = try GradientBoosting(config: config, categorical: groups, threads: threads)
             .fit(X, labels: fixture.y_train, featureNames: names)
-        let (test, _, _) = try oneHot(fixture.X_test, categorical: fixture.categorical_column, levels: fixture.categories)
+        let (test, _, _) = try oneHot(
+            fixture.X_test, categorical: fixture.categorical_column, levels: fixture.categories)
         return (model, fixture, test)
     }
 
@@ -200,7 +206,10 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         for (a, b) in zip(weighted.trees, expanded.trees) {
             #expect(a.nodes.map(\.feature) == b.nodes.map(\.feature))
             #expect(a.nodes.map(\.bin) == b.nodes.map(\.bin))
-            #expect(zip(a.nodes, b.nodes).allSatisfy { abs($0.value - $1.value) <= 1e-9 && abs($0.cover - Double($1.count)) <= 1e-9 })
+            #expect(
+                zip(a.nodes, b.nodes).allSatisfy {
+                    abs($0.value - $1.value) <= 1e-9 && abs($0.cover - Double($1.count)) <= 1e-9
+                })
         }
         let p = try weighted.predictProbability(X), q = try expanded.predictProbability(X)
         #expect(zip(p, q).allSatisfy { abs($0 - $1) <= 1e-9 })
@@ -213,7 +222,8 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         let wide = Matrix(unchecked: X.rows, 5, values)
         var config = GradientBoostingConfig()
         config.maxIter = 10
-        let model = try GradientBoosting(config: config).fit(wide, labels: y, featureNames: ["a", "b", "c", "constant", "empty"])
+        let model = try GradientBoosting(config: config).fit(
+            wide, labels: y, featureNames: ["a", "b", "c", "constant", "empty"])
         #expect(model.features[3].bins == 1 && model.features[4].bins == 1 && model.features[4].hasMissing)
         #expect(model.trees.allSatisfy { $0.nodes.allSatisfy { $0.feature != 3 && $0.feature != 4 } })
         #expect(try model.predictProbability(wide).allSatisfy { $0 > 0 && $0 < 1 })
@@ -239,7 +249,8 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         let message: String
         do {
             _ = try ConfigLoader(environment: [:]).load(
-                PipelineConfig.self, yaml: "", origin: "pipeline.yml", overrides: ["model.gradient_boosting.\(setting)"])
+                PipelineConfig.self, yaml: "", origin: "pipeline.yml", overrides: ["model.gradient_boosting.\(setting)"]
+            )
             message = "no error"
         } catch {
             message = "\(error)"
@@ -285,7 +296,8 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         } catch {
             message = "\(error)"
         }
-        #expect(message.contains("`mitigation.method`") && message.contains("model.type logistic_regression"), "\(message)")
+        #expect(
+            message.contains("`mitigation.method`") && message.contains("model.type logistic_regression"), "\(message)")
     }
 
     @Test func exponentiatedGradientUsesTheWeightedTreesAsOracle() throws {
@@ -298,7 +310,8 @@ private func synthetic(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [String]) {
         settings.method = .exponentiatedGradient
         settings.exponentiatedGradient.maxIter = 5
         let fitted = try Inprocessing.fit(
-            config: settings, model: model, seed: 1, X, labels: y, groups: groups, groupNames: ["a", "b"], featureNames: names)
+            config: settings, model: model, seed: 1, X, labels: y, groups: groups, groupNames: ["a", "b"],
+            featureNames: names)
         guard case .exponentiatedGradient(let eg) = fitted else {
             Issue.record("not an exponentiated gradient model")
             return

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct GroupThresholdsTests {
@@ -18,7 +19,8 @@ import Testing
         #expect(model.exact)
         // Recompute the rates from the decisions, independently of the model's bookkeeping.
         let decisions = try model.decisions(scores: data.scores, groups: data.groups)
-        let cells = WeightedConfusion.byGroup(labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 3)
+        let cells = WeightedConfusion.byGroup(
+            labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 3)
         switch target {
         case .demographicParity: #expect(FairPipe.spread(cells.map(\.selectionRate)) <= 0.02)
         case .equalOpportunity: #expect(FairPipe.spread(cells.map(\.truePositiveRate)) <= 0.02)
@@ -50,14 +52,18 @@ import Testing
         for t0 in candidates[0] {
             for t1 in candidates[1] {
                 let thresholds = [t0, t1]
-                let decisions: [UInt8] = data.scores.indices.map { data.scores[$0] >= thresholds[Int(data.groups[$0])] ? 1 : 0 }
-                let cells = WeightedConfusion.byGroup(labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 2)
+                let decisions: [UInt8] = data.scores.indices.map {
+                    data.scores[$0] >= thresholds[Int(data.groups[$0])] ? 1 : 0
+                }
+                let cells = WeightedConfusion.byGroup(
+                    labels: data.labels, decisions: decisions, groups: data.groups, groupCount: 2)
                 let ok: Bool
                 switch target {
                 case .demographicParity: ok = FairPipe.spread(cells.map(\.selectionRate)) <= tolerance
                 case .truePositiveRateParity: ok = FairPipe.spread(cells.map(\.truePositiveRate)) <= tolerance
                 default:
-                    ok = FairPipe.spread(cells.map(\.truePositiveRate)) <= tolerance
+                    ok =
+                        FairPipe.spread(cells.map(\.truePositiveRate)) <= tolerance
                         && FairPipe.spread(cells.map(\.falsePositiveRate)) <= tolerance
                 }
                 let correct = Int(cells.reduce(0) { $0 + $1.truePositives + $1.trueNegatives })
@@ -77,7 +83,8 @@ import Testing
 
     @Test func artefactRoundTripsThroughJSON() throws {
         let data = biasedScores(rows: 300, seed: 6)
-        let model = try GroupThresholds().fit(scores: data.scores, labels: data.labels, groups: data.groups, groupNames: ["a", "b"])
+        let model = try GroupThresholds().fit(
+            scores: data.scores, labels: data.labels, groups: data.groups, groupNames: ["a", "b"])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let bytes = try encoder.encode(model)

@@ -23,12 +23,15 @@ import Testing
     }
 
     @Test func medianBiasCorrectedIntervalContainsItAndRecordsTheBias() throws {
-        let interval = try #require(Intervals.medianBiasCorrected(
-            Self.replicates, estimate: Self.estimate, confidence: 0.95, domain: 0...Double.infinity))
+        let interval = try #require(
+            Intervals.medianBiasCorrected(
+                Self.replicates, estimate: Self.estimate, confidence: 0.95, domain: 0...Double.infinity))
         #expect(interval.lower <= Self.estimate && Self.estimate <= interval.upper)
         #expect(abs(interval.bias - (0.7273 + 0.2727 / 2 - Self.estimate)) < 1e-3)
         // Clipped to the domain: a difference is never below 0.
-        let clipped = try #require(Intervals.medianBiasCorrected([0.3, 0.31, 0.5, 0.9], estimate: 0.01, confidence: 0.95, domain: 0...Double.infinity))
+        let clipped = try #require(
+            Intervals.medianBiasCorrected(
+                [0.3, 0.31, 0.5, 0.9], estimate: 0.01, confidence: 0.95, domain: 0...Double.infinity))
         #expect(clipped.lower == 0)
     }
 

@@ -110,10 +110,18 @@ private func maxDifference(_ a: LogisticModel, _ b: LogisticModel) -> Double {
         }
         #expect(throws: ModelError.negativeWeight(row: 1, value: -1)) { try fit([0, 1, 0], [1, -1, 1], ["a"]) }
         #expect(throws: ModelError.zeroTotalWeight) { try fit([0, 1, 0], [0, 0, 0], ["a"]) }
-        #expect(throws: ModelError.nonFiniteWeight(row: 2, value: .infinity)) { try fit([0, 1, 0], [1, 1, .infinity], ["a"]) }
-        #expect(throws: ModelError.countMismatch(what: "labels", expected: 3, found: 2)) { try fit([0, 1], nil, ["a"]) }
-        #expect(throws: ModelError.countMismatch(what: "sample weights", expected: 3, found: 1)) { try fit([0, 1, 0], [1], ["a"]) }
-        #expect(throws: ModelError.countMismatch(what: "feature names", expected: 1, found: 2)) { try fit([0, 1, 0], nil, ["a", "b"]) }
+        #expect(throws: ModelError.nonFiniteWeight(row: 2, value: .infinity)) {
+            try fit([0, 1, 0], [1, 1, .infinity], ["a"])
+        }
+        #expect(throws: ModelError.countMismatch(what: "labels", expected: 3, found: 2)) {
+            try fit([0, 1], nil, ["a"])
+        }
+        #expect(throws: ModelError.countMismatch(what: "sample weights", expected: 3, found: 1)) {
+            try fit([0, 1, 0], [1], ["a"])
+        }
+        #expect(throws: ModelError.countMismatch(what: "feature names", expected: 1, found: 2)) {
+            try fit([0, 1, 0], nil, ["a", "b"])
+        }
         #expect(throws: ModelError.invalidLabel(row: 2, value: 2)) { try fit([0, 1, 2], nil, ["a"]) }
         #expect(throws: ModelError.noRows) {
             try LogisticRegression().fit(Matrix(rows: 0, cols: 1), labels: [], featureNames: ["a"])
@@ -233,7 +241,8 @@ private func maxDifference(_ a: LogisticModel, _ b: LogisticModel) -> Double {
         // Weak regularisation, so the rescaled problem has nearly the same optimum.
         var config = LogisticRegressionConfig()
         config.C = 1e6
-        let reference = try LogisticRegression(config: config).fit(Matrix(rowArrays: small), labels: y, featureNames: names)
+        let reference = try LogisticRegression(config: config).fit(
+            Matrix(rowArrays: small), labels: y, featureNames: names)
         let model = try LogisticRegression(config: config).fit(Matrix(rowArrays: huge), labels: y, featureNames: names)
         #expect(reference.solver.converged)
         #expect(model.solver.stopReason == .converged || model.solver.stopReason == .stalled, "\(model.solver)")
@@ -282,7 +291,8 @@ private func oneHot(rows: Int, seed: UInt64) -> (Matrix, [UInt8], [Double], [Str
     @Test func sparseAndDenseLayoutsReachTheSameOptimum() throws {
         let (X, y, w, names) = oneHot(rows: 2 * LogisticRegression.chunkRows + 300, seed: 2)
         let trainer = LogisticRegression(config: tightConfig())
-        let sparse = try trainer.fit(DesignMatrix(validated: X), labels: y, weights: w, featureNames: names, warmStart: nil)
+        let sparse = try trainer.fit(
+            DesignMatrix(validated: X), labels: y, weights: w, featureNames: names, warmStart: nil)
         let dense = try trainer.fit(
             DesignMatrix(validated: X, allowSparse: false), labels: y, weights: w, featureNames: names, warmStart: nil)
         #expect(sparse.solver.converged && dense.solver.converged)

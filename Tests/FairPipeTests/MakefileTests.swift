@@ -10,14 +10,16 @@ import Testing
     static func make(_ arguments: [String]) throws -> StageProcess.Result {
         let makefile = StageProcess.repositoryRoot.appendingPathComponent("Makefile").path
         return try StageProcess.run(
-            executable: URL(fileURLWithPath: "/usr/bin/env"), ["make", "--no-print-directory", "-f", makefile] + arguments,
+            executable: URL(fileURLWithPath: "/usr/bin/env"),
+            ["make", "--no-print-directory", "-f", makefile] + arguments,
             environment: ["MAKEFLAGS": "", "MAKELEVEL": ""])
     }
 
     static func disposable(_ name: String = #function) throws -> URL {
         let folder = try Fixtures.temporaryFolder(name)
         for sub in ["dataset", "report", ".stamps"] {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         try Data("user".utf8).write(to: folder.appendingPathComponent("notes.txt"))
         return folder
@@ -61,6 +63,9 @@ import Testing
             "SET=report.title=My study's draft model.C=0.5\nfairness.thresholds.disparate_impact@group.min=0.8",
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "--set|report.title=My study's draft|--set|model.C=0.5|--set|fairness.thresholds.disparate_impact@group.min=0.8|")
+        #expect(
+            result.stdout
+                == "--set|report.title=My study's draft|--set|model.C=0.5|--set|fairness.thresholds.disparate_impact@group.min=0.8|"
+        )
     }
 }

@@ -54,7 +54,8 @@ import Testing
         var config = SyntheticConfig()
         config.rows = 10_000
         let table = try SyntheticGenerator.generate(config, seed: 42).table
-        let result = try StratifiedSplit.split(table, label: "label", sensitive: ["group", "sex"], fractions: SplitConfig(), seed: 9)
+        let result = try StratifiedSplit.split(
+            table, label: "label", sensitive: ["group", "sex"], fractions: SplitConfig(), seed: 9)
         #expect(result.pooledStrata == 0)
         #expect(result.pooledRows == 0)
         #expect(StratifiedSplit.tooSmall(4, fractions: [0.6, 0.2, 0.2]))
@@ -81,7 +82,8 @@ import Testing
         try dataset.stderr.write(toFile: at("make-dataset.stderr"), atomically: true, encoding: .utf8)
         try StudyRuns.run("train", ["--config", config, "--quiet", "--data", at("dataset"), "--out", at("model")])
         let evaluate = try StageProcess.run(
-            "evaluate", ["--config", config, "--data", at("dataset"), "--model", at("model"), "--out", at("evaluation")])
+            "evaluate",
+            ["--config", config, "--data", at("dataset"), "--model", at("model"), "--out", at("evaluation")])
         guard evaluate.status == 0 else { throw StudyRuns.Failure(description: evaluate.stderr) }
         try evaluate.stderr.write(toFile: at("evaluate.stderr"), atomically: true, encoding: .utf8)
         return folder
@@ -107,7 +109,10 @@ import Testing
         let metrics = try MetricsReport.decode(
             try Data(contentsOf: folder.appendingPathComponent("evaluation/metrics.json")), path: "metrics.json")
         // 2 × 2 × the 363 zips the test split has.
-        #expect(metrics.skippedIntersections == [SkippedIntersection(name: "sex&young&zip", combinations: 1452, maxGroups: 1000)])
+        #expect(
+            metrics.skippedIntersections == [
+                SkippedIntersection(name: "sex&young&zip", combinations: 1452, maxGroups: 1000)
+            ])
         #expect(metrics.notes.contains { $0.contains("sex&young&zip skipped") })
         let roundTrip = try MetricsReport.decode(try metrics.jsonData(), path: "metrics.json")
         #expect(roundTrip == metrics)
@@ -120,26 +125,35 @@ import Testing
     func mitigationPoolsGroupsItCannotFitAndRuns(method: String, excludeSmall: Bool) throws {
         let folder = try Self.baseline.get()
         let run = try Fixtures.temporaryFolder("many-groups-\(method)")
-        let config = try Self.write(run, Self.config + """
+        let config = try Self.write(
+            run,
+            Self.config + """
 
-            mitigation:
-              method: \(method)
-              target: demographic_parity
-              strengths: [0.05]
-              threshold_optimizer: {grid_size: 100}
-            """)
+                mitigation:
+                  method: \(method)
+                  target: demographic_parity
+                  strengths: [0.05]
+                  threshold_optimizer: {grid_size: 100}
+                """)
         func at(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        let result = try StageProcess.run("mitigate", [
-            // With exclude_small_groups every sex&young&zip group is under the default 30 rows.
-            "--config", config, "--set", "fairness.exclude_small_groups=\(excludeSmall)", "--set", "fairness.min_group_size=\(excludeSmall ? 8 : 30)",
-            "--data", at("dataset"),
-            "--model", at("model"), "--evaluation", at("evaluation"), "--out", run.appendingPathComponent("mitigation").path,
-        ])
+        let result = try StageProcess.run(
+            "mitigate",
+            [
+                // With exclude_small_groups every sex&young&zip group is under the default 30 rows.
+                "--config", config, "--set", "fairness.exclude_small_groups=\(excludeSmall)", "--set",
+                "fairness.min_group_size=\(excludeSmall ? 8 : 30)",
+                "--data", at("dataset"),
+                "--model", at("model"), "--evaluation", at("evaluation"), "--out",
+                run.appendingPathComponent("mitigation").path,
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let pooled = Self.lines(result.stderr, containing: "pooled as `(other)`")
         #expect(pooled.count == 1, "\(result.stderr)")
-        #expect(pooled.first?.contains(excludeSmall ? "fewer than fairness.min_group_size" : "a single label class") == true)
-        let predictions = try String(contentsOf: run.appendingPathComponent("mitigation/predictions.csv"), encoding: .utf8)
+        #expect(
+            pooled.first?.contains(excludeSmall ? "fewer than fairness.min_group_size" : "a single label class") == true
+        )
+        let predictions = try String(
+            contentsOf: run.appendingPathComponent("mitigation/predictions.csv"), encoding: .utf8)
         #expect(predictions.split(separator: "\n").count == 1201)
     }
 
@@ -157,10 +171,12 @@ import Testing
         let small = MitigationGroups.pool(names: names, codes: codes, labels: labels, fairness: fairness)
         #expect(small.names == ["a", "(other)"])
         // Nothing to pool: the groups are unchanged.
-        let none = MitigationGroups.pool(names: ["a", "c"], codes: [0, 0, 1, 1], labels: [0, 1, 0, 1], fairness: FairnessConfig())
+        let none = MitigationGroups.pool(
+            names: ["a", "c"], codes: [0, 0, 1, 1], labels: [0, 1, 0, 1], fairness: FairnessConfig())
         #expect(none.names == ["a", "c"] && none.pooled.isEmpty)
         // A one-class pool takes the smallest other group.
-        let one = MitigationGroups.pool(names: ["a", "b", "c"], codes: [0, 0, 0, 1, 2, 2], labels: [0, 1, 0, 1, 0, 1], fairness: FairnessConfig())
+        let one = MitigationGroups.pool(
+            names: ["a", "b", "c"], codes: [0, 0, 0, 1, 2, 2], labels: [0, 1, 0, 1, 0, 1], fairness: FairnessConfig())
         #expect(one.names == ["a", "(other)"] && one.pooled.map(\.name) == ["b", "c"])
         // Everything pooled: nothing left to equalise, an error that names the fix.
         fairness.minGroupSize = 30
@@ -175,11 +191,13 @@ import Testing
     }
 
     @Test func errorsThatPoolingCannotFixNameTheFix() {
-        let degenerate = MitigationError.degenerateLabels(method: "threshold_optimizer", group: "(other)", found: "0").description
+        let degenerate = MitigationError.degenerateLabels(method: "threshold_optimizer", group: "(other)", found: "0")
+            .description
         #expect(degenerate.contains("fairness.exclude_small_groups") && degenerate.contains("data.sensitive"))
         // A test group the validation split never had, and no pool to put it in.
         let test = Predictions(
-            rowIDs: [2], attributes: [SensitiveColumn(name: "zip", groups: ["b"], codes: [0])], labels: [1], scores: nil, decisions: [1])
+            rowIDs: [2], attributes: [SensitiveColumn(name: "zip", groups: ["b"], codes: [0])], labels: [1],
+            scores: nil, decisions: [1])
         do {
             _ = try MitigationContext.recode(test, names: ["a"], split: "the test split")
             Issue.record("an unseen group without a pool must be an error")

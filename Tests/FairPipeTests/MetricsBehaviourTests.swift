@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct MetricsBehaviourTests {
@@ -13,7 +14,9 @@ import Testing
             labels.append(y); scores.append(s); groups.append(g)
             decisions.append(g == "a" ? (s >= 0.4 ? 1 : 0) : (s >= 0.7 ? 1 : 0))
         }
-        return PredictionSet(labels: labels, decisions: decisions, scores: scores, attributes: [try SensitiveColumn(name: "grp", values: groups)])
+        return PredictionSet(
+            labels: labels, decisions: decisions, scores: scores,
+            attributes: [try SensitiveColumn(name: "grp", values: groups)])
     }
 
     static var quick: FairnessConfig {
@@ -26,18 +29,32 @@ import Testing
         let base = try Self.smallSet()
         var set = base
         set.decisions.removeLast()
-        #expect(throws: MetricsError.lengthMismatch(column: "decision", expected: 80, found: 79)) { try evaluateFairness(set, config: Self.quick, seed: 1) }
+        #expect(throws: MetricsError.lengthMismatch(column: "decision", expected: 80, found: 79)) {
+            try evaluateFairness(set, config: Self.quick, seed: 1)
+        }
         set = base; set.labels[4] = 2
-        #expect(throws: MetricsError.invalidLabel(row: 5, found: "2")) { try evaluateFairness(set, config: Self.quick, seed: 1) }
+        #expect(throws: MetricsError.invalidLabel(row: 5, found: "2")) {
+            try evaluateFairness(set, config: Self.quick, seed: 1)
+        }
         set = base; set.decisions[0] = 7
-        #expect(throws: MetricsError.invalidDecision(row: 1, found: "7")) { try evaluateFairness(set, config: Self.quick, seed: 1) }
+        #expect(throws: MetricsError.invalidDecision(row: 1, found: "7")) {
+            try evaluateFairness(set, config: Self.quick, seed: 1)
+        }
         set = base; set.scores?[9] = .nan
-        #expect(throws: MetricsError.invalidScore(row: 10, found: "nan")) { try evaluateFairness(set, config: Self.quick, seed: 1) }
+        #expect(throws: MetricsError.invalidScore(row: 10, found: "nan")) {
+            try evaluateFairness(set, config: Self.quick, seed: 1)
+        }
         set = base; set.scores?[9] = 1.5
-        #expect(throws: MetricsError.invalidScore(row: 10, found: "1.5")) { try evaluateFairness(set, config: Self.quick, seed: 1) }
-        #expect(throws: MetricsError.emptyGroupName(attribute: "g", row: 2)) { try SensitiveColumn(name: "g", values: ["x", "", "y"]) }
+        #expect(throws: MetricsError.invalidScore(row: 10, found: "1.5")) {
+            try evaluateFairness(set, config: Self.quick, seed: 1)
+        }
+        #expect(throws: MetricsError.emptyGroupName(attribute: "g", row: 2)) {
+            try SensitiveColumn(name: "g", values: ["x", "", "y"])
+        }
         set = base; set.attributes[0].codes[3] = 5
-        #expect(throws: MetricsError.invalidGroupCode(attribute: "grp", row: 4, found: 5, groups: 2)) { try evaluateFairness(set, config: Self.quick, seed: 1) }
+        #expect(throws: MetricsError.invalidGroupCode(attribute: "grp", row: 4, found: 5, groups: 2)) {
+            try evaluateFairness(set, config: Self.quick, seed: 1)
+        }
         var config = Self.quick
         config.reference = ["grp": "zzz"]
         #expect(throws: MetricsError.self) { try evaluateFairness(base, config: config, seed: 1) }
@@ -52,12 +69,17 @@ import Testing
         config.reference = ["grp": "b"]
         #expect(try evaluateFairness(set, config: config, seed: 1).attribute("grp")?.reference == "b")
         config.reference = ["race": "x"]
-        #expect(throws: MetricsError.unknownReferenceAttribute(attribute: "race", attributes: ["grp"])) { try evaluateFairness(set, config: config, seed: 1) }
+        #expect(throws: MetricsError.unknownReferenceAttribute(attribute: "race", attributes: ["grp"])) {
+            try evaluateFairness(set, config: config, seed: 1)
+        }
         var wide = set
-        wide.attributes.append(SensitiveColumn(name: "id", groups: (0..<80).map { "p\($0)" }, codes: (0..<80).map { Int32($0) }))
+        wide.attributes.append(
+            SensitiveColumn(name: "id", groups: (0..<80).map { "p\($0)" }, codes: (0..<80).map { Int32($0) }))
         config = Self.quick
         config.maxGroups = 50
-        #expect(throws: MetricsError.tooManyGroups(attribute: "id", groups: 80, limit: 50)) { try evaluateFairness(wide, config: config, seed: 1) }
+        #expect(throws: MetricsError.tooManyGroups(attribute: "id", groups: 80, limit: 50)) {
+            try evaluateFairness(wide, config: config, seed: 1)
+        }
     }
 
     /// Many cells (3 attributes × 40 groups, ~13,000 observed cells × 4 × 100 bins > 2²² atom
@@ -68,27 +90,42 @@ import Testing
         let labels = (0..<n).map { _ in UInt8(rng.nextIndex(below: 2)) }
         let scores = labels.map { y in min(1, (rng.nextUnitDouble() + Double(y) * 0.5) / 1.5) }
         let columns = ["a", "b", "c"].map { name in
-            SensitiveColumn(name: name, groups: (0..<40).map { "\(name)\($0)" }, codes: (0..<n).map { _ in Int32(rng.nextIndex(below: 40)) })
+            SensitiveColumn(
+                name: name, groups: (0..<40).map { "\(name)\($0)" },
+                codes: (0..<n).map { _ in Int32(rng.nextIndex(below: 40)) })
         }
         var config = FairnessConfig()
         config.bootstrap.samples = 0
         config.intersectional = false
-        let many = try evaluateFairness(PredictionSet(labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores, attributes: columns), config: config, seed: 1)
-        let one = try evaluateFairness(PredictionSet(labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores, attributes: [columns[0]]), config: config, seed: 1)
+        let many = try evaluateFairness(
+            PredictionSet(
+                labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores, attributes: columns),
+            config: config, seed: 1)
+        let one = try evaluateFairness(
+            PredictionSet(
+                labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores, attributes: [columns[0]]),
+            config: config, seed: 1)
         let a = try #require(many.attribute("a")), b = try #require(one.attribute("a"))
         for (g, h) in zip(a.groups, b.groups) {
             #expect(g.counts == h.counts)
-            for (key, value) in h.metrics { #expect(close(g.metrics[key]?.value, value.value, tolerance: 1e-12), "\(g.group) \(key)") }
+            for (key, value) in h.metrics {
+                #expect(close(g.metrics[key]?.value, value.value, tolerance: 1e-12), "\(g.group) \(key)")
+            }
         }
-        for (key, value) in b.disparities { #expect(close(a.disparities[key]?.value, value.value, tolerance: 1e-12), "\(key)") }
+        for (key, value) in b.disparities {
+            #expect(close(a.disparities[key]?.value, value.value, tolerance: 1e-12), "\(key)")
+        }
     }
 
     @Test func countsByGroupMatchTheReport() throws {
         let set = try Self.smallSet()
-        let counts = ConfusionCounts.byGroup(labels: set.labels, decisions: set.decisions, codes: set.attributes[0].codes, groups: 2)
+        let counts = ConfusionCounts.byGroup(
+            labels: set.labels, decisions: set.decisions, codes: set.attributes[0].codes, groups: 2)
         let report = try evaluateFairness(set, config: Self.quick, seed: 1)
         #expect(counts == report.attribute("grp")?.groups.map(\.counts))
-        #expect(GroupMetric.selectionRate.value(counts[0]) == report.attribute("grp")?.groups[0].metrics["selection_rate"]?.value)
+        #expect(
+            GroupMetric.selectionRate.value(counts[0])
+                == report.attribute("grp")?.groups[0].metrics["selection_rate"]?.value)
     }
 
     @Test func noAttributesGivesOverallOnly() throws {
@@ -108,9 +145,14 @@ import Testing
         #expect(country.disparities.isEmpty && country.vsReference.isEmpty)
         #expect(report.attribute("grp&country")?.disparities.isEmpty == false)
         var config = Self.quick
-        config.thresholds = ["demographic_parity_difference": GateSpec(max: 1), "demographic_parity_ratio@country": GateSpec(min: 0)]
+        config.thresholds = [
+            "demographic_parity_difference": GateSpec(max: 1), "demographic_parity_ratio@country": GateSpec(min: 0),
+        ]
         let gated = try evaluateFairness(set, config: config, seed: 1)
-        #expect(gated.gates.filter { $0.gate == "demographic_parity_difference" }.map(\.attribute) == ["grp", "grp&country"])
+        #expect(
+            gated.gates.filter { $0.gate == "demographic_parity_difference" }.map(\.attribute) == [
+                "grp", "grp&country",
+            ])
         #expect(gated.gates.first { $0.gate == "demographic_parity_ratio@country" }?.passed == false)
     }
 
@@ -164,7 +206,9 @@ import Testing
         #expect(throws: ConfigError.self) { try config.validate() }
         config = FairnessConfig()
         config.bootstrap.confidence = 1.5
-        #expect(throws: ConfigError.invalidValue(key: "bootstrap.confidence", expected: "a number in (0, 1)", found: "1.5")) { try config.validate() }
+        #expect(
+            throws: ConfigError.invalidValue(key: "bootstrap.confidence", expected: "a number in (0, 1)", found: "1.5")
+        ) { try config.validate() }
         config = FairnessConfig()
         config.thresholds = ["accuracy": GateSpec()]
         #expect(throws: ConfigError.self) { try config.validate() }
@@ -183,7 +227,8 @@ import Testing
         let group = try #require((grp["groups"] as? [[String: Any]])?.first)
         let sr = try #require((group["metrics"] as? [String: Any])?["selection_rate"] as? [String: Any])
         #expect(sr["value"] is Double && (sr["ci"] as? [Double])?.count == 2)
-        let dp = try #require((grp["disparities"] as? [String: Any])?["demographic_parity_difference"] as? [String: Any])
+        let dp = try #require(
+            (grp["disparities"] as? [String: Any])?["demographic_parity_difference"] as? [String: Any])
         #expect(dp["bootstrap_bias"] is Double)
         #expect(dp["p_value"] is Double && dp["p_adjusted"] is Double)
         let vs = try #require((grp["vs_reference"] as? [[String: Any]])?.first)
@@ -199,8 +244,8 @@ import Testing
             switch i % 7 {
             case 0: return 0
             case 1: return 1
-            case 2: return Double(rng.nextIndex(below: 10)) / 10   // many ties
-            case 3: return Double.leastNonzeroMagnitude              // subnormal
+            case 2: return Double(rng.nextIndex(below: 10)) / 10  // many ties
+            case 3: return Double.leastNonzeroMagnitude  // subnormal
             default: return rng.nextUnitDouble()
             }
         }
@@ -218,15 +263,19 @@ import Testing
         let scores = labels.map { y in (Double(rng.nextIndex(below: 50)) + (y == 1 ? 10 : 0)) / 60 }
         let groups = (0..<n).map { _ in Int32(rng.nextIndex(below: 3)) }
         let other = (0..<n).map { _ in Int32(rng.nextIndex(below: otherGroups)) }
-        let set = PredictionSet(labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores,
-                                attributes: [SensitiveColumn(name: "g", groups: ["x", "y", "z"], codes: groups),
-                                             SensitiveColumn(name: "h", groups: (0..<otherGroups).map { "h\($0)" }, codes: other)])
+        let set = PredictionSet(
+            labels: labels, decisions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores,
+            attributes: [
+                SensitiveColumn(name: "g", groups: ["x", "y", "z"], codes: groups),
+                SensitiveColumn(name: "h", groups: (0..<otherGroups).map { "h\($0)" }, codes: other),
+            ])
         var config = FairnessConfig()
         config.bootstrap.samples = 0
         let report = try evaluateFairness(set, config: config, seed: 1)
         for (code, name) in ["x", "y", "z"].enumerated() {
             let rows = (0..<n).filter { groups[$0] == Int32(code) }
-            let pos = rows.filter { labels[$0] == 1 }.map { scores[$0] }, neg = rows.filter { labels[$0] == 0 }.map { scores[$0] }
+            let pos = rows.filter { labels[$0] == 1 }.map { scores[$0] },
+                neg = rows.filter { labels[$0] == 0 }.map { scores[$0] }
             var u = 0.0
             for p in pos { for q in neg { u += p > q ? 1 : (p == q ? 0.5 : 0) } }
             let auc = report.attribute("g")?.groups.first { $0.group == name }?.metrics["auc"]?.value

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// The count bootstrap against a plain row-resampling bootstrap (slow, test-only).
 @Suite struct MetricsBootstrapTests {
     /// Row bootstrap: resample rows with replacement (within each group when stratified) and
     /// measure every replicate from scratch.
-    static func rowBootstrap(_ set: PredictionSet, config: FairnessConfig, samples: Int, stratified: Bool) throws -> [Measures] {
+    static func rowBootstrap(
+        _ set: PredictionSet, config: FairnessConfig, samples: Int, stratified: Bool
+    ) throws -> [Measures] {
         var rng = Xoshiro256StarStar(seed: 99, stream: "row-bootstrap")
         let n = set.labels.count
         let codes = set.attributes[0].codes
@@ -17,13 +20,18 @@ import Testing
         for _ in 0..<samples {
             var rows: [Int] = []
             if stratified {
-                for members in byGroup { for _ in members { rows.append(members[rng.nextIndex(below: members.count)]) } }
+                for members in byGroup {
+                    for _ in members { rows.append(members[rng.nextIndex(below: members.count)]) }
+                }
             } else {
                 for _ in 0..<n { rows.append(rng.nextIndex(below: n)) }
             }
             let resampled = PredictionSet(
-                labels: rows.map { set.labels[$0] }, decisions: rows.map { set.decisions[$0] }, scores: set.scores.map { s in rows.map { s[$0] } },
-                attributes: set.attributes.map { SensitiveColumn(name: $0.name, groups: $0.groups, codes: rows.map { r in codes[r] }) })
+                labels: rows.map { set.labels[$0] }, decisions: rows.map { set.decisions[$0] },
+                scores: set.scores.map { s in rows.map { s[$0] } },
+                attributes: set.attributes.map {
+                    SensitiveColumn(name: $0.name, groups: $0.groups, codes: rows.map { r in codes[r] })
+                })
             let engine = try FairnessEngine(resampled, config: config)
             out.append(engine.measure(engine.pointCounts, exactAUC: true))
         }
@@ -43,13 +51,25 @@ import Testing
         let m = { (metric: GroupMetric) in FairnessEngine.metricIndex[metric] ?? 0 }
         let disparity = { (key: String) in Disparity.allKeys.firstIndex(of: key) ?? 0 }
         let checks: [(String, [Double]?, [Double])] = [
-            ("Female selection_rate", female.metrics["selection_rate"]?.ci, rows.map { $0.levels[0].groups[0][m(.selectionRate)] }),
-            ("Female true_positive_rate", female.metrics["true_positive_rate"]?.ci, rows.map { $0.levels[0].groups[0][m(.truePositiveRate)] }),
+            (
+                "Female selection_rate", female.metrics["selection_rate"]?.ci,
+                rows.map { $0.levels[0].groups[0][m(.selectionRate)] }
+            ),
+            (
+                "Female true_positive_rate", female.metrics["true_positive_rate"]?.ci,
+                rows.map { $0.levels[0].groups[0][m(.truePositiveRate)] }
+            ),
             ("Female auc", female.metrics["auc"]?.ci, rows.map { $0.levels[0].groups[0][m(.auc)] }),
             ("Female brier", female.metrics["brier"]?.ci, rows.map { $0.levels[0].groups[0][m(.brier)] }),
             ("overall ece", report.overall["ece"]?.ci, rows.map { $0.overall[m(.ece)] }),
-            ("demographic_parity_difference", sex.disparities["demographic_parity_difference"]?.ci, rows.map { $0.levels[0].disparities[disparity("demographic_parity_difference")] }),
-            ("equalized_odds_ratio", sex.disparities["equalized_odds_ratio"]?.ci, rows.map { $0.levels[0].disparities[disparity("equalized_odds_ratio")] }),
+            (
+                "demographic_parity_difference", sex.disparities["demographic_parity_difference"]?.ci,
+                rows.map { $0.levels[0].disparities[disparity("demographic_parity_difference")] }
+            ),
+            (
+                "equalized_odds_ratio", sex.disparities["equalized_odds_ratio"]?.ci,
+                rows.map { $0.levels[0].disparities[disparity("equalized_odds_ratio")] }
+            ),
             ("theil_index", report.overall["theil_index"]?.ci, rows.map { $0.individual[0] }),
         ]
         let estimates: [String: Double] = [
@@ -59,15 +79,23 @@ import Testing
         for (name, countCI, rowReplicates) in checks {
             let ci = try #require(countCI, "\(name) has no interval")
             // Disparities carry the median-bias-corrected interval; the rows' the same way.
-            let row = try #require(estimates[name].map { estimate in
-                Intervals.medianBiasCorrected(rowReplicates, estimate: estimate, confidence: 0.95, domain: name.hasSuffix("ratio") ? 0...1 : 0...Double.infinity)
+            let row = try #require(
+                estimates[name].map { estimate in
+                    Intervals.medianBiasCorrected(
+                        rowReplicates, estimate: estimate, confidence: 0.95,
+                        domain: name.hasSuffix("ratio") ? 0...1 : 0...Double.infinity
+                    )
                     .map { (lower: $0.lower, upper: $0.upper) }
-            } ?? Intervals.percentile(rowReplicates, confidence: 0.95))
+                } ?? Intervals.percentile(rowReplicates, confidence: 0.95))
             let width = row.upper - row.lower
             // Monte Carlo error of a 2.5% quantile with B = 1000–2000 is a few % of the width;
             // binned score metrics add a little more. 20% of the width is a loose, stable bound.
-            #expect(abs(ci[0] - row.lower) < 0.2 * width, "\(name) lower: counts \(ci[0]) vs rows \(row.lower) (width \(width))")
-            #expect(abs(ci[1] - row.upper) < 0.2 * width, "\(name) upper: counts \(ci[1]) vs rows \(row.upper) (width \(width))")
+            #expect(
+                abs(ci[0] - row.lower) < 0.2 * width,
+                "\(name) lower: counts \(ci[0]) vs rows \(row.lower) (width \(width))")
+            #expect(
+                abs(ci[1] - row.upper) < 0.2 * width,
+                "\(name) upper: counts \(ci[1]) vs rows \(row.upper) (width \(width))")
         }
     }
 
@@ -92,7 +120,9 @@ import Testing
             for (key, value) in group.metrics {
                 if value.value == nil { #expect(value.ci == nil, "\(group.group) \(key)") }
                 if let v = value.value, let ci = value.ci, group.n >= 30, key != "auc" {
-                    #expect(ci[0] <= v + 1e-12 && v <= ci[1] + 1e-12 || ci[1] - ci[0] < 1e-9, "\(group.group) \(key) \(v) \(ci)")
+                    #expect(
+                        ci[0] <= v + 1e-12 && v <= ci[1] + 1e-12 || ci[1] - ci[0] < 1e-9,
+                        "\(group.group) \(key) \(v) \(ci)")
                 }
                 if let j = value.jeffreysCI, let v = value.value { #expect(j[0] <= v && v <= j[1]) }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// The shape of Tests/Fixtures/metrics/expected.json (written by generate_expected.py).
@@ -30,7 +31,9 @@ struct ConformanceFixture: Decodable {
 /// Reads a fixture CSV (plain, unquoted) into a PredictionSet.
 func loadFixturePredictions(_ file: String, attributes: [String], features: [String]? = nil) throws -> PredictionSet {
     let text = try String(contentsOf: Fixtures.url("metrics/\(file)"), encoding: .utf8)
-    var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    var lines = text.split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
     let header = lines.removeFirst()
     func column(_ name: String) -> [String] {
         let i = header.firstIndex(of: name) ?? 0
@@ -74,10 +77,14 @@ func close(_ a: Double?, _ b: Double?, tolerance: Double = 1e-9) -> Bool {
         let report = try evaluateFairness(set, config: Self.config(), seed: 7)
         #expect(report.n == expected.n)
         for (key, value) in expected.overall {
-            #expect(close(report.overall[key]?.value, value), "overall \(key): \(String(describing: report.overall[key]?.value)) vs \(String(describing: value))")
+            #expect(
+                close(report.overall[key]?.value, value),
+                "overall \(key): \(String(describing: report.overall[key]?.value)) vs \(String(describing: value))")
         }
         for (key, value) in expected.individual {
-            #expect(close(report.overall[key]?.value, value), "\(file) \(key): \(String(describing: report.overall[key]?.value)) vs \(value)")
+            #expect(
+                close(report.overall[key]?.value, value),
+                "\(file) \(key): \(String(describing: report.overall[key]?.value)) vs \(value)")
         }
         #expect(report.attributes.map(\.name) == expected.levels.map(\.name))
         for level in expected.levels {
@@ -89,31 +96,48 @@ func close(_ a: Double?, _ b: Double?, tolerance: Double = 1e-9) -> Bool {
                 #expect(group.n == want.n)
                 #expect(group.counts.tp == want.counts["tp"] && group.counts.fn == want.counts["fn"])
                 for (key, value) in want.metrics {
-                    #expect(close(group.metrics[key]?.value, value), "\(file) \(level.name)=\(group.group) \(key): \(String(describing: group.metrics[key]?.value)) vs \(String(describing: value))")
+                    #expect(
+                        close(group.metrics[key]?.value, value),
+                        "\(file) \(level.name)=\(group.group) \(key): \(String(describing: group.metrics[key]?.value)) vs \(String(describing: value))"
+                    )
                     if value == nil { #expect(group.metrics[key]?.reason != nil) }
                 }
             }
             for (key, value) in level.disparities {
-                #expect(close(attribute.disparities[key]?.value, value), "\(file) \(level.name) \(key): \(String(describing: attribute.disparities[key]?.value)) vs \(String(describing: value))")
+                #expect(
+                    close(attribute.disparities[key]?.value, value),
+                    "\(file) \(level.name) \(key): \(String(describing: attribute.disparities[key]?.value)) vs \(String(describing: value))"
+                )
             }
             // Where no group is excluded, fairlearn's own disparity functions agree too.
             for (key, value) in level.fairlearn_direct {
                 guard let d = attribute.disparities[key], d.excludedGroups.isEmpty else { continue }
-                #expect(close(d.value, value), "\(file) \(level.name) fairlearn.\(key): \(String(describing: d.value)) vs \(String(describing: value))")
+                #expect(
+                    close(d.value, value),
+                    "\(file) \(level.name) fairlearn.\(key): \(String(describing: d.value)) vs \(String(describing: value))"
+                )
             }
             for comparison in attribute.vsReference {
                 guard let want = level.vs_reference[comparison.group] else {
-                    #expect(comparison.metrics.values.allSatisfy { $0.value == nil }, "empty group \(comparison.group) has values")
+                    #expect(
+                        comparison.metrics.values.allSatisfy { $0.value == nil },
+                        "empty group \(comparison.group) has values")
                     continue
                 }
                 for (key, value) in want where !key.hasPrefix("aif360_raw") {
-                    #expect(close(comparison.metrics[key]?.value, value), "\(file) \(level.name) \(comparison.group) \(key): \(String(describing: comparison.metrics[key]?.value)) vs \(String(describing: value))")
+                    #expect(
+                        close(comparison.metrics[key]?.value, value),
+                        "\(file) \(level.name) \(comparison.group) \(key): \(String(describing: comparison.metrics[key]?.value)) vs \(String(describing: value))"
+                    )
                 }
             }
             for test in attribute.tests {
                 let want = level.tests[test.rate] ?? nil
                 #expect(test.test == want?.test, "\(file) \(level.name) \(test.rate) test")
-                #expect(close(test.pValue, want?.p_value), "\(file) \(level.name) \(test.rate) p: \(String(describing: test.pValue)) vs \(String(describing: want?.p_value))")
+                #expect(
+                    close(test.pValue, want?.p_value),
+                    "\(file) \(level.name) \(test.rate) p: \(String(describing: test.pValue)) vs \(String(describing: want?.p_value))"
+                )
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// `mitigate --preds` / `--apply`: post-processing any model's predictions (issue #11, part 2).
@@ -13,7 +14,10 @@ import Testing
         try StageProcess.run(
             "mitigate",
             ["--preds", Self.test, "--validation-preds", Self.validation] + Self.columns
-                + ["--set", "mitigation.method=\(method)", "--set", "mitigation.target=equalized_odds", "--out", "fitted"]
+                + [
+                    "--set", "mitigation.method=\(method)", "--set", "mitigation.target=equalized_odds", "--out",
+                    "fitted",
+                ]
                 + ["--set", "fairness.bootstrap.samples=50"] + extra,
             directory: dir)
     }
@@ -28,11 +32,13 @@ import Testing
         let result = try mitigate("threshold_optimizer", in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         let fitted = try CanonicalJSON.decoder().decode(
-            ThresholdOptimizerModel.self, from: Data(contentsOf: dir.appendingPathComponent("fitted/threshold_optimizer.json")))
+            ThresholdOptimizerModel.self,
+            from: Data(contentsOf: dir.appendingPathComponent("fitted/threshold_optimizer.json")))
         var columns = PredictionColumns(sensitive: ["sex"])
         columns.label = "y"
         columns.score = "p"
-        let test = try Predictions.read(try Data(contentsOf: URL(fileURLWithPath: Self.test)), path: Self.test, columns: columns)
+        let test = try Predictions.read(
+            try Data(contentsOf: URL(fileURLWithPath: Self.test)), path: Self.test, columns: columns)
         let groups = try MitigationContext.recode(test, names: fitted.groupNames, split: "test")
         let p = try fitted.positiveProbabilities(scores: test.scores ?? [], groups: groups)
         // Expected accuracy and equalized-odds violation of the randomized decisions.
@@ -45,22 +51,34 @@ import Testing
         }
         let tpr = sums.map { $0[0] / $0[1] }, fpr = sums.map { $0[2] / $0[3] }
         let violation = max((tpr.max() ?? 0) - (tpr.min() ?? 0), (fpr.max() ?? 0) - (fpr.min() ?? 0))
-        let expected = try JSONDecoder.snakeCase.decode(Expected.self, from: Fixtures.data("\(Self.fixture)/expected.json"))
-        #expect(abs(correct / Double(p.count) - expected.accuracy) <= 0.005, "accuracy \(correct / Double(p.count)) vs \(expected.accuracy)")
-        #expect(abs(violation - expected.equalizedOddsDifference) <= 0.005, "violation \(violation) vs \(expected.equalizedOddsDifference)")
+        let expected = try JSONDecoder.snakeCase.decode(
+            Expected.self, from: Fixtures.data("\(Self.fixture)/expected.json"))
+        #expect(
+            abs(correct / Double(p.count) - expected.accuracy) <= 0.005,
+            "accuracy \(correct / Double(p.count)) vs \(expected.accuracy)")
+        #expect(
+            abs(violation - expected.equalizedOddsDifference) <= 0.005,
+            "violation \(violation) vs \(expected.equalizedOddsDifference)")
         // Its predictions are evaluate's format: the audit runs on them as they are.
         let audit = try StageProcess.run(
             "evaluate", ["--preds", "fitted/predictions.csv", "--sensitive", "sex", "--out", "audit"], directory: dir)
         #expect(audit.status == 0, "\(audit.stderr)")
     }
 
-    @Test(arguments: ["group_thresholds", "threshold_optimizer", "reject_option_classification", "calibrated_equalized_odds"])
+    @Test(arguments: [
+        "group_thresholds", "threshold_optimizer", "reject_option_classification", "calibrated_equalized_odds",
+    ])
     func everyPostprocessingMethodFitsOnValidationPredictions(method: String) throws {
         let dir = try Fixtures.temporaryFolder("preds-\(method)")
-        let result = try mitigate(method, in: dir, extra: method == "group_thresholds" ? ["--set", "mitigation.target=demographic_parity"] : [])
+        let result = try mitigate(
+            method, in: dir,
+            extra: method == "group_thresholds" ? ["--set", "mitigation.target=demographic_parity"] : [])
         #expect(result.status == 0, "\(result.stderr)")
-        for file in ["\(method).json", "predictions.csv", "predictions_validation.csv", "tradeoff.json", "manifest.json"] {
-            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("fitted/\(file)").path), "\(file)")
+        for file in [
+            "\(method).json", "predictions.csv", "predictions_validation.csv", "tradeoff.json", "manifest.json",
+        ] {
+            #expect(
+                FileManager.default.fileExists(atPath: dir.appendingPathComponent("fitted/\(file)").path), "\(file)")
         }
         // Applying the fitted post-processor to new rows is deterministic.
         func apply(_ out: String) throws -> Data {
@@ -74,9 +92,12 @@ import Testing
 
     @Test func applyingADeterministicPostprocessorReproducesItsTestDecisions() throws {
         let dir = try Fixtures.temporaryFolder()
-        #expect(try mitigate("group_thresholds", in: dir, extra: ["--set", "mitigation.target=demographic_parity"]).status == 0)
+        #expect(
+            try mitigate("group_thresholds", in: dir, extra: ["--set", "mitigation.target=demographic_parity"]).status
+                == 0)
         let run = try StageProcess.run(
-            "mitigate", ["--apply", "fitted", "--preds", Self.test] + Self.columns + ["--out", "applied"], directory: dir)
+            "mitigate", ["--apply", "fitted", "--preds", Self.test] + Self.columns + ["--out", "applied"],
+            directory: dir)
         #expect(run.status == 0, "\(run.stderr)")
         let fitted = try Data(contentsOf: dir.appendingPathComponent("fitted/predictions.csv"))
         let applied = try Data(contentsOf: dir.appendingPathComponent("applied/predictions.csv"))
@@ -95,11 +116,14 @@ import Testing
             .write(to: dir.appendingPathComponent("new.csv"))
         let unlabelledColumns = ["--score", "p", "--sensitive", "sex"]
         let unlabelled = try StageProcess.run(
-            "mitigate", ["--apply", "fitted", "--preds", "new.csv"] + unlabelledColumns + ["--out", "deployed"], directory: dir)
+            "mitigate", ["--apply", "fitted", "--preds", "new.csv"] + unlabelledColumns + ["--out", "deployed"],
+            directory: dir)
         #expect(unlabelled.status == 0, "\(unlabelled.stderr)")
-        #expect(unlabelled.stderr.contains("new.csv has no label column `label`: unlabelled rows"), "\(unlabelled.stderr)")
+        #expect(
+            unlabelled.stderr.contains("new.csv has no label column `label`: unlabelled rows"), "\(unlabelled.stderr)")
         let labelled = try StageProcess.run(
-            "mitigate", ["--apply", "fitted", "--preds", Self.test] + Self.columns + ["--out", "applied"], directory: dir)
+            "mitigate", ["--apply", "fitted", "--preds", Self.test] + Self.columns + ["--out", "applied"],
+            directory: dir)
         #expect(labelled.status == 0, "\(labelled.stderr)")
 
         let deployed = try CSVReader.read(path: dir.appendingPathComponent("deployed/predictions.csv").path)
@@ -110,10 +134,13 @@ import Testing
 
         // A label column named by --label must be there.
         let named = try StageProcess.run(
-            "mitigate", ["--apply", "fitted", "--preds", "new.csv", "--label", "y"] + unlabelledColumns + ["--out", "named"],
+            "mitigate",
+            ["--apply", "fitted", "--preds", "new.csv", "--label", "y"] + unlabelledColumns + ["--out", "named"],
             directory: dir)
         #expect(named.status == ExitStatus.dataError.rawValue)
-        #expect(named.stderr.split(separator: "\n").count == 1 && named.stderr.contains("no label column `y`"), "\(named.stderr)")
+        #expect(
+            named.stderr.split(separator: "\n").count == 1 && named.stderr.contains("no label column `y`"),
+            "\(named.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("named/predictions.csv").path))
     }
 
@@ -137,7 +164,8 @@ import Testing
         text += "99999,Other,1,0.5\n"
         try text.write(to: dir.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
         let result = try StageProcess.run(
-            "mitigate", ["--apply", "fitted", "--preds", "new.csv"] + Self.columns + ["--out", "applied"], directory: dir)
+            "mitigate", ["--apply", "fitted", "--preds", "new.csv"] + Self.columns + ["--out", "applied"],
+            directory: dir)
         #expect(result.status == ExitStatus.dataError.rawValue)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 private struct AIF360Fixture: Decodable {
@@ -60,7 +61,8 @@ private struct AIF360Fixture: Decodable {
 
     @Test func unmetBoundIsReportedNotThrown() throws {
         let data = biasedScores(rows: 400, seed: 3)
-        let model = try RejectOptionClassification(privileged: ["a"], metricLower: 1.5, metricUpper: 2.0)  // SPD ≤ 1: unreachable
+        // SPD ≤ 1: unreachable
+        let model = try RejectOptionClassification(privileged: ["a"], metricLower: 1.5, metricUpper: 2.0)
             .fit(scores: data.scores, labels: data.labels, groups: data.groups, groupNames: ["a", "b"])
         #expect(model.boundMet == false)
     }
@@ -86,11 +88,15 @@ private struct AIF360Fixture: Decodable {
         let model = try CalibratedEqualizedOdds(costConstraint: .fnr, privileged: ["a"])
             .fit(scores: data.scores, labels: data.labels, groups: data.groups, groupNames: ["a", "b"])
         // Expected generalized FNR after mixing: (1 − α)·c + α·c_triv, equal across classes.
-        let priv = (1 - model.privilegedMixRate) * model.privilegedCost + model.privilegedMixRate * model.privilegedTrivialCost
-        let unpriv = (1 - model.unprivilegedMixRate) * model.unprivilegedCost + model.unprivilegedMixRate * model.unprivilegedTrivialCost
+        let priv =
+            (1 - model.privilegedMixRate) * model.privilegedCost + model.privilegedMixRate * model.privilegedTrivialCost
+        let unpriv =
+            (1 - model.unprivilegedMixRate) * model.unprivilegedCost + model.unprivilegedMixRate
+            * model.unprivilegedTrivialCost
         #expect(abs(priv - unpriv) <= 1e-12)
         var rng1 = Xoshiro256StarStar(seed: 4, stream: "ceo"), rng2 = Xoshiro256StarStar(seed: 4, stream: "ceo")
-        #expect(try model.apply(scores: data.scores, groups: data.groups, rng: &rng1)
+        #expect(
+            try model.apply(scores: data.scores, groups: data.groups, rng: &rng1)
                 == model.apply(scores: data.scores, groups: data.groups, rng: &rng2))
     }
 }

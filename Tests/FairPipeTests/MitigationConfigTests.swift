@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct MitigationConfigTests {
@@ -12,15 +13,18 @@ import Testing
     }
 
     @Test func rawValuesAreSnakeCase() {
-        #expect(MitigationMethod.allCases.map(\.rawValue) == [
-            "group_thresholds", "threshold_optimizer", "reject_option_classification", "calibrated_equalized_odds",
-            "reweighing", "disparate_impact_remover", "correlation_remover", "exponentiated_gradient", "grid_search",
-            "fair_logistic_regression", "prejudice_remover", "adversarial_debiasing",
-        ])
-        #expect(FairnessTarget.allCases.map(\.rawValue) == [
-            "demographic_parity", "equal_opportunity", "equalized_odds", "true_positive_rate_parity",
-            "false_positive_rate_parity", "error_rate_parity",
-        ])
+        #expect(
+            MitigationMethod.allCases.map(\.rawValue) == [
+                "group_thresholds", "threshold_optimizer", "reject_option_classification", "calibrated_equalized_odds",
+                "reweighing", "disparate_impact_remover", "correlation_remover", "exponentiated_gradient",
+                "grid_search",
+                "fair_logistic_regression", "prejudice_remover", "adversarial_debiasing",
+            ])
+        #expect(
+            FairnessTarget.allCases.map(\.rawValue) == [
+                "demographic_parity", "equal_opportunity", "equalized_odds", "true_positive_rate_parity",
+                "false_positive_rate_parity", "error_rate_parity",
+            ])
     }
 
     @Test func calibratedEqualizedOddsRejectsDemographicParity() {
@@ -51,7 +55,10 @@ import Testing
     func toleranceOutsideOpenUnitIntervalIsRejected(tolerance: Double) {
         var config = MitigationConfig()
         config.groupThresholds.tolerance = tolerance
-        #expect(throws: ConfigError.invalidValue(key: "group_thresholds.tolerance", expected: "a number in (0, 1)", found: "\(tolerance)")) {
+        #expect(
+            throws: ConfigError.invalidValue(
+                key: "group_thresholds.tolerance", expected: "a number in (0, 1)", found: "\(tolerance)")
+        ) {
             try config.validate()
         }
     }
@@ -82,11 +89,13 @@ import Testing
     }
 
     static func load(_ yaml: String, _ overrides: [String] = []) throws -> PipelineConfig {
-        try ConfigLoader(environment: [:]).load(PipelineConfig.self, yaml: yaml, origin: "t.yml", overrides: overrides).value
+        try ConfigLoader(environment: [:]).load(PipelineConfig.self, yaml: yaml, origin: "t.yml", overrides: overrides)
+            .value
     }
 
     @Test func eachMethodReadsItsOwnSubSection() throws {
-        let config = try Self.load("""
+        let config = try Self.load(
+            """
             mitigation:
               method: threshold_optimizer
               target: equalized_odds
@@ -104,7 +113,10 @@ import Testing
         ("grid_size", "mitigation.threshold_optimizer.grid_size"),
         ("search_grid_size", "mitigation.grid_search.grid_size"),
         ("roc_bound", "mitigation.reject_option_classification.bound"),
-        ("difference_bound", "mitigation.exponentiated_gradient.difference_bound` or `mitigation.grid_search.difference_bound"),
+        (
+            "difference_bound",
+            "mitigation.exponentiated_gradient.difference_bound` or `mitigation.grid_search.difference_bound"
+        ),
     ])
     func oldFlatKeyPointsAtItsNewPath(old: String, new: String) {
         #expect {
@@ -172,7 +184,9 @@ import Testing
 
     @Test func aLogisticRegressionOnlyMethodIsRefusedForAnotherModel() {
         #expect {
-            try Self.load("model: {type: external, external: {fit: [sh, fit.sh, \"{train}\", \"{model_dir}\"], predict: [sh, p.sh, \"{model_dir}\", \"{input}\", \"{output}\"]}}\nmitigation: {method: fair_logistic_regression}")
+            try Self.load(
+                "model: {type: external, external: {fit: [sh, fit.sh, \"{train}\", \"{model_dir}\"], predict: [sh, p.sh, \"{model_dir}\", \"{input}\", \"{output}\"]}}\nmitigation: {method: fair_logistic_regression}"
+            )
         } throws: { error in
             guard case ConfigError.inconsistent(let key, let message, _) = error else { return false }
             return key == "mitigation.method" && message.contains("group_thresholds") && message.contains("reweighing")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// `mitigation.correlation_remover.features` and `mitigation.disparate_impact_remover.features`:
@@ -36,8 +37,10 @@ import Testing
         let out = try Preprocessing.replace(
             chosen, in: input, with: try partial.transform(features: selected, rows: Self.rows, sensitive: sensitive))
         let others = (0..<Self.cols).filter { !chosen.contains($0) }
-        #expect(Self.columns(out.values, width: Self.cols, others) == Self.columns(Self.features, width: Self.cols, others))
-        #expect(Self.columns(out.values, width: Self.cols, chosen) == Self.columns(everything, width: Self.cols, chosen))
+        #expect(
+            Self.columns(out.values, width: Self.cols, others) == Self.columns(Self.features, width: Self.cols, others))
+        #expect(
+            Self.columns(out.values, width: Self.cols, chosen) == Self.columns(everything, width: Self.cols, chosen))
         // The math: a decorrelated column has the same mean in every group; an untouched one does not.
         for (column, values) in zip(chosen + others, Self.columns(out.values, width: Self.cols, chosen + others)) {
             let means = (0..<3).map { g in
@@ -45,7 +48,11 @@ import Testing
                 return members.reduce(0, +) / Double(members.count)
             }
             let spread = (means.max() ?? 0) - (means.min() ?? 0)
-            if chosen.contains(column) { #expect(spread < 1e-9, "column \(column)") } else { #expect(spread > 0.5, "column \(column)") }
+            if chosen.contains(column) {
+                #expect(spread < 1e-9, "column \(column)")
+            } else {
+                #expect(spread > 0.5, "column \(column)")
+            }
         }
     }
 
@@ -62,55 +69,74 @@ import Testing
         let out = try Preprocessing.replace(
             chosen, in: input, with: try partial.transform(features: selected, rows: Self.rows, groups: Self.groups))
         let others = (0..<Self.cols).filter { !chosen.contains($0) }
-        #expect(Self.columns(out.values, width: Self.cols, others) == Self.columns(Self.features, width: Self.cols, others))
-        #expect(Self.columns(out.values, width: Self.cols, chosen) == Self.columns(everything, width: Self.cols, chosen))
-        #expect(Self.columns(out.values, width: Self.cols, chosen) != Self.columns(Self.features, width: Self.cols, chosen))
+        #expect(
+            Self.columns(out.values, width: Self.cols, others) == Self.columns(Self.features, width: Self.cols, others))
+        #expect(
+            Self.columns(out.values, width: Self.cols, chosen) == Self.columns(everything, width: Self.cols, chosen))
+        #expect(
+            Self.columns(out.values, width: Self.cols, chosen) != Self.columns(Self.features, width: Self.cols, chosen))
     }
 
-    static let encoding = FeatureEncoding(missing: .impute, columns: [
-        EncodedColumn(name: "age", type: .numeric, mean: 40, scale: 10, fill: 38),
-        EncodedColumn(name: "marital_status", type: .categorical, levels: ["divorced", "married", "single"]),
-        EncodedColumn(name: "hours", type: .numeric, mean: 40, scale: 12, fill: 40),
-    ])
+    static let encoding = FeatureEncoding(
+        missing: .impute,
+        columns: [
+            EncodedColumn(name: "age", type: .numeric, mean: 40, scale: 10, fill: 38),
+            EncodedColumn(name: "marital_status", type: .categorical, levels: ["divorced", "married", "single"]),
+            EncodedColumn(name: "hours", type: .numeric, mean: 40, scale: 12, fill: 40),
+        ])
 
     @Test func rawFeaturesSelectTheirEncodedColumnsTogether() throws {
-        let categorical = try #require(try FeatureSelection.columns(
-            ["marital_status"], method: .correlationRemover, in: Self.encoding, numericOnly: false))
+        let categorical = try #require(
+            try FeatureSelection.columns(
+                ["marital_status"], method: .correlationRemover, in: Self.encoding, numericOnly: false))
         #expect(categorical.indices == [1, 2, 3])
         #expect(categorical.names == ["marital_status=divorced", "marital_status=married", "marital_status=single"])
-        let mixed = try #require(try FeatureSelection.columns(
-            ["hours", "age"], method: .disparateImpactRemover, in: Self.encoding, numericOnly: true))
+        let mixed = try #require(
+            try FeatureSelection.columns(
+                ["hours", "age"], method: .disparateImpactRemover, in: Self.encoding, numericOnly: true))
         #expect(mixed.indices == [0, 4])
-        #expect(try FeatureSelection.columns([], method: .correlationRemover, in: Self.encoding, numericOnly: false) == nil)
+        #expect(
+            try FeatureSelection.columns([], method: .correlationRemover, in: Self.encoding, numericOnly: false) == nil)
     }
 
     @Test func unknownFeatureAtMitigateNamesTheClosestOne() {
         #expect {
-            try FeatureSelection.columns(["marital_stats"], method: .correlationRemover, in: Self.encoding, numericOnly: false)
+            try FeatureSelection.columns(
+                ["marital_stats"], method: .correlationRemover, in: Self.encoding, numericOnly: false)
         } throws: { error in
-            guard let error = error as? MitigationError, case .invalidParameter(_, "mitigation.correlation_remover.features", _, let found) = error else { return false }
-            return found.contains("did you mean `marital_status`?") && error.exitStatus == .usage && !error.description.contains("\n")
+            guard let error = error as? MitigationError,
+                case .invalidParameter(_, "mitigation.correlation_remover.features", _, let found) = error
+            else { return false }
+            return found.contains("did you mean `marital_status`?") && error.exitStatus == .usage
+                && !error.description.contains("\n")
         }
     }
 
     @Test func disparateImpactRemoverRefusesACategorical() {
         #expect {
-            try FeatureSelection.columns(["marital_status"], method: .disparateImpactRemover, in: Self.encoding, numericOnly: true)
+            try FeatureSelection.columns(
+                ["marital_status"], method: .disparateImpactRemover, in: Self.encoding, numericOnly: true)
         } throws: { error in
-            guard case MitigationError.invalidParameter(_, "mitigation.disparate_impact_remover.features", let expected, _) = error else { return false }
+            guard
+                case MitigationError.invalidParameter(
+                    _, "mitigation.disparate_impact_remover.features", let expected, _) = error
+            else { return false }
             return expected.contains("correlation_remover")
         }
     }
 
     static func load(_ yaml: String, _ overrides: [String] = []) throws -> PipelineConfig {
-        try ConfigLoader(environment: [:]).load(PipelineConfig.self, yaml: yaml, origin: "t.yml", overrides: overrides).value
+        try ConfigLoader(environment: [:]).load(PipelineConfig.self, yaml: yaml, origin: "t.yml", overrides: overrides)
+            .value
     }
 
-    static let csvData = "data: {source: csv, path: d.csv, label: {column: y, positive: '1'}, sensitive: [sex], features: [age, marital_status]}\n"
+    static let csvData =
+        "data: {source: csv, path: d.csv, label: {column: y, positive: '1'}, sensitive: [sex], features: [age, marital_status]}\n"
 
     @Test func featuresLoadFromYAMLAndFromSet() throws {
         let config = try Self.load(
-            Self.csvData + "mitigation: {method: correlation_remover, correlation_remover: {features: [marital_status]}}",
+            Self.csvData
+                + "mitigation: {method: correlation_remover, correlation_remover: {features: [marital_status]}}",
             ["mitigation.disparate_impact_remover.features=[age]"])
         #expect(config.mitigation.correlationRemover.features == ["marital_status"])
         #expect(config.mitigation.disparateImpactRemover.features == ["age"])
@@ -122,7 +148,9 @@ import Testing
         #expect {
             try Self.load(Self.csvData + "mitigation:\n  \(method):\n    features: [marital_stats]\n")
         } throws: { error in
-            guard let error = error as? ConfigError, case .inconsistent(let key, let message, let source) = error else { return false }
+            guard let error = error as? ConfigError, case .inconsistent(let key, let message, let source) = error else {
+                return false
+            }
             guard case .file("t.yml", 4, _) = source else { return false }
             return key == "mitigation.\(method).features" && message.contains("did you mean `marital_status`?")
                 && error.exitStatus == .usage
@@ -158,7 +186,8 @@ import Testing
             ("make-dataset", ["--out", d]), ("train", ["--data", d, "--out", m]),
             ("evaluate", ["--data", d, "--model", m, "--out", folder.appendingPathComponent("evaluation").path]),
         ] {
-            let result = try StageProcess.run(stage, ["--config", folder.appendingPathComponent("c.yml").path, "--quiet"] + arguments)
+            let result = try StageProcess.run(
+                stage, ["--config", folder.appendingPathComponent("c.yml").path, "--quiet"] + arguments)
             guard result.status == 0 else { throw FileError.malformed(path: stage, reason: result.stderr) }
         }
         return folder
@@ -167,9 +196,13 @@ import Testing
     static func mitigate(_ name: String, _ sets: [String]) throws -> (StageProcess.Result, URL) {
         let folder = try baseline.get()
         let out = folder.appendingPathComponent(name)
-        let arguments = ["--config", folder.appendingPathComponent("c.yml").path, "--quiet"] + sets.flatMap { ["--set", $0] }
-            + ["--data", folder.appendingPathComponent("dataset").path, "--model", folder.appendingPathComponent("model").path,
-               "--evaluation", folder.appendingPathComponent("evaluation").path, "--out", out.path]
+        let arguments =
+            ["--config", folder.appendingPathComponent("c.yml").path, "--quiet"] + sets.flatMap { ["--set", $0] }
+            + [
+                "--data", folder.appendingPathComponent("dataset").path, "--model",
+                folder.appendingPathComponent("model").path,
+                "--evaluation", folder.appendingPathComponent("evaluation").path, "--out", out.path,
+            ]
         return (try StageProcess.run("mitigate", arguments), out)
     }
 
@@ -182,10 +215,13 @@ import Testing
         let all = method == "correlation_remover" ? "[x1,x2,proxy,cat1]" : "[x1,x2,proxy]"
         let (plain, plainOut) = try Self.mitigate("\(method)-default", ["mitigation.method=\(method)"])
         #expect(plain.status == 0, "\(plain.stderr)")
-        let (named, namedOut) = try Self.mitigate("\(method)-all", ["mitigation.method=\(method)", "mitigation.\(method).features=\(all)"])
+        let (named, namedOut) = try Self.mitigate(
+            "\(method)-all", ["mitigation.method=\(method)", "mitigation.\(method).features=\(all)"])
         #expect(named.status == 0, "\(named.stderr)")
         for file in ["predictions.csv", "predictions_validation.csv"] {
-            #expect(try Data(contentsOf: plainOut.appendingPathComponent(file)) == Data(contentsOf: namedOut.appendingPathComponent(file)), "\(file)")
+            #expect(
+                try Data(contentsOf: plainOut.appendingPathComponent(file))
+                    == Data(contentsOf: namedOut.appendingPathComponent(file)), "\(file)")
         }
         #expect(try Self.artefact(plainOut, method)["column_names"] == nil)
         #expect(try Self.artefact(namedOut, method)["column_names"] != nil)
@@ -193,38 +229,51 @@ import Testing
 
     @Test func correlationRemoverOnOneFeatureRecordsItsColumnsAndChangesTheModel() throws {
         let (result, out) = try Self.mitigate(
-            "correlation_remover-proxy", ["mitigation.method=correlation_remover", "mitigation.correlation_remover.features=[proxy]"])
+            "correlation_remover-proxy",
+            ["mitigation.method=correlation_remover", "mitigation.correlation_remover.features=[proxy]"])
         #expect(result.status == 0, "\(result.stderr)")
         let fitted = try Self.artefact(out, "correlation_remover")
         #expect(fitted["column_names"] == .array([.string("proxy")]))
         #expect(fitted["columns"] == .number(1))
         let (_, plainOut) = try Self.mitigate("correlation_remover-default", ["mitigation.method=correlation_remover"])
-        #expect(try Data(contentsOf: out.appendingPathComponent("predictions.csv")) != Data(contentsOf: plainOut.appendingPathComponent("predictions.csv")))
+        #expect(
+            try Data(contentsOf: out.appendingPathComponent("predictions.csv"))
+                != Data(contentsOf: plainOut.appendingPathComponent("predictions.csv")))
     }
 
     @Test func explainRecommendsTheConcreteSettingForTheProxy() throws {
         let folder = try Self.baseline.get()
         let out = folder.appendingPathComponent("explain")
-        let result = try StageProcess.run("explain", [
-            "--config", folder.appendingPathComponent("c.yml").path, "--quiet", "--set", "explain.n_repeats=2",
-            "--data", folder.appendingPathComponent("dataset").path, "--model", folder.appendingPathComponent("model").path,
-            "--out", out.path,
-        ])
+        let result = try StageProcess.run(
+            "explain",
+            [
+                "--config", folder.appendingPathComponent("c.yml").path, "--quiet", "--set", "explain.n_repeats=2",
+                "--data", folder.appendingPathComponent("dataset").path, "--model",
+                folder.appendingPathComponent("model").path,
+                "--out", out.path,
+            ])
         #expect(result.status == 0, "\(result.stderr)")
-        let explanations = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("explanations.json")))
+        let explanations = try JSONDecoder().decode(
+            JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("explanations.json")))
         guard case .array(let concerns)? = explanations["concerns"],
-              let proxy = concerns.first(where: { $0["feature"] == .string("proxy") }),
-              case .string(let text)? = proxy["recommendation"]
+            let proxy = concerns.first(where: { $0["feature"] == .string("proxy") }),
+            case .string(let text)? = proxy["recommendation"]
         else { Issue.record("no proxy concern"); return }
-        #expect(text.contains(
-            "Repair it with mitigation.method=disparate_impact_remover and mitigation.disparate_impact_remover.features=[proxy]"))
-        #expect(text.contains("or with mitigation.method=correlation_remover and mitigation.correlation_remover.features=[proxy], or drop it from data.features."))
+        #expect(
+            text.contains(
+                "Repair it with mitigation.method=disparate_impact_remover and mitigation.disparate_impact_remover.features=[proxy]"
+            ))
+        #expect(
+            text.contains(
+                "or with mitigation.method=correlation_remover and mitigation.correlation_remover.features=[proxy], or drop it from data.features."
+            ))
         #expect(text.contains("permuting it moves demographic_parity_difference@group from"))
     }
 
     @Test func unknownFeatureFailsAtMitigateWithOneLine() throws {
         let (result, out) = try Self.mitigate(
-            "correlation_remover-typo", ["mitigation.method=correlation_remover", "mitigation.correlation_remover.features=[proxi]"])
+            "correlation_remover-typo",
+            ["mitigation.method=correlation_remover", "mitigation.correlation_remover.features=[proxi]"])
         #expect(result.status == 64)
         let message = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(message.contains("did you mean `proxy`?") && !message.contains("\n"), "\(message)")

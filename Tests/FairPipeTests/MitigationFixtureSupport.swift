@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import FairPipe
 
 /// A scored split as the mitigation fixture scripts write it.
@@ -16,7 +17,8 @@ struct ScoredSplitFixture: Decodable {
 
 /// Biased synthetic validation data generated in Swift (no fixture needed): group 1 has a
 /// lower base rate and lower scores than group 0.
-func biasedScores(rows: Int, seed: UInt64, groupCount: Int = 2) -> (scores: [Double], labels: [UInt8], groups: [Int32]) {
+func biasedScores(rows: Int, seed: UInt64, groupCount: Int = 2) -> (scores: [Double], labels: [UInt8], groups: [Int32])
+{
     var rng = Xoshiro256StarStar(seed: seed, stream: "mitigation-tests")
     var scores: [Double] = [], labels: [UInt8] = [], groups: [Int32] = []
     for _ in 0..<rows {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 private struct DIRFixture: Decodable {
@@ -69,7 +70,8 @@ private struct CRFixture: Decodable {
         // Group 0: 1…10, group 1: 11…20; full repair maps both onto the same medians.
         let train: [Double] = (1...20).map(Double.init)
         let groups: [Int32] = (0..<20).map { $0 < 10 ? 0 : 1 }
-        let model = try DisparateImpactRemover(repairLevel: 1).fit(features: train, rows: 20, columns: 1, groups: groups, groupNames: ["a", "b"])
+        let model = try DisparateImpactRemover(repairLevel: 1).fit(
+            features: train, rows: 20, columns: 1, groups: groups, groupNames: ["a", "b"])
         let fitted = try model.transform(features: train, rows: 20, groups: groups)
         // Same quantile of each group, same repaired value.
         for i in 0..<10 { #expect(fitted[i] == fitted[i + 10]) }
@@ -79,7 +81,8 @@ private struct CRFixture: Decodable {
         #expect(unseen[1] == fitted[14])
         #expect(unseen[2] == fitted[0])
         #expect(unseen[3] == fitted[19])
-        let none = try DisparateImpactRemover(repairLevel: 0).fit(features: train, rows: 20, columns: 1, groups: groups, groupNames: ["a", "b"])
+        let none = try DisparateImpactRemover(repairLevel: 0).fit(
+            features: train, rows: 20, columns: 1, groups: groups, groupNames: ["a", "b"])
         #expect(try none.transform(features: [5.4], rows: 1, groups: [0]) == [5.4])
     }
 }
@@ -92,8 +95,10 @@ private struct CRFixture: Decodable {
             let model = try CorrelationRemover(alpha: testCase.alpha).fit(
                 features: fixture.trainFeatures, rows: fixture.trainRows, columns: fixture.columns,
                 sensitive: testCase.trainSensitive, sensitiveColumns: testCase.sensitiveColumns)
-            let train = try model.transform(features: fixture.trainFeatures, rows: fixture.trainRows, sensitive: testCase.trainSensitive)
-            let test = try model.transform(features: fixture.testFeatures, rows: fixture.testRows, sensitive: testCase.testSensitive)
+            let train = try model.transform(
+                features: fixture.trainFeatures, rows: fixture.trainRows, sensitive: testCase.trainSensitive)
+            let test = try model.transform(
+                features: fixture.testFeatures, rows: fixture.testRows, sensitive: testCase.testSensitive)
             let worstTrain = zip(train, testCase.trainOut).map { abs($0 - $1) }.max() ?? .nan
             let worstTest = zip(test, testCase.testOut).map { abs($0 - $1) }.max() ?? .nan
             #expect(worstTrain <= 1e-9, "\(testCase.name) α=\(testCase.alpha): \(worstTrain)")
@@ -105,7 +110,8 @@ private struct CRFixture: Decodable {
         let groups: [Int32] = (0..<200).map { Int32($0 % 3) }
         let features = groups.indices.map { Double(groups[$0]) * 2 + Double($0 % 7) }
         let sensitive = CorrelationRemover.oneHot(groups: groups, groupCount: 3)
-        let model = try CorrelationRemover().fit(features: features, rows: 200, columns: 1, sensitive: sensitive, sensitiveColumns: 3)
+        let model = try CorrelationRemover().fit(
+            features: features, rows: 200, columns: 1, sensitive: sensitive, sensitiveColumns: 3)
         let out = try model.transform(features: features, rows: 200, sensitive: sensitive)
         let overall = out.reduce(0, +) / 200
         for code in 0..<3 {

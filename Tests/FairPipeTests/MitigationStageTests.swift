@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Every mitigation method, run through the `mitigate` executable on synthetic data with
@@ -61,8 +62,8 @@ import Testing
     static func disparity(_ metricsFile: URL, _ name: String) throws -> Double {
         let metrics = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: metricsFile))
         guard case .array(let attributes)? = metrics["attributes"],
-              let group = attributes.first(where: { $0["name"] == .string("group") }),
-              case .number(let value)? = group["disparities"]?[name]?["value"]
+            let group = attributes.first(where: { $0["name"] == .string("group") }),
+            case .number(let value)? = group["disparities"]?[name]?["value"]
         else { throw FileError.malformed(path: metricsFile.path, reason: "no \(name) for `group`") }
         return value
     }
@@ -71,8 +72,8 @@ import Testing
     static func generalizedFNRDifference(_ predictions: URL) throws -> Double {
         let table = try CSVReader.read(path: predictions.path)
         guard case .categorical(let codes, let levels)? = table["group"]?.values,
-              case .numeric(let labels)? = table["label"]?.values,
-              case .numeric(let scores)? = table["score"]?.values
+            case .numeric(let labels)? = table["label"]?.values,
+            case .numeric(let scores)? = table["score"]?.values
         else { throw FileError.malformed(path: predictions.path, reason: "unexpected columns") }
         var sums = [Double](repeating: 0, count: levels.count), counts = sums
         for row in labels.indices where labels[row] == 1 {
@@ -87,21 +88,29 @@ import Testing
     func methodMovesItsTargetDisparityAndIsReproducible(index: Int) throws {
         let (method, target, metric, margin) = Self.cases[index]
         let folder = try Self.baseline.get()
-        let c = ["--config", folder.appendingPathComponent("c.yml").path, "--quiet",
-                 "--set", "mitigation.method=\(method)", "--set", "mitigation.target=\(target)",
-                 "--set", "mitigation.strengths=[\(method == "group_thresholds" ? "0.02" : "1")]"]
-            + (method == "calibrated_equalized_odds" ? ["--set", "mitigation.calibrated_equalized_odds.cost_constraint=fnr"] : [])
+        let c =
+            [
+                "--config", folder.appendingPathComponent("c.yml").path, "--quiet",
+                "--set", "mitigation.method=\(method)", "--set", "mitigation.target=\(target)",
+                "--set", "mitigation.strengths=[\(method == "group_thresholds" ? "0.02" : "1")]",
+            ]
+            + (method == "calibrated_equalized_odds"
+                ? ["--set", "mitigation.calibrated_equalized_odds.cost_constraint=fnr"] : [])
         let out = folder.appendingPathComponent("mitigation-\(index)")
-        let arguments = c + ["--data", folder.appendingPathComponent("dataset").path,
-                             "--model", folder.appendingPathComponent("model").path,
-                             "--evaluation", folder.appendingPathComponent("evaluation").path, "--out", out.path]
+        let arguments =
+            c + [
+                "--data", folder.appendingPathComponent("dataset").path,
+                "--model", folder.appendingPathComponent("model").path,
+                "--evaluation", folder.appendingPathComponent("evaluation").path, "--out", out.path,
+            ]
         let first = try StageProcess.run("mitigate", arguments)
         #expect(first.status == 0, "\(method): \(first.stderr)")
         let bytes = try StageProcess.snapshot(out)
         try FileManager.default.removeItem(at: out)
         #expect(try StageProcess.run("mitigate", arguments).status == 0)
         #expect(try StageProcess.snapshot(out) == bytes, "\(method) is not byte-reproducible")
-        let curve = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("tradeoff.json")))
+        let curve = try JSONDecoder().decode(
+            JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("tradeoff.json")))
         if case .array(let points)? = curve["points"], MitigationMethod(rawValue: method)?.strengthKey == nil {
             #expect(points.count == 1, "\(method) has no strength knob: one trade-off point")
         }
@@ -112,12 +121,15 @@ import Testing
         #expect(audit.status == 0, "\(audit.stderr)")
         let before: Double, mitigated: Double
         if metric == "generalized_false_negative_rate_difference" {
-            before = try Self.generalizedFNRDifference(folder.appendingPathComponent("evaluation/predictions_validation.csv"))
+            before = try Self.generalizedFNRDifference(
+                folder.appendingPathComponent("evaluation/predictions_validation.csv"))
             mitigated = try Self.generalizedFNRDifference(out.appendingPathComponent("predictions_validation.csv"))
         } else {
             before = try Self.disparity(folder.appendingPathComponent("evaluation/metrics.json"), metric)
             mitigated = try Self.disparity(after.appendingPathComponent("metrics.json"), metric)
         }
-        #expect(mitigated <= before * (1 - margin), "\(method): \(metric) \(before) → \(mitigated), wanted ≤ \(before * (1 - margin))")
+        #expect(
+            mitigated <= before * (1 - margin),
+            "\(method): \(metric) \(before) → \(mitigated), wanted ≤ \(before * (1 - margin))")
     }
 }

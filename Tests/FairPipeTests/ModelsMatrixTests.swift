@@ -28,7 +28,10 @@ import Testing
         #expect(throws: ConfigError.self) { try config.validate() }
         config = ModelConfig()
         config.logisticRegression.C = 0
-        #expect(throws: ConfigError.invalidValue(key: "logistic_regression.C", expected: "a finite number > 0", found: "0.0")) {
+        #expect(
+            throws: ConfigError.invalidValue(
+                key: "logistic_regression.C", expected: "a finite number > 0", found: "0.0")
+        ) {
             try config.validate()
         }
         config = ModelConfig()

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Runs the monitor stage in-process on a log written to a temporary folder.
-fileprivate struct MonitorHarness {
+private struct MonitorHarness {
     var folder: URL
     var config: PipelineConfig
 
@@ -15,7 +16,9 @@ fileprivate struct MonitorHarness {
             try yaml.write(to: file, atomically: true, encoding: .utf8)
             path = file.path
         }
-        config = try PipelineConfig.load(path: path ?? Fixtures.url("../../configs/monitor-demo.yml").path, overrides: overrides).value
+        config = try PipelineConfig.load(
+            path: path ?? Fixtures.url("../../configs/monitor-demo.yml").path, overrides: overrides
+        ).value
     }
 
     var out: URL { folder.appendingPathComponent("out") }
@@ -28,10 +31,13 @@ fileprivate struct MonitorHarness {
 
     /// Runs the stage; on error the run's outputs are abandoned, as the executable does.
     @discardableResult
-    func run(log: String, sensitive: [String] = ["group", "sex"], reference: String? = nil, cache: String? = nil) throws -> FairPipe.ExitStatus {
-        let run = try StageRun(stage: .monitor, outputFolder: out.path, seed: config.experiment.seed,
-                               config: try StageConfigSlice.slice(for: .monitor, of: config), configFile: nil,
-                               root: folder.path, environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+    func run(
+        log: String, sensitive: [String] = ["group", "sex"], reference: String? = nil, cache: String? = nil
+    ) throws -> FairPipe.ExitStatus {
+        let run = try StageRun(
+            stage: .monitor, outputFolder: out.path, seed: config.experiment.seed,
+            config: try StageConfigSlice.slice(for: .monitor, of: config), configFile: nil,
+            root: folder.path, environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         var options = MonitorStage.Options(logPath: log, columns: PredictionColumns(sensitive: sensitive))
         options.referenceFolder = reference
         options.cacheFolder = cache
@@ -55,7 +61,9 @@ fileprivate struct MonitorHarness {
 }
 
 /// A small labelled log: `days` days from 2026-01-05 (a Monday), groups A/B, n rows a day.
-private func smallLog(days: Int, rowsPerDay: Int = 80, unlabelledFrom: Int = .max, onlyA: Int? = nil, seed: UInt64 = 3) -> String {
+private func smallLog(
+    days: Int, rowsPerDay: Int = 80, unlabelledFrom: Int = .max, onlyA: Int? = nil, seed: UInt64 = 3
+) -> String {
     var rng = Xoshiro256StarStar(seed: seed, stream: "monitor-test")
     var text = "ts,group,sex,x,cat,label,score,decision\n"
     for d in 0..<days {
@@ -68,7 +76,8 @@ private func smallLog(days: Int, rowsPerDay: Int = 80, unlabelledFrom: Int = .ma
             let cat = ["a", "b", "c"][rng.nextIndex(below: 3)]
             let ts = String(format: "2026-01-%02dT%02d:%02d:00Z", 5 + d, (i * 24) / rowsPerDay, i % 60)
             let label = d >= unlabelledFrom ? "" : "\(y)"
-            text += "\(ts),\(group),\(sex),\(NumberFormat.string((x * 1000).rounded() / 1000)),\(cat),\(label),\(NumberFormat.string((score * 1000).rounded() / 1000)),\(score >= 0.5 ? 1 : 0)\n"
+            text +=
+                "\(ts),\(group),\(sex),\(NumberFormat.string((x * 1000).rounded() / 1000)),\(cat),\(label),\(NumberFormat.string((score * 1000).rounded() / 1000)),\(score >= 0.5 ? 1 : 0)\n"
         }
     }
     return text
@@ -146,18 +155,27 @@ private let dailyConfig = """
                 let p = try #require(c.ks_p_kstwobign)
                 #expect(abs(ks.pValue - p) <= 1e-9 * max(1, p) + 1e-14, "\(c.name): \(ks.pValue) vs \(p)")
                 let edges = DriftTests.quantileEdges(sortedReference: b)
-                let actual = DriftTests.binCounts(sorted: a, edges: edges), expected = DriftTests.binCounts(sorted: b, edges: edges)
+                let actual = DriftTests.binCounts(sorted: a, edges: edges),
+                    expected = DriftTests.binCounts(sorted: b, edges: edges)
                 #expect(actual == c.actual_bins && expected == c.expected_bins, "\(c.name)")
-                #expect(abs((DriftTests.populationStabilityIndex(expected: expected, actual: actual) ?? .nan) - c.psi) < 1e-12, "\(c.name)")
-                #expect(abs((DriftTests.jensenShannonDistance(actual, expected) ?? .nan) - c.js_distance) < 1e-12, "\(c.name)")
+                #expect(
+                    abs((DriftTests.populationStabilityIndex(expected: expected, actual: actual) ?? .nan) - c.psi)
+                        < 1e-12, "\(c.name)")
+                #expect(
+                    abs((DriftTests.jensenShannonDistance(actual, expected) ?? .nan) - c.js_distance) < 1e-12,
+                    "\(c.name)")
             } else if let table = c.table {
                 let chi = try #require(DriftTests.chiSquareHomogeneity(table))
                 #expect(abs((chi.statistic ?? .nan) - (c.chi2 ?? 0)) < 1e-9, "\(c.name)")
                 let p = try #require(c.p)
                 #expect(abs(chi.pValue - p) <= 1e-9 * max(p, 1e-300) + 1e-15, "\(c.name): \(chi.pValue) vs \(p)")
                 if table.count == 2 {
-                    #expect(abs((DriftTests.populationStabilityIndex(expected: table[1], actual: table[0]) ?? .nan) - c.psi) < 1e-12, "\(c.name)")
-                    #expect(abs((DriftTests.jensenShannonDistance(table[0], table[1]) ?? .nan) - c.js_distance) < 1e-12, "\(c.name)")
+                    #expect(
+                        abs((DriftTests.populationStabilityIndex(expected: table[1], actual: table[0]) ?? .nan) - c.psi)
+                            < 1e-12, "\(c.name)")
+                    #expect(
+                        abs((DriftTests.jensenShannonDistance(table[0], table[1]) ?? .nan) - c.js_distance) < 1e-12,
+                        "\(c.name)")
                 }
             }
         }
@@ -183,13 +201,18 @@ private let dailyConfig = """
         let first = try #require(report.windows.first?.metrics.attribute("group"))
         #expect(first.disparities["equalized_odds_difference"]?.ci != nil)
         #expect(first.groups.map(\.n).reduce(0, +) == 80)
-        #expect(box.writtenFiles == ["alerts.json", "fairpipe.prom", "junit.xml", "manifest.json", "monitor.json", "summary.md"])
+        #expect(
+            box.writtenFiles == [
+                "alerts.json", "fairpipe.prom", "junit.xml", "manifest.json", "monitor.json", "summary.md",
+            ])
     }
 
     @Test func partlyLabelledWindowMeasuresLabelsOnTheLabelledRowsOnly() throws {
         let log = PredictionLog(
-            times: [0, 1, 2, 3, 4, 5, 6, 7], attributes: [SensitiveColumn(name: "g", groups: ["A", "B"], codes: [0, 0, 0, 0, 1, 1, 1, 1])],
-            labels: [1, 0, 1, 0, 1, 0, 0, 0], labelled: [true, true, false, false, true, true, false, false], scores: nil,
+            times: [0, 1, 2, 3, 4, 5, 6, 7],
+            attributes: [SensitiveColumn(name: "g", groups: ["A", "B"], codes: [0, 0, 0, 0, 1, 1, 1, 1])],
+            labels: [1, 0, 1, 0, 1, 0, 0, 0], labelled: [true, true, false, false, true, true, false, false],
+            scores: nil,
             decisions: [1, 0, 1, 1, 1, 0, 0, 0], features: [])
         var config = FairnessConfig()
         config.bootstrap.samples = 0
@@ -204,11 +227,15 @@ private let dailyConfig = """
 
     @Test func demoLogFlagsTheChangeInItsWindowAndNothingBefore() throws {
         // 500 rows a day (the demo writes 2,000): the drift's first row moves with it.
-        let box = try MonitorHarness(overrides: ["fairness.bootstrap.samples=100", "data.synthetic.drift.from_row=30000"])
+        let box = try MonitorHarness(overrides: [
+            "fairness.bootstrap.samples=100", "data.synthetic.drift.from_row=30000",
+        ])
         let path = box.folder.appendingPathComponent("log.csv").path
         var plan = MonitorDemo.Plan()
         plan.rowsPerDay = 500
-        try MonitorDemo.writeLog(box.config.data.synthetic, plan: plan, threshold: box.config.model.threshold, seed: box.config.experiment.seed, to: path)
+        try MonitorDemo.writeLog(
+            box.config.data.synthetic, plan: plan, threshold: box.config.model.threshold,
+            seed: box.config.experiment.seed, to: path)
         try box.run(log: path)
         let alerts = try box.json(AlertsFile.self, MonitorStage.alertsFile).alerts
         let report = try box.json(MonitorReport.self, MonitorStage.reportFile)
@@ -216,7 +243,9 @@ private let dailyConfig = """
         // The drift starts on day 60 = 2026-03-02, the Monday of 2026-W10.
         let change = try #require(ids.firstIndex(of: "2026-W10"))
         #expect(!alerts.isEmpty)
-        for alert in alerts { #expect((ids.firstIndex(of: alert.window) ?? 0) >= change, "alert before the change: \(alert.message)") }
+        for alert in alerts {
+            #expect((ids.firstIndex(of: alert.window) ?? 0) >= change, "alert before the change: \(alert.message)")
+        }
         #expect(alerts.contains { $0.window == "2026-W10" && $0.rule == "drift" && $0.metric == "drift:group" })
         #expect(alerts.contains { $0.window == "2026-W10" && $0.metric == "equalized_odds_difference" })
         for alert in alerts { #expect(!alert.remediation.isEmpty && alert.bound != nil) }
@@ -235,7 +264,10 @@ private let dailyConfig = """
         let incremental = try MonitorHarness(yaml: dailyConfig)
         let cache = incremental.folder.appendingPathComponent("cache").path
         try incremental.run(log: try incremental.writeLog(smallLog(days: 4)), cache: cache)
-        let entries = { (try? FileManager.default.contentsOfDirectory(atPath: cache))?.filter { $0.hasSuffix(".json") }.sorted() ?? [] }
+        let entries = {
+            (try? FileManager.default.contentsOfDirectory(atPath: cache))?.filter { $0.hasSuffix(".json") }.sorted()
+                ?? []
+        }
         let before = entries()
         #expect(before.count == 4)
         // The same log with a fifth day appended (smallLog draws rows in order).
@@ -245,7 +277,8 @@ private let dailyConfig = """
         let full = try MonitorHarness(yaml: dailyConfig)
         try full.run(log: try full.writeLog(smallLog(days: 5)))
         for name in ["monitor.json", "alerts.json", "junit.xml", "summary.md", "fairpipe.prom"] {
-            let a = try Data(contentsOf: incremental.out.appendingPathComponent(name)), b = try Data(contentsOf: full.out.appendingPathComponent(name))
+            let a = try Data(contentsOf: incremental.out.appendingPathComponent(name)),
+                b = try Data(contentsOf: full.out.appendingPathComponent(name))
             #expect(a == b, "\(name) differs between the incremental and the full run")
         }
     }
@@ -268,13 +301,16 @@ private let dailyConfig = """
 
 @Suite struct MonitorPageTests {
     @Test func overTimePageHasSeriesWithBandsAlertMarkersHeatmapAndWeekTable() throws {
-        let box = try MonitorHarness(yaml: dailyConfig + "\n  alerts: {gates: {demographic_parity_difference@group: {max: 0.01}}}\n")
+        let box = try MonitorHarness(
+            yaml: dailyConfig + "\n  alerts: {gates: {demographic_parity_difference@group: {max: 0.01}}}\n")
         try box.run(log: try box.writeLog(smallLog(days: 5)))
         let report = try box.json(MonitorReport.self, MonitorStage.reportFile)
         let alerts = try box.json(AlertsFile.self, MonitorStage.alertsFile).alerts
         #expect(alerts.contains { $0.rule == "gate" && $0.severity == .critical })
         let html = MonitorOverTimePage.html(report, alerts: alerts, title: "t")
-        for section in ["over-time", "drift", "week-over-week", "alerts"] { #expect(html.contains("<section id=\"\(section)\"")) }
+        for section in ["over-time", "drift", "week-over-week", "alerts"] {
+            #expect(html.contains("<section id=\"\(section)\""))
+        }
         #expect(html.contains("<path class=\"band\""))
         #expect(html.contains("class=\"mark point alert\""))
         #expect(html.contains("<rect class=\"mark cell\""))
@@ -283,7 +319,9 @@ private let dailyConfig = """
 }
 
 @Suite struct MonitorBadInputTests {
-    fileprivate func failure(_ box: MonitorHarness, log: String, sensitive: [String] = ["group", "sex"], reference: String? = nil) throws -> String {
+    fileprivate func failure(
+        _ box: MonitorHarness, log: String, sensitive: [String] = ["group", "sex"], reference: String? = nil
+    ) throws -> String {
         do {
             try box.run(log: log, sensitive: sensitive, reference: reference)
         } catch let error as FairPipeError {
@@ -300,11 +338,14 @@ private let dailyConfig = """
         var lines = smallLog(days: 3).split(separator: "\n").map(String.init)
         lines[5] = "05/01/2026" + lines[5].drop { $0 != "," }
         let message = try failure(box, log: try box.writeLog(lines.joined(separator: "\n") + "\n"))
-        #expect(message.hasSuffix("log.csv:6: column `ts` must be an RFC 3339 timestamp or YYYY-MM-DD, found `05/01/2026`"))
+        #expect(
+            message.hasSuffix("log.csv:6: column `ts` must be an RFC 3339 timestamp or YYYY-MM-DD, found `05/01/2026`"))
     }
 
     @Test func referenceRangeWithoutRowsIsAnError() throws {
-        let box = try MonitorHarness(yaml: dailyConfig.replacingOccurrences(of: "{first_windows: 2}", with: "{from: \"2025-06-01\", to: \"2025-06-30\"}"))
+        let box = try MonitorHarness(
+            yaml: dailyConfig.replacingOccurrences(
+                of: "{first_windows: 2}", with: "{from: \"2025-06-01\", to: \"2025-06-30\"}"))
         let message = try failure(box, log: try box.writeLog(smallLog(days: 3)))
         #expect(message.hasSuffix("no rows in monitor.reference 2025-06-01..2025-06-30"))
     }
@@ -318,7 +359,9 @@ private let dailyConfig = """
     @Test func referenceTooShortForControlLimitsIsAnError() throws {
         let box = try MonitorHarness(yaml: dailyConfig + "\n  alerts: {control_limits: {enabled: true}}\n")
         let message = try failure(box, log: try box.writeLog(smallLog(days: 4)))
-        #expect(message.hasPrefix("monitor.alerts.control_limits: the reference has 2 window(s), the rule needs at least 6"))
+        #expect(
+            message.hasPrefix("monitor.alerts.control_limits: the reference has 2 window(s), the rule needs at least 6")
+        )
     }
 
     @Test func featureAbsentFromTheReferenceIsAnError() throws {
@@ -327,9 +370,13 @@ private let dailyConfig = """
         try FileManager.default.createDirectory(at: evaluation, withIntermediateDirectories: true)
         // A reference evaluation: its predictions (no feature columns) and metrics.
         var predictions = "row_id,group,sex,label,score,decision\n"
-        for i in 0..<40 { predictions += "\(i),\(i % 3 == 0 ? "B" : "A"),\(i % 2 == 0 ? "f" : "m"),\(i % 2),0.\(i % 9 + 1),\(i % 2)\n" }
-        try predictions.write(to: evaluation.appendingPathComponent("predictions.csv"), atomically: true, encoding: .utf8)
-        let set = try Predictions.read(Data(predictions.utf8), path: "p", columns: PredictionColumns(sensitive: ["group", "sex"]))
+        for i in 0..<40 {
+            predictions += "\(i),\(i % 3 == 0 ? "B" : "A"),\(i % 2 == 0 ? "f" : "m"),\(i % 2),0.\(i % 9 + 1),\(i % 2)\n"
+        }
+        try predictions.write(
+            to: evaluation.appendingPathComponent("predictions.csv"), atomically: true, encoding: .utf8)
+        let set = try Predictions.read(
+            Data(predictions.utf8), path: "p", columns: PredictionColumns(sensitive: ["group", "sex"]))
         let metrics = try evaluateFairness(set.predictionSet(), config: FairnessConfig(), seed: 1)
         try metrics.jsonData().write(to: evaluation.appendingPathComponent("metrics.json"))
         let message = try failure(box, log: try box.writeLog(smallLog(days: 3)), reference: evaluation.path)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// The predictions CSV reader: booleans as pandas writes them, and one line naming file and

@@ -27,7 +27,8 @@ struct PrejudiceRemoverFixture: Decodable {
     @Test func lossAndStartMatchKamfadm() throws {
         let (fixture, X) = try Self.load()
         for run in fixture.runs {
-            let objective = PrejudiceObjective(X: X, labels: fixture.y, groups: fixture.s, groupCount: 2, eta: run.eta, C: 1)
+            let objective = PrejudiceObjective(
+                X: X, labels: fixture.y, groups: fixture.s, groupCount: 2, eta: run.eta, C: 1)
             // The loss is the same function: agreement to rounding at AIF360's own points.
             #expect(abs(objective.evaluate(run.coef).value - run.loss) < 1e-9 * abs(run.loss))
             #expect(abs(objective.evaluate(run.start).value - run.start_loss) < 1e-9 * abs(run.start_loss))
@@ -53,7 +54,8 @@ struct PrejudiceRemoverFixture: Decodable {
 
     @Test func gradientMatchesFiniteDifferences() throws {
         let data = InprocessingData.make(rows: 300, seed: 21)
-        let objective = PrejudiceObjective(X: data.X, labels: data.labels, groups: data.groups, groupCount: 2, eta: 3, C: 1)
+        let objective = PrejudiceObjective(
+            X: data.X, labels: data.labels, groups: data.groups, groupCount: 2, eta: 3, C: 1)
         var rng = Xoshiro256StarStar(seed: 1, stream: "pr-gradient")
         let coef = (0..<10).map { _ in 0.5 * rng.nextGaussian() }
         let g = objective.evaluate(coef).gradient
@@ -71,7 +73,8 @@ struct PrejudiceRemoverFixture: Decodable {
         let model = try PrejudiceRemover(eta: 0).fit(
             data.X, labels: data.labels, groups: data.groups, groupNames: InprocessingData.groupNames,
             featureNames: data.featureNames)
-        let objective = PrejudiceObjective(X: data.X, labels: data.labels, groups: data.groups, groupCount: 2, eta: 0, C: 1)
+        let objective = PrejudiceObjective(
+            X: data.X, labels: data.labels, groups: data.groups, groupCount: 2, eta: 0, C: 1)
         let start = try PrejudiceRemover(eta: 0).initialCoefficients(objective)
         for (a, b) in zip(model.coefficients.flatMap { $0 }, start) { #expect(abs(a - b) < 1e-6) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// The Data section's rendering of make-dataset's `audit.json`, read through ``AuditReport``
@@ -17,7 +18,10 @@ import Testing
         let audit = try Self.audit()
         let html = Self.render(audit)
         let findings = try #require(html.range(of: "<h4>Findings</h4>"))
-        for later in ["Groups in the whole dataset", "<h4>Label balance</h4>", "<h4>Missing values</h4>", "<h4>Proxies</h4>", "<h4>Train/test shift</h4>"] {
+        for later in [
+            "Groups in the whole dataset", "<h4>Label balance</h4>", "<h4>Missing values</h4>", "<h4>Proxies</h4>",
+            "<h4>Train/test shift</h4>",
+        ] {
             let range = try #require(html.range(of: later), "missing \(later)")
             #expect(range.lowerBound > findings.upperBound, "\(later) before the findings")
         }
@@ -31,7 +35,9 @@ import Testing
     @Test func evaluationGroupTablesFoldTheAuditsOwn() throws {
         let html = renderHTML(try StudyRuns.studyInputs(), config: ReportConfig())
         #expect(html.contains("<details class=\"fold\"><summary>Data audit: "))
-        #expect(html.contains("<details class=\"fold\"><summary>Groups in the whole dataset before splitting, 1500 rows: group, sex"))
+        #expect(
+            html.contains(
+                "<details class=\"fold\"><summary>Groups in the whole dataset before splitting, 1500 rows: group, sex"))
     }
 
     @Test func groupTablesShowShareBarsAndSmallFlags() throws {
@@ -48,8 +54,10 @@ import Testing
         var audit = try Self.audit()
         #expect(Self.render(audit).contains("No missing values in any feature."))
         let attribute = audit.attributes[0]
-        audit.missingness.append(AuditReport.Missingness(feature: "prior_count", attribute: attribute.name, overall: 0.1,
-                                                         groups: Dictionary(uniqueKeysWithValues: attribute.groups.map { ($0.name, 0.1) })))
+        audit.missingness.append(
+            AuditReport.Missingness(
+                feature: "prior_count", attribute: attribute.name, overall: 0.1,
+                groups: Dictionary(uniqueKeysWithValues: attribute.groups.map { ($0.name, 0.1) })))
         audit.droppedRows = 12
         let html = Self.render(audit)
         let part = String(html[try #require(html.range(of: "<h4>Missing values</h4>")).upperBound...])
@@ -61,8 +69,10 @@ import Testing
         var audit = try Self.audit()
         let flagged = audit.associations.filter(\.proxy).count
         for k in 0..<30 {
-            audit.associations.append(AuditReport.Association(feature: "f\(k)", attribute: "sex", measure: "cramers_v",
-                                                              value: 0.0001 * Double(k), normalizedMutualInformation: 0, proxy: false))
+            audit.associations.append(
+                AuditReport.Association(
+                    feature: "f\(k)", attribute: "sex", measure: "cramers_v",
+                    value: 0.0001 * Double(k), normalizedMutualInformation: 0, proxy: false))
         }
         let html = Self.render(audit)
         let start = try #require(html.range(of: "<h4>Proxies</h4>"))
@@ -76,8 +86,10 @@ import Testing
     @Test func shiftShowsOnlyFlaggedTestsWhenMany() throws {
         var audit = try Self.audit()
         for k in 0..<20 {
-            audit.shift.append(AuditReport.Shift(feature: "g\(k)", test: "chi_square", statistic: 1, pValue: 0.5,
-                                                 pValueAdjusted: 1, exact: nil, shifted: false))
+            audit.shift.append(
+                AuditReport.Shift(
+                    feature: "g\(k)", test: "chi_square", statistic: 1, pValue: 0.5,
+                    pValueAdjusted: 1, exact: nil, shifted: false))
         }
         audit.shift[0].shifted = true
         let html = Self.render(audit)

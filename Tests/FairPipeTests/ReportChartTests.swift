@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct ReportChartTests {
@@ -14,14 +15,22 @@ import Testing
     }
 
     @Test func barsDrawOneMarkPerValueAndNoteMissingOnes() {
-        let svg = SVGChart.bars(id: "t", title: "T", categories: ["a", "b", "<c>"],
-                                series: [.init(name: "s", values: [
-                                    .init(value: 0.5, ci: ReportInterval(lower: 0.4, upper: 0.6), tooltip: "a: 0.5"),
-                                    .init(value: nil, ci: nil, tooltip: "b: undefined"),
-                                    .init(value: -0.2, ci: nil, tooltip: "c"),
-                                ])],
-                                yLabel: "rate", references: [.init(axis: .y, value: 0.4, label: "four-fifths"),
-                                                             .init(axis: .y, value: 0.4, label: "gate min")])
+        let svg = SVGChart.bars(
+            id: "t", title: "T", categories: ["a", "b", "<c>"],
+            series: [
+                .init(
+                    name: "s",
+                    values: [
+                        .init(value: 0.5, ci: ReportInterval(lower: 0.4, upper: 0.6), tooltip: "a: 0.5"),
+                        .init(value: nil, ci: nil, tooltip: "b: undefined"),
+                        .init(value: -0.2, ci: nil, tooltip: "c"),
+                    ])
+            ],
+            yLabel: "rate",
+            references: [
+                .init(axis: .y, value: 0.4, label: "four-fifths"),
+                .init(axis: .y, value: 0.4, label: "gate min"),
+            ])
         #expect(StudyRuns.count("class=\"mark bar\"", in: svg) == 2)
         #expect(StudyRuns.count("class=\"whisker\"", in: svg) == 1)
         #expect(svg.contains(">n/a<title>b: undefined</title>"))
@@ -54,10 +63,12 @@ import Testing
     static func labelBoxes(_ svg: String) -> [(x0: Double, y0: Double, x1: Double, y1: Double)] {
         svg.components(separatedBy: "<text class=\"plabel\" ").dropFirst().compactMap { chunk in
             func attribute(_ name: String) -> Double? {
-                chunk.components(separatedBy: "\(name)=\"").dropFirst().first?.components(separatedBy: "\"").first.flatMap(Double.init)
+                chunk.components(separatedBy: "\(name)=\"").dropFirst().first?.components(separatedBy: "\"").first
+                    .flatMap(Double.init)
             }
             guard let x = attribute("x"), let y = attribute("y"),
-                  let text = chunk.components(separatedBy: ">").dropFirst().first?.components(separatedBy: "<").first else { return nil }
+                let text = chunk.components(separatedBy: ">").dropFirst().first?.components(separatedBy: "<").first
+            else { return nil }
             let width = SVGChart.textWidth(text, size: SVGChart.LabelPlacer.size)
             let x0 = chunk.contains("text-anchor=\"end\"") ? x - width : x
             return (x0, y - SVGChart.LabelPlacer.size, x0 + width, y + 2)
@@ -68,10 +79,13 @@ import Testing
     /// overlap (they move to another side, or further off with a leader line).
     @Test func labelsOfClosePointsDoNotCollide() {
         let points = (0..<8).map { i in
-            SVGChart.Point(x: 0.10 + Double(i) * 0.002, y: 0.80 + Double(i % 3) * 0.001, tooltip: "run \(i)", label: "tolerance=0.0\(i)")
+            SVGChart.Point(
+                x: 0.10 + Double(i) * 0.002, y: 0.80 + Double(i % 3) * 0.001, tooltip: "run \(i)",
+                label: "tolerance=0.0\(i)")
         }
-        let svg = SVGChart.xy(id: "t", title: "close points", series: [.init(name: "runs", points: points, markers: true)],
-                              xLabel: "x", yLabel: "y", xDomain: (0, 1), yDomain: (0, 1), width: 900, height: 460)
+        let svg = SVGChart.xy(
+            id: "t", title: "close points", series: [.init(name: "runs", points: points, markers: true)],
+            xLabel: "x", yLabel: "y", xDomain: (0, 1), yDomain: (0, 1), width: 900, height: 460)
         let boxes = Self.labelBoxes(svg)
         #expect(boxes.count == points.count)
         for i in boxes.indices {
@@ -81,9 +95,16 @@ import Testing
         }
         #expect(svg.contains("<line class=\"leader\""))
         // Far-apart points keep the default place, beside the point, with no leader line.
-        let apart = SVGChart.xy(id: "u", title: "apart", series: [.init(name: "runs", points: [
-            SVGChart.Point(x: 0.1, y: 0.2, tooltip: "a", label: "a"), SVGChart.Point(x: 0.8, y: 0.9, tooltip: "b", label: "b"),
-        ], markers: true)], xLabel: "x", yLabel: "y", xDomain: (0, 1), yDomain: (0, 1))
+        let apart = SVGChart.xy(
+            id: "u", title: "apart",
+            series: [
+                .init(
+                    name: "runs",
+                    points: [
+                        SVGChart.Point(x: 0.1, y: 0.2, tooltip: "a", label: "a"),
+                        SVGChart.Point(x: 0.8, y: 0.9, tooltip: "b", label: "b"),
+                    ], markers: true)
+            ], xLabel: "x", yLabel: "y", xDomain: (0, 1), yDomain: (0, 1))
         #expect(!apart.contains("class=\"leader\""))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Issue #17: the first screen judges the model that ships, with the baseline beside it.
@@ -7,9 +8,10 @@ import Testing
     /// A gate result as evaluate writes it, with `value` and bounds as given.
     static func gate(_ key: String, value: Double, max: Double? = nil, min: Double? = nil) -> GateResult {
         let passed = (max.map { value <= $0 } ?? true) && (min.map { value >= $0 } ?? true)
-        return GateResult(gate: key, metric: GateSpec.metricName(of: key), attribute: GateSpec.attribute(of: key), group: nil,
-                          value: value, ci: [value - 0.01, value + 0.01], judged: value, max: max, min: min,
-                          judgeBy: .estimate, passed: passed, message: key)
+        return GateResult(
+            gate: key, metric: GateSpec.metricName(of: key), attribute: GateSpec.attribute(of: key), group: nil,
+            value: value, ci: [value - 0.01, value + 0.01], judged: value, max: max, min: min,
+            judgeBy: .estimate, passed: passed, message: key)
     }
 
     /// The study's two evaluations with their gates replaced.
@@ -25,17 +27,24 @@ import Testing
 
     @Test func shippedModelIsJudgedWithTheBaselineBeside() throws {
         let inputs = try Self.inputs(
-            before: [Self.gate("disparate_impact@group", value: 0.53, max: 1.25, min: 0.8), Self.gate("equalized_odds_difference@group", value: 0.097, max: 0.1)],
-            after: [Self.gate("disparate_impact@group", value: 0.93, max: 1.25, min: 0.8), Self.gate("equalized_odds_difference@group", value: 0.197, max: 0.1)])
+            before: [
+                Self.gate("disparate_impact@group", value: 0.53, max: 1.25, min: 0.8),
+                Self.gate("equalized_odds_difference@group", value: 0.097, max: 0.1),
+            ],
+            after: [
+                Self.gate("disparate_impact@group", value: 0.93, max: 1.25, min: 0.8),
+                Self.gate("equalized_odds_difference@group", value: 0.197, max: 0.1),
+            ])
         let verdict = ShippedVerdict(inputs, config: ReportConfig())
         #expect(verdict.shipped.status == .fail)
         #expect(verdict.headline.hasPrefix("FAIL — 1 of 2 gates failed (shipped model, after group thresholds)"))
         #expect(verdict.baselineLine == "Baseline (before mitigation): FAIL — 1 of 2 gates failed")
         #expect(verdict.changes.map(\.kind) == [.fixed, .broke])
-        #expect(verdict.changeSentences == [
-            "Mitigation fixed disparate impact for group: 0.530 → 0.930, required in [0.800, 1.250].",
-            "Mitigation broke equalized odds difference for group: 0.0970 → 0.197, required ≤ 0.100; it passed before.",
-        ])
+        #expect(
+            verdict.changeSentences == [
+                "Mitigation fixed disparate impact for group: 0.530 → 0.930, required in [0.800, 1.250].",
+                "Mitigation broke equalized odds difference for group: 0.0970 → 0.197, required ≤ 0.100; it passed before.",
+            ])
         let html = renderHTML(inputs, config: ReportConfig())
         let first = String(html[..<(try #require(html.range(of: "<section id=\"data\">"))).lowerBound])
         #expect(first.contains("(shipped model, after group thresholds)"))
@@ -44,8 +53,9 @@ import Testing
     }
 
     @Test func passingShippedModelPassesEvenWhenTheBaselineFailed() throws {
-        let inputs = try Self.inputs(before: [Self.gate("demographic_parity_difference", value: 0.2, max: 0.1)],
-                                     after: [Self.gate("demographic_parity_difference", value: 0.05, max: 0.1)])
+        let inputs = try Self.inputs(
+            before: [Self.gate("demographic_parity_difference", value: 0.2, max: 0.1)],
+            after: [Self.gate("demographic_parity_difference", value: 0.05, max: 0.1)])
         let verdict = ShippedVerdict(inputs, config: ReportConfig())
         #expect(verdict.shipped.status != .fail)
         #expect(verdict.baseline?.status == .fail)
@@ -55,11 +65,19 @@ import Testing
 
     @Test func gatesThatGetWorseAreNamed() throws {
         let inputs = try Self.inputs(
-            before: [Self.gate("equalized_odds_difference", value: 0.2, max: 0.1), Self.gate("accuracy", value: 0.9, min: 0.7)],
-            after: [Self.gate("equalized_odds_difference", value: 0.3, max: 0.1), Self.gate("accuracy", value: 0.75, min: 0.7)])
+            before: [
+                Self.gate("equalized_odds_difference", value: 0.2, max: 0.1),
+                Self.gate("accuracy", value: 0.9, min: 0.7),
+            ],
+            after: [
+                Self.gate("equalized_odds_difference", value: 0.3, max: 0.1),
+                Self.gate("accuracy", value: 0.75, min: 0.7),
+            ])
         let verdict = ShippedVerdict(inputs, config: ReportConfig())
         #expect(verdict.changes.map(\.kind) == [.worse, .eroded])
-        #expect(verdict.changeSentences.first == "Mitigation made equalized odds difference worse: 0.200 → 0.300, required ≤ 0.100.")
+        #expect(
+            verdict.changeSentences.first
+                == "Mitigation made equalized odds difference worse: 0.200 → 0.300, required ≤ 0.100.")
     }
 
     @Test func withoutMitigationTheEvaluationIsTheShippedModel() throws {
@@ -133,10 +151,17 @@ import Testing
     @Test func standaloneAuditReport() throws {
         let folder = try Fixtures.temporaryFolder()
         let preds = folder.appendingPathComponent("p.csv")
-        try StudyRuns.predictions([("A", 200, 0.4), ("B", 200, 0.2)]).write(to: preds, atomically: true, encoding: .utf8)
+        try StudyRuns.predictions([("A", 200, 0.4), ("B", 200, 0.2)]).write(
+            to: preds, atomically: true, encoding: .utf8)
         let audit = folder.appendingPathComponent("audit").path
-        try StudyRuns.run("evaluate", ["--preds", preds.path, "--sensitive", "group", "--quiet", "--out", audit, "--set", "fairness.bootstrap.samples=30"])
-        let result = try StageProcess.run("report", ["--audit", audit, "--out", audit + "/report", "--set", "fairness.bootstrap.samples=30"])
+        try StudyRuns.run(
+            "evaluate",
+            [
+                "--preds", preds.path, "--sensitive", "group", "--quiet", "--out", audit, "--set",
+                "fairness.bootstrap.samples=30",
+            ])
+        let result = try StageProcess.run(
+            "report", ["--audit", audit, "--out", audit + "/report", "--set", "fairness.bootstrap.samples=30"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").last?.contains("report.html: ") == true, "\(result.stderr)")
         let html = try String(contentsOfFile: audit + "/report/report.html", encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 extension StudyRuns {
@@ -35,8 +36,11 @@ extension StudyRuns {
         let folder = try StudyRuns.studyFolder()
         var config = ReportConfig()
         config.title = "Report study"
-        #expect(try StudyRuns.read(folder, "report/report.html") == renderHTML(try StudyRuns.studyInputs(), config: config))
-        #expect(try StudyRuns.read(folder, "report/summary.md") == renderMarkdown(try StudyRuns.studyInputs(), config: config))
+        #expect(
+            try StudyRuns.read(folder, "report/report.html") == renderHTML(try StudyRuns.studyInputs(), config: config))
+        #expect(
+            try StudyRuns.read(folder, "report/summary.md")
+                == renderMarkdown(try StudyRuns.studyInputs(), config: config))
     }
 
     @Test func reportHasNoExternalReferences() throws {
@@ -98,18 +102,27 @@ extension StudyRuns {
         let html = renderHTML(inputs, config: ReportConfig())
         #expect(!html.contains("curves.json has no threshold sweep"))
         #expect(!html.contains("The mitigated evaluation wrote no curves.json"))
-        let sweep = try #require(html.components(separatedBy: "id=\"c-sweep\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        let sweep = try #require(
+            html.components(separatedBy: "id=\"c-sweep\"").dropFirst().first?.components(separatedBy: "</svg>").first)
         // The key chart: accuracy and the focus attribute's disparities; every attribute's folded.
         #expect(sweep.contains("<title>accuracy</title>"))
-        #expect(sweep.contains("group: demographic parity difference") && !sweep.contains("sex: demographic parity difference"))
-        let all = try #require(html.components(separatedBy: "id=\"c-sweep-all\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        #expect(
+            sweep.contains("group: demographic parity difference")
+                && !sweep.contains("sex: demographic parity difference"))
+        let all = try #require(
+            html.components(separatedBy: "id=\"c-sweep-all\"").dropFirst().first?.components(separatedBy: "</svg>")
+                .first)
         for attribute in curves.attributes {
             #expect(all.contains("\(ReportEscape.html(attribute.name)): demographic parity difference"))
         }
         // One vertex per threshold of curves.json (every accuracy is defined).
-        let accuracyPath = try #require(sweep.components(separatedBy: "<path class=\"mark line\" d=\"").dropFirst().first?.components(separatedBy: "\"").first)
+        let accuracyPath = try #require(
+            sweep.components(separatedBy: "<path class=\"mark line\" d=\"").dropFirst().first?.components(
+                separatedBy: "\""
+            ).first)
         #expect(StudyRuns.count("L", in: accuracyPath) == curves.thresholds.count - 1)
-        let roc = try #require(html.components(separatedBy: "id=\"c0-roc\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        let roc = try #require(
+            html.components(separatedBy: "id=\"c0-roc\"").dropFirst().first?.components(separatedBy: "</svg>").first)
         let auc = try #require(curves.attributes.first?.groups.first?.auc)
         #expect(roc.contains("AUC \(ReportNumber.fixed(auc, 3))"))
         #expect(html.contains("id=\"c0-cal\""))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct ReportRunsTests {
@@ -12,23 +13,35 @@ import Testing
                 let strength = Double(s) / Double(max(strengths - 1, 1))
                 let accuracy = 0.82 - 0.06 * strength + 0.01 * (rng.nextUnitDouble() - 0.5)
                 let disparity = 0.25 * (1 - strength) + 0.02 + 0.01 * rng.nextUnitDouble()
-                runs.append(RunSummary(
-                    id: "run-\(s)-\(seed)", label: "s\(s) seed \(seed)",
-                    parameters: ["mitigation.strength": ReportNumber.fixed(strength, 3), "experiment.seed": String(seed), "model.C": "1.0"],
-                    metrics: ["accuracy": RunMetric(value: accuracy, ci: ReportInterval(lower: accuracy - 0.02, upper: accuracy + 0.02)),
-                              "demographic_parity_difference": RunMetric(value: disparity, ci: ReportInterval(lower: disparity - 0.03, upper: disparity + 0.03))],
-                    passed: disparity < 0.1))
+                runs.append(
+                    RunSummary(
+                        id: "run-\(s)-\(seed)", label: "s\(s) seed \(seed)",
+                        parameters: [
+                            "mitigation.strength": ReportNumber.fixed(strength, 3), "experiment.seed": String(seed),
+                            "model.C": "1.0",
+                        ],
+                        metrics: [
+                            "accuracy": RunMetric(
+                                value: accuracy, ci: ReportInterval(lower: accuracy - 0.02, upper: accuracy + 0.02)),
+                            "demographic_parity_difference": RunMetric(
+                                value: disparity, ci: ReportInterval(lower: disparity - 0.03, upper: disparity + 0.03)),
+                        ],
+                        passed: disparity < 0.1))
             }
         }
         return runs
     }
 
     @Test func paretoFrontKeepsOnlyUndominatedRuns() {
-        func run(_ id: String, _ accuracy: Double, _ disparity: Double, _ metric: String = "demographic_parity_difference") -> RunSummary {
+        func run(
+            _ id: String, _ accuracy: Double, _ disparity: Double, _ metric: String = "demographic_parity_difference"
+        ) -> RunSummary {
             RunSummary(id: id, metrics: ["accuracy": RunMetric(value: accuracy), metric: RunMetric(value: disparity)])
         }
-        let runs = [run("a", 0.80, 0.10), run("b", 0.78, 0.05), run("c", 0.79, 0.12), run("d", 0.70, 0.01),
-                    run("e", 0.78, 0.06), RunSummary(id: "f")]
+        let runs = [
+            run("a", 0.80, 0.10), run("b", 0.78, 0.05), run("c", 0.79, 0.12), run("d", 0.70, 0.01),
+            run("e", 0.78, 0.06), RunSummary(id: "f"),
+        ]
         let pareto = ParetoAnalysis(runs: runs, metric: "demographic_parity_difference")
         #expect(pareto.front == [3, 1, 0])
         #expect(pareto.onFront == [true, true, false, true, false, false])
@@ -84,28 +97,35 @@ import Testing
     }
 
     @Test func diffShowsChangedParametersAndWhetherChangesExceedIntervals() {
-        let a = RunSummary(id: "a", parameters: ["model.C": "1.0", "seed": "1"],
-                           metrics: ["accuracy": RunMetric(value: 0.80, ci: ReportInterval(lower: 0.78, upper: 0.82)),
-                                     "dpd": RunMetric(value: 0.20, ci: ReportInterval(lower: 0.17, upper: 0.23)),
-                                     "theil": RunMetric(value: 0.1)])
-        let b = RunSummary(id: "b", parameters: ["model.C": "0.5", "seed": "1", "mitigation.method": "reweighing"],
-                           metrics: ["accuracy": RunMetric(value: 0.81, ci: ReportInterval(lower: 0.79, upper: 0.83)),
-                                     "dpd": RunMetric(value: 0.05, ci: ReportInterval(lower: 0.02, upper: 0.08)),
-                                     "theil": RunMetric(value: 0.12)])
+        let a = RunSummary(
+            id: "a", parameters: ["model.C": "1.0", "seed": "1"],
+            metrics: [
+                "accuracy": RunMetric(value: 0.80, ci: ReportInterval(lower: 0.78, upper: 0.82)),
+                "dpd": RunMetric(value: 0.20, ci: ReportInterval(lower: 0.17, upper: 0.23)),
+                "theil": RunMetric(value: 0.1),
+            ])
+        let b = RunSummary(
+            id: "b", parameters: ["model.C": "0.5", "seed": "1", "mitigation.method": "reweighing"],
+            metrics: [
+                "accuracy": RunMetric(value: 0.81, ci: ReportInterval(lower: 0.79, upper: 0.83)),
+                "dpd": RunMetric(value: 0.05, ci: ReportInterval(lower: 0.02, upper: 0.08)),
+                "theil": RunMetric(value: 0.12),
+            ])
         let diff = renderDiff(a, b)
-        #expect(diff.text == """
-        a → b
+        #expect(
+            diff.text == """
+                a → b
 
-        Parameter          a    b
-        mitigation.method  —    reweighing
-        model.C            1.0  0.5
+                Parameter          a    b
+                mitigation.method  —    reweighing
+                model.C            1.0  0.5
 
-        Metric    a                     b                     Change  Beyond CI
-        accuracy  0.800 [0.780, 0.820]  0.810 [0.790, 0.830]  +0.010  no
-        dpd       0.200 [0.170, 0.230]  0.050 [0.020, 0.080]  -0.150  yes
-        theil     0.100                 0.120                 +0.020  n/a
+                Metric    a                     b                     Change  Beyond CI
+                accuracy  0.800 [0.780, 0.820]  0.810 [0.790, 0.830]  +0.010  no
+                dpd       0.200 [0.170, 0.230]  0.050 [0.020, 0.080]  -0.150  yes
+                theil     0.100                 0.120                 +0.020  n/a
 
-        """)
+                """)
         #expect(diff.markdown.contains("| dpd | 0.200 [0.170, 0.230] | 0.050 [0.020, 0.080] | -0.150 | yes |"))
         #expect(diff.markdown.contains("| model.C | 1.0 | 0.5 |"))
         #expect(!diff.text.contains("seed"))

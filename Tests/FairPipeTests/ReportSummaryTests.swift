@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct ReportSummaryTests {
@@ -9,12 +10,16 @@ import Testing
         let xml = renderJUnit(inputs)
         #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"))
         let failed = metrics.gates.filter { !$0.passed }.count
-        #expect(xml.contains("<testsuite name=\"fairpipe.gates\" tests=\"\(metrics.gates.count)\" failures=\"\(failed)\""))
+        #expect(
+            xml.contains("<testsuite name=\"fairpipe.gates\" tests=\"\(metrics.gates.count)\" failures=\"\(failed)\""))
         let mitigated = try #require(inputs.mitigation?.after).gates.count
         #expect(StudyRuns.count("<testcase ", in: xml) == metrics.gates.count + mitigated)
         let dp = try #require(metrics.gates.first { $0.metric == "demographic_parity_difference" })
         let ci = try #require(dp.interval)
-        #expect(xml.contains("failure message=\"demographic_parity_difference · group = \(ReportNumber.fixed(dp.value, 3)), required ≤ 0.050, 95% CI \(ReportNumber.interval(ci, 3))\""))
+        #expect(
+            xml.contains(
+                "failure message=\"demographic_parity_difference · group = \(ReportNumber.fixed(dp.value, 3)), required ≤ 0.050, 95% CI \(ReportNumber.interval(ci, 3))\""
+            ))
         #expect(renderJUnit(ReportInputs()).contains("tests=\"0\""))
     }
 
@@ -50,10 +55,15 @@ import Testing
     /// Any group name gives well-formed XML: markup, quotes, `]]>` and control characters.
     @Test func junitIsWellFormedWhateverTheGroupNames() throws {
         var metrics = try #require(try StudyRuns.studyInputs().metrics)
-        let names = ["<script>alert(\"x\")</script>&'", "a]]>b", "bell\u{07}tab\tnl\nend", "e\u{01}\u{301}", "\u{FFFE}x", "zip https://e.org"]
+        let names = [
+            "<script>alert(\"x\")</script>&'", "a]]>b", "bell\u{07}tab\tnl\nend", "e\u{01}\u{301}", "\u{FFFE}x",
+            "zip https://e.org",
+        ]
         metrics.gates = names.map { name in
-            GateResult(gate: "disparate_impact@\(name)", metric: "disparate_impact", attribute: name, group: name, value: 2, ci: [1.5, 2.5],
-                       judged: 2, max: 1.25, min: 0.8, judgeBy: .estimate, passed: false, message: "\(name) failed ]]>")
+            GateResult(
+                gate: "disparate_impact@\(name)", metric: "disparate_impact", attribute: name, group: name, value: 2,
+                ci: [1.5, 2.5],
+                judged: 2, max: 1.25, min: 0.8, judgeBy: .estimate, passed: false, message: "\(name) failed ]]>")
         }
         var config = ReportConfig()
         config.title = "t]]>\u{0B}"

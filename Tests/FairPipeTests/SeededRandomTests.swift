@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FairPipe
 
 @Suite struct SeededRandomTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct SplitTests {
@@ -19,7 +20,8 @@ import Testing
         config.rows = 3_001
         let table = try SyntheticGenerator.generate(config, seed: 11).table
         let split = SplitConfig(train: fractions.0, validation: fractions.1, test: fractions.2)
-        let result = try StratifiedSplit.split(table, label: "label", sensitive: ["group", "sex"], fractions: split, seed: 5)
+        let result = try StratifiedSplit.split(
+            table, label: "label", sensitive: ["group", "sex"], fractions: split, seed: 5)
         let parts = [result.train, result.validation, result.test]
         let targets = [fractions.0, fractions.1, fractions.2]
         // Every row exactly once.
@@ -34,7 +36,8 @@ import Testing
             var counts: [String: Int] = [:]
             for row in part { counts[key(row), default: 0] += 1 }
             for (stratum, size) in strata {
-                #expect(Swift.abs(Double(counts[stratum] ?? 0) - Double(size) * targets[k]) < 1, "\(stratum) in split \(k)")
+                #expect(
+                    Swift.abs(Double(counts[stratum] ?? 0) - Double(size) * targets[k]) < 1, "\(stratum) in split \(k)")
             }
         }
     }
@@ -45,9 +48,12 @@ import Testing
         let table = try SyntheticGenerator.generate(config, seed: 1).table
         // Reverse the rows so positions and row_ids disagree.
         let reversed = table.selecting(rows: Array((0..<400).reversed()))
-        let a = try StratifiedSplit.split(reversed, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 9)
-        let b = try StratifiedSplit.split(reversed, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 9)
-        let c = try StratifiedSplit.split(reversed, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 10)
+        let a = try StratifiedSplit.split(
+            reversed, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 9)
+        let b = try StratifiedSplit.split(
+            reversed, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 9)
+        let c = try StratifiedSplit.split(
+            reversed, label: "label", sensitive: ["group"], fractions: SplitConfig(), seed: 10)
         #expect(a == b)
         #expect(a != c)
         guard case .numeric(let ids) = reversed["row_id"]?.values else { Issue.record("row_id"); return }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// `evaluate --preds` as a user with an outside model runs it: from any folder, with or
@@ -10,7 +11,7 @@ import Testing
         var lines = ["id,race,sex,y,yhat,score"]
         var state: UInt64 = 7
         for row in 0..<400 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let u = Double(state >> 11) / Double(1 << 53)
             let race = row % 3 == 0 ? "African-American" : "Caucasian"
             let sex = row % 2 == 0 ? "Female" : "Male"
@@ -25,7 +26,9 @@ import Testing
     func folder(pipeline: String? = nil, name: String = #function) throws -> URL {
         let dir = try Fixtures.temporaryFolder("standalone-\(name)")
         try Self.predictionsCSV().write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
-        if let pipeline { try pipeline.write(to: dir.appendingPathComponent("pipeline.yml"), atomically: true, encoding: .utf8) }
+        if let pipeline {
+            try pipeline.write(to: dir.appendingPathComponent("pipeline.yml"), atomically: true, encoding: .utf8)
+        }
         return dir
     }
 
@@ -35,11 +38,13 @@ import Testing
     ]
 
     static var demoPipeline: String {
-        (try? String(contentsOf: StageProcess.repositoryRoot.appendingPathComponent("pipeline.yml"), encoding: .utf8)) ?? ""
+        (try? String(contentsOf: StageProcess.repositoryRoot.appendingPathComponent("pipeline.yml"), encoding: .utf8))
+            ?? ""
     }
 
     func reference(in dir: URL, attribute: String) throws -> String? {
-        let report = try JSONDecoder().decode(MetricsReport.self, from: Data(contentsOf: dir.appendingPathComponent("audit/metrics.json")))
+        let report = try JSONDecoder().decode(
+            MetricsReport.self, from: Data(contentsOf: dir.appendingPathComponent("audit/metrics.json")))
         return report.attributes.first { $0.name == attribute }?.reference
     }
 
@@ -69,7 +74,8 @@ import Testing
 
     @Test func absentReferenceGroupIsOneLineListingTheGroups() throws {
         let dir = try folder()
-        let result = try StageProcess.run("evaluate", Self.issueCommand + ["--set", "fairness.reference.race=Martian"], directory: dir)
+        let result = try StageProcess.run(
+            "evaluate", Self.issueCommand + ["--set", "fairness.reference.race=Martian"], directory: dir)
         #expect(result.status == ExitStatus.dataError.rawValue)
         let errors = result.stderr.split(separator: "\n").filter { $0.contains("error") }
         #expect(errors.count == 1)
@@ -103,7 +109,9 @@ import Testing
         let dir = try folder()
         let result = try StageProcess.run(
             "evaluate",
-            Self.issueCommand + ["--set", "fairness.thresholds={disparate_impact@race: {min: 0.99}}", "--fail-on-violation"],
+            Self.issueCommand + [
+                "--set", "fairness.thresholds={disparate_impact@race: {min: 0.99}}", "--fail-on-violation",
+            ],
             directory: dir)
         #expect(result.status == ExitStatus.gateFailed.rawValue, "\(result.stderr)")
         #expect(result.stderr.contains("1 gates, 1 failed") || result.stderr.contains("gates, 1 failed"))
@@ -111,7 +119,8 @@ import Testing
 
     @Test func missingSensitiveColumnsFromDefaultsSayToNameThem() throws {
         let dir = try folder()
-        let result = try StageProcess.run("evaluate", ["--preds", "p.csv", "--label", "y", "--score", "score"], directory: dir)
+        let result = try StageProcess.run(
+            "evaluate", ["--preds", "p.csv", "--label", "y", "--score", "score"], directory: dir)
         #expect(result.status == ExitStatus.dataError.rawValue)
         #expect(result.stderr.contains("name yours with --sensitive"))
     }
@@ -134,11 +143,16 @@ import Testing
             _ = try load("fairness:\n  thresholds:\n    disparate_impact@race: {min: 0.8}\n")
         }
         #expect(text.hasPrefix("study.yml:3:"))
-        #expect(text.contains("`fairness.thresholds.disparate_impact@race`: the gate names attribute `race`, which is not audited (data.sensitive: group, sex)"))
+        #expect(
+            text.contains(
+                "`fairness.thresholds.disparate_impact@race`: the gate names attribute `race`, which is not audited (data.sensitive: group, sex)"
+            ))
     }
 
     @Test func keysAreCheckedAgainstTheAuditedColumnsOfAPredictionsAudit() throws {
-        let config = try load("fairness:\n  reference: {race: X}\n  thresholds:\n    vs_reference.disparate_impact@race&sex: {min: 0.8}\n", auditing: ["race", "sex"])
+        let config = try load(
+            "fairness:\n  reference: {race: X}\n  thresholds:\n    vs_reference.disparate_impact@race&sex: {min: 0.8}\n",
+            auditing: ["race", "sex"])
         #expect(config.fairness.reference["race"] == "X")
         let text = message { _ = try load("fairness:\n  reference: {group: A}\n", auditing: ["race"]) }
         #expect(text.contains("study.yml:2:"))
@@ -147,7 +161,8 @@ import Testing
 
     @Test func anIntersectionNamesEachPart() {
         let text = message {
-            _ = try load("fairness:\n  thresholds:\n    vs_reference.disparate_impact@sex&race: {min: 0.8}\n", auditing: ["sex"])
+            _ = try load(
+                "fairness:\n  thresholds:\n    vs_reference.disparate_impact@sex&race: {min: 0.8}\n", auditing: ["sex"])
         }
         #expect(text.contains("study.yml:3:"))
         #expect(text.contains("names attribute `race`"))
@@ -156,7 +171,9 @@ import Testing
     @Test func environmentKeysOfOpenMappingsAreRead() throws {
         let config = try load("", auditing: ["race"], env: ["FAIRNESS_FAIRNESS_REFERENCE_RACE": "Caucasian"])
         #expect(config.fairness.reference == ["race": "Caucasian"])
-        let text = message { _ = try load("", auditing: ["sex"], env: ["FAIRNESS_FAIRNESS_REFERENCE_RACE": "Caucasian"]) }
+        let text = message {
+            _ = try load("", auditing: ["sex"], env: ["FAIRNESS_FAIRNESS_REFERENCE_RACE": "Caucasian"])
+        }
         #expect(text.hasPrefix("environment variable FAIRNESS_FAIRNESS_REFERENCE_RACE:"))
     }
 

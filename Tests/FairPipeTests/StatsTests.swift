@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 struct StatsFixture: Decodable {
@@ -7,7 +8,9 @@ struct StatsFixture: Decodable {
     struct ChiSquare: Decodable { var x: Double; var df: Int; var p: Double }
     struct Fisher: Decodable { var table: [[Int]]; var p: Double }
     struct BetaCDF: Decodable { var x: Double; var a: Double; var b: Double; var p: Double }
-    struct Corrections: Decodable { var p: [Double]; var benjamini_hochberg: [Double]; var holm: [Double]; var bonferroni: [Double] }
+    struct Corrections: Decodable {
+        var p: [Double]; var benjamini_hochberg: [Double]; var holm: [Double]; var bonferroni: [Double]
+    }
     var jeffreys: [Jeffreys]
     var chi2_sf: [ChiSquare]
     var fisher: [Fisher]
@@ -80,7 +83,9 @@ struct StatsFixture: Decodable {
 
     @Test func correctionsMatchHandComputedValues() throws {
         let c = try Self.fixture().corrections
-        func same(_ a: [Double], _ b: [Double]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 } && a.count == b.count }
+        func same(_ a: [Double], _ b: [Double]) -> Bool {
+            zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 } && a.count == b.count
+        }
         #expect(same(PValueCorrection.benjaminiHochberg.adjust(c.p), c.benjamini_hochberg))
         #expect(same(PValueCorrection.holm.adjust(c.p), c.holm))
         #expect(same(PValueCorrection.bonferroni.adjust(c.p), c.bonferroni))
@@ -115,7 +120,8 @@ struct StatsFixture: Decodable {
         for _ in 0..<draws { counts[Sampling.binomial(trials: n, probability: p, using: &rng)] += 1 }
         var stat = 0.0
         for k in 0...n {
-            let e = Double(draws) * exp(SpecialFunctions.logChoose(n, k) + Double(k) * log(p) + Double(n - k) * log(1 - p))
+            let e =
+                Double(draws) * exp(SpecialFunctions.logChoose(n, k) + Double(k) * log(p) + Double(n - k) * log(1 - p))
             stat += (Double(counts[k]) - e) * (Double(counts[k]) - e) / e
         }
         #expect(SpecialFunctions.chiSquareSurvival(stat, degreesOfFreedom: n) > 1e-4, "chi-square \(stat)")
@@ -129,7 +135,9 @@ struct StatsFixture: Decodable {
         let draws = 200_000
         var counts = [Int](repeating: 0, count: n + 1)
         for _ in 0..<draws { counts[Sampling.binomial(trials: n, probability: p, using: &rng)] += 1 }
-        var expected = (0...n).map { k in Double(draws) * exp(SpecialFunctions.logChoose(n, k) + Double(k) * log(p) + Double(n - k) * log1p(-p)) }
+        var expected = (0...n).map { k in
+            Double(draws) * exp(SpecialFunctions.logChoose(n, k) + Double(k) * log(p) + Double(n - k) * log1p(-p))
+        }
         // Pool into bins of expected ≥ 20.
         var stat = 0.0, bins = 0, e = 0.0, o = 0.0
         for k in 0...n {

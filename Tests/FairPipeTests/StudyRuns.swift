@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Artefacts written by real stage runs, for the report's tests (issue #12: no hand-made
@@ -41,8 +42,20 @@ enum StudyRuns {
             ("make-dataset", ["--out", at("dataset")]),
             ("train", ["--data", at("dataset"), "--out", at("model")]),
             ("evaluate", ["--data", at("dataset"), "--model", at("model"), "--out", at("evaluation")]),
-            ("mitigate", ["--data", at("dataset"), "--model", at("model"), "--evaluation", at("evaluation"), "--out", at("mitigation")]),
-            ("evaluate", ["--preds", at("mitigation/predictions.csv"), "--data", at("dataset"), "--out", at("evaluation-mitigated")]),
+            (
+                "mitigate",
+                [
+                    "--data", at("dataset"), "--model", at("model"), "--evaluation", at("evaluation"), "--out",
+                    at("mitigation"),
+                ]
+            ),
+            (
+                "evaluate",
+                [
+                    "--preds", at("mitigation/predictions.csv"), "--data", at("dataset"), "--out",
+                    at("evaluation-mitigated"),
+                ]
+            ),
             ("report", ["--run", out.path, "--out", at("report")]),
         ]
         for (stage, arguments) in steps { try run(stage, ["--config", config.path, "--quiet"] + arguments) }
@@ -56,10 +69,13 @@ enum StudyRuns {
         let out = try studyFolder()
         func at(_ name: String) -> String { out.appendingPathComponent(name).path }
         var paths = ReportPaths(
-            metrics: at("evaluation/metrics.json"), curves: at("evaluation/curves.json"), audit: at("dataset/audit.json"),
+            metrics: at("evaluation/metrics.json"), curves: at("evaluation/curves.json"),
+            audit: at("dataset/audit.json"),
             mitigatedMetrics: at("evaluation-mitigated/metrics.json"), baselineMetrics: at("evaluation/metrics.json"),
             tradeoff: at("mitigation/tradeoff.json"), recommendations: at("mitigation/recommendations.json"),
-            manifests: ["dataset", "model", "evaluation", "mitigation", "evaluation-mitigated"].map { at("\($0)/manifest.json") })
+            manifests: ["dataset", "model", "evaluation", "mitigation", "evaluation-mitigated"].map {
+                at("\($0)/manifest.json")
+            })
         if FileManager.default.fileExists(atPath: at("evaluation-mitigated/curves.json")) {
             paths.mitigatedCurves = at("evaluation-mitigated/curves.json")
         }
@@ -78,7 +94,11 @@ enum StudyRuns {
         try config.write(to: file, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("run")
         let common = ["--config", file.path, "--quiet"]
-        try run("evaluate", common + ["--preds", preds.path, "--sensitive", "group", "--out", out.appendingPathComponent("evaluation").path])
+        try run(
+            "evaluate",
+            common + [
+                "--preds", preds.path, "--sensitive", "group", "--out", out.appendingPathComponent("evaluation").path,
+            ])
         try run("report", common + ["--run", out.path, "--out", out.appendingPathComponent("report").path])
         return out
     }
@@ -108,7 +128,8 @@ enum StudyRuns {
     static func run(_ stage: String, _ arguments: [String]) throws {
         let result = try StageProcess.run(stage, arguments)
         guard result.status == 0 else {
-            throw Failure(description: "\(stage) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+            throw Failure(
+                description: "\(stage) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
     }
 

@@ -16,7 +16,9 @@ import Testing
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = here.deletingLastPathComponent()
         while folder.path != "/" {
-            if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("make-dataset").path) { return folder.path }
+            if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("make-dataset").path) {
+                return folder.path
+            }
             folder = folder.deletingLastPathComponent()
         }
         return packageRoot.appendingPathComponent(".build/debug").path
@@ -31,7 +33,8 @@ import Testing
         init(_ name: String = #function) throws {
             folder = try Fixtures.temporaryFolder(name)
             log = folder.appendingPathComponent("launches.log")
-            try FileManager.default.copyItem(at: Fixtures.url("sweeps/tiny.yml"), to: folder.appendingPathComponent("tiny.yml"))
+            try FileManager.default.copyItem(
+                at: Fixtures.url("sweeps/tiny.yml"), to: folder.appendingPathComponent("tiny.yml"))
         }
 
         func writeSpec(methods: [String], seeds: [Int]) throws {
@@ -61,13 +64,16 @@ import Testing
             try? FileManager.default.removeItem(at: pidFile)
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = [
-                "-c", "set -m; make \"$@\" & pid=$!; echo $pid > make.pid; while :; do wait $pid; s=$?; kill -0 $pid 2>/dev/null || exit $s; done", "bash", "-f", SweepEndToEndTests.packageRoot.appendingPathComponent("Makefile").path, "-j2",
+                "-c",
+                "set -m; make \"$@\" & pid=$!; echo $pid > make.pid; while :; do wait $pid; s=$?; kill -0 $pid 2>/dev/null || exit $s; done",
+                "bash", "-f", SweepEndToEndTests.packageRoot.appendingPathComponent("Makefile").path, "-j2",
                 "sweep", "SWEEP=spec.yml", "BIN=\(SweepEndToEndTests.binFolder)", "QUIET=1",
                 "LAUNCHER=\(Fixtures.url("sweeps/launcher.sh").path)",
             ]
             process.currentDirectoryURL = folder
             var environment = ProcessInfo.processInfo.environment.filter {
-                !["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SOURCE_DATE_EPOCH"].contains($0.key) && !$0.key.hasPrefix("FAIRNESS_")
+                !["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SOURCE_DATE_EPOCH"].contains($0.key)
+                    && !$0.key.hasPrefix("FAIRNESS_")
             }
             environment["SWEEP_TEST_LOG"] = log.path
             if let delay { environment["SWEEP_TEST_DELAY"] = String(delay) }
@@ -83,7 +89,10 @@ import Testing
             if let start {
                 var group: pid_t = 0
                 while group == 0 && process.isRunning {
-                    group = pid_t(((try? String(contentsOf: pidFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                    group =
+                        pid_t(
+                            ((try? String(contentsOf: pidFile, encoding: .utf8)) ?? "").trimmingCharacters(
+                                in: .whitespacesAndNewlines)) ?? 0
                     if group == 0 { Thread.sleep(forTimeInterval: 0.01) }
                 }
                 start(process, group)
@@ -101,7 +110,9 @@ import Testing
 
         func csvRows() throws -> [[String]] {
             let text = try String(contentsOfFile: sweep + "/experiments.csv", encoding: .utf8)
-            return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            return text.split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
         }
 
         func manifest(_ folder: String) throws -> Manifest { try readManifest(at: "\(folder)/manifest.json") }
@@ -135,7 +146,10 @@ import Testing
         let rows = try box.csvRows()
         #expect(rows.count == 7)
         let header = rows[0]
-        #expect(Array(header.prefix(7)) == ["run_id", "label", "git_sha", "dirty", "config_hash", "mitigation.method", "experiment.seed"])
+        #expect(
+            Array(header.prefix(7)) == [
+                "run_id", "label", "git_sha", "dirty", "config_hash", "mitigation.method", "experiment.seed",
+            ])
         let column = { (name: String) in try #require(header.firstIndex(of: name)) }
         #expect(rows.dropFirst().map { $0[0] } == plan.runs.map(\.id))
         #expect(Set(rows.dropFirst().map { $0[0] }).count == 6)
@@ -145,7 +159,8 @@ import Testing
             #expect(row[try column("mitigation.method")] == run.value(of: "mitigation.method"))
             #expect(row[try column("experiment.seed")] == run.value(of: "experiment.seed"))
             let accuracy = try #require(Double(row[try column("accuracy")]))
-            let metrics = try MetricsReport.read(at: box.folder.appendingPathComponent(run.folder + "/evaluation-mitigated/metrics.json").path)
+            let metrics = try MetricsReport.read(
+                at: box.folder.appendingPathComponent(run.folder + "/evaluation-mitigated/metrics.json").path)
             #expect(accuracy == metrics.overallValue("accuracy"))
             #expect(Double(row[try column("accuracy_ci_low")])! <= Double(row[try column("accuracy_ci_high")])!)
             #expect(!row[try column("demographic_parity_difference_ci_high")].isEmpty)
@@ -157,11 +172,13 @@ import Testing
         #expect(seed1.count == 3 && Set(seed1.map(\.shared)).count == 1)
         for run in seed1 {
             let folder = box.folder.appendingPathComponent(run.folder)
-            let link = try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("dataset").path)
+            let link = try FileManager.default.destinationOfSymbolicLink(
+                atPath: folder.appendingPathComponent("dataset").path)
             #expect(link == "../shared/" + URL(fileURLWithPath: run.shared.dataset).lastPathComponent)
             let mitigate = try box.manifest(folder.appendingPathComponent("mitigation").path)
             #expect(mitigate.inputs.contains { $0.path.hasSuffix(run.shared.model + "/model.json") })
-            let parameters = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: folder.appendingPathComponent("parameters.json")))
+            let parameters = try JSONDecoder().decode(
+                [String: String].self, from: Data(contentsOf: folder.appendingPathComponent("parameters.json")))
             #expect(parameters["label"] == run.label)
         }
         #expect(FileManager.default.fileExists(atPath: box.sweep + "/report/runs.html"))
@@ -200,12 +217,15 @@ import Testing
         // the manifest of the interrupted recipe, .DELETE_ON_ERROR.)
         // One run's mitigate stage is held (it never starts; one job slot stays free), so however
         // fast the machine, that run cannot finish before the kill while the others can.
-        let interrupted = try box.make(delay: 0.3, hold: "*/mitigate *mitigation.method=reweighing *experiment.seed=2 *") { process, group in
+        let interrupted = try box.make(
+            delay: 0.3, hold: "*/mitigate *mitigation.method=reweighing *experiment.seed=2 *"
+        ) { process, group in
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && Date() < deadline {
-                let done = (try? FileManager.default.contentsOfDirectory(atPath: box.sweep))?.contains { run in
-                    FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/report/manifest.json")
-                } ?? false
+                let done =
+                    (try? FileManager.default.contentsOfDirectory(atPath: box.sweep))?.contains { run in
+                        FileManager.default.fileExists(atPath: "\(box.sweep)/\(run)/report/manifest.json")
+                    } ?? false
                 if done {
                     // Let that stage's process exit first: make deletes the target of a job it kills.
                     Thread.sleep(forTimeInterval: 0.5)
@@ -218,12 +238,15 @@ import Testing
         #expect(interrupted.status != 0)
         let plan = try box.plan()
         let finished = plan.runs.filter {
-            FileManager.default.fileExists(atPath: box.folder.appendingPathComponent($0.folder + "/evaluation-mitigated/manifest.json").path)
+            FileManager.default.fileExists(
+                atPath: box.folder.appendingPathComponent($0.folder + "/evaluation-mitigated/manifest.json").path)
         }
         #expect(!finished.isEmpty && finished.count < plannedRuns)
         #expect(!FileManager.default.fileExists(atPath: box.sweep + "/experiments.csv"))
         let firstPass = box.launches().count
-        let kept = try finished.map { try box.manifest(box.folder.appendingPathComponent($0.folder + "/evaluation-mitigated").path) }
+        let kept = try finished.map {
+            try box.manifest(box.folder.appendingPathComponent($0.folder + "/evaluation-mitigated").path)
+        }
 
         #expect(try box.make().status == 0)
         let resumed = Array(box.launches().dropFirst(firstPass))
@@ -231,7 +254,10 @@ import Testing
         for run in finished {
             #expect(!resumed.contains { $0.contains(run.folder + "/") && $0.contains("/mitigate ") })
         }
-        #expect(try finished.map { try box.manifest(box.folder.appendingPathComponent($0.folder + "/evaluation-mitigated").path) } == kept)
+        #expect(
+            try finished.map {
+                try box.manifest(box.folder.appendingPathComponent($0.folder + "/evaluation-mitigated").path)
+            } == kept)
         #expect(try box.csvRows().count == plannedRuns + 1)
     }
 }

@@ -12,7 +12,8 @@ import Testing
     }
 
     @Test func gridIsTheCartesianProductLastKeyFastest() throws {
-        let spec = try Self.spec("grid:\n  mitigation.method: [group_thresholds, reweighing]\n  experiment.seed: [1, 2, 3]\n")
+        let spec = try Self.spec(
+            "grid:\n  mitigation.method: [group_thresholds, reweighing]\n  experiment.seed: [1, 2, 3]\n")
         #expect(spec.sweptKeys == ["mitigation.method", "experiment.seed"])
         #expect(spec.runs.count == 6)
         #expect(spec.runs[0].map(\.argument) == ["mitigation.method=group_thresholds", "experiment.seed=1"])
@@ -21,7 +22,8 @@ import Testing
     }
 
     @Test func explicitRunsAreCrossedWithTheGrid() throws {
-        let spec = try Self.spec("""
+        let spec = try Self.spec(
+            """
             runs:
               - {mitigation.method: reweighing}
               - {mitigation.method: group_thresholds, mitigation.group_thresholds.tolerance: 0.05}
@@ -29,7 +31,10 @@ import Testing
               experiment.seed: [1, 2]
             """)
         #expect(spec.runs.count == 4)
-        #expect(spec.runs[3].map(\.argument) == ["mitigation.method=group_thresholds", "mitigation.group_thresholds.tolerance=0.05", "experiment.seed=2"])
+        #expect(
+            spec.runs[3].map(\.argument) == [
+                "mitigation.method=group_thresholds", "mitigation.group_thresholds.tolerance=0.05", "experiment.seed=2",
+            ])
         #expect(spec.sweptKeys == ["mitigation.method", "mitigation.group_thresholds.tolerance", "experiment.seed"])
     }
 
@@ -40,29 +45,46 @@ import Testing
     }
 
     @Test func specMistakesNameTheLine() throws {
-        #expect(throws: SweepError.invalidSpec(path: "t.yml", line: 2, message:
-            "unknown key `gird` (did you mean `grid`?); a sweep file has `name`, `base`, `grid`, `runs`")) {
+        #expect(
+            throws: SweepError.invalidSpec(
+                path: "t.yml", line: 2,
+                message:
+                    "unknown key `gird` (did you mean `grid`?); a sweep file has `name`, `base`, `grid`, `runs`")
+        ) {
             try SweepSpec.parse(yaml: "name: t\ngird: {model.C: [1]}\n", origin: "t.yml")
         }
         #expect(throws: SweepError.self) { try SweepSpec.parse(yaml: "name: t\ngrid: {C: [1]}\n", origin: "t.yml") }
-        #expect(throws: SweepError.self) { try SweepSpec.parse(yaml: "name: ../x\ngrid: {model.C: [1]}\n", origin: "t.yml") }
+        #expect(throws: SweepError.self) {
+            try SweepSpec.parse(yaml: "name: ../x\ngrid: {model.C: [1]}\n", origin: "t.yml")
+        }
         #expect(throws: SweepError.self) { try SweepSpec.parse(yaml: "name: t\n", origin: "t.yml") }
     }
 
     @Test func runIdIsAStableHashOfSortedOverrides() {
-        let a = [SweepOverride(key: "mitigation.method", value: "reweighing"), SweepOverride(key: "experiment.seed", value: "2")]
+        let a = [
+            SweepOverride(key: "mitigation.method", value: "reweighing"),
+            SweepOverride(key: "experiment.seed", value: "2"),
+        ]
         #expect(SweepRun.id(for: a) == SweepRun.id(for: a.reversed()))
         #expect(SweepRun.id(for: a).count == 10)
         // Pinned: ids name folders on disk, so they must never change between releases.
-        #expect(SweepRun.id(for: a) == String(sha256Hex(Data("experiment.seed=2\nmitigation.method=reweighing".utf8)).prefix(10)))
+        #expect(
+            SweepRun.id(for: a)
+                == String(sha256Hex(Data("experiment.seed=2\nmitigation.method=reweighing".utf8)).prefix(10)))
     }
 
     @Test func labelsUseShortKeysUnlessAmbiguous() {
-        let overrides = [SweepOverride(key: "mitigation.method", value: "reweighing"),
-                         SweepOverride(key: "mitigation.tolerance", value: "0.05"),
-                         SweepOverride(key: "experiment.seed", value: "2")]
-        #expect(SweepRun.label(for: overrides, sweptKeys: overrides.map(\.key)) == "method=reweighing tolerance=0.05 seed=2")
-        let clash = [SweepOverride(key: "model.threshold", value: "0.4"), SweepOverride(key: "mitigation.threshold", value: "1")]
+        let overrides = [
+            SweepOverride(key: "mitigation.method", value: "reweighing"),
+            SweepOverride(key: "mitigation.tolerance", value: "0.05"),
+            SweepOverride(key: "experiment.seed", value: "2"),
+        ]
+        #expect(
+            SweepRun.label(for: overrides, sweptKeys: overrides.map(\.key)) == "method=reweighing tolerance=0.05 seed=2"
+        )
+        let clash = [
+            SweepOverride(key: "model.threshold", value: "0.4"), SweepOverride(key: "mitigation.threshold", value: "1"),
+        ]
         #expect(SweepRun.label(for: clash, sweptKeys: clash.map(\.key)) == "model.threshold=0.4 mitigation.threshold=1")
     }
 
@@ -82,7 +104,8 @@ import Testing
     }
 
     @Test func sweepingAKeyTheMethodIgnoresIsRefused() throws {
-        let spec = try Self.spec("""
+        let spec = try Self.spec(
+            """
             grid:
               mitigation.method: [group_thresholds, threshold_optimizer]
               mitigation.group_thresholds.tolerance: [0.01, 0.05]
@@ -93,9 +116,13 @@ import Testing
             guard case SweepError.invalidRun(_, let run, _, let message) = error else { return false }
             return run == 3 && message.contains("not read by mitigation.method threshold_optimizer")
         }
-        let strengths = try Self.spec("grid:\n  mitigation.method: [threshold_optimizer]\n  mitigation.strengths: [[0.1]]\n")
+        let strengths = try Self.spec(
+            "grid:\n  mitigation.method: [threshold_optimizer]\n  mitigation.strengths: [[0.1]]\n")
         #expect(throws: SweepError.self) { try SweepPlan.make(spec: strengths, root: "/tmp/unused", environment: [:]) }
-        let shipped = try SweepSpec.load(path: Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sweeps/tolerance.yml").path)
+        let shipped = try SweepSpec.load(
+            path: Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                "sweeps/tolerance.yml"
+            ).path)
         let plan = try SweepPlan.make(spec: shipped, root: "/tmp/unused", environment: [:])
         #expect(plan.runs.count == 9)
     }
@@ -105,12 +132,15 @@ import Testing
         #expect(throws: SweepError.duplicateRun(spec: "t.yml", label: "C=1")) {
             try SweepPlan.make(spec: spec, root: "/tmp/unused", environment: [:])
         }
-        let sameConfig = try Self.spec("runs:\n  - {mitigation.group_thresholds.tolerance: 0.05}\n  - {mitigation.group_thresholds.tolerance: 5.0e-2}\n")
+        let sameConfig = try Self.spec(
+            "runs:\n  - {mitigation.group_thresholds.tolerance: 0.05}\n  - {mitigation.group_thresholds.tolerance: 5.0e-2}\n"
+        )
         #expect(throws: SweepError.self) { try SweepPlan.make(spec: sameConfig, root: "/tmp/unused", environment: [:]) }
     }
 
     @Test func runsDifferingOnlyInMitigationShareUpstreamFolders() throws {
-        let spec = try Self.spec("""
+        let spec = try Self.spec(
+            """
             grid:
               mitigation.method: [group_thresholds, reweighing]
               experiment.seed: [1, 2]
@@ -119,11 +149,14 @@ import Testing
         let plan = try SweepPlan.make(spec: spec, root: "out", environment: [:])
         #expect(plan.runs.count == 8)
         #expect(Set(plan.runs.map(\.id)).count == 8)
-        #expect(Set(plan.runs.map(\.shared.dataset)).count == 2)      // one per seed
-        #expect(Set(plan.runs.map(\.shared.model)).count == 2)        // the threshold does not retrain
-        #expect(Set(plan.runs.map(\.shared.evaluation)).count == 4)   // but it re-evaluates
-        let first = plan.runs[0], reweighing = plan.runs.first { $0.value(of: "mitigation.method") == "reweighing"
-            && $0.value(of: "experiment.seed") == "1" && $0.value(of: "model.threshold") == "0.5" }
+        #expect(Set(plan.runs.map(\.shared.dataset)).count == 2)  // one per seed
+        #expect(Set(plan.runs.map(\.shared.model)).count == 2)  // the threshold does not retrain
+        #expect(Set(plan.runs.map(\.shared.evaluation)).count == 4)  // but it re-evaluates
+        let first = plan.runs[0],
+            reweighing = plan.runs.first {
+                $0.value(of: "mitigation.method") == "reweighing"
+                    && $0.value(of: "experiment.seed") == "1" && $0.value(of: "model.threshold") == "0.5"
+            }
         #expect(reweighing?.shared == first.shared)
         #expect(first.folder == "out/t/\(first.id)")
         let savings = plan.sharedStageSavings
@@ -135,11 +168,12 @@ import Testing
     }
 
     @Test func fragmentHasOneRulePerStagePerRunAndKeepsTheLauncher() throws {
-        let spec = try Self.spec("grid:\n  mitigation.method: [group_thresholds, reweighing]\n  experiment.seed: [1, 2]\n")
+        let spec = try Self.spec(
+            "grid:\n  mitigation.method: [group_thresholds, reweighing]\n  experiment.seed: [1, 2]\n")
         let plan = try SweepPlan.make(spec: spec, root: "out", environment: [:])
         let text = SweepMakefile.render(plan, bin: ".build/debug")
         let rules = text.split(separator: "\n").filter { $0.hasPrefix("$(D)/") && $0.contains("manifest.json:") }
-        #expect(rules.count == 2 * 3 + 4 * 3 + 1)   // shared: 2 seeds × 3 stages; runs: 4 × 3; the runs page
+        #expect(rules.count == 2 * 3 + 4 * 3 + 1)  // shared: 2 seeds × 3 stages; runs: 4 × 3; the runs page
         let recipes = text.split(separator: "\n").filter { $0.hasPrefix("\t") && !$0.contains("$(SWEEP_BIN)") }
         #expect(recipes.count == rules.count)
         #expect(recipes.allSatisfy { $0.hasPrefix("\t$(LAUNCHER) $(BIN)/") })
@@ -157,8 +191,14 @@ import Testing
             gatesPassed: false, started: "s", finished: "f")
         let lines = ExperimentLog.csv(plan, records: [record]).split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines[0].hasPrefix("run_id,label,git_sha,dirty,config_hash,report.title,experiment.name,accuracy,accuracy_ci_low,accuracy_ci_high,"))
-        #expect(lines[1].hasPrefix("\(plan.runs[0].id),\"title=a, b name=say \"\"hi\"\"\",abc,true,h,\"a, b\",\"say \"\"hi\"\"\",0.75,0.5,0.875,"))
+        #expect(
+            lines[0].hasPrefix(
+                "run_id,label,git_sha,dirty,config_hash,report.title,experiment.name,accuracy,accuracy_ci_low,accuracy_ci_high,"
+            ))
+        #expect(
+            lines[1].hasPrefix(
+                "\(plan.runs[0].id),\"title=a, b name=say \"\"hi\"\"\",abc,true,h,\"a, b\",\"say \"\"hi\"\"\",0.75,0.5,0.875,"
+            ))
         #expect(lines[1].hasSuffix(",false,s,f"))
     }
 
@@ -169,7 +209,8 @@ import Testing
         let run = plan.runs[0]
         func manifest(_ stage: StageName, _ hash: String, in dir: String, started: String) throws {
             let value = Manifest(
-                stage: stage, toolVersion: "t", git: GitState(commit: "c0ffee", dirty: stage == .train), seed: 1, streamSeed: 2,
+                stage: stage, toolVersion: "t", git: GitState(commit: "c0ffee", dirty: stage == .train), seed: 1,
+                streamSeed: 2,
                 config: .null, configSha256: hash, configFile: nil, inputs: [], outputs: [], started: started,
                 finished: started, durationSeconds: nil, scheduler: nil)
             try AtomicFile.write(CanonicalJSON.data(value), to: dir + "/manifest.json")
@@ -181,9 +222,11 @@ import Testing
         try manifest(.mitigate, h.mitigate, in: run.folder + "/mitigation", started: "2026-01-01T00:00:04Z")
         try manifest(.evaluate, h.evaluate, in: run.folder + "/evaluation-mitigated", started: "2026-01-01T00:00:05Z")
         // Written through metrics.json's one type, as evaluate writes it.
-        let metrics = MetricsReport(n: 10, overall: ["accuracy": MetricValue(value: 0.8, ci: [0.7, 0.9])], attributes: [], gates: [],
-                                    passed: true, bootstrap: BootstrapInfo(samples: 0, confidence: 0.95, stratified: true, method: "none", scoreBins: 0),
-                                    significance: SignificanceConfig(), notes: [])
+        let metrics = MetricsReport(
+            n: 10, overall: ["accuracy": MetricValue(value: 0.8, ci: [0.7, 0.9])], attributes: [], gates: [],
+            passed: true,
+            bootstrap: BootstrapInfo(samples: 0, confidence: 0.95, stratified: true, method: "none", scoreBins: 0),
+            significance: SignificanceConfig(), notes: [])
         try AtomicFile.write(try metrics.jsonData(), to: run.folder + "/evaluation-mitigated/metrics.json")
 
         let (records, pending) = try ExperimentLog.collect(plan)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 @Suite struct SyntheticGeneratorTests {
@@ -17,7 +18,10 @@ import Testing
         var config = SyntheticConfig()
         config.rows = 10
         let table = try SyntheticGenerator.generate(config, seed: 1).table
-        #expect(table.columnNames == ["row_id", "x1", "x2", "x3", "x4", "x5", "x6", "proxy", "cat1", "cat2", "group", "sex", "label"])
+        #expect(
+            table.columnNames == [
+                "row_id", "x1", "x2", "x3", "x4", "x5", "x6", "proxy", "cat1", "cat2", "group", "sex", "label",
+            ])
         #expect(table["row_id"]?.values == .numeric((0..<10).map(Double.init)))
     }
 
@@ -29,9 +33,9 @@ import Testing
         let data = try SyntheticGenerator.generate(config, seed: 2024)
         let table = data.table
         guard case .categorical(let groups, let levels) = table["group"]?.values,
-              case .numeric(let labels) = table["label"]?.values,
-              case .numeric(let proxy) = table["proxy"]?.values,
-              case .categorical(let sexes, let sexLevels) = table["sex"]?.values
+            case .numeric(let labels) = table["label"]?.values,
+            case .numeric(let proxy) = table["proxy"]?.values,
+            case .categorical(let sexes, let sexLevels) = table["sex"]?.values
         else { Issue.record("unexpected column types"); return }
         #expect(levels == ["A", "B"])
         #expect(sexLevels == ["female", "male"])
@@ -52,7 +56,11 @@ import Testing
         // Intersections: female rate 0.05 below, male 0.05 above, within each group.
         var femaleA = (0.0, 0.0), maleA = (0.0, 0.0)
         for row in 0..<table.rowCount where groups[row] == 0 {
-            if sexes[row] == 0 { femaleA.0 += 1; femaleA.1 += labels[row] } else { maleA.0 += 1; maleA.1 += labels[row] }
+            if sexes[row] == 0 {
+                femaleA.0 += 1; femaleA.1 += labels[row]
+            } else {
+                maleA.0 += 1; maleA.1 += labels[row]
+            }
         }
         #expect(Swift.abs(femaleA.1 / femaleA.0 - 0.45) < 0.025)
         #expect(Swift.abs(maleA.1 / maleA.0 - 0.55) < 0.025)
@@ -84,7 +92,10 @@ import Testing
         #expect(throws: ConfigError.self) { try config.validate() }
         config = SyntheticConfig()
         config.disadvantaged = "C"
-        #expect(throws: ConfigError.invalidValue(key: "synthetic.disadvantaged", expected: "one of the groups (A, B)", found: "`C`")) {
+        #expect(
+            throws: ConfigError.invalidValue(
+                key: "synthetic.disadvantaged", expected: "one of the groups (A, B)", found: "`C`")
+        ) {
             try config.validate()
         }
         config = SyntheticConfig()
@@ -92,7 +103,9 @@ import Testing
         #expect(throws: ConfigError.self) { try config.validate() }
         config = SyntheticConfig()
         config.groups = ["A": 0.7, "B": 0.4]
-        #expect(throws: ConfigError.inconsistent(key: "synthetic.groups", message: "proportions must sum to 1, found 1.1")) {
+        #expect(
+            throws: ConfigError.inconsistent(key: "synthetic.groups", message: "proportions must sum to 1, found 1.1")
+        ) {
             try config.validate()
         }
         config = SyntheticConfig()

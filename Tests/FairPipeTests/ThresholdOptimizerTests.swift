@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 private struct ThresholdOptimizerFixture: Decodable {
@@ -57,17 +58,21 @@ private struct ThresholdOptimizerFixture: Decodable {
             let label = "\(testCase.constraints)/\(testCase.objective)/flip=\(testCase.flip)"
             let constraint = try #require(Self.target(testCase.constraints))
             let objective = try #require(ThresholdObjective(rawValue: testCase.objective))
-            let optimizer = ThresholdOptimizer(constraint: constraint, objective: objective, gridSize: 1000, flip: testCase.flip)
+            let optimizer = ThresholdOptimizer(
+                constraint: constraint, objective: objective, gridSize: 1000, flip: testCase.flip)
             let v = fixture.validation
-            let model = try optimizer.fit(scores: v.scores, labels: v.labels, groups: v.groups, groupNames: v.groupNames)
+            let model = try optimizer.fit(
+                scores: v.scores, labels: v.labels, groups: v.groups, groupNames: v.groupNames)
             #expect(model.bestX == testCase.xBest, "\(label)")
             for expected in testCase.groups {
                 let code = try #require(v.groupNames.firstIndex(of: expected.name))
                 let group = try #require(model.groups[code])
                 #expect(abs(group.p0 - expected.p0) <= 1e-12, "\(label) \(expected.name) p0")
                 #expect(abs(group.p1 - expected.p1) <= 1e-12, "\(label) \(expected.name) p1")
-                #expect(group.operation0.threshold == expected.operation0.threshold.value, "\(label) \(expected.name) t0")
-                #expect(group.operation1.threshold == expected.operation1.threshold.value, "\(label) \(expected.name) t1")
+                #expect(
+                    group.operation0.threshold == expected.operation0.threshold.value, "\(label) \(expected.name) t0")
+                #expect(
+                    group.operation1.threshold == expected.operation1.threshold.value, "\(label) \(expected.name) t1")
                 #expect(group.operation0.greaterThan == (expected.operation0.operator == ">"), "\(label) op0")
                 #expect(group.operation1.greaterThan == (expected.operation1.operator == ">"), "\(label) op1")
                 if let pIgnore = expected.pIgnore {
@@ -101,7 +106,9 @@ private struct ThresholdOptimizerFixture: Decodable {
 
     /// On the fitting data every group sits at the same grid point, so the expected
     /// (probabilistic) constrained rates are equal across groups up to rounding.
-    @Test(arguments: [FairnessTarget.demographicParity, .truePositiveRateParity, .falsePositiveRateParity, .equalizedOdds])
+    @Test(arguments: [
+        FairnessTarget.demographicParity, .truePositiveRateParity, .falsePositiveRateParity, .equalizedOdds,
+    ])
     func expectedRatesAreEqualOnValidation(constraint: FairnessTarget) throws {
         let data = biasedScores(rows: 3000, seed: 12, groupCount: 3)
         let model = try ThresholdOptimizer(constraint: constraint).fit(
@@ -127,7 +134,8 @@ private struct ThresholdOptimizerFixture: Decodable {
 
     @Test func degenerateGroupIsAnErrorNotACrash() {
         #expect(throws: MitigationError.self) {
-            try ThresholdOptimizer().fit(scores: [0.1, 0.9, 0.3], labels: [0, 1, 1], groups: [0, 0, 1], groupNames: ["a", "b"])
+            try ThresholdOptimizer().fit(
+                scores: [0.1, 0.9, 0.3], labels: [0, 1, 1], groups: [0, 0, 1], groupNames: ["a", "b"])
         }
     }
 }

@@ -65,8 +65,10 @@ final class FakeMLflow: @unchecked Sendable {
 
     private func runJSON(_ run: Run) -> [String: Any] {
         [
-            "info": ["run_id": run.id, "experiment_id": run.experimentId, "status": run.status,
-                     "artifact_uri": "mlflow-artifacts:/\(run.experimentId)/\(run.id)/artifacts"],
+            "info": [
+                "run_id": run.id, "experiment_id": run.experimentId, "status": run.status,
+                "artifact_uri": "mlflow-artifacts:/\(run.experimentId)/\(run.id)/artifacts",
+            ],
             "data": ["tags": run.tags.keys.sorted().map { ["key": $0, "value": run.tags[$0]!] }],
         ]
     }
@@ -83,15 +85,24 @@ final class FakeMLflow: @unchecked Sendable {
         let endpoint = request.path.replacingOccurrences(of: "/api/2.0/mlflow/", with: "")
         switch endpoint.split(separator: "?").first.map(String.init) ?? "" {
         case "experiments/get-by-name":
-            let name = URLComponents(string: request.path)?.queryItems?.first { $0.name == "experiment_name" }?.value ?? ""
-            guard let experiment = experiments[name] else { return error(404, "RESOURCE_DOES_NOT_EXIST", "no experiment \(name)") }
-            return ok(["experiment": ["experiment_id": experiment.id, "name": name, "artifact_location": "mlflow-artifacts:/\(experiment.id)",
-                                      "lifecycle_stage": experiment.deleted ? "deleted" : "active"]])
+            let name =
+                URLComponents(string: request.path)?.queryItems?.first { $0.name == "experiment_name" }?.value ?? ""
+            guard let experiment = experiments[name] else {
+                return error(404, "RESOURCE_DOES_NOT_EXIST", "no experiment \(name)")
+            }
+            return ok([
+                "experiment": [
+                    "experiment_id": experiment.id, "name": name,
+                    "artifact_location": "mlflow-artifacts:/\(experiment.id)",
+                    "lifecycle_stage": experiment.deleted ? "deleted" : "active",
+                ]
+            ])
         case "experiments/create":
             let name = body["name"] as? String ?? ""
             if experiments[name] != nil { return error(400, "RESOURCE_ALREADY_EXISTS", "exists") }
             experiments[name] = (String(experiments.count + 1), false)
-            return experimentCreationRace ? error(400, "RESOURCE_ALREADY_EXISTS", "exists") : ok(["experiment_id": experiments[name]!.id])
+            return experimentCreationRace
+                ? error(400, "RESOURCE_ALREADY_EXISTS", "exists") : ok(["experiment_id": experiments[name]!.id])
         case "runs/create":
             counter += 1
             let id = String(format: "%032x", descendingIds ? 1_000_000 - counter : counter)
@@ -102,18 +113,29 @@ final class FakeMLflow: @unchecked Sendable {
             return ok(["run": runJSON(run)])
         case "runs/search":
             let filter = body["filter"] as? String ?? ""
-            guard let match = filter.firstMatch(of: /tags\.`(.+)` = '(.+)'/) else { return error(400, "INVALID_PARAMETER_VALUE", "bad filter") }
-            let found = runs.values.filter { !$0.deleted && $0.tags[String(match.1)] == String(match.2) }.sorted { $0.id < $1.id }
+            guard let match = filter.firstMatch(of: /tags\.`(.+)` = '(.+)'/) else {
+                return error(400, "INVALID_PARAMETER_VALUE", "bad filter")
+            }
+            let found = runs.values.filter { !$0.deleted && $0.tags[String(match.1)] == String(match.2) }.sorted {
+                $0.id < $1.id
+            }
             return ok(["runs": found.map(runJSON)])
         case "runs/log-batch":
-            guard let id = body["run_id"] as? String, var run = runs[id] else { return error(404, "RESOURCE_DOES_NOT_EXIST", "no run") }
-            guard !run.deleted else { return error(400, "INVALID_PARAMETER_VALUE", "The run \(id) must be in the 'active' state") }
+            guard let id = body["run_id"] as? String, var run = runs[id] else {
+                return error(404, "RESOURCE_DOES_NOT_EXIST", "no run")
+            }
+            guard !run.deleted else {
+                return error(400, "INVALID_PARAMETER_VALUE", "The run \(id) must be in the 'active' state")
+            }
             let params = body["params"] as? [[String: String]] ?? []
             let metrics = body["metrics"] as? [[String: Any]] ?? []
             let tags = body["tags"] as? [[String: String]] ?? []
             batches.append((params.count, metrics.count, tags.count))
-            if params.count > 100 || tags.count > 100 || metrics.count > 1000 || params.count + metrics.count + tags.count > 1000 {
-                return error(400, "INVALID_PARAMETER_VALUE", "A batch logging request can contain at most 1000 entities")
+            if params.count > 100 || tags.count > 100 || metrics.count > 1000
+                || params.count + metrics.count + tags.count > 1000
+            {
+                return error(
+                    400, "INVALID_PARAMETER_VALUE", "A batch logging request can contain at most 1000 entities")
             }
             for param in params {
                 if let old = run.params[param["key"]!], old != param["value"]! {
@@ -134,11 +156,15 @@ final class FakeMLflow: @unchecked Sendable {
             runs[id] = run
             return ok()
         case "runs/update":
-            guard let id = body["run_id"] as? String, runs[id] != nil else { return error(404, "RESOURCE_DOES_NOT_EXIST", "no run") }
+            guard let id = body["run_id"] as? String, runs[id] != nil else {
+                return error(404, "RESOURCE_DOES_NOT_EXIST", "no run")
+            }
             runs[id]!.status = body["status"] as? String ?? "RUNNING"
             return ok()
         case "runs/set-tag":
-            guard let id = body["run_id"] as? String, runs[id] != nil else { return error(404, "RESOURCE_DOES_NOT_EXIST", "no run") }
+            guard let id = body["run_id"] as? String, runs[id] != nil else {
+                return error(404, "RESOURCE_DOES_NOT_EXIST", "no run")
+            }
             runs[id]!.tags[body["key"] as! String] = body["value"] as? String
             return ok()
         case "runs/delete":
@@ -187,8 +213,20 @@ enum TrackingFixture {
             ("make-dataset", ["--out", p("dataset")]),
             ("train", ["--data", p("dataset"), "--out", p("model")]),
             ("evaluate", ["--data", p("dataset"), "--model", p("model"), "--out", p("evaluation")]),
-            ("mitigate", ["--data", p("dataset"), "--model", p("model"), "--evaluation", p("evaluation"), "--out", p("mitigation")]),
-            ("evaluate", ["--preds", p("mitigation") + "/predictions.csv", "--data", p("dataset"), "--out", p("evaluation-mitigated")]),
+            (
+                "mitigate",
+                [
+                    "--data", p("dataset"), "--model", p("model"), "--evaluation", p("evaluation"), "--out",
+                    p("mitigation"),
+                ]
+            ),
+            (
+                "evaluate",
+                [
+                    "--preds", p("mitigation") + "/predictions.csv", "--data", p("dataset"), "--out",
+                    p("evaluation-mitigated"),
+                ]
+            ),
             ("explain", ["--data", p("dataset"), "--model", p("model"), "--out", p("explain")]),
             ("report", ["--run", out.path, "--out", p("report")]),
         ]
@@ -238,10 +276,13 @@ enum TrackingFixture {
         config.tracking.mlflow = .init()
         config.tracking.mlflow.uri = "https://mlflow.internal"
         config.tracking.mlflow.experiment = "fairness"
-        let basic = try #require(try MLflowSettings.resolve(config, environment: [
-            "MLFLOW_TRACKING_URI": "http://ignored:1", "MLFLOW_EXPERIMENT_NAME": "ignored",
-            "MLFLOW_TRACKING_USERNAME": "ana", "MLFLOW_TRACKING_PASSWORD": "pw",
-        ]))
+        let basic = try #require(
+            try MLflowSettings.resolve(
+                config,
+                environment: [
+                    "MLFLOW_TRACKING_URI": "http://ignored:1", "MLFLOW_EXPERIMENT_NAME": "ignored",
+                    "MLFLOW_TRACKING_USERNAME": "ana", "MLFLOW_TRACKING_PASSWORD": "pw",
+                ]))
         #expect(basic.uri == "https://mlflow.internal")
         #expect(basic.experiment == "fairness")
         #expect(basic.authorization == "Basic " + Data("ana:pw".utf8).base64EncodedString())
@@ -257,7 +298,8 @@ enum TrackingFixture {
     ])
     func badTrackingConfigurationNamesTheKeyAndHidesPasswords(override: String, mentions: String) throws {
         #expect {
-            try ConfigLoader(environment: [:]).load(PipelineConfig.self, yaml: "", origin: "t.yml", overrides: [override])
+            try ConfigLoader(environment: [:]).load(
+                PipelineConfig.self, yaml: "", origin: "t.yml", overrides: [override])
         } throws: { error in
             let text = "\(error)"
             return text.contains(mentions) && !text.contains("hunter2")
@@ -266,7 +308,8 @@ enum TrackingFixture {
 
     @Test func aPasswordInMLFLOW_TRACKING_URIIsRefusedWithoutEchoingIt() {
         #expect {
-            try MLflowSettings.resolve(PipelineConfig(), environment: ["MLFLOW_TRACKING_URI": "https://bob:hunter2@mlflow"])
+            try MLflowSettings.resolve(
+                PipelineConfig(), environment: ["MLFLOW_TRACKING_URI": "https://bob:hunter2@mlflow"])
         } throws: { error in
             "\(error)".contains("MLFLOW_TRACKING_URI") && !"\(error)".contains("hunter2")
         }
@@ -278,7 +321,8 @@ enum TrackingFixture {
         let folder = try TrackingFixture.run()
         let fake = try FakeMLflow()
         defer { fake.server.stop() }
-        let runId = try #require(try Tracking.logRun(config(fake.settings), runFolder: folder.path, log: quiet, environment: [:]))
+        let runId = try #require(
+            try Tracking.logRun(config(fake.settings), runFolder: folder.path, log: quiet, environment: [:]))
         let run = try #require(fake.snapshot().runs[runId])
         #expect(run.status == "FINISHED")
         #expect(fake.active().count == 1)
@@ -305,7 +349,8 @@ enum TrackingFixture {
         #expect(run.metrics["before/group.group.B.selection_rate"] == groupB.metrics["selection_rate"]?.value)
         #expect(run.metrics["before/gate.demographic_parity_difference_group"] == (before.gates[0].passed ? 1 : 0))
         #expect(run.metrics["after/gates_passed"] == (after.passed ? 1 : 0))
-        let expected = MetricsFlattening.metrics(before, prefix: "before") + MetricsFlattening.metrics(after, prefix: "after")
+        let expected =
+            MetricsFlattening.metrics(before, prefix: "before") + MetricsFlattening.metrics(after, prefix: "after")
         #expect(run.metrics.count == expected.count)
 
         // Tags.
@@ -320,9 +365,11 @@ enum TrackingFixture {
         // Artifacts: byte-identical copies under the run's artifact root.
         let artifacts = fake.snapshot().artifacts
         let root = "\(run.experimentId)/\(runId)/artifacts/"
-        for path in ["report/report.html", "evaluation/metrics.json", "evaluation-mitigated/metrics.json", "model/model.json",
-                     "mitigation/group_thresholds.json", "dataset/manifest.json", "report/manifest.json",
-                     "explain/explanations.json", "explain/recommendations.json", "explain/manifest.json"] {
+        for path in [
+            "report/report.html", "evaluation/metrics.json", "evaluation-mitigated/metrics.json", "model/model.json",
+            "mitigation/group_thresholds.json", "dataset/manifest.json", "report/manifest.json",
+            "explain/explanations.json", "explain/recommendations.json", "explain/manifest.json",
+        ] {
             let local = try Data(contentsOf: folder.appendingPathComponent(path))
             #expect(artifacts[root + path] == local, "\(path)")
         }
@@ -343,10 +390,12 @@ enum TrackingFixture {
 
         // Re-rendering the report with another title changes the report's configuration.
         let changed = try TrackingFixture.copy()
-        let rerender = try StageProcess.run("report", [
-            "--config", TrackingFixture.configFile, "--quiet", "--set", "report.title=Other", "--run", changed.path,
-            "--out", changed.appendingPathComponent("report").path,
-        ])
+        let rerender = try StageProcess.run(
+            "report",
+            [
+                "--config", TrackingFixture.configFile, "--quiet", "--set", "report.title=Other", "--run", changed.path,
+                "--out", changed.appendingPathComponent("report").path,
+            ])
         #expect(rerender.status == 0, "\(rerender.stderr)")
         let third = try Tracking.logRun(config(fake.settings), runFolder: changed.path, log: quiet, environment: [:])
         #expect(third != first)
@@ -365,19 +414,26 @@ enum TrackingFixture {
 
         let changed = try TrackingFixture.copy("explainChanged")
         let config = TrackingFixture.configFile
-        let rerun = try StageProcess.run("explain", [
-            "--config", config, "--quiet", "--set", "explain.top_k=1", "--data", changed.appendingPathComponent("dataset").path,
-            "--model", changed.appendingPathComponent("model").path, "--out", changed.appendingPathComponent("explain").path,
-        ])
+        let rerun = try StageProcess.run(
+            "explain",
+            [
+                "--config", config, "--quiet", "--set", "explain.top_k=1", "--data",
+                changed.appendingPathComponent("dataset").path,
+                "--model", changed.appendingPathComponent("model").path, "--out",
+                changed.appendingPathComponent("explain").path,
+            ])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(try TrackedRun.load(runFolder: changed.path).key != full.key)
     }
 
     @Test func theRunKeyIgnoresTimesAndPathsButNotContent() throws {
-        let manifest = try readManifest(at: try TrackingFixture.run().appendingPathComponent("model/manifest.json").path)
+        let manifest = try readManifest(
+            at: try TrackingFixture.run().appendingPathComponent("model/manifest.json").path)
         var later = manifest
         later.started = "2030-01-01T00:00:00Z"
-        later.outputs = later.outputs.map { var digest = $0; digest.path = "elsewhere/" + digest.path; return digest }
+        later.outputs = later.outputs.map {
+            var digest = $0; digest.path = "elsewhere/" + digest.path; return digest
+        }
         #expect(try TrackedRun.contentKey([manifest]) == TrackedRun.contentKey([later]))
         var retrained = manifest
         retrained.outputs[0].sha256 = String(repeating: "0", count: 64)
@@ -392,8 +448,10 @@ enum TrackingFixture {
         defer { fake.server.stop() }
         let run = TrackedRun(
             name: "big", key: String(repeating: "b", count: 64),
-            params: (0..<250).map { MLflowPair("p\($0)", "v") }, metrics: (0..<2500).map { MLflowMetric("m\($0)", Double($0)) },
-            tags: [MLflowPair(TrackedRun.keyTag, String(repeating: "b", count: 64))], artifacts: [], startTime: 1, endTime: 2)
+            params: (0..<250).map { MLflowPair("p\($0)", "v") },
+            metrics: (0..<2500).map { MLflowMetric("m\($0)", Double($0)) },
+            tags: [MLflowPair(TrackedRun.keyTag, String(repeating: "b", count: 64))], artifacts: [], startTime: 1,
+            endTime: 2)
         let tracker = try MLflowTracker(client: MLflowClient(settings: fake.settings), log: quiet)
         let logged = try tracker.track(run)
         let stored = try #require(fake.snapshot().runs[logged.runId])
@@ -455,21 +513,27 @@ enum TrackingFixture {
     @Test func aSweepIsAParentRunWithOneChildPerGridPoint() throws {
         let first = try TrackingFixture.copy("sweepfirst")
         let second = try TrackingFixture.copy("sweepsecond")
-        let rerender = try StageProcess.run("report", [
-            "--config", TrackingFixture.configFile, "--quiet", "--set", "report.title=Second", "--run", second.path,
-            "--out", second.appendingPathComponent("report").path,
-        ])
+        let rerender = try StageProcess.run(
+            "report",
+            [
+                "--config", TrackingFixture.configFile, "--quiet", "--set", "report.title=Second", "--run", second.path,
+                "--out", second.appendingPathComponent("report").path,
+            ])
         #expect(rerender.status == 0)
         let hashes = try StageHashes(PipelineConfig())
         let shared = SharedFolders(dataset: "d", model: "m", evaluation: "e")
         let runs = [("run-a", first), ("run-b", second)].map {
-            SweepRun(id: $0.0, label: "title=\($0.0)", overrides: [], folder: $0.1.path, shared: shared, stageHashes: hashes, configHash: "h")
+            SweepRun(
+                id: $0.0, label: "title=\($0.0)", overrides: [], folder: $0.1.path, shared: shared, stageHashes: hashes,
+                configHash: "h")
         }
-        let plan = SweepPlan(name: "demo", spec: "sweeps/demo.yml", configFile: nil, fixedOverrides: [], sweptKeys: ["report.title"],
-                             folder: first.deletingLastPathComponent().path, runs: runs)
+        let plan = SweepPlan(
+            name: "demo", spec: "sweeps/demo.yml", configFile: nil, fixedOverrides: [], sweptKeys: ["report.title"],
+            folder: first.deletingLastPathComponent().path, runs: runs)
         let fake = try FakeMLflow()
         defer { fake.server.stop() }
-        let parentId = try #require(try Tracking.logSweep(plan, config: config(fake.settings), log: quiet, environment: [:]))
+        let parentId = try #require(
+            try Tracking.logSweep(plan, config: config(fake.settings), log: quiet, environment: [:]))
         let stored = fake.snapshot().runs
         #expect(stored[parentId]?.status == "FINISHED")
         #expect(stored[parentId]?.params["sweep.swept_keys"] == "[\"report.title\"]")
@@ -496,7 +560,8 @@ enum TrackingFixture {
             _ = try MLflowTracker(client: MLflowClient(settings: settings), log: quiet)
         } throws: { error in
             let text = "\(error)"
-            return text.contains(server.baseURL) && text.contains("HTTP 401 UNAUTHENTICATED") && !text.contains("s3cret") && !text.contains("\n")
+            return text.contains(server.baseURL) && text.contains("HTTP 401 UNAUTHENTICATED")
+                && !text.contains("s3cret") && !text.contains("\n")
         }
         #expect(server.receivedRequests.first?.headers["authorization"] == "Bearer s3cret")
     }
@@ -505,22 +570,28 @@ enum TrackingFixture {
         let fake = try FakeMLflow()
         defer { fake.server.stop() }
         let tracker = try MLflowTracker(client: MLflowClient(settings: fake.settings), log: quiet)
-        let run = TrackedRun(name: "x", key: "k", params: [MLflowPair("report.caveats", String(repeating: "x", count: 6001))],
-                             metrics: [], tags: [], artifacts: [], startTime: 0, endTime: 0)
-        #expect(throws: TrackingError.valueTooLong(server: fake.settings.uri, kind: "param", key: "report.caveats", length: 6001, limit: 6000)) {
+        let run = TrackedRun(
+            name: "x", key: "k", params: [MLflowPair("report.caveats", String(repeating: "x", count: 6001))],
+            metrics: [], tags: [], artifacts: [], startTime: 0, endTime: 0)
+        #expect(
+            throws: TrackingError.valueTooLong(
+                server: fake.settings.uri, kind: "param", key: "report.caveats", length: 6001, limit: 6000)
+        ) {
             try tracker.track(run)
         }
         #expect(fake.requests("runs/create") == 0)
     }
 
     @Test func namesOutsideMLflowsAlphabetAreMappedAndClashesRefused() throws {
-        #expect(MLflowTracker.mlflowName("before/group.group&sex.B&Female.tpr") == "before/group.group_sex.B_Female.tpr")
+        #expect(
+            MLflowTracker.mlflowName("before/group.group&sex.B&Female.tpr") == "before/group.group_sex.B_Female.tpr")
         #expect(MLflowTracker.mlflowName("after/group.x.a/../b") == "after/group.x.a/_/b")
         let fake = try FakeMLflow()
         defer { fake.server.stop() }
         let tracker = try MLflowTracker(client: MLflowClient(settings: fake.settings), log: quiet)
-        let run = TrackedRun(name: "x", key: "k", params: [], metrics: [MLflowMetric("a&b", 1), MLflowMetric("a_b", 2)],
-                             tags: [], artifacts: [], startTime: 0, endTime: 0)
+        let run = TrackedRun(
+            name: "x", key: "k", params: [], metrics: [MLflowMetric("a&b", 1), MLflowMetric("a_b", 2)],
+            tags: [], artifacts: [], startTime: 0, endTime: 0)
         #expect(throws: TrackingError.self) { try tracker.track(run) }
     }
 
@@ -533,8 +604,10 @@ enum TrackingFixture {
         let port = closed.port
         closed.stop()
         let base = ["--config", TrackingFixture.configFile, "--run", folder.path, "--track-only"]
-        let environment = ["MLFLOW_TRACKING_URI": "http://127.0.0.1:\(port)", "MLFLOW_TRACKING_PASSWORD": "pw-s3cret",
-                           "MLFLOW_TRACKING_USERNAME": "ana"]
+        let environment = [
+            "MLFLOW_TRACKING_URI": "http://127.0.0.1:\(port)", "MLFLOW_TRACKING_PASSWORD": "pw-s3cret",
+            "MLFLOW_TRACKING_USERNAME": "ana",
+        ]
         let soft = try StageProcess.run("report", base, environment: environment)
         #expect(soft.status == 0)
         let lines = soft.stderr.split(separator: "\n").filter { $0.contains("tracking") }
@@ -546,13 +619,17 @@ enum TrackingFixture {
         #expect(hard.status == ExitStatus.unavailable.rawValue)
         #expect(hard.stderr.split(separator: "\n").count == 1)
 
-        let unauthorized = try TestHTTPServer(routes: [:]) { _ in .json(403, Data(#"{"error_code": "PERMISSION_DENIED", "message": "no"}"#.utf8)) }
+        let unauthorized = try TestHTTPServer(routes: [:]) { _ in
+            .json(403, Data(#"{"error_code": "PERMISSION_DENIED", "message": "no"}"#.utf8))
+        }
         defer { unauthorized.stop() }
         let forbidden = try StageProcess.run(
-            "report", base + ["--set", "tracking.required=true", "--set", "tracking.mlflow.uri=\(unauthorized.baseURL)"],
+            "report",
+            base + ["--set", "tracking.required=true", "--set", "tracking.mlflow.uri=\(unauthorized.baseURL)"],
             environment: environment)
         #expect(forbidden.status == ExitStatus.unavailable.rawValue)
-        #expect(forbidden.stderr.contains("HTTP 403 PERMISSION_DENIED") && forbidden.stderr.contains(unauthorized.baseURL))
+        #expect(
+            forbidden.stderr.contains("HTTP 403 PERMISSION_DENIED") && forbidden.stderr.contains(unauthorized.baseURL))
 
         let off = try StageProcess.run("report", base + ["--set", "tracking.required=true"], environment: [:])
         #expect(off.status == ExitStatus.usage.rawValue)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FairPipe
 
 /// Hostile YAML (alias bombs, huge files, deep nesting) fails at once with one line naming
@@ -9,7 +10,8 @@ import Testing
     static let aliasBomb: String = {
         var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
         for level in 1...8 {
-            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+            lines.append(
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
         }
         return lines.joined(separator: "\n") + "\n"
     }()
@@ -47,25 +49,35 @@ import Testing
     @Test func aliasBombInMappingKeysFailsBeforeComposing() {
         let yaml = Self.aliasBomb + "? *a8\n: 1\n? *a7\n: 2\n"
         expectLimitError(
-            { _ = try ConfigNode.parse(yaml: yaml, origin: "keys.yml") { .file(path: "keys.yml", line: $0, column: $1) } },
+            {
+                _ = try ConfigNode.parse(yaml: yaml, origin: "keys.yml") {
+                    .file(path: "keys.yml", line: $0, column: $1)
+                }
+            },
             naming: "keys.yml:", saying: "aliases are expanded")
     }
 
     @Test func aliasBombInSweepFileFailsNamingTheFile() throws {
         let file = try temporaryFile("sweep.yml", "name: s\n" + Self.aliasBomb)
-        expectLimitError({ _ = try SweepSpec.load(path: file.path) }, naming: file.path + ":", saying: "aliases are expanded")
+        expectLimitError(
+            { _ = try SweepSpec.load(path: file.path) }, naming: file.path + ":", saying: "aliases are expanded")
     }
 
     @Test func aliasBombInSetOverrideFails() {
         let bomb = "[" + Self.aliasBomb.split(separator: "\n").map { "{\($0)}" }.joined(separator: ", ") + "]"
         expectLimitError(
-            { _ = try PipelineConfig.load(path: nil, overrides: ["data.sensitive=\(bomb)"], readsDefaultFile: false, environment: [:]) },
+            {
+                _ = try PipelineConfig.load(
+                    path: nil, overrides: ["data.sensitive=\(bomb)"], readsDefaultFile: false, environment: [:])
+            },
             naming: "--set data.sensitive=", saying: "aliases are expanded")
     }
 
     @Test func aliasBombExecutableExitsWithOneUsageLine() throws {
         let file = try temporaryFile("bomb.yml", Self.aliasBomb)
-        let result = try StageProcess.run("train", ["--config", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path])
+        let result = try StageProcess.run(
+            "train",
+            ["--config", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path])
         #expect(result.status == 64)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1)
@@ -78,7 +90,8 @@ import Testing
         expectLimitError(
             { _ = try PipelineConfig.load(path: file.path, overrides: [], environment: [:]) },
             naming: file.path + ":", saying: "larger than 1024 KiB")
-        expectLimitError({ _ = try SweepSpec.load(path: file.path) }, naming: file.path + ":", saying: "larger than 1024 KiB")
+        expectLimitError(
+            { _ = try SweepSpec.load(path: file.path) }, naming: file.path + ":", saying: "larger than 1024 KiB")
     }
 
     /// An endless device is read no further than the limit.

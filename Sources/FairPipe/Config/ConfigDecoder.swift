@@ -219,13 +219,19 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return try decoder.child(node, fallback: fallback, key: name).decodeValue(type)
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-        guard let (name, node, fallback) = try resolved(key) else { throw decoder.mismatch(expected: "a mapping at `\(key.stringValue)`") }
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        guard let (name, node, fallback) = try resolved(key) else {
+            throw decoder.mismatch(expected: "a mapping at `\(key.stringValue)`")
+        }
         return try decoder.child(node, fallback: fallback, key: name).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        guard let (name, node, _) = try resolved(key) else { throw decoder.mismatch(expected: "a list at `\(key.stringValue)`") }
+        guard let (name, node, _) = try resolved(key) else {
+            throw decoder.mismatch(expected: "a list at `\(key.stringValue)`")
+        }
         return try decoder.child(node, key: name).unkeyedContainer()
     }
 
@@ -264,7 +270,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(type) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }
 

@@ -57,7 +57,8 @@ public struct ConfigLoader: Sendable {
         }
         let text = try file.map(YAMLLimits.readFile) ?? ""
         return try load(
-            type, yaml: text, origin: file ?? "<defaults>", file: file, overrides: overrides, acrossSections: acrossSections)
+            type, yaml: text, origin: file ?? "<defaults>", file: file, overrides: overrides,
+            acrossSections: acrossSections)
     }
 
     /// Loads from YAML text (`origin` names it in messages).
@@ -143,7 +144,9 @@ public struct ConfigLoader: Sendable {
             throw ConfigError.badOverride(argument: argument, message: "the key must be a dotted path like `model.C`")
         }
         let text = String(argument[argument.index(after: equals)...])
-        let value = try ConfigNode.parse(yaml: text, origin: "--set \(argument)") { _, _ in .commandLine(argument: argument) }
+        let value = try ConfigNode.parse(yaml: text, origin: "--set \(argument)") { _, _ in
+            .commandLine(argument: argument)
+        }
         return ConfigNode.wrapping(value, at: components)
     }
 
@@ -158,9 +161,11 @@ public struct ConfigLoader: Sendable {
             for (key, child) in pairs {
                 if !open && !known.contains(key) {
                     let full = (path + [key]).joined(separator: ".")
-                    let suggestion = relocated(path + [key]) ?? closestMatch(to: key, among: known.sorted()).map {
-                        (path + [$0]).joined(separator: ".")
-                    }
+                    let suggestion =
+                        relocated(path + [key])
+                        ?? closestMatch(to: key, among: known.sorted()).map {
+                            (path + [$0]).joined(separator: ".")
+                        }
                     throw ConfigError.unknownKey(key: full, source: child.source, suggestion: suggestion)
                 }
                 try rejectUnknownKeys(in: child, path: path + [key], log: log, relocated: relocated)
@@ -188,7 +193,8 @@ public struct ConfigLoader: Sendable {
     private static func translate(_ error: DecodingError, tree: ConfigNode) -> ConfigError {
         let context: DecodingError.Context
         switch error {
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c): context = c
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
+            context = c
         @unknown default: return .syntax(path: "<config>", line: 0, message: "\(error)")
         }
         let path = context.codingPath.map(\.stringValue)

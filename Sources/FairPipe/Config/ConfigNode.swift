@@ -66,7 +66,7 @@ public indirect enum ConfigNode: Sendable, Equatable {
     /// `other` laid over `self`: mappings merge key by key, anything else is replaced.
     public func merged(with other: ConfigNode) -> ConfigNode {
         guard case .mapping(var pairs, let source) = self,
-              case .mapping(let overlay, let overlaySource) = other
+            case .mapping(let overlay, let overlaySource) = other
         else { return other }
         for (key, value) in overlay {
             if let index = pairs.firstIndex(where: { $0.key == key }) {
@@ -107,7 +107,9 @@ extension ConfigNode {
         return try convert(root, origin: origin, source: source)
     }
 
-    private static func convert(_ node: Yams.Node, origin: String, source: (Int, Int) -> ConfigSource) throws -> ConfigNode {
+    private static func convert(
+        _ node: Yams.Node, origin: String, source: (Int, Int) -> ConfigSource
+    ) throws -> ConfigNode {
         let here = source(node.mark?.line ?? 0, node.mark?.column ?? 0)
         switch node {
         case .scalar(let scalar):
@@ -122,7 +124,8 @@ extension ConfigNode {
             var pairs: [(key: String, value: ConfigNode)] = []
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
-                    throw ConfigError.syntax(path: origin, line: key.mark?.line ?? 0, message: "mapping keys must be plain names")
+                    throw ConfigError.syntax(
+                        path: origin, line: key.mark?.line ?? 0, message: "mapping keys must be plain names")
                 }
                 if pairs.contains(where: { $0.key == keyScalar.string }) {
                     throw ConfigError.syntax(
@@ -142,7 +145,8 @@ extension ConfigNode {
             }
             return .mapping(pairs, here)
         case .alias:
-            throw ConfigError.syntax(path: origin, line: node.mark?.line ?? 0, message: "YAML aliases are not supported in configuration")
+            throw ConfigError.syntax(
+                path: origin, line: node.mark?.line ?? 0, message: "YAML aliases are not supported in configuration")
         }
     }
 }
@@ -158,7 +162,8 @@ extension YamlError {
 
     fileprivate var problem: String {
         switch self {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
         case .duplicatedKeysInMapping(let duplicates, _):
             return "key `\(duplicates.joined(separator: "`, `"))` appears twice in the same mapping"
         default:

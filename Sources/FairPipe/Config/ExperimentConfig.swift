@@ -9,6 +9,8 @@ public struct ExperimentConfig: ConfigSection {
     public init() {}
 
     public func validate() throws {
-        if name.isEmpty { throw ConfigError.invalidValue(key: "name", expected: "a non-empty name", found: "an empty string") }
+        if name.isEmpty {
+            throw ConfigError.invalidValue(key: "name", expected: "a non-empty name", found: "an empty string")
+        }
     }
 }

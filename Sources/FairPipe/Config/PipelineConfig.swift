@@ -42,7 +42,8 @@ public struct PipelineConfig: ConfigRoot, Equatable {
     public func validateAcrossSections(auditing columns: [String]?) throws {
         let audited = columns ?? data.resolved.sensitive
         let origin = columns == nil ? "data.sensitive" : "--sensitive"
-        let hint = columns == nil
+        let hint =
+            columns == nil
             ? ""
             : "; an audit of a predictions CSV reads a config file only when --config names it: drop --config to audit with built-in defaults"
         func check(_ attribute: String, key: String, what: String) throws {
@@ -51,7 +52,9 @@ public struct PipelineConfig: ConfigRoot, Equatable {
             guard let first = missing.first else { return }
             throw ConfigError.inconsistent(
                 key: key,
-                message: "\(what) names attribute `\(first)`, which is not audited (\(origin): \(audited.joined(separator: ", ")))\(hint)")
+                message:
+                    "\(what) names attribute `\(first)`, which is not audited (\(origin): \(audited.joined(separator: ", ")))\(hint)"
+            )
         }
         for attribute in fairness.reference.keys.sorted() {
             try check(attribute, key: "fairness.reference.\(attribute)", what: "the reference group")
@@ -65,14 +68,18 @@ public struct PipelineConfig: ConfigRoot, Equatable {
         if !models.supports(model.type) {
             throw ConfigError.inconsistent(
                 key: "mitigation.method",
-                message: "\(mitigation.method.rawValue) works only with model.type \(models.types.map(\.rawValue).joined(separator: ", ")), not \(model.type.rawValue); use \(MitigationMethod.allCases.filter { $0.supportedModels.supports(model.type) }.map(\.rawValue).joined(separator: ", "))")
+                message:
+                    "\(mitigation.method.rawValue) works only with model.type \(models.types.map(\.rawValue).joined(separator: ", ")), not \(model.type.rawValue); use \(MitigationMethod.allCases.filter { $0.supportedModels.supports(model.type) }.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         // Refits hand the model the encoded matrix; a raw-feature external model is refused
         // here, before any stage runs, rather than when mitigate first refits it.
         if model.type == .external, model.external.features == .raw, mitigation.method.kind != .postprocessing {
             throw ConfigError.inconsistent(
                 key: "mitigation.method",
-                message: "\(mitigation.method.rawValue) refits the model on the encoded features, and model.external.features is raw; set model.external.features: encoded or use \(MitigationMethod.allCases.filter { $0.kind == .postprocessing }.map(\.rawValue).joined(separator: ", "))")
+                message:
+                    "\(mitigation.method.rawValue) refits the model on the encoded features, and model.external.features is raw; set model.external.features: encoded or use \(MitigationMethod.allCases.filter { $0.kind == .postprocessing }.map(\.rawValue).joined(separator: ", "))"
+            )
         }
     }
 

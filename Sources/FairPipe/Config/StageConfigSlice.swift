@@ -23,7 +23,9 @@ public enum StageConfigSlice {
         case .explain:
             // Decisions need the threshold; disparities follow evaluate's small-group rules.
             sections["model"] = model.keeping(["threshold"])
-            sections["fairness"] = try JSONValue(encoding: config.fairness).keeping(["min_group_size", "exclude_small_groups"])
+            sections["fairness"] = try JSONValue(encoding: config.fairness).keeping([
+                "min_group_size", "exclude_small_groups",
+            ])
             sections["explain"] = try JSONValue(encoding: config.explain)
         case .monitor:
             sections["model"] = model.keeping(["threshold"])

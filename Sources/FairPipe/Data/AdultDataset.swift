@@ -15,7 +15,9 @@ public enum AdultDataset {
         "age", "workclass", "fnlwgt", "education", "education_num", "marital_status", "occupation",
         "relationship", "race", "sex", "capital_gain", "capital_loss", "hours_per_week", "native_country", "income",
     ]
-    static let numericColumns: Set<String> = ["age", "fnlwgt", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
+    static let numericColumns: Set<String> = [
+        "age", "fnlwgt", "education_num", "capital_gain", "capital_loss", "hours_per_week",
+    ]
 
     public static let spec = BenchmarkDataset(
         source: .adult,
@@ -50,7 +52,8 @@ public enum AdultDataset {
                 let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 guard fields.count == columnNames.count else {
                     throw BenchmarkError.malformed(
-                        file: file, line: lineNumber, expected: "\(columnNames.count) comma-separated fields", found: "\(fields.count)")
+                        file: file, line: lineNumber, expected: "\(columnNames.count) comma-separated fields",
+                        found: "\(fields.count)")
                 }
                 for (name, raw) in zip(columnNames, fields) {
                     let value = raw.trimmingCharacters(in: .whitespaces)
@@ -61,13 +64,16 @@ public enum AdultDataset {
                         } else if let number = Double(value), number.isFinite {
                             numbers[name, default: []].append(number)
                         } else {
-                            throw BenchmarkError.malformed(file: file, line: lineNumber, expected: "a number in `\(name)`", found: "`\(value)`")
+                            throw BenchmarkError.malformed(
+                                file: file, line: lineNumber, expected: "a number in `\(name)`", found: "`\(value)`")
                         }
                     } else if name == "income" {
                         // adult.test writes `>50K.` and `<=50K.`.
                         let label = value.hasSuffix(".") ? String(value.dropLast()) : value
                         guard label == ">50K" || label == "<=50K" else {
-                            throw BenchmarkError.malformed(file: file, line: lineNumber, expected: "`>50K` or `<=50K` in `income`", found: "`\(value)`")
+                            throw BenchmarkError.malformed(
+                                file: file, line: lineNumber, expected: "`>50K` or `<=50K` in `income`",
+                                found: "`\(value)`")
                         }
                         strings[name, default: []].append(label)
                     } else {
@@ -83,7 +89,8 @@ public enum AdultDataset {
         }
         let table = try Table(columns: columns)
         guard table.rowCount > 0 else {
-            throw BenchmarkError.malformed(file: names.joined(separator: ", "), line: 1, expected: "data rows", found: "none")
+            throw BenchmarkError.malformed(
+                file: names.joined(separator: ", "), line: 1, expected: "data rows", found: "none")
         }
         return table
     }

@@ -132,7 +132,9 @@ public enum AuditMeasures {
     /// 2 Σ (−1)^{k−1} e^{−2k²λ²} (`scipy.stats.kstwobign.sf`; scipy's own `asymp` method
     /// uses the finite-n `kstwo` instead, which differs by O(1/√n)).
     /// Nil when a sample is empty.
-    public static func kolmogorovSmirnov(_ x: [Double], _ y: [Double], exactLimit: Int = 10_000_000) -> (statistic: Double, pValue: Double, exact: Bool)? {
+    public static func kolmogorovSmirnov(
+        _ x: [Double], _ y: [Double], exactLimit: Int = 10_000_000
+    ) -> (statistic: Double, pValue: Double, exact: Bool)? {
         let a = x.filter { !$0.isNaN }.sorted(), b = y.filter { !$0.isNaN }.sorted()
         let m = a.count, n = b.count
         guard m > 0, n > 0 else { return nil }
@@ -197,7 +199,9 @@ public enum AuditMeasures {
     /// Pearson's chi-square test that two samples of a categorical variable (codes) have
     /// the same distribution: a 2 × k table, empty levels dropped. Nil when fewer than two
     /// levels occur.
-    public static func chiSquareHomogeneity(_ x: [Int32], _ y: [Int32], levels: Int) -> (statistic: Double, df: Int, pValue: Double)? {
+    public static func chiSquareHomogeneity(
+        _ x: [Int32], _ y: [Int32], levels: Int
+    ) -> (statistic: Double, df: Int, pValue: Double)? {
         let source = [Int32](repeating: 0, count: x.count) + [Int32](repeating: 1, count: y.count)
         let table = contingency(source, levelsA: 2, x + y, levelsB: levels)
         guard table.count == 2, (table.first?.count ?? 0) >= 2 else { return nil }

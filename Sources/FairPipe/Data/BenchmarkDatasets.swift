@@ -70,7 +70,8 @@ public struct BenchmarkDataset: Equatable, Sendable {
         for name in resolved.features ?? [] { try check(name, key: "features") }
         for name in config.checksums.keys.sorted() where !files.contains(where: { $0.name == name }) {
             throw ConfigError.invalidValue(
-                key: "checksums.\(name)", expected: "a file of `\(source.rawValue)` (\(files.map(\.name).joined(separator: ", ")))",
+                key: "checksums.\(name)",
+                expected: "a file of `\(source.rawValue)` (\(files.map(\.name).joined(separator: ", ")))",
                 found: "`\(name)`")
         }
     }
@@ -81,7 +82,8 @@ public struct BenchmarkDataset: Equatable, Sendable {
         case .adult: return try AdultDataset.parse(contents, names: names)
         case .compas: return try CompasDataset.parse(contents[0], name: names[0])
         case .german: return try GermanDataset.parse(contents[0], name: names[0])
-        case .synthetic, .csv: throw DataError.inconsistentTable(reason: "`\(source.rawValue)` is not a benchmark dataset")
+        case .synthetic, .csv:
+            throw DataError.inconsistentTable(reason: "`\(source.rawValue)` is not a benchmark dataset")
         }
     }
 }
@@ -111,7 +113,9 @@ public enum BenchmarkError: FairPipeError, Equatable {
 /// pinned SHA-256 (or `data.checksums`).
 public enum BenchmarkDatasets {
     /// The cache folder of `source`, absolute, and as shown in messages.
-    public static func cacheFolder(_ source: DataSource, config: DataConfig, root: String) -> (path: String, shown: String) {
+    public static func cacheFolder(
+        _ source: DataSource, config: DataConfig, root: String
+    ) -> (path: String, shown: String) {
         let shown = config.cache.hasSuffix("/") ? config.cache + source.rawValue : config.cache + "/" + source.rawValue
         let path = shown.hasPrefix("/") ? shown : URL(fileURLWithPath: root).appendingPathComponent(shown).path
         return (path, shown)
@@ -121,9 +125,12 @@ public enum BenchmarkDatasets {
     /// missing) and returns their local paths in ``BenchmarkDataset/files`` order. This is
     /// `make data`'s prefetch: no parsing, no outputs.
     @discardableResult
-    public static func fetch(_ source: DataSource, config: DataConfig, root: String, downloader: Downloader = Downloader()) throws -> [String] {
+    public static func fetch(
+        _ source: DataSource, config: DataConfig, root: String, downloader: Downloader = Downloader()
+    ) throws -> [String] {
         guard let dataset = source.benchmark else {
-            throw ConfigError.invalidValue(key: "data.source", expected: "adult, compas or german", found: "`\(source.rawValue)`")
+            throw ConfigError.invalidValue(
+                key: "data.source", expected: "adult, compas or german", found: "`\(source.rawValue)`")
         }
         let folder = cacheFolder(source, config: config, root: root)
         let files = dataset.files(checksums: config.checksums)
@@ -133,7 +140,8 @@ public enum BenchmarkDatasets {
                 paths.append(try downloader.ensure(file, in: folder.path, shown: folder.shown, mirror: config.mirror))
             } catch DownloadError.fetchFailed(let file, let from, let destination, let reason, _) {
                 let missing = files[(i + 1)...].filter {
-                    !FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder.path).appendingPathComponent($0.name).path)
+                    !FileManager.default.fileExists(
+                        atPath: URL(fileURLWithPath: folder.path).appendingPathComponent($0.name).path)
                 }
                 throw DownloadError.fetchFailed(
                     file: file, from: from, destination: destination, reason: reason,
@@ -145,9 +153,12 @@ public enum BenchmarkDatasets {
 
     /// Fetches (when needed) and parses `config.source` into the raw table, before label
     /// mapping and missing-value handling. Returns the table and the local file paths.
-    public static func table(_ config: DataConfig, root: String, downloader: Downloader = Downloader()) throws -> (table: Table, files: [String]) {
+    public static func table(
+        _ config: DataConfig, root: String, downloader: Downloader = Downloader()
+    ) throws -> (table: Table, files: [String]) {
         guard let dataset = config.source.benchmark else {
-            throw ConfigError.invalidValue(key: "data.source", expected: "adult, compas or german", found: "`\(config.source.rawValue)`")
+            throw ConfigError.invalidValue(
+                key: "data.source", expected: "adult, compas or german", found: "`\(config.source.rawValue)`")
         }
         let paths = try fetch(config.source, config: config, root: root, downloader: downloader)
         let shown = cacheFolder(config.source, config: config, root: root).shown
@@ -171,7 +182,8 @@ public enum BenchmarkDatasets {
                 for row in 0..<column.count {
                     guard let text = column.string(at: row) else { continue }
                     guard let value = Double(text), value.isFinite else {
-                        throw DataError.columnType(column: name, expected: "numbers (data.types)", found: "`\(text)` on data row \(row + 1)")
+                        throw DataError.columnType(
+                            column: name, expected: "numbers (data.types)", found: "`\(text)` on data row \(row + 1)")
                     }
                     numbers[row] = value
                 }

@@ -47,7 +47,8 @@ public enum CSVError: FairPipeError, Equatable {
         case .notANumber(let path, let line, let column, let value):
             return "\(path):\(line): column `\(column)` is numeric, found `\(value)`"
         case .nonFiniteNumber(let path, let line, let column, let value):
-            return "\(path):\(line): column `\(column)`: non-finite number `\(value)`, expected a finite number or an empty field"
+            return
+                "\(path):\(line): column `\(column)`: non-finite number `\(value)`, expected a finite number or an empty field"
         case .unknownColumn(let path, let column, let available):
             return "\(path): no column `\(column)`; columns are \(available.joined(separator: ", "))"
         }

@@ -44,7 +44,9 @@ public enum CSVReader {
     /// Reads the file at `path`; errors name it as `displayPath` (default: `path`), so a
     /// stage can report the path the user wrote rather than the resolved one. A missing
     /// file throws ``FileError/notFound(path:)``.
-    public static func read(path: String, displayPath: String? = nil, options: CSVReadOptions = CSVReadOptions()) throws -> Table {
+    public static func read(
+        path: String, displayPath: String? = nil, options: CSVReadOptions = CSVReadOptions()
+    ) throws -> Table {
         let shown = displayPath ?? path
         guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: shown) }
         let data: Data
@@ -57,14 +59,18 @@ public enum CSVReader {
     }
 
     /// Parses CSV bytes; `path` is only used in error messages.
-    public static func parse(_ data: Data, path: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws -> Table {
+    public static func parse(
+        _ data: Data, path: String = "<memory>", options: CSVReadOptions = CSVReadOptions()
+    ) throws -> Table {
         try data.withUnsafeBytes { raw in
             try parse(raw, path: path, options: options)
         }
     }
 
     /// Parses CSV bytes; `path` is only used in error messages.
-    public static func parse(_ raw: UnsafeRawBufferPointer, path: String, options: CSVReadOptions = CSVReadOptions()) throws -> Table {
+    public static func parse(
+        _ raw: UnsafeRawBufferPointer, path: String, options: CSVReadOptions = CSVReadOptions()
+    ) throws -> Table {
         guard let base = raw.baseAddress, raw.count > 0 else { throw CSVError.empty(path: path) }
         var bytes = Bytes(p: base.assumingMemoryBound(to: UInt8.self), n: raw.count)
         if bytes.n >= 3 && bytes.p[0] == 0xEF && bytes.p[1] == 0xBB && bytes.p[2] == 0xBF {
@@ -113,8 +119,11 @@ public enum CSVReader {
                 for i in header.indices where selected[i] {
                     let raw = store.columns[i]
                     if raw.nonFiniteLine > 0 {
-                        let text = parser.text(Parser.Field(start: raw.nonFiniteStart, end: raw.nonFiniteEnd, escaped: false, endsRecord: false))
-                        throw CSVError.nonFiniteNumber(path: path, line: raw.nonFiniteLine, column: header[i], value: text)
+                        let text = parser.text(
+                            Parser.Field(
+                                start: raw.nonFiniteStart, end: raw.nonFiniteEnd, escaped: false, endsRecord: false))
+                        throw CSVError.nonFiniteNumber(
+                            path: path, line: raw.nonFiniteLine, column: header[i], value: text)
                     }
                     columns.append(store.column(i))
                 }
@@ -204,10 +213,11 @@ final class ColumnStore {
         levels.initialize(repeating: LevelTable(), count: width)
         for i in 0..<width {
             let mode: UInt8 = !selected[i] ? 0 : (categorical[i] ? 2 : 1)
-            columns.advanced(by: i).initialize(to: RawColumn(
-                mode: mode, declaredNumeric: declaredNumeric[i], capacity: capacity,
-                numbers: mode == 1 ? .allocate(capacity: capacity) : nil,
-                codes: mode == 2 ? .allocate(capacity: capacity) : nil))
+            columns.advanced(by: i).initialize(
+                to: RawColumn(
+                    mode: mode, declaredNumeric: declaredNumeric[i], capacity: capacity,
+                    numbers: mode == 1 ? .allocate(capacity: capacity) : nil,
+                    codes: mode == 2 ? .allocate(capacity: capacity) : nil))
         }
     }
 
@@ -233,8 +243,10 @@ final class ColumnStore {
             columns[i].codes = nil
         }
         if raw.mode == 2, let codes = raw.codes {
-            return Column(name: names[i], values: .categorical(
-                codes: Array(UnsafeBufferPointer(start: codes, count: raw.count)), levels: levels[i].levels))
+            return Column(
+                name: names[i],
+                values: .categorical(
+                    codes: Array(UnsafeBufferPointer(start: codes, count: raw.count)), levels: levels[i].levels))
         }
         let numbers = raw.numbers.map { Array(UnsafeBufferPointer(start: $0, count: raw.count)) } ?? []
         return Column(name: names[i], values: .numeric(numbers))
@@ -310,7 +322,10 @@ private let cr: UInt8 = 0x0D
 
 /// The tokeniser: a cursor over the bytes and the current physical line.
 struct Parser {
-    enum BodyResult { case done(rows: Int), restart(column: Int) }
+    enum BodyResult {
+        case done(rows: Int)
+        case restart(column: Int)
+    }
 
     let bytes: Bytes
     let path: String
@@ -505,7 +520,11 @@ struct Parser {
 
 /// Decimal number recognition and conversion on raw bytes.
 enum NumberParser {
-    enum Result: Equatable { case finite(Double), nonFinite, notANumber }
+    enum Result: Equatable {
+        case finite(Double)
+        case nonFinite
+        case notANumber
+    }
 
     /// Exact powers of ten representable in a Double (10^0 ... 10^22).
     private static let powers: [Double] = [
@@ -531,7 +550,7 @@ enum NumberParser {
         let lead = p[i] | 0x20
         if lead == 0x6E || lead == 0x69 { return parseSpecial(p + i, n - i) }
         var mantissa: UInt64 = 0
-        var digits = 0          // significant digits accumulated (leading zeros skipped)
+        var digits = 0  // significant digits accumulated (leading zeros skipped)
         var sawDigit = false
         var exponent = 0
         var overflow = false
@@ -540,7 +559,11 @@ enum NumberParser {
             guard d < 10 else { break }
             sawDigit = true
             if mantissa != 0 || d != 0 {
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(d); digits += 1 } else { overflow = true; exponent += 1 }
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(d); digits += 1
+                } else {
+                    overflow = true; exponent += 1
+                }
             }
             i += 1
         }
@@ -551,7 +574,11 @@ enum NumberParser {
                 guard d < 10 else { break }
                 sawDigit = true
                 if mantissa != 0 || d != 0 {
-                    if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(d); digits += 1; exponent -= 1 } else { overflow = true }
+                    if digits < 19 {
+                        mantissa = mantissa &* 10 &+ UInt64(d); digits += 1; exponent -= 1
+                    } else {
+                        overflow = true
+                    }
                 } else {
                     exponent -= 1
                 }

@@ -35,14 +35,16 @@ public enum CompasDataset {
             RemoteFile(
                 name: "compas-scores-two-years.csv",
                 url: "https://raw.githubusercontent.com/propublica/compas-analysis/master/compas-scores-two-years.csv",
-                sha256: "c451db85908b2f7fef1d83203bedf6b71ecda0d5af468d82ae62178f91d0cc7d"),
+                sha256: "c451db85908b2f7fef1d83203bedf6b71ecda0d5af468d82ae62178f91d0cc7d")
         ],
         columns: columnNames,
         label: LabelSpec(column: "two_year_recid", positive: "0"),
         sensitive: ["race", "sex"],
         // What the defendant's record says before the score; never the COMPAS scores
         // themselves, the charge text or the outcome-period columns (r_*, vr_*, event).
-        features: ["age", "age_cat", "c_charge_degree", "priors_count", "juv_fel_count", "juv_misd_count", "juv_other_count"],
+        features: [
+            "age", "age_cat", "c_charge_degree", "priors_count", "juv_fel_count", "juv_misd_count", "juv_other_count",
+        ],
         expectedRows: 6_172)
 
     /// Header names with repeats renamed `name.1`, `name.2`… (skipping names already taken).
@@ -80,7 +82,9 @@ public enum CompasDataset {
         var headerBytes = bytes[..<end]
         if headerBytes.last == 0x0D { headerBytes = headerBytes.dropLast() }
         if headerBytes.starts(with: [0xEF, 0xBB, 0xBF]) { headerBytes = headerBytes.dropFirst(3) }
-        let header = String(decoding: headerBytes, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let header = String(decoding: headerBytes, as: UTF8.self).split(
+            separator: ",", omittingEmptySubsequences: false
+        ).map(String.init)
         var rewritten = Data(deduplicated(header).joined(separator: ",").utf8)
         rewritten.append(contentsOf: bytes[end...])
         var table = try CSVReader.parse(rewritten, path: name)

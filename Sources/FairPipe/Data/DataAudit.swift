@@ -33,19 +33,26 @@ public struct AuditConfig: Codable, Equatable, Sendable {
     /// Throws on out-of-range values; `prefix` is this struct's key path (`audit`).
     public func validate(prefix: String = "audit") throws {
         guard proxyThreshold.isFinite, proxyThreshold > 0, proxyThreshold <= 1 else {
-            throw ConfigError.invalidValue(key: "\(prefix).proxy_threshold", expected: "a number in (0, 1]", found: NumberFormat.string(proxyThreshold))
+            throw ConfigError.invalidValue(
+                key: "\(prefix).proxy_threshold", expected: "a number in (0, 1]",
+                found: NumberFormat.string(proxyThreshold))
         }
         guard shiftAlpha.isFinite, shiftAlpha > 0, shiftAlpha < 1 else {
-            throw ConfigError.invalidValue(key: "\(prefix).shift_alpha", expected: "a probability in (0, 1)", found: NumberFormat.string(shiftAlpha))
+            throw ConfigError.invalidValue(
+                key: "\(prefix).shift_alpha", expected: "a probability in (0, 1)",
+                found: NumberFormat.string(shiftAlpha))
         }
         guard labelImbalance.isFinite, labelImbalance >= 0, labelImbalance <= 0.5 else {
-            throw ConfigError.invalidValue(key: "\(prefix).label_imbalance", expected: "a share in [0, 0.5]", found: NumberFormat.string(labelImbalance))
+            throw ConfigError.invalidValue(
+                key: "\(prefix).label_imbalance", expected: "a share in [0, 0.5]",
+                found: NumberFormat.string(labelImbalance))
         }
         guard bins >= 2 else {
             throw ConfigError.invalidValue(key: "\(prefix).bins", expected: "an integer ≥ 2", found: "\(bins)")
         }
         if !enabled && !failOn.isEmpty {
-            throw ConfigError.inconsistent(key: "\(prefix).fail_on", message: "needs the audit; remove it or set `enabled: true`")
+            throw ConfigError.inconsistent(
+                key: "\(prefix).fail_on", message: "needs the audit; remove it or set `enabled: true`")
         }
     }
 }
@@ -60,12 +67,16 @@ extension AuditReport {
         if small.count > listLimit {
             var groups: [(name: String, count: Int)] = []
             for attribute in attributes {
-                for group in attribute.groups where group.small { groups.append(("\(attribute.name)=\(group.name)", group.count)) }
+                for group in attribute.groups where group.small {
+                    groups.append(("\(attribute.name)=\(group.name)", group.count))
+                }
             }
             let smallest = groups.enumerated().sorted { ($0.element.count, $0.offset) < ($1.element.count, $1.offset) }
                 .prefix(3).map { "\($0.element.name) (\($0.element.count) row\($0.element.count == 1 ? "" : "s"))" }
-            lines.append("audit: small_group: \(small.count) groups (attributes and intersections) have fewer than "
-                + "fairness.min_group_size = \(minGroupSize) rows; smallest: \(smallest.joined(separator: ", ")); all listed in \(file) (findings)")
+            lines.append(
+                "audit: small_group: \(small.count) groups (attributes and intersections) have fewer than "
+                    + "fairness.min_group_size = \(minGroupSize) rows; smallest: \(smallest.joined(separator: ", ")); all listed in \(file) (findings)"
+            )
         } else {
             lines += small.map { "audit: \($0.check.rawValue): \($0.message)" }
         }
@@ -169,7 +180,8 @@ public enum AuditError: FairPipeError, Equatable {
         case .failed(let findings):
             let shown = findings.prefix(5).map { "\($0.check.rawValue): \($0.message)" }.joined(separator: "; ")
             let more = findings.count > 5 ? "; and \(findings.count - 5) more (see the warnings above)" : ""
-            return "data audit failed (data.audit.fail_on) with \(findings.count) finding\(findings.count == 1 ? "" : "s"): \(shown)\(more)"
+            return
+                "data audit failed (data.audit.fail_on) with \(findings.count) finding\(findings.count == 1 ? "" : "s"): \(shown)\(more)"
         }
     }
 }
@@ -180,7 +192,9 @@ public enum DataAudit {
     /// Audits `dataset` (all rows, after the missing-value policy dropped what it drops) and
     /// its train/test splits. `minGroupSize` is `fairness.min_group_size`.
     /// O(rows × (features + attributes)) plus the exact KS tests (O(m·n) each, bounded).
-    public static func run(dataset: Dataset, train: Table, test: Table, config: AuditConfig, minGroupSize: Int) throws -> AuditReport {
+    public static func run(
+        dataset: Dataset, train: Table, test: Table, config: AuditConfig, minGroupSize: Int
+    ) throws -> AuditReport {
         let table = dataset.table
         let rows = table.rowCount
         guard case .numeric(let labels) = table[dataset.label]?.values else {
@@ -210,10 +224,11 @@ public enum DataAudit {
             }
             var groups: [AuditReport.Group] = []
             for g in attribute.names.indices where counts[g] > 0 {
-                groups.append(AuditReport.Group(
-                    name: attribute.names[g], count: counts[g], share: Double(counts[g]) / Double(rows),
-                    baseRate: counts[g] > 0 ? Double(positivesOf[g]) / Double(counts[g]) : nil,
-                    small: counts[g] < minGroupSize))
+                groups.append(
+                    AuditReport.Group(
+                        name: attribute.names[g], count: counts[g], share: Double(counts[g]) / Double(rows),
+                        baseRate: counts[g] > 0 ? Double(positivesOf[g]) / Double(counts[g]) : nil,
+                        small: counts[g] < minGroupSize))
             }
             groupReports.append(AuditReport.Attribute(name: attribute.name, groups: groups))
         }
@@ -234,24 +249,32 @@ public enum DataAudit {
                     if column.isMissing(row) { missing[g] += 1; totalMissing += 1 }
                 }
                 var byGroup: [String: Double] = [:]
-                for g in attribute.names.indices where counts[g] > 0 { byGroup[attribute.names[g]] = Double(missing[g]) / Double(counts[g]) }
-                missingness.append(AuditReport.Missingness(
-                    feature: feature, attribute: attribute.name, overall: Double(totalMissing) / Double(rows), groups: byGroup))
+                for g in attribute.names.indices where counts[g] > 0 {
+                    byGroup[attribute.names[g]] = Double(missing[g]) / Double(counts[g])
+                }
+                missingness.append(
+                    AuditReport.Missingness(
+                        feature: feature, attribute: attribute.name, overall: Double(totalMissing) / Double(rows),
+                        groups: byGroup))
 
                 let measure: String, value: Double
                 switch column.values {
                 case .numeric(let numbers):
                     measure = "correlation_ratio"
-                    value = AuditMeasures.correlationRatio(numbers, groups: attribute.codes, levels: attribute.names.count)
+                    value = AuditMeasures.correlationRatio(
+                        numbers, groups: attribute.codes, levels: attribute.names.count)
                 case .categorical(let featureCodes, let featureLevels):
                     measure = "cramers_v"
-                    value = AuditMeasures.cramersV(featureCodes, levelsA: featureLevels.count, attribute.codes, levelsB: attribute.names.count)
+                    value = AuditMeasures.cramersV(
+                        featureCodes, levelsA: featureLevels.count, attribute.codes, levelsB: attribute.names.count)
                 }
-                let nmi = AuditMeasures.normalizedMutualInformation(coded.codes, levelsA: coded.levels, attribute.codes, levelsB: attribute.names.count)
+                let nmi = AuditMeasures.normalizedMutualInformation(
+                    coded.codes, levelsA: coded.levels, attribute.codes, levelsB: attribute.names.count)
                 let proxy = value >= config.proxyThreshold
-                associations.append(AuditReport.Association(
-                    feature: feature, attribute: attribute.name, measure: measure, value: value,
-                    normalizedMutualInformation: nmi, proxy: proxy))
+                associations.append(
+                    AuditReport.Association(
+                        feature: feature, attribute: attribute.name, measure: measure, value: value,
+                        normalizedMutualInformation: nmi, proxy: proxy))
             }
         }
 
@@ -281,24 +304,39 @@ public enum DataAudit {
         // Findings, in check order.
         for attribute in groupReports {
             for group in attribute.groups where group.small {
-                findings.append(.init(check: .smallGroup, message: "\(attribute.name)=\(group.name) has \(group.count) rows (< \(minGroupSize))"))
+                findings.append(
+                    .init(
+                        check: .smallGroup,
+                        message: "\(attribute.name)=\(group.name) has \(group.count) rows (< \(minGroupSize))"))
             }
         }
         for association in associations where association.proxy {
-            findings.append(.init(
-                check: .proxy,
-                message: "\(association.feature) ~ \(association.attribute): \(association.measure) \(format(association.value)) ≥ \(format(config.proxyThreshold))"))
+            findings.append(
+                .init(
+                    check: .proxy,
+                    message:
+                        "\(association.feature) ~ \(association.attribute): \(association.measure) \(format(association.value)) ≥ \(format(config.proxyThreshold))"
+                ))
         }
         for test in shift where test.shifted {
-            findings.append(.init(check: .shift, message: "\(test.feature): train vs test \(test.test) p = \(format(test.pValueAdjusted)) (Holm) < \(format(config.shiftAlpha))"))
+            findings.append(
+                .init(
+                    check: .shift,
+                    message:
+                        "\(test.feature): train vs test \(test.test) p = \(format(test.pValueAdjusted)) (Holm) < \(format(config.shiftAlpha))"
+                ))
         }
         if label.imbalanced {
-            findings.append(.init(
-                check: .labelImbalance,
-                message: "\(dataset.label): minority class share \(format(minority)) < \(format(config.labelImbalance))"))
+            findings.append(
+                .init(
+                    check: .labelImbalance,
+                    message:
+                        "\(dataset.label): minority class share \(format(minority)) < \(format(config.labelImbalance))")
+            )
         }
         return AuditReport(
-            rows: rows, droppedRows: dataset.droppedRows, minGroupSize: minGroupSize, proxyThreshold: config.proxyThreshold,
+            rows: rows, droppedRows: dataset.droppedRows, minGroupSize: minGroupSize,
+            proxyThreshold: config.proxyThreshold,
             shiftAlpha: config.shiftAlpha, label: label, attributes: groupReports, missingness: missingness,
             associations: associations, shift: shift, findings: findings)
     }

@@ -62,7 +62,8 @@ public struct SplitConfig: Codable, Equatable, Sendable {
     public func validate(prefix: String = "split") throws {
         for (key, value) in [("train", train), ("validation", validation), ("test", test)] {
             guard value.isFinite && value > 0 && value < 1 else {
-                throw ConfigError.invalidValue(key: "\(prefix).\(key)", expected: "a fraction in (0, 1)", found: NumberFormat.string(value))
+                throw ConfigError.invalidValue(
+                    key: "\(prefix).\(key)", expected: "a fraction in (0, 1)", found: NumberFormat.string(value))
             }
         }
         let sum = train + validation + test
@@ -124,10 +125,12 @@ public struct DataConfig: ConfigSection {
     public func validate() throws {
         try audit.validate(prefix: "audit")
         if let mirror, !(mirror.hasPrefix("http://") || mirror.hasPrefix("https://") || mirror.hasPrefix("file://")) {
-            throw ConfigError.invalidValue(key: "mirror", expected: "an http://, https:// or file:// base URL", found: "`\(mirror)`")
+            throw ConfigError.invalidValue(
+                key: "mirror", expected: "an http://, https:// or file:// base URL", found: "`\(mirror)`")
         }
         for (name, hash) in checksums.sorted(by: { $0.key < $1.key }) where !SHA256Hex.isValid(hash) {
-            throw ConfigError.invalidValue(key: "checksums.\(name)", expected: "64 hexadecimal digits (SHA-256)", found: "`\(hash)`")
+            throw ConfigError.invalidValue(
+                key: "checksums.\(name)", expected: "64 hexadecimal digits (SHA-256)", found: "`\(hash)`")
         }
         guard !cache.isEmpty else {
             throw ConfigError.invalidValue(key: "cache", expected: "a folder path", found: "an empty string")
@@ -140,27 +143,34 @@ public struct DataConfig: ConfigSection {
         case .synthetic:
             if let path {
                 throw ConfigError.inconsistent(
-                    key: "path", message: "`path: \(path)` is only read with `source: csv`; remove it or set `source: csv`")
+                    key: "path",
+                    message: "`path: \(path)` is only read with `source: csv`; remove it or set `source: csv`")
             }
             try synthetic.validate(prefix: "synthetic")
             guard label.column == "label" else {
                 throw ConfigError.inconsistent(
-                    key: "label.column", message: "the synthetic source writes its label as `label`, found `\(label.column)`")
+                    key: "label.column",
+                    message: "the synthetic source writes its label as `label`, found `\(label.column)`")
             }
             guard label.positive == "1" else {
                 throw ConfigError.inconsistent(
-                    key: "label.positive", message: "the synthetic label's positive value is `1`, found `\(label.positive)`")
+                    key: "label.positive",
+                    message: "the synthetic label's positive value is `1`, found `\(label.positive)`")
             }
             let attributes = synthetic.attributeNames
             for name in sensitive where !attributes.contains(name) {
                 throw ConfigError.invalidValue(
-                    key: "sensitive", expected: "columns the synthetic source writes (\(attributes.joined(separator: ", ")))",
+                    key: "sensitive",
+                    expected: "columns the synthetic source writes (\(attributes.joined(separator: ", ")))",
                     found: "`\(name)`")
             }
         case .adult, .compas, .german:
             if let path {
                 throw ConfigError.inconsistent(
-                    key: "path", message: "`path: \(path)` is only read with `source: csv`; `\(source.rawValue)` is downloaded into `\(cache)`")
+                    key: "path",
+                    message:
+                        "`path: \(path)` is only read with `source: csv`; `\(source.rawValue)` is downloaded into `\(cache)`"
+                )
             }
             if let benchmark = source.benchmark {
                 try benchmark.validate(resolving: self)
@@ -176,26 +186,31 @@ public struct DataConfig: ConfigSection {
             throw ConfigError.invalidValue(key: "label.column", expected: "a column name", found: "an empty string")
         }
         guard !label.positive.isEmpty else {
-            throw ConfigError.invalidValue(key: "label.positive", expected: "the positive class's text", found: "an empty string")
+            throw ConfigError.invalidValue(
+                key: "label.positive", expected: "the positive class's text", found: "an empty string")
         }
         guard !sensitive.isEmpty else {
             throw ConfigError.invalidValue(key: "sensitive", expected: "at least one column", found: "an empty list")
         }
         try checkNames(sensitive, key: "sensitive")
         if sensitive.contains(label.column) {
-            throw ConfigError.inconsistent(key: "sensitive", message: "the label `\(label.column)` cannot be a sensitive attribute")
+            throw ConfigError.inconsistent(
+                key: "sensitive", message: "the label `\(label.column)` cannot be a sensitive attribute")
         }
         if let features {
             guard !features.isEmpty else {
-                throw ConfigError.invalidValue(key: "features", expected: "at least one column, or no key for all", found: "an empty list")
+                throw ConfigError.invalidValue(
+                    key: "features", expected: "at least one column, or no key for all", found: "an empty list")
             }
             try checkNames(features, key: "features")
             if features.contains(label.column) {
-                throw ConfigError.inconsistent(key: "features", message: "the label `\(label.column)` cannot be a feature")
+                throw ConfigError.inconsistent(
+                    key: "features", message: "the label `\(label.column)` cannot be a feature")
             }
             if !useSensitiveAsFeature, let both = features.first(where: sensitive.contains) {
                 throw ConfigError.inconsistent(
-                    key: "features", message: "`\(both)` is sensitive; set `use_sensitive_as_feature: true` to use it as a feature")
+                    key: "features",
+                    message: "`\(both)` is sensitive; set `use_sensitive_as_feature: true` to use it as a feature")
             }
         }
         if types.keys.contains("") {

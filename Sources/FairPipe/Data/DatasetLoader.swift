@@ -27,7 +27,9 @@ public enum DatasetLoader {
     /// `root` (default: the current directory) when absent, by `downloader`, and its defaults
     /// fill the label, sensitive attributes and features the config leaves at theirs
     /// (``BenchmarkDataset/resolve(_:)``).
-    public static func load(_ config: DataConfig, seed: UInt64, root: String? = nil, downloader: Downloader = Downloader()) throws -> Dataset {
+    public static func load(
+        _ config: DataConfig, seed: UInt64, root: String? = nil, downloader: Downloader = Downloader()
+    ) throws -> Dataset {
         switch config.source {
         case .adult, .compas, .german:
             guard let benchmark = config.source.benchmark else {
@@ -77,7 +79,8 @@ public enum DatasetLoader {
         let features = config.features ?? available.filter { !excluded.contains($0) }
         for name in features { _ = try require(name, role: "feature") }
         guard !features.isEmpty else {
-            throw DataError.missingColumn(path: path, column: "(any feature)", role: "feature", available: available, suggestion: nil)
+            throw DataError.missingColumn(
+                path: path, column: "(any feature)", role: "feature", available: available, suggestion: nil)
         }
 
         // row_id: the 0-based data row of the file, unless the file brings its own.
@@ -122,7 +125,9 @@ public enum DatasetLoader {
         for name in config.sensitive {
             guard let column = table[name] else { continue }
             var categorical = column.asCategorical()
-            if config.missing == .category, case .categorical(var codes, var levels) = categorical.values, codes.contains(-1) {
+            if config.missing == .category, case .categorical(var codes, var levels) = categorical.values,
+                codes.contains(-1)
+            {
                 let code = Int32(levels.firstIndex(of: "missing") ?? levels.count)
                 if code == levels.count { levels.append("missing") }
                 for i in codes.indices where codes[i] < 0 { codes[i] = code }
@@ -156,7 +161,8 @@ public enum DatasetLoader {
             for row in 0..<labelColumn.count where found.count < 64 {
                 if let text = labelColumn.string(at: row) { found.insert(text) }
             }
-            throw DataError.positiveNotFound(path: path, column: labelName, positive: config.label.positive, found: found.sorted())
+            throw DataError.positiveNotFound(
+                path: path, column: labelName, positive: config.label.positive, found: found.sorted())
         }
         if positives == labels.count {
             throw DataError.singleClass(path: path, column: labelName, value: config.label.positive)

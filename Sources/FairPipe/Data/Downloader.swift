@@ -60,13 +60,16 @@ public struct CurlFetcher: FileFetcher {
     /// The environment's `PATH`, searched for `curl`.
     public var searchPath: String
 
-    public init(maxSeconds: Int = 600, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") {
+    public init(
+        maxSeconds: Int = 600, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    ) {
         self.maxSeconds = maxSeconds
         self.searchPath = searchPath
     }
 
     public func fetch(_ url: String, to destination: String) throws {
-        let candidates = searchPath.split(separator: ":").map { "\($0)/curl" } + ["/usr/bin/curl", "/usr/local/bin/curl"]
+        let candidates =
+            searchPath.split(separator: ":").map { "\($0)/curl" } + ["/usr/bin/curl", "/usr/local/bin/curl"]
         guard let curl = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw FetchFailure(.noTool, "`curl` not found on PATH")
         }
@@ -86,7 +89,8 @@ public struct CurlFetcher: FileFetcher {
         } catch {
             throw FetchFailure(.noTool, "cannot run \(curl): \(error.localizedDescription)")
         }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message =
+            String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
         process.waitUntilExit()
         let status = process.terminationStatus
@@ -96,7 +100,9 @@ public struct CurlFetcher: FileFetcher {
         case 18: throw FetchFailure(.truncated, message)
         case 22:
             // "The requested URL returned error: 404" (wording varies by version).
-            let code = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.last { (400..<600).contains($0) }
+            let code = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.last {
+                (400..<600).contains($0)
+            }
             throw FetchFailure(.status(code ?? 0), message)
         case 37: throw FetchFailure(.status(404), message)  // file:// mirror: no such file
         default: throw FetchFailure(.other, "curl exit \(status): \(message)")
@@ -121,11 +127,14 @@ public enum DownloadError: FairPipeError, Equatable {
         switch self {
         case .fetchFailed(let file, let from, let destination, let reason, let alsoMissing):
             let also = alsoMissing.isEmpty ? "" : "; also needed: " + alsoMissing.joined(separator: ", ")
-            return "cannot download \(file.name) from \(from) (\(reason)); place it at \(destination)\(Self.expecting(file.sha256))\(also)"
+            return
+                "cannot download \(file.name) from \(from) (\(reason)); place it at \(destination)\(Self.expecting(file.sha256))\(also)"
         case .checksumMismatch(let file, let from, let destination, let expected, let found):
-            return "\(file.name) from \(from) has SHA-256 \(found), expected \(expected) (nothing kept); place the original file at \(destination)"
+            return
+                "\(file.name) from \(from) has SHA-256 \(found), expected \(expected) (nothing kept); place the original file at \(destination)"
         case .cachedFileMismatch(let file, let destination, let expected, let found):
-            return "\(destination): SHA-256 is \(found), expected \(expected); delete it to download \(file.name) again, or set data.checksums.\(file.name) if this copy is intended"
+            return
+                "\(destination): SHA-256 is \(found), expected \(expected); delete it to download \(file.name) again, or set data.checksums.\(file.name) if this copy is intended"
         case .cacheUnwritable(let folder, let reason):
             return "\(folder): cannot create the download cache: \(reason)"
         }
@@ -140,7 +149,10 @@ public enum DownloadError: FairPipeError, Equatable {
 public enum SHA256Hex {
     /// 64 hexadecimal digits (either case).
     public static func isValid(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
+        text.utf8.count == 64
+            && text.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0)
+            }
     }
 
     /// The SHA-256 of a file, streamed.
@@ -176,10 +188,13 @@ public struct Downloader: Sendable {
             let found = try SHA256Hex.ofFile(destination)
             if let expected = file.sha256 {
                 guard found == expected.lowercased() else {
-                    throw DownloadError.cachedFileMismatch(file: file, destination: shownDestination, expected: expected, found: found)
+                    throw DownloadError.cachedFileMismatch(
+                        file: file, destination: shownDestination, expected: expected, found: found)
                 }
             } else {
-                log.warning("\(shownDestination): no pinned SHA-256; this copy has \(found) (pin it with data.checksums.\(file.name))")
+                log.warning(
+                    "\(shownDestination): no pinned SHA-256; this copy has \(found) (pin it with data.checksums.\(file.name))"
+                )
             }
             return destination
         }
@@ -206,15 +221,19 @@ public struct Downloader: Sendable {
             throw DownloadError.fetchFailed(file: file, from: source, destination: shownDestination, reason: reason)
         }
         guard FileManager.default.fileExists(atPath: temporary) else {
-            throw DownloadError.fetchFailed(file: file, from: source, destination: shownDestination, reason: "nothing received")
+            throw DownloadError.fetchFailed(
+                file: file, from: source, destination: shownDestination, reason: "nothing received")
         }
         let found = try SHA256Hex.ofFile(temporary)
         if let expected = file.sha256 {
             guard found == expected.lowercased() else {
-                throw DownloadError.checksumMismatch(file: file, from: source, destination: shownDestination, expected: expected, found: found)
+                throw DownloadError.checksumMismatch(
+                    file: file, from: source, destination: shownDestination, expected: expected, found: found)
             }
         } else {
-            log.warning("\(file.name): no pinned SHA-256; downloaded copy has \(found) (pin it with data.checksums.\(file.name))")
+            log.warning(
+                "\(file.name): no pinned SHA-256; downloaded copy has \(found) (pin it with data.checksums.\(file.name))"
+            )
         }
         // rename(2) replaces atomically, so a concurrent run that finished the same download
         // first is harmless.

@@ -89,8 +89,10 @@ public struct FeatureEncoding: Codable, Equatable, Sendable {
                 let mean = values.reduce(0, +) / Double(values.count)
                 let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
                 let std = variance.squareRoot()
-                encoded.append(EncodedColumn(
-                    name: name, type: .numeric, mean: mean, scale: std > 0 ? std : 1, fill: fill, levels: nil, fillLevel: nil))
+                encoded.append(
+                    EncodedColumn(
+                        name: name, type: .numeric, mean: mean, scale: std > 0 ? std : 1, fill: fill, levels: nil,
+                        fillLevel: nil))
             case .categorical(let codes, let tableLevels):
                 var counts = [Int](repeating: 0, count: tableLevels.count)
                 var missingCount = 0
@@ -114,8 +116,10 @@ public struct FeatureEncoding: Codable, Equatable, Sendable {
                     if missingCount > 0 && !levels.contains("missing") { levels.append("missing") }
                 }
                 guard !levels.isEmpty else { throw DataError.noTrainingValues(column: name) }
-                encoded.append(EncodedColumn(
-                    name: name, type: .categorical, mean: nil, scale: nil, fill: nil, levels: levels.sorted(), fillLevel: fillLevel))
+                encoded.append(
+                    EncodedColumn(
+                        name: name, type: .categorical, mean: nil, scale: nil, fill: nil, levels: levels.sorted(),
+                        fillLevel: fillLevel))
             }
         }
         return FeatureEncoding(missing: missing, columns: encoded)

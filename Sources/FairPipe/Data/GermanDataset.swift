@@ -41,7 +41,8 @@ public enum GermanDataset {
         "A124": "unknown or no property",
         "A141": "bank", "A142": "stores", "A143": "none",
         "A151": "rent", "A152": "own", "A153": "for free",
-        "A171": "unemployed or unskilled non-resident", "A172": "unskilled resident", "A173": "skilled employee or official",
+        "A171": "unemployed or unskilled non-resident", "A172": "unskilled resident",
+        "A173": "skilled employee or official",
         "A174": "management, self-employed or highly qualified",
         "A191": "none", "A192": "yes, registered under the customer's name",
         "A201": "yes", "A202": "no",
@@ -60,8 +61,9 @@ public enum GermanDataset {
             // No checksum verified against UCI's own copy: third-party copies disagree by a
             // trailing space (see data/README.md). Pin with data.checksums.german.data.
             RemoteFile(
-                name: "german.data", url: "https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german/german.data",
-                sha256: nil),
+                name: "german.data",
+                url: "https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german/german.data",
+                sha256: nil)
         ],
         columns: columnNames,
         label: LabelSpec(column: "credit", positive: "good"),
@@ -78,18 +80,23 @@ public enum GermanDataset {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if fields.isEmpty { return }
             guard fields.count == fileColumns.count else {
-                throw BenchmarkError.malformed(file: name, line: lineNumber, expected: "\(fileColumns.count) space-separated fields", found: "\(fields.count)")
+                throw BenchmarkError.malformed(
+                    file: name, line: lineNumber, expected: "\(fileColumns.count) space-separated fields",
+                    found: "\(fields.count)")
             }
             for (i, column) in fileColumns.enumerated() {
                 let field = String(fields[i])
                 if column == "credit" {
                     guard field == "1" || field == "2" else {
-                        throw BenchmarkError.malformed(file: name, line: lineNumber, expected: "1 (good) or 2 (bad) in `credit`", found: "`\(field)`")
+                        throw BenchmarkError.malformed(
+                            file: name, line: lineNumber, expected: "1 (good) or 2 (bad) in `credit`",
+                            found: "`\(field)`")
                     }
                     values[i].append(field == "1" ? "good" : "bad")
                 } else if numericColumns.contains(column) {
                     guard let number = Double(field), number.isFinite else {
-                        throw BenchmarkError.malformed(file: name, line: lineNumber, expected: "a number in `\(column)`", found: "`\(field)`")
+                        throw BenchmarkError.malformed(
+                            file: name, line: lineNumber, expected: "a number in `\(column)`", found: "`\(field)`")
                     }
                     numbers[i].append(number)
                     if column == "age" { ageGroup.append(number >= 25 ? "25 or older" : "under 25") }
@@ -98,9 +105,11 @@ public enum GermanDataset {
                     // `A1` must not accept `A10x` codes of other attributes: the suffix is one digit
                     // (two for purpose's A410).
                     let suffix = field.dropFirst(prefix.count)
-                    guard field.hasPrefix(prefix), let decoded = codes[field], suffix.count == 1 || field == "A410" else {
+                    guard field.hasPrefix(prefix), let decoded = codes[field], suffix.count == 1 || field == "A410"
+                    else {
                         throw BenchmarkError.malformed(
-                            file: name, line: lineNumber, expected: "a `\(column)` code (\(prefix)x)", found: "`\(field)`")
+                            file: name, line: lineNumber, expected: "a `\(column)` code (\(prefix)x)",
+                            found: "`\(field)`")
                     }
                     values[i].append(decoded)
                     if column == "personal_status" { sex.append(sexOfStatus[field]) }
@@ -109,7 +118,9 @@ public enum GermanDataset {
         }
         var columns: [Column] = []
         for (i, column) in fileColumns.enumerated() {
-            columns.append(numericColumns.contains(column) ? Column(name: column, numbers: numbers[i]) : Column(name: column, strings: values[i]))
+            columns.append(
+                numericColumns.contains(column)
+                    ? Column(name: column, numbers: numbers[i]) : Column(name: column, strings: values[i]))
         }
         columns.append(Column(name: "sex", strings: sex))
         columns.append(Column(name: "age_group", strings: ageGroup))

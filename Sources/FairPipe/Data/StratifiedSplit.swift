@@ -64,7 +64,8 @@ public enum StratifiedSplit {
         }
         let labels = strataByKey.keys.sorted().map { String($0.prefix { $0 != "\u{1F}" }) }
         let result = split(strata: strata, labels: labels, fractions: fractions, seed: seed, order: order)
-        for (name, rows) in [("train", result.train), ("validation", result.validation), ("test", result.test)] where rows.isEmpty {
+        for (name, rows) in [("train", result.train), ("validation", result.validation), ("test", result.test)]
+        where rows.isEmpty {
             throw DataError.emptySplit(split: name, rows: n)
         }
         return result
@@ -168,7 +169,8 @@ public struct DatasetSplits: Equatable, Sendable {
 extension Dataset {
     /// Splits stratified by label × sensitive attributes (see ``StratifiedSplit``).
     public func split(_ fractions: SplitConfig, seed: UInt64) throws -> DatasetSplits {
-        let indices = try StratifiedSplit.split(table, label: label, sensitive: sensitive, fractions: fractions, seed: seed)
+        let indices = try StratifiedSplit.split(
+            table, label: label, sensitive: sensitive, fractions: fractions, seed: seed)
         return DatasetSplits(
             indices: indices,
             train: table.selecting(rows: indices.train),

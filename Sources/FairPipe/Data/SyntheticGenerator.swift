@@ -53,11 +53,14 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
             for sex in sexes.keys.sorted() {
                 let p = rate + (sexShift[sex] ?? 0)
                 guard p.isFinite && p >= 0 && p <= 1 else {
-                    throw invalid("base_rates", "base rate + sex shift in [0, 1]",
-                                  "\(NumberFormat.string(p)) for `\(name)` & `\(sex)`")
+                    throw invalid(
+                        "base_rates", "base rate + sex shift in [0, 1]",
+                        "\(NumberFormat.string(p)) for `\(name)` & `\(sex)`")
                 }
             }
-            guard rate >= 0 && rate <= 1 else { throw invalid("base_rates.\(name)", "a rate in [0, 1]", NumberFormat.string(rate)) }
+            guard rate >= 0 && rate <= 1 else {
+                throw invalid("base_rates.\(name)", "a rate in [0, 1]", NumberFormat.string(rate))
+            }
         }
         if let extra = baseRates.keys.sorted().first(where: { groups[$0] == nil }) {
             throw invalid("base_rates", "rates only for groups in `groups`", "`\(extra)`")
@@ -67,28 +70,41 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
             throw invalid("sex_shift", "shifts only for levels in `sexes`", "`\(extra)`")
         }
         guard groups[disadvantaged] != nil else {
-            throw invalid("disadvantaged", "one of the groups (\(groups.keys.sorted().joined(separator: ", ")))", "`\(disadvantaged)`")
+            throw invalid(
+                "disadvantaged", "one of the groups (\(groups.keys.sorted().joined(separator: ", ")))",
+                "`\(disadvantaged)`")
         }
-        guard labelBias >= 0 && labelBias <= 1 else { throw invalid("label_bias", "a share in [0, 1]", NumberFormat.string(labelBias)) }
+        guard labelBias >= 0 && labelBias <= 1 else {
+            throw invalid("label_bias", "a share in [0, 1]", NumberFormat.string(labelBias))
+        }
         guard proxyStrength >= 0 && proxyStrength <= 1 else {
             throw invalid("proxy_strength", "a correlation in [0, 1]", NumberFormat.string(proxyStrength))
         }
         guard numericFeatures >= 0 else { throw invalid("numeric_features", "an integer ≥ 0", "\(numericFeatures)") }
-        guard categoricalFeatures >= 0 else { throw invalid("categorical_features", "an integer ≥ 0", "\(categoricalFeatures)") }
-        guard numericFeatures + categoricalFeatures + (proxyStrength > 0 ? 1 : 0) >= 1 else {
-            throw ConfigError.inconsistent(key: prefix, message: "no features: set numeric_features or categorical_features ≥ 1")
+        guard categoricalFeatures >= 0 else {
+            throw invalid("categorical_features", "an integer ≥ 0", "\(categoricalFeatures)")
         }
-        guard signal.isFinite && signal >= 0 else { throw invalid("signal", "a number ≥ 0", NumberFormat.string(signal)) }
+        guard numericFeatures + categoricalFeatures + (proxyStrength > 0 ? 1 : 0) >= 1 else {
+            throw ConfigError.inconsistent(
+                key: prefix, message: "no features: set numeric_features or categorical_features ≥ 1")
+        }
+        guard signal.isFinite && signal >= 0 else {
+            throw invalid("signal", "a number ≥ 0", NumberFormat.string(signal))
+        }
         guard noise.isFinite && noise >= 0 else { throw invalid("noise", "a number ≥ 0", NumberFormat.string(noise)) }
         if let drift {
             guard drift.fromRow >= 0 else { throw invalid("drift.from_row", "an integer ≥ 0", "\(drift.fromRow)") }
             if let shares = drift.groups {
                 try checkProportions(shares, key: "\(prefix).drift.groups")
                 guard Set(shares.keys) == Set(groups.keys) else {
-                    throw invalid("drift.groups", "the same groups as `groups` (\(groups.keys.sorted().joined(separator: ", ")))", shares.keys.sorted().joined(separator: ", "))
+                    throw invalid(
+                        "drift.groups", "the same groups as `groups` (\(groups.keys.sorted().joined(separator: ", ")))",
+                        shares.keys.sorted().joined(separator: ", "))
                 }
             }
-            if let bias = drift.labelBias, !(bias >= 0 && bias <= 1) { throw invalid("drift.label_bias", "a share in [0, 1]", NumberFormat.string(bias)) }
+            if let bias = drift.labelBias, !(bias >= 0 && bias <= 1) {
+                throw invalid("drift.label_bias", "a share in [0, 1]", NumberFormat.string(bias))
+            }
         }
     }
 
@@ -99,12 +115,14 @@ public struct SyntheticConfig: Codable, Equatable, Sendable {
             }
             let share = shares[name] ?? .nan
             guard share > 0 && share <= 1 else {
-                throw ConfigError.invalidValue(key: "\(key).\(name)", expected: "a proportion in (0, 1]", found: NumberFormat.string(share))
+                throw ConfigError.invalidValue(
+                    key: "\(key).\(name)", expected: "a proportion in (0, 1]", found: NumberFormat.string(share))
             }
         }
         let sum = shares.keys.sorted().reduce(0.0) { $0 + (shares[$1] ?? 0) }
         guard Swift.abs(sum - 1) <= 1e-9 else {
-            throw ConfigError.inconsistent(key: key, message: "proportions must sum to 1, found \(NumberFormat.string(sum))")
+            throw ConfigError.inconsistent(
+                key: key, message: "proportions must sum to 1, found \(NumberFormat.string(sum))")
         }
     }
 }
@@ -161,7 +179,8 @@ public enum SyntheticGenerator {
         let sexShares = sexNames.map { config.sexes[$0] ?? 0 }
         let disadvantagedShare = config.groups[config.disadvantaged] ?? 0
         let rho = config.proxyStrength
-        let proxyScale = disadvantagedShare > 0 && disadvantagedShare < 1
+        let proxyScale =
+            disadvantagedShare > 0 && disadvantagedShare < 1
             ? 1 / (disadvantagedShare * (1 - disadvantagedShare)).squareRoot() : 0
         let categoricalLevels = ["a", "b", "c", "d"]
 
@@ -210,7 +229,8 @@ public enum SyntheticGenerator {
         }
         if rho > 0 { columns.append(Column(name: "proxy", numbers: proxy)) }
         for m in 0..<config.categoricalFeatures {
-            columns.append(Column(name: "cat\(m + 1)", values: .categorical(codes: categorical[m], levels: categoricalLevels)))
+            columns.append(
+                Column(name: "cat\(m + 1)", values: .categorical(codes: categorical[m], levels: categoricalLevels)))
         }
         columns.append(Column(name: "group", values: .categorical(codes: groupCodes, levels: groupNames)))
         if !sexNames.isEmpty {

@@ -205,7 +205,9 @@ public enum NumberFormat {
     /// Appends the bytes of ``string(_:)`` to `out`; integers skip the `String`.
     @inline(__always)
     public static func append(_ value: Double, to out: inout [UInt8]) {
-        guard value == value.rounded(.towardZero) && Swift.abs(value) < 9_007_199_254_740_992 && !(value == 0 && value.sign == .minus)
+        guard
+            value == value.rounded(.towardZero) && Swift.abs(value) < 9_007_199_254_740_992
+                && !(value == 0 && value.sign == .minus)
         else {
             out.append(contentsOf: string(value).utf8)
             return

@@ -119,7 +119,9 @@ public struct AttributionTree: Codable, Equatable, Sendable {
             guard !seen[n] else { throw fail("node \(n) is reached twice (not a tree)") }
             seen[n] = true
             let node = nodes[n]
-            guard node.cover > 0, node.cover.isFinite else { throw fail("node \(n) has cover \(node.cover); covers must be positive") }
+            guard node.cover > 0, node.cover.isFinite else {
+                throw fail("node \(n) has cover \(node.cover); covers must be positive")
+            }
             if node.isLeaf {
                 guard node.value.isFinite else { throw fail("leaf \(n) has value \(node.value)") }
                 continue
@@ -130,7 +132,9 @@ public struct AttributionTree: Codable, Equatable, Sendable {
             guard (0..<nodes.count).contains(node.left), (0..<nodes.count).contains(node.right) else {
                 throw fail("node \(n) has a child outside 0..<\(nodes.count)")
             }
-            guard node.leftCategories != nil || !node.threshold.isNaN else { throw fail("node \(n) has a NaN threshold") }
+            guard node.leftCategories != nil || !node.threshold.isNaN else {
+                throw fail("node \(n) has a NaN threshold")
+            }
             stack.append(node.right)
             stack.append(node.left)
         }
@@ -237,7 +241,8 @@ struct TreeSHAPPath {
 
     /// Adds the TreeSHAP values of `tree` at `row` to `phi`.
     mutating func explain(_ tree: AttributionTree, row: UnsafePointer<Double>, into phi: UnsafeMutablePointer<Double>) {
-        recurse(tree, node: 0, row: row, phi: phi, start: 0, length: 0, zeroFraction: 1, oneFraction: 1, splitFeature: -1)
+        recurse(
+            tree, node: 0, row: row, phi: phi, start: 0, length: 0, zeroFraction: 1, oneFraction: 1, splitFeature: -1)
     }
 
     /// `start`: where this level's path begins; `length`: elements of the parent's path (this
@@ -273,15 +278,18 @@ struct TreeSHAPPath {
             d -= 1
         }
         let child = s + d + 1
-        for (next, nextZero, nextOne) in [(hot, hotFraction * incomingZero, incomingOne), (cold, coldFraction * incomingZero, 0.0)] {
+        for (next, nextZero, nextOne) in [
+            (hot, hotFraction * incomingZero, incomingOne), (cold, coldFraction * incomingZero, 0.0),
+        ] {
             for i in 0...d {
                 feature[child + i] = feature[s + i]
                 zero[child + i] = zero[s + i]
                 one[child + i] = one[s + i]
                 weight[child + i] = weight[s + i]
             }
-            recurse(tree, node: next, row: row, phi: phi, start: child, length: d + 1,
-                    zeroFraction: nextZero, oneFraction: nextOne, splitFeature: node.feature)
+            recurse(
+                tree, node: next, row: row, phi: phi, start: child, length: d + 1,
+                zeroFraction: nextZero, oneFraction: nextOne, splitFeature: node.feature)
         }
     }
 

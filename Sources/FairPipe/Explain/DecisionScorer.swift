@@ -26,7 +26,9 @@ struct DecisionScorer {
         self.config = config
         var keys = [ScoreKey(metric: "accuracy")]
         for column in attributes {
-            for group in column.groups { keys.append(ScoreKey(metric: "accuracy", attribute: column.name, group: group)) }
+            for group in column.groups {
+                keys.append(ScoreKey(metric: "accuracy", attribute: column.name, group: group))
+            }
         }
         for column in attributes {
             for target in targets { keys.append(ScoreKey(metric: target, attribute: column.name)) }
@@ -91,11 +93,12 @@ enum PermutationImportance {
                     mean = m
                     std = (defined.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(defined.count)).squareRoot()
                 }
-                scores.append(ImportanceScore(
-                    key: key, baseline: base.isFinite ? base : nil,
-                    permutedMean: permutedValues.count == repeats.count && !repeats.isEmpty
-                        ? permutedValues.reduce(0, +) / Double(permutedValues.count) : nil,
-                    mean: mean, std: std, importances: drops))
+                scores.append(
+                    ImportanceScore(
+                        key: key, baseline: base.isFinite ? base : nil,
+                        permutedMean: permutedValues.count == repeats.count && !repeats.isEmpty
+                            ? permutedValues.reduce(0, +) / Double(permutedValues.count) : nil,
+                        mean: mean, std: std, importances: drops))
             }
             features.append(FeatureImportance(feature: blocks.features[f].name, scores: scores))
         }

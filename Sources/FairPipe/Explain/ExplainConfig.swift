@@ -45,18 +45,22 @@ public struct ExplainConfig: ConfigSection {
         guard (1...10_000).contains(nRepeats) else {
             throw ConfigError.invalidValue(key: "n_repeats", expected: "an integer in 1...10000", found: "\(nRepeats)")
         }
-        let known = Set(Disparity.allCases.filter { !$0.needsScores }.flatMap(\.keys).filter { $0.contains("_difference") })
+        let known = Set(
+            Disparity.allCases.filter { !$0.needsScores }.flatMap(\.keys).filter { $0.contains("_difference") })
         for target in targets where !known.contains(target) {
             let suggestion = closestMatch(to: target, among: known.sorted()).map { " (did you mean `\($0)`?)" } ?? ""
             throw ConfigError.invalidValue(
-                key: "targets", expected: "between-group differences of decisions (smaller is fairer), e.g. demographic_parity_difference\(suggestion)",
+                key: "targets",
+                expected:
+                    "between-group differences of decisions (smaller is fairer), e.g. demographic_parity_difference\(suggestion)",
                 found: "`\(target)`")
         }
         guard topK >= 0 else {
             throw ConfigError.invalidValue(key: "top_k", expected: "an integer ≥ 0", found: "\(topK)")
         }
         guard (2...10_000).contains(gridResolution) else {
-            throw ConfigError.invalidValue(key: "grid_resolution", expected: "an integer in 2...10000", found: "\(gridResolution)")
+            throw ConfigError.invalidValue(
+                key: "grid_resolution", expected: "an integer in 2...10000", found: "\(gridResolution)")
         }
         guard percentiles.count == 2, percentiles[0] >= 0, percentiles[1] <= 1, percentiles[0] < percentiles[1] else {
             throw ConfigError.invalidValue(
@@ -67,7 +71,8 @@ public struct ExplainConfig: ConfigSection {
             throw ConfigError.invalidValue(key: "ice_samples", expected: "an integer ≥ 0", found: "\(iceSamples)")
         }
         guard bootstrap >= 0 else {
-            throw ConfigError.invalidValue(key: "bootstrap", expected: "an integer ≥ 0 (0: no intervals)", found: "\(bootstrap)")
+            throw ConfigError.invalidValue(
+                key: "bootstrap", expected: "an integer ≥ 0 (0: no intervals)", found: "\(bootstrap)")
         }
         guard confidence > 0, confidence < 1 else {
             throw ConfigError.invalidValue(key: "confidence", expected: "a number in (0, 1)", found: "\(confidence)")

@@ -17,7 +17,8 @@ public enum ExplainError: FairPipeError, Equatable {
         case .columnMismatch(let expected, let found):
             return "model columns: the dataset encoding has \(expected), the model reads \(found)"
         case .tooFewRows(let rows): return "explain needs at least 2 rows in the explained split, found \(rows)"
-        case .unknownTreeColumn(let name): return "the tree model reads `\(name)`, which is not a feature of the dataset encoding"
+        case .unknownTreeColumn(let name):
+            return "the tree model reads `\(name)`, which is not a feature of the dataset encoding"
         }
     }
 }

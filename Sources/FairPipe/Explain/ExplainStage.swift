@@ -23,15 +23,18 @@ public enum ExplainStage {
         if case .external(let external) = trained, external.features == .raw {
             // Permutation and partial dependence move encoded columns; a model that reads the
             // raw split columns would need them moved in the raw table instead (not built yet).
-            let note = "this external model reads raw features (model.external.features: raw); explain perturbs the encoded matrix and cannot drive it, so nothing was computed"
+            let note =
+                "this external model reads raw features (model.external.features: raw); explain perturbs the encoded matrix and cannot drive it, so nothing was computed"
             log.warning(note)
             let empty = Explanations(
-                model: trained.type.rawValue, split: split.rawValue, rows: table.rowCount, threshold: config.model.threshold,
+                model: trained.type.rawValue, split: split.rawValue, rows: table.rowCount,
+                threshold: config.model.threshold,
                 attributes: schema.sensitive, features: FeatureBlocks(encoding: encoding).features,
                 permutation: PermutationImportanceReport(nRepeats: config.explain.nRepeats, baseline: [], features: []),
                 partialDependence: [],
-                attribution: GapAttributionReport(method: nil, note: note, baseMargin: nil, bootstrap: config.explain.bootstrap,
-                                                  confidence: config.explain.confidence, gaps: []),
+                attribution: GapAttributionReport(
+                    method: nil, note: note, baseMargin: nil, bootstrap: config.explain.bootstrap,
+                    confidence: config.explain.confidence, gaps: []),
                 concerns: [], notes: [note])
             try run.write(try empty.jsonData(), to: explanationsFile)
             try run.write(try Recommendations.forProxies(empty).jsonData(), to: recommendationsFile)
@@ -40,14 +43,17 @@ public enum ExplainStage {
         try trained.checkFeatures(named: encoding.featureNames)
         let model = try explained(trained)
         let auditPath = dataset.file(MakeDatasetStage.auditFile)
-        let audit = FileManager.default.fileExists(atPath: auditPath)
+        let audit =
+            FileManager.default.fileExists(atPath: auditPath)
             ? try decodeJSON(AuditReport.self, at: auditPath, run: run) : nil
         let explainer = Explainer(
             model: model, encoding: encoding, table: table, X: X, labels: labels, attributes: attributes,
             background: background, audit: audit, config: config.explain, fairness: config.fairness,
             threshold: config.model.threshold, split: split.rawValue)
         let explanations = try explainer.explain(
-            seeds: .init(permutation: run.seed(for: "permutation"), ice: run.seed(for: "ice"), bootstrap: run.seed(for: "bootstrap")),
+            seeds: .init(
+                permutation: run.seed(for: "permutation"), ice: run.seed(for: "ice"),
+                bootstrap: run.seed(for: "bootstrap")),
             progress: { log.info($0) })
         for concern in explanations.concerns { log.warning("proxy concern: \(concern.recommendation)") }
         try run.write(try explanations.jsonData(), to: explanationsFile)

@@ -58,7 +58,9 @@ public enum ExplainedModel: Sendable {
     /// Linear: φ_ij = β_j (x_ij − x̄_j) with x̄ the column means of `background` (the exact
     /// Shapley values of a linear model with independent features), one-hot columns summed.
     /// Trees: TreeSHAP over the forest's columns, each added to the raw feature it reads.
-    func attributions(_ X: Matrix, background: Matrix, blocks: FeatureBlocks) throws -> (base: Double, values: [Double], margins: [Double])? {
+    func attributions(
+        _ X: Matrix, background: Matrix, blocks: FeatureBlocks
+    ) throws -> (base: Double, values: [Double], margins: [Double])? {
         switch self {
         case .linear(let model):
             let p = X.cols
@@ -74,7 +76,9 @@ public enum ExplainedModel: Sendable {
             for r in 0..<X.rows {
                 for j in 0..<p { values[r * p + j] = model.coefficients[j] * (X[r, j] - means[j]) }
             }
-            return (base, blocks.aggregate(values, rows: X.rows, owner: blocks.columnOwners), try model.decisionFunction(X))
+            return (
+                base, blocks.aggregate(values, rows: X.rows, owner: blocks.columnOwners), try model.decisionFunction(X)
+            )
         case .trees(let trees, _):
             let rows = try trees.rows(X)
             let owner = try trees.columnNames.map { name in
@@ -82,7 +86,10 @@ public enum ExplainedModel: Sendable {
                 return f
             }
             let values = try trees.forest.shapValues(rows)
-            return (trees.forest.expectedMargin, blocks.aggregate(values, rows: X.rows, owner: owner), try trees.forest.margins(rows))
+            return (
+                trees.forest.expectedMargin, blocks.aggregate(values, rows: X.rows, owner: owner),
+                try trees.forest.margins(rows)
+            )
         case .scoresOnly:
             return nil
         }

@@ -70,7 +70,8 @@ public struct Explainer {
             let rows = GapAttribution.rows(
                 values: values.values, margins: values.margins, base: values.base, features: blocks.features.count)
             attribution.baseMargin = values.base
-            attribution.note = model.attributionMethod == "linear"
+            attribution.note =
+                model.attributionMethod == "linear"
                 ? "margin terms β_j·(mean x_j in higher − mean x_j in lower), one-hot columns summed per feature; score terms share each row's score change out in proportion to its margin terms"
                 : "group-mean differences of path-dependent TreeSHAP values (Lundberg et al. 2018), one-hot columns summed per feature; score terms share each row's score change out in proportion to its margin terms"
             for column in attributes {
@@ -78,14 +79,17 @@ public struct Explainer {
                     notes.append("\(column.name): fewer than two groups with rows; no gap to attribute")
                     continue
                 }
-                attribution.gaps.append(GapAttribution.gap(
-                    rows, attribute: column.name, higher: pair.higher, lower: pair.lower,
-                    featureNames: blocks.features.map(\.name), samples: config.bootstrap, confidence: config.confidence,
-                    seed: seeds.bootstrap))
+                attribution.gaps.append(
+                    GapAttribution.gap(
+                        rows, attribute: column.name, higher: pair.higher, lower: pair.lower,
+                        featureNames: blocks.features.map(\.name), samples: config.bootstrap,
+                        confidence: config.confidence,
+                        seed: seeds.bootstrap))
             }
             progress("attributed the group gaps (\(model.attributionMethod ?? ""))")
         } else {
-            attribution.note = "the \(model.typeName) model gives only predictions: no exact attribution (permutation importance and partial dependence use its predictions)"
+            attribution.note =
+                "the \(model.typeName) model gives only predictions: no exact attribution (permutation importance and partial dependence use its predictions)"
             notes.append(attribution.note)
         }
 
@@ -101,7 +105,8 @@ public struct Explainer {
 
         return Explanations(
             model: model.typeName, split: split, rows: X.rows, threshold: threshold, attributes: attributes.map(\.name),
-            features: blocks.features, permutation: permutation, partialDependence: dependence, attribution: attribution,
+            features: blocks.features, permutation: permutation, partialDependence: dependence,
+            attribution: attribution,
             concerns: concerns(permutation: permutation, attribution: attribution, ranked: ranked, blocks: blocks),
             notes: notes)
     }
@@ -118,7 +123,9 @@ public struct Explainer {
 
     /// The groups with the highest and lowest mean score among groups of at least
     /// min_group_size rows (all non-empty groups when fewer than two are that large).
-    func extremeGroups(_ column: SensitiveColumn, scores: [Double]) -> (higher: (name: String, rows: [Int]), lower: (name: String, rows: [Int]))? {
+    func extremeGroups(
+        _ column: SensitiveColumn, scores: [Double]
+    ) -> (higher: (name: String, rows: [Int]), lower: (name: String, rows: [Int]))? {
         var members = [[Int]](repeating: [], count: column.groups.count)
         for (i, code) in column.codes.enumerated() { members[Int(code)].append(i) }
         var eligible = members.indices.filter { members[$0].count >= fairness.minGroupSize }
@@ -127,7 +134,8 @@ public struct Explainer {
         let means = eligible.map { (group: $0, mean: PartialDependence.mean(scores, rows: members[$0])) }
         // Ties broken by group order, so the choice is deterministic.
         guard let hi = means.max(by: { $0.mean != $1.mean ? $0.mean < $1.mean : $0.group > $1.group }),
-              let lo = means.min(by: { $0.mean != $1.mean ? $0.mean < $1.mean : $0.group < $1.group }) else { return nil }
+            let lo = means.min(by: { $0.mean != $1.mean ? $0.mean < $1.mean : $0.group < $1.group })
+        else { return nil }
         return ((column.groups[hi.group], members[hi.group]), (column.groups[lo.group], members[lo.group]))
     }
 
@@ -156,7 +164,8 @@ public struct Explainer {
                 throw DataError.columnType(column: spec.name, expected: "numeric", found: "text")
             }
             let filled = values.map { $0.isNaN ? (spec.fill ?? $0) : $0 }.filter { !$0.isNaN }
-            let points = PartialDependence.numericGrid(filled, resolution: config.gridResolution, percentiles: config.percentiles)
+            let points = PartialDependence.numericGrid(
+                filled, resolution: config.gridResolution, percentiles: config.percentiles)
             grid = points
             let mean = spec.mean ?? 0, scale = spec.scale ?? 1
             settings = points.map { [($0 - mean) / scale] }
@@ -173,10 +182,11 @@ public struct Explainer {
             for (i, code) in column.codes.enumerated() { members[Int(code)].append(i) }
             for (g, rows) in members.enumerated() where !rows.isEmpty {
                 let sampled = iceRows[a][g]
-                groups.append(GroupDependence(
-                    attribute: column.name, group: column.groups[g], n: rows.count,
-                    average: ice.map { PartialDependence.mean($0, rows: rows) },
-                    iceRows: sampled, ice: sampled.map { r in ice.map { $0[r] } }))
+                groups.append(
+                    GroupDependence(
+                        attribute: column.name, group: column.groups[g], n: rows.count,
+                        average: ice.map { PartialDependence.mean($0, rows: rows) },
+                        iceRows: sampled, ice: sampled.map { r in ice.map { $0[r] } }))
             }
         }
         return FeatureDependence(
@@ -187,7 +197,8 @@ public struct Explainer {
     /// Audit proxies that rank among the top features of their attribute's gap attribution (or,
     /// without attributions, of its disparity importance), with a concrete recommendation.
     func concerns(
-        permutation: PermutationImportanceReport, attribution: GapAttributionReport, ranked: [String], blocks: FeatureBlocks
+        permutation: PermutationImportanceReport, attribution: GapAttributionReport, ranked: [String],
+        blocks: FeatureBlocks
     ) -> [ProxyConcern] {
         guard let audit else { return [] }
         let top = max(config.topK, 1)
@@ -213,29 +224,41 @@ public struct Explainer {
             guard let rank, rank <= top else { continue }
             let feature = permutation.features[f]
             let target = config.targets.first ?? "demographic_parity_difference"
-            let disparity = feature.scores.first { $0.key == ScoreKey(metric: target, attribute: association.attribute) }
+            let disparity = feature.scores.first {
+                $0.key == ScoreKey(metric: target, attribute: association.attribute)
+            }
             let accuracy = feature.scores.first { $0.key == ScoreKey(metric: "accuracy") }
             let numeric = blocks.features[f].type == ColumnType.numeric.rawValue
             let methods = numeric ? ["disparate_impact_remover", "correlation_remover"] : ["correlation_remover"]
-            var text = "`\(association.feature)` stands in for \(association.attribute) (\(association.measure) \(format(association.value)))"
-            if let share { text += " and carries \(format(share * 100, digits: 0))% of the margin gap (rank \(rank))" }
-            else { text += " and ranks \(rank) by disparity importance" }
+            var text =
+                "`\(association.feature)` stands in for \(association.attribute) (\(association.measure) \(format(association.value)))"
+            if let share {
+                text += " and carries \(format(share * 100, digits: 0))% of the margin gap (rank \(rank))"
+            } else {
+                text += " and ranks \(rank) by disparity importance"
+            }
             if let before = disparity?.baseline, let after = disparity?.permutedMean {
-                text += "; permuting it moves \(target)@\(association.attribute) from \(format(before)) to \(format(after))"
-                if let a0 = accuracy?.baseline, let a1 = accuracy?.permutedMean { text += " and accuracy from \(format(a0)) to \(format(a1))" }
+                text +=
+                    "; permuting it moves \(target)@\(association.attribute) from \(format(before)) to \(format(after))"
+                if let a0 = accuracy?.baseline, let a1 = accuracy?.permutedMean {
+                    text += " and accuracy from \(format(a0)) to \(format(a1))"
+                }
             }
             func setting(_ method: String) -> String {
                 "mitigation.method=\(method) and mitigation.\(method).features=[\(association.feature)]"
             }
-            text += numeric
+            text +=
+                numeric
                 ? ". Repair it with \(setting("disparate_impact_remover")) (rank-preserving repair of its distribution within each group) or with \(setting("correlation_remover")), or drop it from data.features."
                 : ". Repair its one-hot columns with \(setting("correlation_remover")), or drop it from data.features."
-            out.append(ProxyConcern(
-                feature: association.feature, attribute: association.attribute, association: association.measure,
-                associationValue: association.value, rank: rank, gapShare: share, disparity: "\(target)@\(association.attribute)",
-                disparityBefore: disparity?.baseline, disparityPermuted: disparity?.permutedMean,
-                accuracyBefore: accuracy?.baseline, accuracyPermuted: accuracy?.permutedMean, methods: methods,
-                recommendation: text))
+            out.append(
+                ProxyConcern(
+                    feature: association.feature, attribute: association.attribute, association: association.measure,
+                    associationValue: association.value, rank: rank, gapShare: share,
+                    disparity: "\(target)@\(association.attribute)",
+                    disparityBefore: disparity?.baseline, disparityPermuted: disparity?.permutedMean,
+                    accuracyBefore: accuracy?.baseline, accuracyPermuted: accuracy?.permutedMean, methods: methods,
+                    recommendation: text))
         }
         return out.sorted { ($0.rank, $0.attribute, $0.feature) < ($1.rank, $1.attribute, $1.feature) }
     }

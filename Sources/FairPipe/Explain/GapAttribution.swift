@@ -50,14 +50,19 @@ enum GapAttribution {
     /// intervals from `samples` resamples drawn within each group (its size fixed), resample b on
     /// stream `gap/<attribute>/<b>` of `seed`.
     static func gap(
-        _ rows: RowAttributions, attribute: String, higher: (name: String, rows: [Int]), lower: (name: String, rows: [Int]),
+        _ rows: RowAttributions, attribute: String, higher: (name: String, rows: [Int]),
+        lower: (name: String, rows: [Int]),
         featureNames: [String], samples: Int, confidence: Double, seed: UInt64
     ) -> GroupGap {
         let f = rows.features
         let marginTerms = gaps(rows.margin, features: f, a: higher.rows, b: lower.rows)
         let scoreTerms = gaps(rows.score, features: f, a: higher.rows, b: lower.rows)
-        let marginGap = PartialDependence.mean(rows.margins, rows: higher.rows) - PartialDependence.mean(rows.margins, rows: lower.rows)
-        let scoreGap = PartialDependence.mean(rows.scores, rows: higher.rows) - PartialDependence.mean(rows.scores, rows: lower.rows)
+        let marginGap =
+            PartialDependence.mean(rows.margins, rows: higher.rows)
+            - PartialDependence.mean(rows.margins, rows: lower.rows)
+        let scoreGap =
+            PartialDependence.mean(rows.scores, rows: higher.rows)
+            - PartialDependence.mean(rows.scores, rows: lower.rows)
         var marginReplicates = [[Double]](repeating: [], count: f)
         var scoreReplicates = marginReplicates
         if samples > 0 {
@@ -78,12 +83,14 @@ enum GapAttribution {
         }
         var features = (0..<f).map { j in
             FeatureGap(
-                feature: featureNames[j], margin: marginTerms[j], marginCI: samples > 0 ? interval(marginReplicates[j]) : nil,
+                feature: featureNames[j], margin: marginTerms[j],
+                marginCI: samples > 0 ? interval(marginReplicates[j]) : nil,
                 score: scoreTerms[j], scoreCI: samples > 0 ? interval(scoreReplicates[j]) : nil)
         }
         features.sort { abs($0.margin) != abs($1.margin) ? abs($0.margin) > abs($1.margin) : $0.feature < $1.feature }
         return GroupGap(
-            attribute: attribute, higher: higher.name, lower: lower.name, nHigher: higher.rows.count, nLower: lower.rows.count,
+            attribute: attribute, higher: higher.name, lower: lower.name, nHigher: higher.rows.count,
+            nLower: lower.rows.count,
             marginGap: marginGap, scoreGap: scoreGap, features: features)
     }
 }

@@ -39,14 +39,15 @@ extension GradientBoostingModel {
 extension GradientBoostingModel.Tree {
     /// The tree over bin columns (see ``GradientBoostingModel/explainedTrees()``).
     var attributionTree: AttributionTree {
-        AttributionTree(nodes: nodes.map { node in
-            guard let feature = node.feature, let left = node.left, let right = node.right else {
-                return .leaf(value: node.value, cover: node.cover)
-            }
-            return AttributionTreeNode(
-                feature: feature, threshold: node.bin.map(Double.init) ?? .infinity,
-                leftCategories: node.categoriesLeft, missingLeft: node.missingGoesLeft ?? false,
-                left: left, right: right, value: node.value, cover: node.cover)
-        })
+        AttributionTree(
+            nodes: nodes.map { node in
+                guard let feature = node.feature, let left = node.left, let right = node.right else {
+                    return .leaf(value: node.value, cover: node.cover)
+                }
+                return AttributionTreeNode(
+                    feature: feature, threshold: node.bin.map(Double.init) ?? .infinity,
+                    leftCategories: node.categoriesLeft, missingLeft: node.missingGoesLeft ?? false,
+                    left: left, right: right, value: node.value, cover: node.cover)
+            })
     }
 }

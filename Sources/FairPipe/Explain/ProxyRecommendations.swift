@@ -7,10 +7,12 @@ extension Recommendations {
             let metric = concern.disparity.split(separator: "@").first.map(String.init) ?? concern.disparity
             let target = target(for: metric)?.rawValue ?? metric
             for method in concern.methods {
-                items.append(Item(rank: items.count + 1, method: method, target: target, reason: concern.recommendation))
+                items.append(
+                    Item(rank: items.count + 1, method: method, target: target, reason: concern.recommendation))
             }
         }
-        let note = items.isEmpty
+        let note =
+            items.isEmpty
             ? "no feature the data audit flags as a proxy ranks among the top features of a gap attribution"
             : "features the data audit flags as proxies that carry a group gap (explain)"
         return Recommendations(note: note, failedGates: [], recommendations: items)

@@ -35,7 +35,9 @@ public struct ConfusionCounts: Equatable, Hashable, Sendable, Codable {
     public static func byGroup(labels: [UInt8], decisions: [UInt8], codes: [Int32], groups: Int) -> [ConfusionCounts] {
         var cells = [Int](repeating: 0, count: groups * 4)
         for i in labels.indices { cells[Int(codes[i]) * 4 + Int(labels[i]) * 2 + Int(decisions[i])] += 1 }
-        return (0..<groups).map { g in ConfusionCounts(tp: cells[g * 4 + 3], fp: cells[g * 4 + 1], tn: cells[g * 4], fn: cells[g * 4 + 2]) }
+        return (0..<groups).map { g in
+            ConfusionCounts(tp: cells[g * 4 + 3], fp: cells[g * 4 + 1], tn: cells[g * 4], fn: cells[g * 4 + 2])
+        }
     }
 
     public static func + (a: ConfusionCounts, b: ConfusionCounts) -> ConfusionCounts {
@@ -112,13 +114,16 @@ public enum GroupMetric: String, CaseIterable, Sendable, Codable {
         switch self {
         case .truePositiveRate, .falseNegativeRate: return c.positives == 0 ? "no positives (tp + fn = 0)" : nil
         case .falsePositiveRate, .trueNegativeRate: return c.negatives == 0 ? "no negatives (fp + tn = 0)" : nil
-        case .positivePredictiveValue, .falseDiscoveryRate: return c.selected == 0 ? "no positive decisions (tp + fp = 0)" : nil
-        case .negativePredictiveValue, .falseOmissionRate: return c.tn + c.fn == 0 ? "no negative decisions (tn + fn = 0)" : nil
+        case .positivePredictiveValue, .falseDiscoveryRate:
+            return c.selected == 0 ? "no positive decisions (tp + fp = 0)" : nil
+        case .negativePredictiveValue, .falseOmissionRate:
+            return c.tn + c.fn == 0 ? "no negative decisions (tn + fn = 0)" : nil
         case .balancedAccuracy, .auc:
             if c.positives == 0 { return "no positives (tp + fn = 0)" }
             if c.negatives == 0 { return "no negatives (fp + tn = 0)" }
             return nil
-        case .f1: return 2 * c.tp + c.fp + c.fn == 0 ? "no positives and no positive decisions (2tp + fp + fn = 0)" : nil
+        case .f1:
+            return 2 * c.tp + c.fp + c.fn == 0 ? "no positives and no positive decisions (2tp + fp + fn = 0)" : nil
         default: return nil
         }
     }
@@ -188,9 +193,11 @@ public enum ReferenceMetric: String, CaseIterable, Sendable {
             return d == 0 || d.isNaN ? .nan : g(.selectionRate) / d
         case .equalOpportunityDifference: return g(.truePositiveRate) - r(.truePositiveRate)
         case .averageOddsDifference:
-            return 0.5 * ((g(.falsePositiveRate) - r(.falsePositiveRate)) + (g(.truePositiveRate) - r(.truePositiveRate)))
+            return 0.5
+                * ((g(.falsePositiveRate) - r(.falsePositiveRate)) + (g(.truePositiveRate) - r(.truePositiveRate)))
         case .equalizedOddsDifference:
-            let a = abs(g(.falsePositiveRate) - r(.falsePositiveRate)), b = abs(g(.truePositiveRate) - r(.truePositiveRate))
+            let a = abs(g(.falsePositiveRate) - r(.falsePositiveRate)),
+                b = abs(g(.truePositiveRate) - r(.truePositiveRate))
             return a.isNaN || b.isNaN ? .nan : max(a, b)
         }
     }

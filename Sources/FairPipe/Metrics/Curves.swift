@@ -73,7 +73,9 @@ func sweepThresholds(step: Double) -> [Double] {
 }
 
 /// Measures and curves together, sharing the one pass over the rows. Curves are nil without scores.
-public func evaluateFairnessAndCurves(_ set: PredictionSet, config: FairnessConfig, seed: UInt64) throws -> (metrics: MetricsReport, curves: CurvesReport?) {
+public func evaluateFairnessAndCurves(
+    _ set: PredictionSet, config: FairnessConfig, seed: UInt64
+) throws -> (metrics: MetricsReport, curves: CurvesReport?) {
     try set.validate()
     let engine = try FairnessEngine(set, config: config)
     let metrics = try evaluateFairness(set, engine: engine, config: config, seed: seed)
@@ -114,10 +116,14 @@ func curves(_ engine: FairnessEngine) -> CurvesReport {
             let s = groupStats[g]
             let bins = (0..<stats.calibrationBins).map { b in
                 let count = s.binCount[b]
-                return ReliabilityBin(lower: Double(b) / m, upper: Double(b + 1) / m, count: Int(count),
-                                      meanScore: count > 0 ? s.binScore[b] / count : nil, fractionPositive: count > 0 ? s.binLabel[b] / count : nil)
+                return ReliabilityBin(
+                    lower: Double(b) / m, upper: Double(b + 1) / m, count: Int(count),
+                    meanScore: count > 0 ? s.binScore[b] / count : nil,
+                    fractionPositive: count > 0 ? s.binLabel[b] / count : nil)
             }
-            return GroupCurves(group: level.groupNames[g], n: s.counts.n, fpr: fpr, tpr: tpr, auc: s.auc.isFinite ? s.auc : nil, reliability: bins)
+            return GroupCurves(
+                group: level.groupNames[g], n: s.counts.n, fpr: fpr, tpr: tpr, auc: s.auc.isFinite ? s.auc : nil,
+                reliability: bins)
         }
     }
     let decisionKeys = Disparity.allCases.filter { !$0.needsScores }.flatMap(\.keys)
@@ -136,10 +142,14 @@ func curves(_ engine: FairnessEngine) -> CurvesReport {
             for c in atThreshold[t] { all += c }
             let overall = GroupMetric.allCases.map { $0.value(all) }
             accuracy.append(ReportBuilder.finite(GroupMetric.accuracy.value(all)))
-            let values = FairnessEngine.disparities(groups: groups, overall: overall, excluded: engine.excludedByConfig[l], hasScores: false)
-            for (k, key) in Disparity.allKeys.enumerated() where series[key] != nil { series[key]?.append(ReportBuilder.finite(values[k])) }
+            let values = FairnessEngine.disparities(
+                groups: groups, overall: overall, excluded: engine.excludedByConfig[l], hasScores: false)
+            for (k, key) in Disparity.allKeys.enumerated() where series[key] != nil {
+                series[key]?.append(ReportBuilder.finite(values[k]))
+            }
         }
-        attributes.append(AttributeCurves(name: level.name, groups: groupCurves(level), accuracy: accuracy, disparities: series))
+        attributes.append(
+            AttributeCurves(name: level.name, groups: groupCurves(level), accuracy: accuracy, disparities: series))
     }
     return CurvesReport(thresholds: thresholds, overall: groupCurves(engine.overallLevel)[0], attributes: attributes)
 }

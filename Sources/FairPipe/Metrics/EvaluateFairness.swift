@@ -15,13 +15,16 @@ public func evaluateFairness(_ set: PredictionSet, config: FairnessConfig, seed:
     return try evaluateFairness(set, engine: FairnessEngine(set, config: config), config: config, seed: seed)
 }
 
-func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: FairnessConfig, seed: UInt64) throws -> MetricsReport {
+func evaluateFairness(
+    _ set: PredictionSet, engine: FairnessEngine, config: FairnessConfig, seed: UInt64
+) throws -> MetricsReport {
     let point = engine.measure(engine.pointCounts, exactAUC: true)
     let pointFlat = point.flattened()
     var lower: Measures?, upper: Measures?, bias: Measures?
     let samples = config.bootstrap.samples
     if samples > 0 {
-        let replicates = engine.bootstrapReplicates(seed: seed, samples: samples, stratified: config.bootstrap.stratified)
+        let replicates = engine.bootstrapReplicates(
+            seed: seed, samples: samples, stratified: config.bootstrap.stratified)
         var lo = [Double](repeating: .nan, count: pointFlat.count), hi = lo, shift = lo
         var column = [Double](repeating: 0, count: samples)
         let domains = point.disparityDomains()
@@ -30,7 +33,8 @@ func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: Fair
             if let domain = domains[q] {
                 // Between-group disparities: re-centred so the interval contains the estimate.
                 if let interval = Intervals.medianBiasCorrected(
-                    column, estimate: pointFlat[q], confidence: config.bootstrap.confidence, domain: domain) {
+                    column, estimate: pointFlat[q], confidence: config.bootstrap.confidence, domain: domain)
+                {
                     lo[q] = interval.lower; hi[q] = interval.upper; shift[q] = interval.bias
                 }
             } else if let interval = Intervals.percentile(column, confidence: config.bootstrap.confidence) {
@@ -43,10 +47,13 @@ func evaluateFairness(_ set: PredictionSet, engine: FairnessEngine, config: Fair
     var report = builder.build(n: set.labels.count)
     if let features = set.features {
         if set.labels.count <= config.consistencyMaxRows {
-            let value = Consistency.score(features: features, predictions: set.decisions, neighbors: config.consistencyNeighbors)
+            let value = Consistency.score(
+                features: features, predictions: set.decisions, neighbors: config.consistencyNeighbors)
             report.overall[IndividualMetric.consistency.rawValue] = MetricValue(value: value.isFinite ? value : nil)
         } else {
-            report.notes.append("consistency not computed: \(set.labels.count) rows exceed fairness.consistency_max_rows = \(config.consistencyMaxRows) (brute-force kNN is O(N²))")
+            report.notes.append(
+                "consistency not computed: \(set.labels.count) rows exceed fairness.consistency_max_rows = \(config.consistencyMaxRows) (brute-force kNN is O(N²))"
+            )
         }
     }
     report.gates = evaluateGates(report, thresholds: config.thresholds, fourFifths: config.fourFifthsRule)
@@ -72,18 +79,22 @@ struct ReportBuilder {
         return lo.isFinite && hi.isFinite ? [lo, hi] : nil
     }
 
-    func groupMetrics(_ stats: GroupStatistics, values: [Double], path: (Measures) -> [Double]) -> [String: MetricValue] {
+    func groupMetrics(_ stats: GroupStatistics, values: [Double], path: (Measures) -> [Double]) -> [String: MetricValue]
+    {
         var out: [String: MetricValue] = [:]
         for (m, metric) in GroupMetric.allCases.enumerated() {
             if metric.needsScores && !engine.stats.hasScores { continue }
             let v = values[m]
             var jeffreys: [Double]?
-            if let (x, n) = metric.proportion(stats.counts), let j = Intervals.jeffreys(successes: x, trials: n, confidence: config.bootstrap.confidence) {
+            if let (x, n) = metric.proportion(stats.counts),
+                let j = Intervals.jeffreys(successes: x, trials: n, confidence: config.bootstrap.confidence)
+            {
                 jeffreys = [j.lower, j.upper]
             }
             out[metric.rawValue] = MetricValue(
                 value: Self.finite(v), ci: Self.finite(v) == nil ? nil : ci { path($0)[m] }, jeffreysCI: jeffreys,
-                reason: v.isFinite ? nil : (metric.undefinedReason(stats.counts, hasScores: engine.stats.hasScores) ?? "undefined"))
+                reason: v.isFinite
+                    ? nil : (metric.undefinedReason(stats.counts, hasScores: engine.stats.hasScores) ?? "undefined"))
         }
         return out
     }
@@ -92,9 +103,10 @@ struct ReportBuilder {
         let cells = engine.cellStatistics(engine.pointCounts)
         var attributes = engine.levels.indices.map { attributeReport($0, cells: cells) }
         adjustPValues(&attributes)
-        var report = MetricsReport(n: n, overall: overallMetrics(cells: cells), attributes: attributes, gates: [], passed: true,
-                                   bootstrap: bootstrapInfo, significance: config.significance, notes: notes,
-                                   fourFifths: config.fourFifthsRule)
+        var report = MetricsReport(
+            n: n, overall: overallMetrics(cells: cells), attributes: attributes, gates: [], passed: true,
+            bootstrap: bootstrapInfo, significance: config.significance, notes: notes,
+            fourFifths: config.fourFifthsRule)
         if !engine.skippedIntersections.isEmpty { report.skippedIntersections = engine.skippedIntersections }
         return report
     }
@@ -105,8 +117,9 @@ struct ReportBuilder {
         var overall = groupMetrics(overallStats, values: point.overall, path: { $0.overall })
         for (i, metric) in [IndividualMetric.theilIndex, .generalizedEntropyIndex].enumerated() {
             let v = point.individual[i]
-            overall[metric.rawValue] = MetricValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.individual[i] } : nil,
-                                                   reason: v.isFinite ? nil : "undefined (mean benefit 0 or a zero benefit with α = 0)")
+            overall[metric.rawValue] = MetricValue(
+                value: Self.finite(v), ci: v.isFinite ? ci { $0.individual[i] } : nil,
+                reason: v.isFinite ? nil : "undefined (mean benefit 0 or a zero benefit with α = 0)")
         }
         return overall
     }
@@ -119,12 +132,14 @@ struct ReportBuilder {
         let groups = level.groupNames.indices.map { groupReport(l, group: $0, stats: stats[$0]) }
         let reference = engine.references[l].map { level.groupNames[$0] }
         guard stats.filter({ $0.counts.n > 0 }).count >= 2 else {
-            return AttributeReport(name: level.name, reference: reference, groups: groups, disparities: [:],
-                                   vsReference: [], tests: [], warnings: ["single_group"])
+            return AttributeReport(
+                name: level.name, reference: reference, groups: groups, disparities: [:],
+                vsReference: [], tests: [], warnings: ["single_group"])
         }
-        return AttributeReport(name: level.name, reference: reference, groups: groups,
-                               disparities: disparities(l, stats: stats), vsReference: referenceComparisons(l, stats: stats),
-                               tests: significanceTests(l, stats: stats), warnings: [])
+        return AttributeReport(
+            name: level.name, reference: reference, groups: groups,
+            disparities: disparities(l, stats: stats), vsReference: referenceComparisons(l, stats: stats),
+            tests: significanceTests(l, stats: stats), warnings: [])
     }
 
     func groupReport(_ l: Int, group g: Int, stats: GroupStatistics) -> GroupReport {
@@ -134,9 +149,10 @@ struct ReportBuilder {
         if c.n < config.minGroupSize { warnings.append("small_group") }
         if c.positives == 0 { warnings.append("no_positives") }
         if c.negatives == 0 { warnings.append("no_negatives") }
-        return GroupReport(group: engine.levels[l].groupNames[g], n: c.n, positives: c.positives, negatives: c.negatives, counts: c,
-                           metrics: groupMetrics(stats, values: point.levels[l].groups[g], path: { $0.levels[l].groups[g] }),
-                           warnings: warnings)
+        return GroupReport(
+            group: engine.levels[l].groupNames[g], n: c.n, positives: c.positives, negatives: c.negatives, counts: c,
+            metrics: groupMetrics(stats, values: point.levels[l].groups[g], path: { $0.levels[l].groups[g] }),
+            warnings: warnings)
     }
 
     /// Between-group disparities, in `Disparity.allKeys` order (the layout of `Measures`).
@@ -152,14 +168,22 @@ struct ReportBuilder {
                 var reason: String?
                 if !v.isFinite {
                     let names = disparity.metrics.map(\.rawValue).joined(separator: " and ")
-                    if key.hasSuffix("to_overall") { reason = "overall \(names) undefined (or 0 for a ratio), or no group has it defined" }
-                    else if key.hasSuffix("ratio") { reason = "fewer than two groups with a defined \(names), or its maximum is 0" }
-                    else { reason = "fewer than two groups with a defined \(names)" }
+                    if key.hasSuffix("to_overall") {
+                        reason = "overall \(names) undefined (or 0 for a ratio), or no group has it defined"
+                    } else if key.hasSuffix("ratio") {
+                        reason = "fewer than two groups with a defined \(names), or its maximum is 0"
+                    } else {
+                        reason = "fewer than two groups with a defined \(names)"
+                    }
                 }
-                var value = DisparityValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].disparities[index] } : nil,
-                                           excludedGroups: excludedGroups(level: engine.levels[l], levelIndex: l, stats: stats, metrics: disparity.metrics),
-                                           reason: reason)
-                if value.ci != nil { value.bootstrapBias = bias.flatMap { Self.finite($0.levels[l].disparities[index]) } }
+                var value = DisparityValue(
+                    value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].disparities[index] } : nil,
+                    excludedGroups: excludedGroups(
+                        level: engine.levels[l], levelIndex: l, stats: stats, metrics: disparity.metrics),
+                    reason: reason)
+                if value.ci != nil {
+                    value.bootstrapBias = bias.flatMap { Self.finite($0.levels[l].disparities[index]) }
+                }
                 out[key] = value
             }
         }
@@ -175,11 +199,14 @@ struct ReportBuilder {
             var metrics: [String: MetricValue] = [:]
             for (m, metric) in ReferenceMetric.allCases.enumerated() {
                 let v = point.levels[l].vsReference[g][m]
-                metrics[metric.rawValue] = MetricValue(value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].vsReference[g][m] } : nil,
-                                                       reason: v.isFinite ? nil : referenceReason(metric, group: stats[g].counts, reference: stats[r].counts))
+                metrics[metric.rawValue] = MetricValue(
+                    value: Self.finite(v), ci: v.isFinite ? ci { $0.levels[l].vsReference[g][m] } : nil,
+                    reason: v.isFinite
+                        ? nil : referenceReason(metric, group: stats[g].counts, reference: stats[r].counts))
             }
             let impact = metrics[ReferenceMetric.disparateImpact.rawValue]?.value
-            return ReferenceComparison(group: level.groupNames[g], metrics: metrics, fourFifthsPass: config.fourFifthsRule.passes(impact))
+            return ReferenceComparison(
+                group: level.groupNames[g], metrics: metrics, fourFifthsPass: config.fourFifthsRule.passes(impact))
         }
     }
 
@@ -187,11 +214,15 @@ struct ReportBuilder {
     func significanceTests(_ l: Int, stats: [GroupStatistics]) -> [SignificanceTest] {
         let included = stats.indices.filter { !engine.excludedByConfig[l][$0] && stats[$0].counts.n > 0 }
         let selection = included.map { [stats[$0].counts.selected, stats[$0].counts.n - stats[$0].counts.selected] }
-        let errors = included.map { [stats[$0].counts.fp + stats[$0].counts.fn, stats[$0].counts.tp + stats[$0].counts.tn] }
+        let errors = included.map {
+            [stats[$0].counts.fp + stats[$0].counts.fn, stats[$0].counts.tp + stats[$0].counts.tn]
+        }
         return [("selection_rate", selection), ("error_rate", errors)].map { rate, table in
             let result = HypothesisTests.proportionsTest(table)
-            return SignificanceTest(rate: rate, test: result?.test, statistic: result?.statistic, pValue: result?.pValue, pAdjusted: nil,
-                                    reason: result == nil ? "nothing to test: fewer than two non-empty groups or no variation in the outcome" : nil)
+            return SignificanceTest(
+                rate: rate, test: result?.test, statistic: result?.statistic, pValue: result?.pValue, pAdjusted: nil,
+                reason: result == nil
+                    ? "nothing to test: fewer than two non-empty groups or no variation in the outcome" : nil)
         }
     }
 
@@ -205,7 +236,9 @@ struct ReportBuilder {
         for (i, (a, t, _)) in tested.enumerated() { attributes[a].tests[t].pAdjusted = adjusted[i] }
         for a in attributes.indices {
             for test in attributes[a].tests {
-                let keys = test.rate == "selection_rate" ? Disparity.demographicParity.keys : Disparity.errorRate.keys + Disparity.accuracy.keys
+                let keys =
+                    test.rate == "selection_rate"
+                    ? Disparity.demographicParity.keys : Disparity.errorRate.keys + Disparity.accuracy.keys
                 for key in keys where attributes[a].disparities[key] != nil {
                     attributes[a].disparities[key]?.hasTest = true
                     attributes[a].disparities[key]?.pValue = test.pValue
@@ -218,42 +251,68 @@ struct ReportBuilder {
 
     var notes: [String] {
         var notes: [String] = engine.notes
-        if config.excludeSmallGroups { notes.append("groups with n < \(config.minGroupSize) are left out of between-group disparities and tests (fairness.exclude_small_groups)") }
+        if config.excludeSmallGroups {
+            notes.append(
+                "groups with n < \(config.minGroupSize) are left out of between-group disparities and tests (fairness.exclude_small_groups)"
+            )
+        }
         if engine.stats.hasScores && config.bootstrap.samples > 0 {
-            notes.append("bootstrap intervals of auc use \(engine.stats.fineBins) score bins (ties within a bin count half); point estimates are exact")
+            notes.append(
+                "bootstrap intervals of auc use \(engine.stats.fineBins) score bins (ties within a bin count half); point estimates are exact"
+            )
         }
         return notes
     }
 
     var bootstrapInfo: BootstrapInfo {
-        let resampling = config.bootstrap.stratified ? "multinomial resampling of counts within each intersectional cell" : "multinomial resampling of counts over the whole sample"
-        let method = "percentile bootstrap, \(resampling); between-group disparities: the percentile interval shifted by the bootstrap median bias (bootstrap_bias), clipped to the disparity's range, so it contains the estimate"
-        return BootstrapInfo(samples: config.bootstrap.samples, confidence: config.bootstrap.confidence, stratified: config.bootstrap.stratified,
-                             method: method, scoreBins: engine.stats.hasScores ? engine.stats.fineBins : 0)
+        let resampling =
+            config.bootstrap.stratified
+            ? "multinomial resampling of counts within each intersectional cell"
+            : "multinomial resampling of counts over the whole sample"
+        let method =
+            "percentile bootstrap, \(resampling); between-group disparities: the percentile interval shifted by the bootstrap median bias (bootstrap_bias), clipped to the disparity's range, so it contains the estimate"
+        return BootstrapInfo(
+            samples: config.bootstrap.samples, confidence: config.bootstrap.confidence,
+            stratified: config.bootstrap.stratified,
+            method: method, scoreBins: engine.stats.hasScores ? engine.stats.fineBins : 0)
     }
 
-    func excludedGroups(level: Level, levelIndex l: Int, stats: [GroupStatistics], metrics: [GroupMetric]) -> [ExcludedGroup] {
+    func excludedGroups(
+        level: Level, levelIndex l: Int, stats: [GroupStatistics], metrics: [GroupMetric]
+    ) -> [ExcludedGroup] {
         var out: [ExcludedGroup] = []
         for g in level.groupNames.indices {
             let c = stats[g].counts
             if engine.excludedByConfig[l][g] {
-                out.append(ExcludedGroup(group: level.groupNames[g], reason: "small_group: n = \(c.n) < \(config.minGroupSize) (fairness.exclude_small_groups)"))
+                out.append(
+                    ExcludedGroup(
+                        group: level.groupNames[g],
+                        reason: "small_group: n = \(c.n) < \(config.minGroupSize) (fairness.exclude_small_groups)"))
                 continue
             }
             let reasons = metrics.compactMap { m -> String? in
                 let v = m.needsScores ? point.levels[l].groups[g][FairnessEngine.metricIndex[m] ?? 0] : m.value(c)
-                return v.isNaN ? "\(m.rawValue): \(m.undefinedReason(c, hasScores: engine.stats.hasScores) ?? "undefined")" : nil
+                return v.isNaN
+                    ? "\(m.rawValue): \(m.undefinedReason(c, hasScores: engine.stats.hasScores) ?? "undefined")" : nil
             }
-            if !reasons.isEmpty { out.append(ExcludedGroup(group: level.groupNames[g], reason: reasons.joined(separator: "; "))) }
+            if !reasons.isEmpty {
+                out.append(ExcludedGroup(group: level.groupNames[g], reason: reasons.joined(separator: "; ")))
+            }
         }
         return out
     }
 
     func referenceReason(_ metric: ReferenceMetric, group: ConfusionCounts, reference: ConfusionCounts) -> String {
-        if metric == .disparateImpact && reference.n > 0 && reference.selected == 0 { return "reference selection rate is 0" }
+        if metric == .disparateImpact && reference.n > 0 && reference.selected == 0 {
+            return "reference selection rate is 0"
+        }
         for input in metric.inputs {
-            if let r = input.undefinedReason(group, hasScores: false) { return "\(input.rawValue) of the group undefined: \(r)" }
-            if let r = input.undefinedReason(reference, hasScores: false) { return "\(input.rawValue) of the reference undefined: \(r)" }
+            if let r = input.undefinedReason(group, hasScores: false) {
+                return "\(input.rawValue) of the group undefined: \(r)"
+            }
+            if let r = input.undefinedReason(reference, hasScores: false) {
+                return "\(input.rawValue) of the reference undefined: \(r)"
+            }
         }
         return "undefined"
     }
@@ -278,7 +337,9 @@ public enum Consistency {
                     for f in 0..<d { let t = x[i * d + f] - x[j * d + f]; dist += t * t }
                     if dist < bestDist[k - 1] {
                         var p = k - 1
-                        while p > 0 && bestDist[p - 1] > dist { bestDist[p] = bestDist[p - 1]; bestIndex[p] = bestIndex[p - 1]; p -= 1 }
+                        while p > 0 && bestDist[p - 1] > dist {
+                            bestDist[p] = bestDist[p - 1]; bestIndex[p] = bestIndex[p - 1]; p -= 1
+                        }
                         bestDist[p] = dist; bestIndex[p] = j
                     }
                 }

@@ -38,19 +38,54 @@ public struct FairnessConfig: ConfigSection {
     public init() {}
 
     public func validate() throws {
-        guard minGroupSize >= 1 else { throw ConfigError.invalidValue(key: "min_group_size", expected: "an integer ≥ 1", found: "\(minGroupSize)") }
-        guard (2...1000).contains(calibrationBins) else { throw ConfigError.invalidValue(key: "calibration_bins", expected: "an integer in 2...1000", found: "\(calibrationBins)") }
-        guard bootstrap.samples >= 0 else { throw ConfigError.invalidValue(key: "bootstrap.samples", expected: "an integer ≥ 0 (0 turns the bootstrap off)", found: "\(bootstrap.samples)") }
-        guard bootstrap.confidence > 0, bootstrap.confidence < 1 else { throw ConfigError.invalidValue(key: "bootstrap.confidence", expected: "a number in (0, 1)", found: "\(bootstrap.confidence)") }
-        guard significance.alpha > 0, significance.alpha < 1 else { throw ConfigError.invalidValue(key: "significance.alpha", expected: "a number in (0, 1)", found: "\(significance.alpha)") }
-        guard curves.thresholdStep > 0, curves.thresholdStep <= 0.5 else { throw ConfigError.invalidValue(key: "curves.threshold_step", expected: "a number in (0, 0.5]", found: "\(curves.thresholdStep)") }
-        guard generalizedEntropyAlpha.isFinite else { throw ConfigError.invalidValue(key: "generalized_entropy_alpha", expected: "a finite number", found: "\(generalizedEntropyAlpha)") }
-        guard consistencyNeighbors >= 1 else { throw ConfigError.invalidValue(key: "consistency_neighbors", expected: "an integer ≥ 1", found: "\(consistencyNeighbors)") }
-        guard consistencyMaxRows >= 0 else { throw ConfigError.invalidValue(key: "consistency_max_rows", expected: "an integer ≥ 0", found: "\(consistencyMaxRows)") }
-        guard fourFifths > 0, fourFifths <= 1 else { throw ConfigError.invalidValue(key: "four_fifths", expected: "a ratio in (0, 1] (the band is [four_fifths, 1/four_fifths])", found: "\(fourFifths)") }
-        guard maxGroups >= 2 else { throw ConfigError.invalidValue(key: "max_groups", expected: "an integer ≥ 2", found: "\(maxGroups)") }
+        guard minGroupSize >= 1 else {
+            throw ConfigError.invalidValue(key: "min_group_size", expected: "an integer ≥ 1", found: "\(minGroupSize)")
+        }
+        guard (2...1000).contains(calibrationBins) else {
+            throw ConfigError.invalidValue(
+                key: "calibration_bins", expected: "an integer in 2...1000", found: "\(calibrationBins)")
+        }
+        guard bootstrap.samples >= 0 else {
+            throw ConfigError.invalidValue(
+                key: "bootstrap.samples", expected: "an integer ≥ 0 (0 turns the bootstrap off)",
+                found: "\(bootstrap.samples)")
+        }
+        guard bootstrap.confidence > 0, bootstrap.confidence < 1 else {
+            throw ConfigError.invalidValue(
+                key: "bootstrap.confidence", expected: "a number in (0, 1)", found: "\(bootstrap.confidence)")
+        }
+        guard significance.alpha > 0, significance.alpha < 1 else {
+            throw ConfigError.invalidValue(
+                key: "significance.alpha", expected: "a number in (0, 1)", found: "\(significance.alpha)")
+        }
+        guard curves.thresholdStep > 0, curves.thresholdStep <= 0.5 else {
+            throw ConfigError.invalidValue(
+                key: "curves.threshold_step", expected: "a number in (0, 0.5]", found: "\(curves.thresholdStep)")
+        }
+        guard generalizedEntropyAlpha.isFinite else {
+            throw ConfigError.invalidValue(
+                key: "generalized_entropy_alpha", expected: "a finite number", found: "\(generalizedEntropyAlpha)")
+        }
+        guard consistencyNeighbors >= 1 else {
+            throw ConfigError.invalidValue(
+                key: "consistency_neighbors", expected: "an integer ≥ 1", found: "\(consistencyNeighbors)")
+        }
+        guard consistencyMaxRows >= 0 else {
+            throw ConfigError.invalidValue(
+                key: "consistency_max_rows", expected: "an integer ≥ 0", found: "\(consistencyMaxRows)")
+        }
+        guard fourFifths > 0, fourFifths <= 1 else {
+            throw ConfigError.invalidValue(
+                key: "four_fifths", expected: "a ratio in (0, 1] (the band is [four_fifths, 1/four_fifths])",
+                found: "\(fourFifths)")
+        }
+        guard maxGroups >= 2 else {
+            throw ConfigError.invalidValue(key: "max_groups", expected: "an integer ≥ 2", found: "\(maxGroups)")
+        }
         for (key, reference) in reference.sorted(by: { $0.key < $1.key }) where key.isEmpty || reference.isEmpty {
-            throw ConfigError.invalidValue(key: "reference.\(key)", expected: "an attribute name mapped to a group name", found: "`\(key)`: `\(reference)`")
+            throw ConfigError.invalidValue(
+                key: "reference.\(key)", expected: "an attribute name mapped to a group name",
+                found: "`\(key)`: `\(reference)`")
         }
         for (key, gate) in thresholds.sorted(by: { $0.key < $1.key }) {
             var metric = GateSpec.metricName(of: key)
@@ -69,21 +104,28 @@ public struct FairnessConfig: ConfigSection {
                     expected: "a metric name (see docs/metrics.md)")
             }
             if let attribute = GateSpec.attribute(of: key), attribute.isEmpty {
-                throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "`metric@attribute` with an attribute name", found: "`\(key)`")
+                throw ConfigError.invalidValue(
+                    key: "thresholds.\(key)", expected: "`metric@attribute` with an attribute name", found: "`\(key)`")
             }
             if gate.fourFifths {
                 guard metric == ReferenceMetric.disparateImpact.rawValue else {
-                    throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "`four_fifths: true` applies to disparate_impact only")
+                    throw ConfigError.inconsistent(
+                        key: "thresholds.\(key)", message: "`four_fifths: true` applies to disparate_impact only")
                 }
                 guard gate.max == nil && gate.min == nil else {
-                    throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "`four_fifths: true` sets both bounds (fairness.four_fifths); remove `min` and `max`")
+                    throw ConfigError.inconsistent(
+                        key: "thresholds.\(key)",
+                        message: "`four_fifths: true` sets both bounds (fairness.four_fifths); remove `min` and `max`")
                 }
             }
             guard gate.max != nil || gate.min != nil || gate.fourFifths else {
-                throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "a gate needs `max`, `min`, both, or (for disparate_impact) `four_fifths: true`")
+                throw ConfigError.inconsistent(
+                    key: "thresholds.\(key)",
+                    message: "a gate needs `max`, `min`, both, or (for disparate_impact) `four_fifths: true`")
             }
             if let lo = gate.min, let hi = gate.max, lo > hi {
-                throw ConfigError.inconsistent(key: "thresholds.\(key)", message: "`min` (\(lo)) is above `max` (\(hi))")
+                throw ConfigError.inconsistent(
+                    key: "thresholds.\(key)", message: "`min` (\(lo)) is above `max` (\(hi))")
             }
             for bound in [gate.min, gate.max].compactMap({ $0 }) where !bound.isFinite {
                 throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "finite bounds", found: "\(bound)")

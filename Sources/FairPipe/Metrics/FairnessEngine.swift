@@ -14,12 +14,12 @@ struct Level: Sendable {
 /// where undefined, in a fixed layout so replicates line up by position.
 struct Measures {
     struct LevelMeasures {
-        var groups: [[Double]]          // [group][GroupMetric.allCases]
-        var disparities: [Double]       // Disparity.allKeys
-        var vsReference: [[Double]]     // [group][ReferenceMetric.allCases]; the reference row is NaN
+        var groups: [[Double]]  // [group][GroupMetric.allCases]
+        var disparities: [Double]  // Disparity.allKeys
+        var vsReference: [[Double]]  // [group][ReferenceMetric.allCases]; the reference row is NaN
     }
     var overall: [Double]
-    var individual: [Double]            // theil_index, generalized_entropy_index
+    var individual: [Double]  // theil_index, generalized_entropy_index
     var levels: [LevelMeasures]
 
     func flattened() -> [Double] {
@@ -38,7 +38,9 @@ struct Measures {
     /// interval.
     func disparityDomains() -> [ClosedRange<Double>?] {
         var out = [ClosedRange<Double>?](repeating: nil, count: overall.count + individual.count)
-        let keys = Disparity.allKeys.map { key -> ClosedRange<Double>? in key.contains("_ratio") ? 0...1 : 0...Double.infinity }
+        let keys = Disparity.allKeys.map { key -> ClosedRange<Double>? in
+            key.contains("_ratio") ? 0...1 : 0...Double.infinity
+        }
         for level in levels {
             out += [ClosedRange<Double>?](repeating: nil, count: level.groups.reduce(0) { $0 + $1.count })
             out += level.disparities.indices.map { keys[$0] }
@@ -78,7 +80,8 @@ struct FairnessEngine: Sendable {
     /// Intersections left out because they exceed `fairness.max_groups`.
     var skippedIntersections: [SkippedIntersection] = []
 
-    static let metricIndex: [GroupMetric: Int] = Dictionary(uniqueKeysWithValues: GroupMetric.allCases.enumerated().map { ($1, $0) })
+    static let metricIndex: [GroupMetric: Int] = Dictionary(
+        uniqueKeysWithValues: GroupMetric.allCases.enumerated().map { ($1, $0) })
 
     init(_ set: PredictionSet, config: FairnessConfig) throws {
         stats = SufficientStatistics(set, calibrationBins: config.calibrationBins)
@@ -87,7 +90,8 @@ struct FairnessEngine: Sendable {
         overallLevel = Level(name: "overall", groupNames: ["all"], cellsOfGroup: [Array(0..<cells)])
         // Attribute subsets: single attributes in order, then intersections by size and position.
         for column in set.attributes where column.groups.count > config.maxGroups {
-            throw MetricsError.tooManyGroups(attribute: column.name, groups: column.groups.count, limit: config.maxGroups)
+            throw MetricsError.tooManyGroups(
+                attribute: column.name, groups: column.groups.count, limit: config.maxGroups)
         }
         var subsets: [[Int]] = set.attributes.indices.map { [$0] }
         if config.intersectional && set.attributes.count >= 2 {
@@ -101,7 +105,8 @@ struct FairnessEngine: Sendable {
             let combinations = columns.reduce(1.0) { $0 * Double($1.groups.count) }
             if combinations > Double(config.maxGroups) {
                 let entry = SkippedIntersection(
-                    name: columns.map(\.name).joined(separator: "&"), combinations: Int(combinations), maxGroups: config.maxGroups)
+                    name: columns.map(\.name).joined(separator: "&"), combinations: Int(combinations),
+                    maxGroups: config.maxGroups)
                 notes.append(entry.message)
                 skipped.append(entry)
                 continue
@@ -117,14 +122,17 @@ struct FairnessEngine: Sendable {
                 for a in subset { index = index * set.attributes[a].groups.count + Int(stats.cellCodes[c][a]) }
                 cellsOfGroup[index].append(c)
             }
-            levels.append(Level(name: columns.map(\.name).joined(separator: "&"), groupNames: names, cellsOfGroup: cellsOfGroup))
+            levels.append(
+                Level(name: columns.map(\.name).joined(separator: "&"), groupNames: names, cellsOfGroup: cellsOfGroup))
         }
         self.levels = levels
         self.notes = notes
         self.skippedIntersections = skipped
         if stats.hasScores {
             overallLevel.exactAUC = Self.computeExactAUCs(overallLevel, stats: stats)
-            for l in self.levels.indices { self.levels[l].exactAUC = Self.computeExactAUCs(self.levels[l], stats: stats) }
+            for l in self.levels.indices {
+                self.levels[l].exactAUC = Self.computeExactAUCs(self.levels[l], stats: stats)
+            }
         }
         let levelNames = Set(levels.map(\.name))
         for attribute in config.reference.keys.sorted() where !levelNames.contains(attribute) {
@@ -170,7 +178,10 @@ struct FairnessEngine: Sendable {
     /// an atom carries the atom's mean score, squared error and log loss).
     func cellStatistics(_ counts: [Int]) -> [GroupStatistics] {
         let hasScores = stats.hasScores
-        var cells = [GroupStatistics](repeating: GroupStatistics(calibrationBins: stats.calibrationBins, fineBins: stats.fineBins, hasScores: hasScores), count: stats.cellCount)
+        var cells = [GroupStatistics](
+            repeating: GroupStatistics(
+                calibrationBins: stats.calibrationBins, fineBins: stats.fineBins, hasScores: hasScores),
+            count: stats.cellCount)
         let r = stats.fineBins / max(1, stats.calibrationBins)
         for a in 0..<counts.count {
             let k = counts[a]
@@ -199,7 +210,8 @@ struct FairnessEngine: Sendable {
     /// Group statistics of a level; `exactAUC` fills in the exact AUC computed once at init
     /// (valid for the original counts only, i.e. the point estimate).
     func groupStatistics(_ level: Level, cells: [GroupStatistics], exactAUC: Bool) -> [GroupStatistics] {
-        let empty = GroupStatistics(calibrationBins: stats.calibrationBins, fineBins: stats.fineBins, hasScores: stats.hasScores)
+        let empty = GroupStatistics(
+            calibrationBins: stats.calibrationBins, fineBins: stats.fineBins, hasScores: stats.hasScores)
         let aucs = exactAUC && !level.exactAUC.isEmpty ? level.exactAUC : nil
         return level.cellsOfGroup.enumerated().map { g, members in
             var s = empty
@@ -213,7 +225,9 @@ struct FairnessEngine: Sendable {
     static func computeExactAUCs(_ level: Level, stats: SufficientStatistics) -> [Double] {
         level.cellsOfGroup.map { members in
             var positives = 0, negatives = 0
-            for c in members { positives += stats.sortedScores[c * 2 + 1].count; negatives += stats.sortedScores[c * 2].count }
+            for c in members {
+                positives += stats.sortedScores[c * 2 + 1].count; negatives += stats.sortedScores[c * 2].count
+            }
             guard positives > 0, negatives > 0 else { return .nan }
             return Double(stats.exactU2(cells: members)) / (2 * Double(positives) * Double(negatives))
         }
@@ -230,15 +244,20 @@ struct FairnessEngine: Sendable {
         ]
         var levelMeasures: [Measures.LevelMeasures] = []
         for (l, level) in levels.enumerated() {
-            let groups = groupStatistics(level, cells: cells, exactAUC: exactAUC).map { $0.metricVector(hasScores: stats.hasScores) }
-            let disparities = Self.disparities(groups: groups, overall: overall, excluded: excludedByConfig[l], hasScores: stats.hasScores)
-            var vs = [[Double]](repeating: [Double](repeating: .nan, count: ReferenceMetric.allCases.count), count: groups.count)
+            let groups = groupStatistics(level, cells: cells, exactAUC: exactAUC).map {
+                $0.metricVector(hasScores: stats.hasScores)
+            }
+            let disparities = Self.disparities(
+                groups: groups, overall: overall, excluded: excludedByConfig[l], hasScores: stats.hasScores)
+            var vs = [[Double]](
+                repeating: [Double](repeating: .nan, count: ReferenceMetric.allCases.count), count: groups.count)
             if let r = references[l] {
                 let ref = groups[r]
                 for g in groups.indices where g != r {
                     let mine = groups[g]
                     vs[g] = ReferenceMetric.allCases.map { m in
-                        m.value(group: { mine[Self.metricIndex[$0] ?? 0] }, reference: { ref[Self.metricIndex[$0] ?? 0] })
+                        m.value(
+                            group: { mine[Self.metricIndex[$0] ?? 0] }, reference: { ref[Self.metricIndex[$0] ?? 0] })
                     }
                 }
             }
@@ -268,7 +287,12 @@ struct FairnessEngine: Sendable {
                 }
                 if !values.isEmpty && !o.isNaN {
                     dO = values.map { abs($0 - o) }.max() ?? .nan
-                    rO = o == 0 ? .nan : values.map { v -> Double in let q = v / o; return Swift.min(q, 1 / q) }.min() ?? .nan
+                    rO =
+                        o == 0
+                        ? .nan
+                        : values.map { v -> Double in
+                            let q = v / o; return Swift.min(q, 1 / q)
+                        }.min() ?? .nan
                 }
                 // Worst case across the metrics (equalized odds); NaN if any part is undefined.
                 diff = diff.isNaN || d.isNaN ? .nan : Swift.max(diff, d)
@@ -306,7 +330,8 @@ struct FairnessEngine: Sendable {
                 var rng = Xoshiro256StarStar(seed: seed, stream: "fairness.bootstrap/\(b)")
                 if stratified {
                     for (c, range) in engine.stats.cellAtoms.enumerated() {
-                        Sampling.multinomial(trials: engine.stats.cellSizes[c], weights: cellWeights[c], into: &cellCounts, using: &rng)
+                        Sampling.multinomial(
+                            trials: engine.stats.cellSizes[c], weights: cellWeights[c], into: &cellCounts, using: &rng)
                         for (k, a) in range.enumerated() { counts[a] = cellCounts[k] }
                     }
                 } else {

@@ -35,11 +35,14 @@ public enum MetricsError: FairPipeError, Equatable {
         case .duplicateAttribute(let name):
             return "predictions: sensitive attribute `\(name)` given twice"
         case .unknownReference(let attribute, let found, let groups):
-            return "fairness.reference.\(attribute): no group `\(found)` in the data (groups: \(groups.joined(separator: ", ")))"
+            return
+                "fairness.reference.\(attribute): no group `\(found)` in the data (groups: \(groups.joined(separator: ", ")))"
         case .unknownReferenceAttribute(let attribute, let attributes):
-            return "fairness.reference: no attribute or intersection `\(attribute)` in the data (have: \(attributes.joined(separator: ", ")))"
+            return
+                "fairness.reference: no attribute or intersection `\(attribute)` in the data (have: \(attributes.joined(separator: ", ")))"
         case .tooManyGroups(let attribute, let groups, let limit):
-            return "sensitive attribute `\(attribute)` has \(groups) groups, more than fairness.max_groups = \(limit); is it really a sensitive attribute (an ID column?)"
+            return
+                "sensitive attribute `\(attribute)` has \(groups) groups, more than fairness.max_groups = \(limit); is it really a sensitive attribute (an ID column?)"
         case .featureShape(let row, let expected, let found):
             return "features row \(row): expected \(expected) values, found \(found)"
         }

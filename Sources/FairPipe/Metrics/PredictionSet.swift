@@ -11,7 +11,9 @@ public struct SensitiveColumn: Equatable, Sendable {
 
     /// Codes string values; groups are sorted by name so the coding is deterministic.
     public init(name: String, values: [String]) throws {
-        for (i, v) in values.enumerated() where v.isEmpty { throw MetricsError.emptyGroupName(attribute: name, row: i + 1) }
+        for (i, v) in values.enumerated() where v.isEmpty {
+            throw MetricsError.emptyGroupName(attribute: name, row: i + 1)
+        }
         let groups = Array(Set(values)).sorted()
         var index: [String: Int32] = [:]
         for (i, g) in groups.enumerated() { index[g] = Int32(i) }
@@ -24,7 +26,9 @@ public struct FeatureMatrix: Equatable, Sendable {
     public var rows: Int
     public var columns: Int
     public var values: [Double]
-    public init(rows: Int, columns: Int, values: [Double]) { self.rows = rows; self.columns = columns; self.values = values }
+    public init(rows: Int, columns: Int, values: [Double]) {
+        self.rows = rows; self.columns = columns; self.values = values
+    }
     public init(_ rows: [[Double]]) throws {
         let columns = rows.first?.count ?? 0
         for (i, row) in rows.enumerated() where row.count != columns {
@@ -45,7 +49,10 @@ public struct PredictionSet: Equatable, Sendable {
     public var attributes: [SensitiveColumn]
     public var features: FeatureMatrix?
 
-    public init(labels: [UInt8], decisions: [UInt8], scores: [Double]? = nil, attributes: [SensitiveColumn], features: FeatureMatrix? = nil) {
+    public init(
+        labels: [UInt8], decisions: [UInt8], scores: [Double]? = nil, attributes: [SensitiveColumn],
+        features: FeatureMatrix? = nil
+    ) {
         self.labels = labels; self.decisions = decisions; self.scores = scores
         self.attributes = attributes; self.features = features
     }
@@ -54,20 +61,31 @@ public struct PredictionSet: Equatable, Sendable {
     public func validate() throws {
         let n = labels.count
         guard n > 0 else { throw MetricsError.noRows }
-        guard decisions.count == n else { throw MetricsError.lengthMismatch(column: "decision", expected: n, found: decisions.count) }
-        if let scores, scores.count != n { throw MetricsError.lengthMismatch(column: "score", expected: n, found: scores.count) }
+        guard decisions.count == n else {
+            throw MetricsError.lengthMismatch(column: "decision", expected: n, found: decisions.count)
+        }
+        if let scores, scores.count != n {
+            throw MetricsError.lengthMismatch(column: "score", expected: n, found: scores.count)
+        }
         for i in 0..<n where labels[i] > 1 { throw MetricsError.invalidLabel(row: i + 1, found: "\(labels[i])") }
-        for i in 0..<n where decisions[i] > 1 { throw MetricsError.invalidDecision(row: i + 1, found: "\(decisions[i])") }
+        for i in 0..<n where decisions[i] > 1 {
+            throw MetricsError.invalidDecision(row: i + 1, found: "\(decisions[i])")
+        }
         if let scores {
-            for i in 0..<n where !(scores[i] >= 0 && scores[i] <= 1) { throw MetricsError.invalidScore(row: i + 1, found: "\(scores[i])") }
+            for i in 0..<n where !(scores[i] >= 0 && scores[i] <= 1) {
+                throw MetricsError.invalidScore(row: i + 1, found: "\(scores[i])")
+            }
         }
         var seen = Set<String>()
         for column in attributes {
             guard seen.insert(column.name).inserted else { throw MetricsError.duplicateAttribute(name: column.name) }
-            guard column.codes.count == n else { throw MetricsError.lengthMismatch(column: column.name, expected: n, found: column.codes.count) }
+            guard column.codes.count == n else {
+                throw MetricsError.lengthMismatch(column: column.name, expected: n, found: column.codes.count)
+            }
             let g = Int32(column.groups.count)
             for i in 0..<n where column.codes[i] < 0 || column.codes[i] >= g {
-                throw MetricsError.invalidGroupCode(attribute: column.name, row: i + 1, found: column.codes[i], groups: Int(g))
+                throw MetricsError.invalidGroupCode(
+                    attribute: column.name, row: i + 1, found: column.codes[i], groups: Int(g))
             }
             if let empty = column.groups.firstIndex(of: "") {
                 let row = column.codes.firstIndex(of: Int32(empty)).map { $0 + 1 } ?? 0
@@ -75,9 +93,12 @@ public struct PredictionSet: Equatable, Sendable {
             }
         }
         if let features {
-            guard features.rows == n else { throw MetricsError.lengthMismatch(column: "features", expected: n, found: features.rows) }
+            guard features.rows == n else {
+                throw MetricsError.lengthMismatch(column: "features", expected: n, found: features.rows)
+            }
             guard features.values.count == features.rows * features.columns else {
-                throw MetricsError.featureShape(row: 0, expected: features.rows * features.columns, found: features.values.count)
+                throw MetricsError.featureShape(
+                    row: 0, expected: features.rows * features.columns, found: features.values.count)
             }
         }
     }

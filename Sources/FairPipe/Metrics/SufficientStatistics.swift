@@ -75,7 +75,8 @@ struct SufficientStatistics: Sendable {
             return e * r + min(max(Int((s * m - Double(e)) * Double(r)), 0), r - 1)
         }
         @inline(__always) func atomKey(_ i: Int) -> Int {
-            ((Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i])) * bins + (set.scores.map { fineBin($0[i]) } ?? 0)
+            ((Int(rowCell[i]) * 2 + Int(labels[i])) * 2 + Int(decisions[i])) * bins
+                + (set.scores.map { fineBin($0[i]) } ?? 0)
         }
         // Slots: the atom key itself when the key space is small (the usual case), else the
         // key's rank among the keys present (many cells: memory stays O(N)).
@@ -92,7 +93,9 @@ struct SufficientStatistics: Sendable {
         if let scores = set.scores {
             for i in 0..<n {
                 let s = scores[i], y = labels[i]
-                let slot = dense ? ((Int(rowCell[i]) * 2 + Int(y)) * 2 + Int(decisions[i])) * bins + fineBin(s) : Int(rowSlot[i])
+                let slot =
+                    dense
+                    ? ((Int(rowCell[i]) * 2 + Int(y)) * 2 + Int(decisions[i])) * bins + fineBin(s) : Int(rowSlot[i])
                 count[slot] += 1
                 sumScore[slot] += s
                 let d = s - Double(y)
@@ -109,7 +112,8 @@ struct SufficientStatistics: Sendable {
         }
         cellSizes = sizes
         var atomCell: [Int] = [], atomLabel: [UInt8] = [], atomDecision: [UInt8] = [], atomBin: [Int] = []
-        var atomCount: [Int] = [], atomSumScore: [Double] = [], atomSumBrier: [Double] = [], atomSumLogLoss: [Double] = []
+        var atomCount: [Int] = [], atomSumScore: [Double] = [], atomSumBrier: [Double] = [],
+            atomSumLogLoss: [Double] = []
         var cellStart = [Int](repeating: 0, count: cells + 1)
         for slot in 0..<slots where count[slot] > 0 {
             // Slots are in key order, so atoms come sorted by (cell, label, decision, bin).
@@ -122,7 +126,8 @@ struct SufficientStatistics: Sendable {
             atomCount.append(count[slot])
             cellStart[c + 1] += 1
             if hasScores {
-                atomSumScore.append(sumScore[slot]); atomSumBrier.append(sumBrier[slot]); atomSumLogLoss.append(sumLogLoss[slot])
+                atomSumScore.append(sumScore[slot]); atomSumBrier.append(sumBrier[slot]);
+                atomSumLogLoss.append(sumLogLoss[slot])
             }
         }
         for c in 0..<cells { cellStart[c + 1] += cellStart[c] }
@@ -148,7 +153,8 @@ struct SufficientStatistics: Sendable {
             }
             for c1 in 0..<(cells <= Self.maxPairCells ? cells : 0) {
                 for c2 in 0..<cells {
-                    pair[c1 * cells + c2] = Self.mannWhitneyU2(positives: buckets[c1 * 2 + 1], negatives: buckets[c2 * 2])
+                    pair[c1 * cells + c2] = Self.mannWhitneyU2(
+                        positives: buckets[c1 * 2 + 1], negatives: buckets[c2 * 2])
                 }
             }
         }
@@ -187,7 +193,8 @@ struct SufficientStatistics: Sendable {
             return u2
         }
         if members.count == 1 {
-            return Self.mannWhitneyU2(positives: sortedScores[members[0] * 2 + 1], negatives: sortedScores[members[0] * 2])
+            return Self.mannWhitneyU2(
+                positives: sortedScores[members[0] * 2 + 1], negatives: sortedScores[members[0] * 2])
         }
         var positives: [Double] = [], negatives: [Double] = []
         for c in members { positives += sortedScores[c * 2 + 1]; negatives += sortedScores[c * 2] }

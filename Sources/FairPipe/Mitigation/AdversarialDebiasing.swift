@@ -58,8 +58,12 @@ public struct AdversarialDebiasing: Sendable {
         guard epochs >= 1 else { throw bad("epochs", "an integer ≥ 1", "\(epochs)") }
         guard batchSize >= 1 else { throw bad("batch_size", "an integer ≥ 1", "\(batchSize)") }
         guard hiddenUnits >= 0 else { throw bad("hidden_units", "an integer ≥ 0", "\(hiddenUnits)") }
-        guard learningRate > 0, learningRate.isFinite else { throw bad("learning_rate", "a finite number > 0", "\(learningRate)") }
-        guard keepProbability > 0, keepProbability <= 1 else { throw bad("keep_probability", "a number in (0, 1]", "\(keepProbability)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw bad("learning_rate", "a finite number > 0", "\(learningRate)")
+        }
+        guard keepProbability > 0, keepProbability <= 1 else {
+            throw bad("keep_probability", "a number in (0, 1]", "\(keepProbability)")
+        }
     }
 
     public func fit(
@@ -69,7 +73,8 @@ public struct AdversarialDebiasing: Sendable {
         try InprocessingInput.check(
             method: Self.name, X: X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames)
         guard groupNames.count >= 2 else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "groups", expected: "at least 2 groups", found: "\(groupNames.count)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "groups", expected: "at least 2 groups", found: "\(groupNames.count)")
         }
         var rng = Xoshiro256StarStar(seed: seed, stream: Self.name)
         let p = X.cols
@@ -92,9 +97,12 @@ public struct AdversarialDebiasing: Sendable {
             order.seededShuffle(using: &rng)
             var predictorLoss = 0.0, adversaryLoss = 0.0
             for b in 0..<batchCount {
-                let rows = Array(order[b * rowsPerBatch ..< (b + 1) * rowsPerBatch])
-                let mask = hiddenUnits > 0 && keepProbability < 1
-                    ? (0..<(rows.count * hiddenUnits)).map { _ in rng.nextUnitDouble() < keepProbability ? 1 / keepProbability : 0 }
+                let rows = Array(order[b * rowsPerBatch..<(b + 1) * rowsPerBatch])
+                let mask =
+                    hiddenUnits > 0 && keepProbability < 1
+                    ? (0..<(rows.count * hiddenUnits)).map { _ in
+                        rng.nextUnitDouble() < keepProbability ? 1 / keepProbability : 0
+                    }
                     : []
                 let rate = learningRate * pow(0.96, Double(step / 1000))
                 // Predictor step.
@@ -105,7 +113,8 @@ public struct AdversarialDebiasing: Sendable {
                 if debias {
                     let adv = model.adversaryGradients(forward.logits, rows: rows, labels: labels, groups: groups)
                     let gradA = model.backpropagate(
-                        X, rows: rows, forward: forward, dLogit: adv.dLogit, dropout: mask).gradient
+                        X, rows: rows, forward: forward, dLogit: adv.dLogit, dropout: mask
+                    ).gradient
                     // Per variable: remove the component along ∇L_A, then push against it.
                     for range in model.predictorVariables(inputs: p) {
                         var norm2 = 0.0, inner = 0.0
@@ -178,13 +187,15 @@ public struct AdversarialDebiasingModel: Codable, Equatable, Sendable {
     public func predictProbability(_ X: Matrix) throws -> [Double] {
         guard X.cols == featureNames.count else {
             throw MitigationError.lengthMismatch(
-                method: AdversarialDebiasing.name, input: "feature columns", expected: featureNames.count, found: X.cols)
+                method: AdversarialDebiasing.name, input: "feature columns", expected: featureNames.count, found: X.cols
+            )
         }
         let p = X.cols, h = hiddenUnits
         let expected = h == 0 ? p + 1 : p * h + 2 * h + 1
         guard h >= 0, predictor.count == expected else {
             throw MitigationError.lengthMismatch(
-                method: AdversarialDebiasing.name, input: "predictor parameters", expected: expected, found: predictor.count)
+                method: AdversarialDebiasing.name, input: "predictor parameters", expected: expected,
+                found: predictor.count)
         }
         return forward(X, rows: Array(0..<X.rows), dropout: []).logits.map(LogisticModel.sigmoid)
     }
@@ -198,7 +209,9 @@ public struct AdversarialDebiasingModel: Codable, Equatable, Sendable {
     func predictorVariables(inputs p: Int) -> [Range<Int>] {
         let h = hiddenUnits
         if h == 0 { return [0..<p, p..<(p + 1)] }
-        return [0..<(p * h), (p * h)..<(p * h + h), (p * h + h)..<(p * h + 2 * h), (p * h + 2 * h)..<(p * h + 2 * h + 1)]
+        return [
+            0..<(p * h), (p * h)..<(p * h + h), (p * h + h)..<(p * h + 2 * h), (p * h + 2 * h)..<(p * h + 2 * h + 1),
+        ]
     }
 
     func initialPredictor<G: RandomNumberGenerator>(inputs p: Int, rng: inout G) -> [Double] {
@@ -208,7 +221,9 @@ public struct AdversarialDebiasingModel: Codable, Equatable, Sendable {
     }
 
     func initialAdversary<G: RandomNumberGenerator>(rng: inout G) -> [Double] {
-        Self.glorot(adversaryInputs, adversaryOutputs, rng: &rng) + [Double](repeating: 0, count: adversaryOutputs) + [1]
+        Self.glorot(adversaryInputs, adversaryOutputs, rng: &rng) + [Double](repeating: 0, count: adversaryOutputs) + [
+            1
+        ]
     }
 
     /// Glorot-uniform: U(−√(6/(fan_in + fan_out)), +√(…)).

@@ -37,9 +37,12 @@ public struct CalibratedEqualizedOdds: Postprocessor {
         var generalizedFNR: Double { oneMinusScoreOnPositives / positives }
     }
 
-    public func fit(scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]) throws -> CalibratedEqualizedOddsModel {
+    public func fit(
+        scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]
+    ) throws -> CalibratedEqualizedOddsModel {
         let name = Self.name
-        try MitigationInput.check(method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
+        try MitigationInput.check(
+            method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
         let mask = try RejectOptionClassification.privilegedMask(privileged, groupNames: groupNames, method: name)
         var sums = [ClassSums(), ClassSums()]  // 0 = privileged, 1 = unprivileged
         for row in scores.indices {
@@ -53,8 +56,10 @@ public struct CalibratedEqualizedOdds: Postprocessor {
                 sums[c].scoreOnNegatives += scores[row]
             }
         }
-        for (c, className) in ["privileged", "unprivileged"].enumerated() where sums[c].positives == 0 || sums[c].negatives == 0 {
-            throw MitigationError.degenerateLabels(method: name, group: className, found: sums[c].positives == 0 ? "label 0" : "label 1")
+        for (c, className) in ["privileged", "unprivileged"].enumerated()
+        where sums[c].positives == 0 || sums[c].negatives == 0 {
+            throw MitigationError.degenerateLabels(
+                method: name, group: className, found: sums[c].positives == 0 ? "label 0" : "label 1")
         }
         let (fpWeight, fnWeight): (Double, Double)
         switch costConstraint {
@@ -109,9 +114,12 @@ public struct CalibratedEqualizedOddsModel: FittedPostprocessor {
     public var unprivilegedTrivialCost: Double
 
     /// The scores after mixing (the calibrated output), and the decisions from them.
-    public func mixedScores<G: RandomNumberGenerator>(scores: [Double], groups: [Int32], rng: inout G) throws -> [Double] {
+    public func mixedScores<G: RandomNumberGenerator>(
+        scores: [Double], groups: [Int32], rng: inout G
+    ) throws -> [Double] {
         let name = CalibratedEqualizedOdds.name
-        try MitigationInput.check(method: name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
+        try MitigationInput.check(
+            method: name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
         let mask = try RejectOptionClassification.privilegedMask(privileged, groupNames: groupNames, method: name)
         var result = scores
         for row in scores.indices {

@@ -29,13 +29,17 @@ public struct CorrelationRemover: Sendable {
 
     /// Fits on row-major `features` (`rows` × `columns`) and sensitive columns
     /// (`rows` × `sensitiveColumns`).
-    public func fit(features: [Double], rows: Int, columns: Int, sensitive: [Double], sensitiveColumns: Int) throws -> CorrelationRemoverModel {
+    public func fit(
+        features: [Double], rows: Int, columns: Int, sensitive: [Double], sensitiveColumns: Int
+    ) throws -> CorrelationRemoverModel {
         let name = Self.name
         guard alpha >= 0 && alpha <= 1 else {
-            throw MitigationError.invalidParameter(method: name, name: "alpha", expected: "a number in [0, 1]", found: "\(alpha)")
+            throw MitigationError.invalidParameter(
+                method: name, name: "alpha", expected: "a number in [0, 1]", found: "\(alpha)")
         }
         guard rows > 0 else { throw MitigationError.emptyInput(method: name) }
-        try CorrelationRemoverModel.checkShape(features: features, rows: rows, columns: columns, sensitive: sensitive, sensitiveColumns: sensitiveColumns)
+        try CorrelationRemoverModel.checkShape(
+            features: features, rows: rows, columns: columns, sensitive: sensitive, sensitiveColumns: sensitiveColumns)
         let k = sensitiveColumns
         var means = [Double](repeating: 0, count: k)
         for j in 0..<k {
@@ -84,7 +88,8 @@ public struct CorrelationRemover: Sendable {
             }
             for (a, j) in kept.enumerated() { beta[j * columns + c] = solution[a] }
         }
-        return CorrelationRemoverModel(alpha: alpha, columns: columns, sensitiveColumns: k, sensitiveMeans: means, beta: beta)
+        return CorrelationRemoverModel(
+            alpha: alpha, columns: columns, sensitiveColumns: k, sensitiveMeans: means, beta: beta)
     }
 }
 
@@ -99,25 +104,31 @@ public struct CorrelationRemoverModel: Codable, Equatable, Sendable {
     /// restricted them; absent: every feature column.
     public var columnNames: [String]? = nil
 
-    static func checkShape(features: [Double], rows: Int, columns: Int, sensitive: [Double], sensitiveColumns: Int) throws {
+    static func checkShape(
+        features: [Double], rows: Int, columns: Int, sensitive: [Double], sensitiveColumns: Int
+    ) throws {
         let name = CorrelationRemover.name
         guard features.count == rows * columns else {
-            throw MitigationError.lengthMismatch(method: name, input: "features", expected: rows * columns, found: features.count)
+            throw MitigationError.lengthMismatch(
+                method: name, input: "features", expected: rows * columns, found: features.count)
         }
         guard sensitive.count == rows * sensitiveColumns else {
-            throw MitigationError.lengthMismatch(method: name, input: "sensitive", expected: rows * sensitiveColumns, found: sensitive.count)
+            throw MitigationError.lengthMismatch(
+                method: name, input: "sensitive", expected: rows * sensitiveColumns, found: sensitive.count)
         }
         for (index, value) in features.enumerated() where !value.isFinite {
             throw MitigationError.nonFiniteValue(method: name, input: "features", row: index / max(columns, 1))
         }
         for (index, value) in sensitive.enumerated() where !value.isFinite {
-            throw MitigationError.nonFiniteValue(method: name, input: "sensitive", row: index / max(sensitiveColumns, 1))
+            throw MitigationError.nonFiniteValue(
+                method: name, input: "sensitive", row: index / max(sensitiveColumns, 1))
         }
     }
 
     /// α·(X − (S − mean)·β) + (1 − α)·X, row-major, the sensitive columns not included.
     public func transform(features: [Double], rows: Int, sensitive: [Double]) throws -> [Double] {
-        try Self.checkShape(features: features, rows: rows, columns: columns, sensitive: sensitive, sensitiveColumns: sensitiveColumns)
+        try Self.checkShape(
+            features: features, rows: rows, columns: columns, sensitive: sensitive, sensitiveColumns: sensitiveColumns)
         var result = features
         for i in 0..<rows {
             for c in 0..<columns {

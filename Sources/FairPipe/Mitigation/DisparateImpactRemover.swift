@@ -32,12 +32,16 @@ public struct DisparateImpactRemover: Sendable {
     static let name = "disparate_impact_remover"
 
     /// Fits on row-major `features` (`rows` × `columns`).
-    public func fit(features: [Double], rows: Int, columns: Int, groups: [Int32], groupNames: [String]) throws -> DisparateImpactRepairModel {
+    public func fit(
+        features: [Double], rows: Int, columns: Int, groups: [Int32], groupNames: [String]
+    ) throws -> DisparateImpactRepairModel {
         let name = Self.name
         guard repairLevel >= 0 && repairLevel <= 1 else {
-            throw MitigationError.invalidParameter(method: name, name: "repair_level", expected: "a number in [0, 1]", found: "\(repairLevel)")
+            throw MitigationError.invalidParameter(
+                method: name, name: "repair_level", expected: "a number in [0, 1]", found: "\(repairLevel)")
         }
-        try DisparateImpactRepairModel.checkShape(features: features, rows: rows, columns: columns, groups: groups, groupCount: groupNames.count)
+        try DisparateImpactRepairModel.checkShape(
+            features: features, rows: rows, columns: columns, groups: groups, groupCount: groupNames.count)
         guard rows > 0 else { throw MitigationError.emptyInput(method: name) }
         let present = groupNames.indices.filter { code in groups.contains(Int32(code)) }
         var fitted: [DisparateImpactRepairModel.Column] = []
@@ -68,7 +72,10 @@ public struct DisparateImpactRemover: Sendable {
                 let target = lowerMedian(medians)
                 bucketTargets.append(lowerBound(unique) { $0 < target })
             }
-            fitted.append(.init(uniqueValues: unique, groupValues: perGroup, bucketStarts: bucketStarts, bucketTargets: bucketTargets))
+            fitted.append(
+                .init(
+                    uniqueValues: unique, groupValues: perGroup, bucketStarts: bucketStarts,
+                    bucketTargets: bucketTargets))
         }
         return DisparateImpactRepairModel(repairLevel: repairLevel, groupNames: groupNames, columns: fitted)
     }
@@ -104,7 +111,8 @@ public struct DisparateImpactRepairModel: Codable, Equatable, Sendable {
     static func checkShape(features: [Double], rows: Int, columns: Int, groups: [Int32], groupCount: Int) throws {
         let name = DisparateImpactRemover.name
         guard features.count == rows * columns else {
-            throw MitigationError.lengthMismatch(method: name, input: "features", expected: rows * columns, found: features.count)
+            throw MitigationError.lengthMismatch(
+                method: name, input: "features", expected: rows * columns, found: features.count)
         }
         guard groups.count == rows else {
             throw MitigationError.lengthMismatch(method: name, input: "groups", expected: rows, found: groups.count)
@@ -121,7 +129,8 @@ public struct DisparateImpactRepairModel: Codable, Equatable, Sendable {
     /// ``DisparateImpactRemover`` for unseen values).
     public func transform(features: [Double], rows: Int, groups: [Int32]) throws -> [Double] {
         let name = DisparateImpactRemover.name
-        try Self.checkShape(features: features, rows: rows, columns: columns.count, groups: groups, groupCount: groupNames.count)
+        try Self.checkShape(
+            features: features, rows: rows, columns: columns.count, groups: groups, groupCount: groupNames.count)
         var result = features
         guard repairLevel > 0 else { return result }
         for (c, column) in columns.enumerated() {
@@ -146,7 +155,8 @@ public struct DisparateImpactRepairModel: Codable, Equatable, Sendable {
                     }
                 }
                 let distance = Double(column.bucketTargets[bucket] - position)
-                result[row * columns.count + c] = unique[position + Int((distance * repairLevel).rounded(.toNearestOrEven))]
+                result[row * columns.count + c] =
+                    unique[position + Int((distance * repairLevel).rounded(.toNearestOrEven))]
             }
         }
         return result

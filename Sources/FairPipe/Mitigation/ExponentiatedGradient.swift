@@ -48,16 +48,20 @@ public struct ExponentiatedGradient: Sendable {
 
     func checkParameters() throws {
         guard eps > 0, eps.isFinite else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "eps", expected: "a finite number > 0", found: "\(eps)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "eps", expected: "a finite number > 0", found: "\(eps)")
         }
         guard maxIter >= 1 else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "max_iter", expected: "an integer ≥ 1", found: "\(maxIter)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "max_iter", expected: "an integer ≥ 1", found: "\(maxIter)")
         }
         guard eta0 > 0, eta0.isFinite else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "eta0", expected: "a finite number > 0", found: "\(eta0)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "eta0", expected: "a finite number > 0", found: "\(eta0)")
         }
         if let nu, !(nu >= 0 && nu.isFinite) {
-            throw MitigationError.invalidParameter(method: Self.name, name: "nu", expected: "a finite number ≥ 0", found: "\(nu)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "nu", expected: "a finite number ≥ 0", found: "\(nu)")
         }
     }
 
@@ -73,7 +77,8 @@ public struct ExponentiatedGradient: Sendable {
         let B = 1 / eps
         var lagrangian = Lagrangian(
             moment: moment, B: B,
-            oracle: try ReductionOracle(model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames),
+            oracle: try ReductionOracle(
+                model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames),
             warmStart: warmStart)
         let k = moment.constraintCount
         var theta = [Double](repeating: 0, count: k)

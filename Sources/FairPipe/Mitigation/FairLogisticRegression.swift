@@ -41,7 +41,12 @@ public struct FairLogisticRegression: Sendable {
     }
 
     /// The row subsets whose covariance is penalised, by target. nil: the boundary covariance.
-    enum Term: String, Codable, Sendable { case boundary, falsePositive = "false_positive", falseNegative = "false_negative", error }
+    enum Term: String, Codable, Sendable {
+        case boundary
+        case falsePositive = "false_positive"
+        case falseNegative = "false_negative"
+        case error
+    }
 
     var terms: [Term] {
         switch target {
@@ -57,11 +62,13 @@ public struct FairLogisticRegression: Sendable {
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> FairLogisticRegressionModel {
         guard lambda >= 0, lambda.isFinite else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "lambda", expected: "a finite number ≥ 0", found: "\(lambda)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "lambda", expected: "a finite number ≥ 0", found: "\(lambda)")
         }
         try InprocessingInput.check(
             method: Self.name, X: X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames)
-        let start = try LogisticRegression(config: model.logisticRegression).fit(X, labels: labels, featureNames: featureNames)
+        let start = try LogisticRegression(config: model.logisticRegression).fit(
+            X, labels: labels, featureNames: featureNames)
         let problem = CovariancePenalty(
             X: X, labels: labels, groups: groups, groupCount: groupNames.count, terms: terms, lambda: lambda,
             C: model.logisticRegression.C, fitIntercept: model.logisticRegression.fitIntercept)

@@ -38,26 +38,31 @@ public struct GridSearch: Sendable {
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> GridSearchModel {
         guard gridSize >= 1 else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
         }
         guard gridLimit > 0, gridLimit.isFinite else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "grid_limit", expected: "a finite number > 0", found: "\(gridLimit)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "grid_limit", expected: "a finite number > 0", found: "\(gridLimit)")
         }
         guard constraintWeight >= 0, constraintWeight <= 1 else {
             throw MitigationError.invalidParameter(
-                method: Self.name, name: "constraint_weight", expected: "a number in [0, 1]", found: "\(constraintWeight)")
+                method: Self.name, name: "constraint_weight", expected: "a number in [0, 1]",
+                found: "\(constraintWeight)")
         }
         try InprocessingInput.check(
             method: Self.name, X: X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames)
         let moment = ParityMoment(
             target: target, labels: labels, groups: groups, groupCount: groupNames.count, bound: differenceBound)
         let grid = Self.grid(moment: moment, size: gridSize, limit: gridLimit)
-        let oracle = try ReductionOracle(model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames)
+        let oracle = try ReductionOracle(
+            model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames)
         // Two fixed halves of the grid run on the two cores, each warm-starting its fits
         // from the previous point of its own half. The split depends only on the grid size,
         // so every warm start, and so every output bit, is the same on any core count.
         // An external model's fits number their folders in call order: they run in one sequence.
-        let halves = grid.count >= 2 && oracle.external == nil
+        let halves =
+            grid.count >= 2 && oracle.external == nil
             ? [0..<(grid.count + 1) / 2, (grid.count + 1) / 2..<grid.count] : [0..<grid.count]
         let points = try ParallelMap.map(halves.count) { half in
             var points: [GridSearchModel.Point] = []
@@ -70,9 +75,11 @@ public struct GridSearch: Sendable {
                 let error = moment.error(decisions: d)
                 let gamma = moment.gamma(decisions: d)
                 let violation = moment.violation(gamma)
-                points.append(GridSearchModel.Point(
-                    lambda: lambda, predictor: h, error: error, accuracy: 1 - error, gamma: gamma, violation: violation,
-                    loss: (1 - constraintWeight) * error + constraintWeight * violation))
+                points.append(
+                    GridSearchModel.Point(
+                        lambda: lambda, predictor: h, error: error, accuracy: 1 - error, gamma: gamma,
+                        violation: violation,
+                        loss: (1 - constraintWeight) * error + constraintWeight * violation))
             }
             return points
         }.flatMap { $0 }
@@ -123,7 +130,11 @@ public struct GridSearch: Sendable {
             for (d, value) in point.enumerated() {
                 guard let cell = basis[d] else { continue }
                 let coefficient = Double(value) * scale
-                if coefficient > 0 { lambda[cell] += coefficient } else if coefficient < 0 { lambda[k + cell] += -coefficient }
+                if coefficient > 0 {
+                    lambda[cell] += coefficient
+                } else if coefficient < 0 {
+                    lambda[k + cell] += -coefficient
+                }
             }
             return lambda
         }
@@ -168,7 +179,8 @@ public struct GridSearchModel: Codable, Equatable, Sendable {
     private func selected() throws -> Point {
         guard points.indices.contains(bestIndex) else {
             throw MitigationError.invalidParameter(
-                method: GridSearch.name, name: "best_index", expected: "an index below \(points.count)", found: "\(bestIndex)")
+                method: GridSearch.name, name: "best_index", expected: "an index below \(points.count)",
+                found: "\(bestIndex)")
         }
         return points[bestIndex]
     }

@@ -31,7 +31,8 @@ public struct GroupThresholds: Postprocessor {
     public var tolerance: Double
     public var maxCandidatesPerAxis: Int
 
-    public init(target: FairnessTarget = .demographicParity, tolerance: Double = 0.02, maxCandidatesPerAxis: Int = 4096) {
+    public init(target: FairnessTarget = .demographicParity, tolerance: Double = 0.02, maxCandidatesPerAxis: Int = 4096)
+    {
         self.target = target
         self.tolerance = tolerance
         self.maxCandidatesPerAxis = maxCandidatesPerAxis
@@ -79,11 +80,15 @@ public struct GroupThresholds: Postprocessor {
 
     enum RateKind { case selection, truePositive, falsePositive }
 
-    public func fit(scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]) throws -> GroupThresholdsModel {
+    public func fit(
+        scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]
+    ) throws -> GroupThresholdsModel {
         let name = Self.name
-        try MitigationInput.check(method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
+        try MitigationInput.check(
+            method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
         guard tolerance >= 0 && tolerance.isFinite else {
-            throw MitigationError.invalidParameter(method: name, name: "tolerance", expected: "a number ≥ 0", found: "\(tolerance)")
+            throw MitigationError.invalidParameter(
+                method: name, name: "tolerance", expected: "a number ≥ 0", found: "\(tolerance)")
         }
         let axes: [RateKind]
         switch target {
@@ -94,7 +99,8 @@ public struct GroupThresholds: Postprocessor {
         case .errorRateParity:
             throw MitigationError.invalidParameter(
                 method: name, name: "target",
-                expected: "demographic_parity, equal_opportunity, true_positive_rate_parity, false_positive_rate_parity or equalized_odds",
+                expected:
+                    "demographic_parity, equal_opportunity, true_positive_rate_parity, false_positive_rate_parity or equalized_odds",
                 found: target.rawValue)
         }
         let grouped = GroupedScores(scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
@@ -130,7 +136,9 @@ public struct GroupThresholds: Postprocessor {
             let chosen = present.indices.compactMap { k in rates[a][k].map { $0[choice[k]] } }
             spreads[a] = (chosen.max() ?? 0) - (chosen.min() ?? 0)
         }
-        let unconstrained = present.indices.filter { k in rates.contains { $0[k] == nil } }.map { groupNames[present[$0]] }
+        let unconstrained = present.indices.filter { k in rates.contains { $0[k] == nil } }.map {
+            groupNames[present[$0]]
+        }
         let achieved = spreads.max() ?? 0
         return GroupThresholdsModel(
             target: target, tolerance: tolerance, groupNames: groupNames, groups: groupsOut,
@@ -161,7 +169,9 @@ public struct GroupThresholds: Postprocessor {
                 while high[g] + 1 < r.count && r[high[g] + 1] - bound <= tolerance {
                     high[g] += 1
                     // Keep values strictly decreasing from the head; ties keep the earlier option.
-                    while deques[g].count > heads[g] && c[deques[g][deques[g].count - 1]] < c[high[g]] { deques[g].removeLast() }
+                    while deques[g].count > heads[g] && c[deques[g][deques[g].count - 1]] < c[high[g]] {
+                        deques[g].removeLast()
+                    }
                     deques[g].append(high[g])
                 }
                 while low[g] < r.count && r[low[g]] < bound { low[g] += 1 }
@@ -179,13 +189,17 @@ public struct GroupThresholds: Postprocessor {
     }
 
     /// Equalized-odds search over (TPR, FPR) lower bounds (see type doc).
-    static func sweepTwoRates(tpr: [[Double]?], fpr: [[Double]?], correct: [[Int]], tolerance: Double, cap: Int) -> ([Int], Bool) {
+    static func sweepTwoRates(
+        tpr: [[Double]?], fpr: [[Double]?], correct: [[Int]], tolerance: Double, cap: Int
+    ) -> ([Int], Bool) {
         let groupCount = correct.count
         func candidates(_ rates: [[Double]?]) -> ([Double], Bool) {
             let all = Array(Set(rates.compactMap { $0 }.flatMap { $0 } + [0])).sorted()
             guard all.count > cap else { return (all, true) }
             // Evenly spaced ranks, keeping the first (0) and the last.
-            let thinned = (0..<cap).map { all[Int((Double($0) * Double(all.count - 1) / Double(cap - 1)).rounded(.down))] }
+            let thinned = (0..<cap).map {
+                all[Int((Double($0) * Double(all.count - 1) / Double(cap - 1)).rounded(.down))]
+            }
             return (Array(Set(thinned)).sorted(), false)
         }
         let (tprCandidates, tprExact) = candidates(tpr)
@@ -310,7 +324,8 @@ public struct GroupThresholdsModel: FittedPostprocessor {
     }
 
     public func decisions(scores: [Double], groups: [Int32]) throws -> [UInt8] {
-        try MitigationInput.check(method: GroupThresholds.name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
+        try MitigationInput.check(
+            method: GroupThresholds.name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
         var result = [UInt8](repeating: 0, count: scores.count)
         for row in scores.indices {
             guard let group = self.groups[Int(groups[row])] else {

@@ -11,7 +11,8 @@ public enum Inprocessing {
     /// for a method that is not in-processing.
     public static func fit(
         config: MitigationConfig, model: ModelConfig = ModelConfig(), seed: UInt64,
-        externalStore: ExternalModelStore? = nil, encoding: FeatureEncoding? = nil, _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
+        externalStore: ExternalModelStore? = nil, encoding: FeatureEncoding? = nil, _ X: Matrix, labels: [UInt8],
+        groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         guard let technique = config.method.technique as? any InprocessingTechnique.Type else {
             throw MitigationError.invalidParameter(
@@ -19,7 +20,8 @@ public enum Inprocessing {
                 found: config.method.kind.rawValue)
         }
         return try technique.train(
-            config: config, model: model, seed: seed, externalStore: externalStore, encoding: encoding, X, labels: labels, groups: groups,
+            config: config, model: model, seed: seed, externalStore: externalStore, encoding: encoding, X,
+            labels: labels, groups: groups,
             groupNames: groupNames, featureNames: featureNames)
     }
 }
@@ -27,18 +29,21 @@ public enum Inprocessing {
 /// An in-processing method: trains a constrained model on the training split.
 protocol InprocessingTechnique: MitigationTechnique {
     static func train(
-        _ settings: Settings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
+        _ settings: Settings, target: FairnessTarget, model: ModelConfig, seed: UInt64,
+        externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel
 }
 
 extension InprocessingTechnique {
     static func train(
-        config: MitigationConfig, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
+        config: MitigationConfig, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?,
+        encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         try train(
-            config[keyPath: settingsPath], target: config.target, model: model, seed: seed, externalStore: externalStore, encoding: encoding,
+            config[keyPath: settingsPath], target: config.target, model: model, seed: seed,
+            externalStore: externalStore, encoding: encoding,
             X, labels: labels,
             groups: groups, groupNames: groupNames, featureNames: featureNames)
     }
@@ -69,7 +74,8 @@ public enum InprocessingModel: Codable, Equatable, Sendable {
         case .prejudiceRemover(let m):
             guard let groups else {
                 throw MitigationError.invalidParameter(
-                    method: PrejudiceRemover.name, name: "groups", expected: "group codes at prediction time", found: "none")
+                    method: PrejudiceRemover.name, name: "groups", expected: "group codes at prediction time",
+                    found: "none")
             }
             return try m.predictProbability(X, groups: groups)
         case .adversarialDebiasing(let m): return try m.predictProbability(X)

@@ -77,7 +77,8 @@ public struct MitigationConfig: ConfigSection {
     public func validate() throws {
         if let strengths {
             guard !strengths.isEmpty else {
-                throw ConfigError.invalidValue(key: "strengths", expected: "a non-empty list of numbers, or no key", found: "[]")
+                throw ConfigError.invalidValue(
+                    key: "strengths", expected: "a non-empty list of numbers, or no key", found: "[]")
             }
             for value in strengths where !(value.isFinite && value >= 0) {
                 throw ConfigError.invalidValue(key: "strengths", expected: "finite numbers ≥ 0", found: "\(value)")
@@ -95,12 +96,16 @@ public struct MitigationConfig: ConfigSection {
         if technique.needsSensitiveAtInference && !sensitiveAtInference {
             throw ConfigError.inconsistent(
                 key: "method",
-                message: "\(method.rawValue) needs the sensitive attribute at prediction time but sensitive_at_inference is false; use \(alternatives { !$0.needsSensitiveAtInference })")
+                message:
+                    "\(method.rawValue) needs the sensitive attribute at prediction time but sensitive_at_inference is false; use \(alternatives { !$0.needsSensitiveAtInference })"
+            )
         }
         if technique.kind != .postprocessing && !retrainAllowed {
             throw ConfigError.inconsistent(
                 key: "method",
-                message: "\(method.rawValue) retrains the model but retrain_allowed is false; use \(alternatives { $0.kind == .postprocessing })")
+                message:
+                    "\(method.rawValue) retrains the model but retrain_allowed is false; use \(alternatives { $0.kind == .postprocessing })"
+            )
         }
         // Every sub-section is checked, so a bad value fails now even for another method.
         for other in MitigationMethod.allCases { try other.technique.validateSection(of: self) }

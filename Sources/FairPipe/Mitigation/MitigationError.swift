@@ -44,7 +44,8 @@ public enum MitigationError: FairPipeError, Equatable {
         case .unknownGroup(let method, let row, let code):
             return "\(method): group code \(code) at row \(row) is not one the method was fitted on"
         case .degenerateLabels(let method, let group, let found):
-            return "\(method): group `\(group)` needs both label classes, found only \(found); mitigate pools single-class groups "
+            return
+                "\(method): group `\(group)` needs both label classes, found only \(found); mitigate pools single-class groups "
                 + "(and, with fairness.exclude_small_groups: true, groups under fairness.min_group_size) into `(other)`, so here too few rows are left: "
                 + "raise fairness.min_group_size with exclude_small_groups, or leave an attribute out of data.sensitive"
         case .emptyGroup(let method, let group):
@@ -52,7 +53,8 @@ public enum MitigationError: FairPipeError, Equatable {
         case .invalidParameter(let method, let name, let expected, let found):
             return "\(method): `\(name)` must be \(expected), found \(found)"
         case .allGroupsPooled(let method, let groups, let split):
-            return "\(method): all \(groups) groups of the \(split) split are small or single-class and were pooled into one, so there is nothing to equalise; "
+            return
+                "\(method): all \(groups) groups of the \(split) split are small or single-class and were pooled into one, so there is nothing to equalise; "
                 + "lower fairness.min_group_size or set fairness.exclude_small_groups: false, or leave an attribute with many values (a zip code?) out of data.sensitive"
         }
     }
@@ -65,10 +67,12 @@ enum MitigationInput {
     ) throws {
         guard !scores.isEmpty else { throw MitigationError.emptyInput(method: method) }
         if let labels, labels.count != scores.count {
-            throw MitigationError.lengthMismatch(method: method, input: "labels", expected: scores.count, found: labels.count)
+            throw MitigationError.lengthMismatch(
+                method: method, input: "labels", expected: scores.count, found: labels.count)
         }
         guard groups.count == scores.count else {
-            throw MitigationError.lengthMismatch(method: method, input: "groups", expected: scores.count, found: groups.count)
+            throw MitigationError.lengthMismatch(
+                method: method, input: "groups", expected: scores.count, found: groups.count)
         }
         for (row, score) in scores.enumerated() where !score.isFinite {
             throw MitigationError.nonFiniteValue(method: method, input: "scores", row: row)

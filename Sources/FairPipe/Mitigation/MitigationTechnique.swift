@@ -72,7 +72,9 @@ protocol MitigationTechnique {
     /// Checks that span the sub-section and the shared keys (errors keyed relative to `mitigation`).
     static func validate(_ settings: Settings, in config: MitigationConfig) throws
     /// Fits the method once with `settings` (the configured ones, or one trade-off point's).
-    static func fit(_ settings: Settings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome
+    static func fit(
+        _ settings: Settings, config: MitigationConfig, context: MitigationContext
+    ) throws -> MitigationOutcome
 }
 
 extension MitigationTechnique {

@@ -118,7 +118,9 @@ public struct ParityMoment: Sendable {
     /// Human-readable names of the constraints (`+,all,g0`), for artefacts.
     public func constraintNames(groupNames: [String]) -> [String] {
         ["+", "-"].flatMap { sign in
-            cells.map { "\(sign),\($0.event),\(groupNames.indices.contains($0.group) ? groupNames[$0.group] : "\($0.group)")" }
+            cells.map {
+                "\(sign),\($0.event),\(groupNames.indices.contains($0.group) ? groupNames[$0.group] : "\($0.group)")"
+            }
         }
     }
 
@@ -191,7 +193,9 @@ public struct ParityMoment: Sendable {
             let prob = members.map { probCell[$0] / probEvent[e] }
             let normalized = members.indices.map { signed[members[$0]] / prob[$0] }
             // Stable argsort, then the first position whose cumulative probability reaches half.
-            let order = normalized.indices.sorted { normalized[$0] < normalized[$1] || (normalized[$0] == normalized[$1] && $0 < $1) }
+            let order = normalized.indices.sorted {
+                normalized[$0] < normalized[$1] || (normalized[$0] == normalized[$1] && $0 < $1)
+            }
             let half = prob.reduce(0, +) / 2
             var cumulative = 0.0
             var position = order.count - 1
@@ -219,7 +223,8 @@ enum InprocessingInput {
             throw MitigationError.lengthMismatch(method: method, input: "groups", expected: X.rows, found: groups.count)
         }
         guard featureNames.count == X.cols else {
-            throw MitigationError.lengthMismatch(method: method, input: "featureNames", expected: X.cols, found: featureNames.count)
+            throw MitigationError.lengthMismatch(
+                method: method, input: "featureNames", expected: X.cols, found: featureNames.count)
         }
         for (row, label) in labels.enumerated() where label > 1 {
             throw MitigationError.nonBinaryLabel(method: method, row: row, found: label)
@@ -228,10 +233,15 @@ enum InprocessingInput {
             throw MitigationError.unknownGroup(method: method, row: row, code: code)
         }
         if let bad = X.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
-            throw MitigationError.nonFiniteValue(method: method, input: "features[\(featureNames[bad % X.cols])]", row: bad / X.cols)
+            throw MitigationError.nonFiniteValue(
+                method: method, input: "features[\(featureNames[bad % X.cols])]", row: bad / X.cols)
         }
-        if !labels.contains(0) { throw MitigationError.degenerateLabels(method: method, group: "all", found: "label 1") }
-        if !labels.contains(1) { throw MitigationError.degenerateLabels(method: method, group: "all", found: "label 0") }
+        if !labels.contains(0) {
+            throw MitigationError.degenerateLabels(method: method, group: "all", found: "label 1")
+        }
+        if !labels.contains(1) {
+            throw MitigationError.degenerateLabels(method: method, group: "all", found: "label 0")
+        }
     }
 }
 
@@ -246,7 +256,9 @@ public struct ReductionPredictor: Codable, Equatable, Sendable {
     /// mitigation's `refits/`.
     public var external: ExternalModel? = nil
 
-    public init(model: LogisticModel?, boosted: GradientBoostingModel? = nil, constant: UInt8?, external: ExternalModel? = nil) {
+    public init(
+        model: LogisticModel?, boosted: GradientBoostingModel? = nil, constant: UInt8?, external: ExternalModel? = nil
+    ) {
         self.model = model
         self.boosted = boosted
         self.constant = constant
@@ -274,7 +286,9 @@ public struct ReductionPredictor: Codable, Equatable, Sendable {
             let p = try external.predictProbability(X)
             return (p, p.map(Self.decision(probability:)))
         }
-        return ([Double](repeating: Double(constant ?? 0), count: X.rows), [UInt8](repeating: constant ?? 0, count: X.rows))
+        return (
+            [Double](repeating: Double(constant ?? 0), count: X.rows), [UInt8](repeating: constant ?? 0, count: X.rows)
+        )
     }
 
     /// The raw score (log-odds) of a logistic or boosted predictor; nil for the others.
@@ -314,11 +328,14 @@ struct ReductionOracle: Sendable {
         if model.type == .logisticRegression { design = DesignMatrix(validated: X) }
         if model.type == .external {
             guard let externalStore else {
-                throw ExternalModelError.unsupported(reason: "an external oracle needs a stage run to keep its model folders")
+                throw ExternalModelError.unsupported(
+                    reason: "an external oracle needs a stage run to keep its model folders")
             }
             guard model.external.features == .encoded else {
                 throw ExternalModelError.unsupported(
-                    reason: "the reductions refit the model on the encoded feature matrix; set model.external.features: encoded")
+                    reason:
+                        "the reductions refit the model on the encoded feature matrix; set model.external.features: encoded"
+                )
             }
             external = (externalStore, model.external)
         }
@@ -361,7 +378,9 @@ struct ReductionOracle: Sendable {
                 design, labels: y, weights: w, featureNames: featureNames, warmStart: warm)
             return ReductionPredictor(model: model, constant: nil)
         }
-        switch try trainer.fit(X, labels: y, weights: w, featureNames: featureNames, warmStart: warm.map(TrainedModel.logisticRegression)) {
+        switch try trainer.fit(
+            X, labels: y, weights: w, featureNames: featureNames, warmStart: warm.map(TrainedModel.logisticRegression))
+        {
         case .logisticRegression(let model): return ReductionPredictor(model: model, constant: nil)
         case .gradientBoosting(let model): return ReductionPredictor(model: nil, boosted: model, constant: nil)
         case .external:

@@ -47,19 +47,23 @@ public struct PrejudiceRemover: Sendable {
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> PrejudiceRemoverModel {
         guard eta >= 0, eta.isFinite else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "eta", expected: "a finite number ≥ 0", found: "\(eta)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "eta", expected: "a finite number ≥ 0", found: "\(eta)")
         }
         guard C > 0, C.isFinite else {
-            throw MitigationError.invalidParameter(method: Self.name, name: "C", expected: "a finite number > 0", found: "\(C)")
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "C", expected: "a finite number > 0", found: "\(C)")
         }
         try InprocessingInput.check(
             method: Self.name, X: X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames)
         let k = groupNames.count
         let objective = PrejudiceObjective(X: X, labels: labels, groups: groups, groupCount: k, eta: eta, C: C)
         let start = try initialCoefficients(objective)
-        let result = LBFGS(maxIterations: maxIterations, gradientTolerance: 1e-10).minimize(start) { objective.evaluate($0) }
+        let result = LBFGS(maxIterations: maxIterations, gradientTolerance: 1e-10).minimize(start) {
+            objective.evaluate($0)
+        }
         let width = X.cols + 1
-        let coefficients = (0..<k).map { Array(result.x[$0 * width ..< ($0 + 1) * width]) }
+        let coefficients = (0..<k).map { Array(result.x[$0 * width..<($0 + 1) * width]) }
         let model = PrejudiceRemoverModel(
             eta: eta, C: C, groupNames: groupNames, featureNames: featureNames, coefficients: coefficients,
             objective: result.value, iterations: result.iterations, converged: result.converged,
@@ -67,7 +71,8 @@ public struct PrejudiceRemover: Sendable {
         let decisions = try model.predictProbability(X, groups: groups).map { $0 >= 0.5 ? UInt8(1) : 0 }
         var out = model
         out.trainingPrejudiceIndex = PrejudiceIndex.value(decisions: decisions, groups: groups, groupCount: k)
-        out.trainingNormalizedPrejudiceIndex = PrejudiceIndex.normalized(decisions: decisions, groups: groups, groupCount: k)
+        out.trainingNormalizedPrejudiceIndex = PrejudiceIndex.normalized(
+            decisions: decisions, groups: groups, groupCount: k)
         return out
     }
 
@@ -192,7 +197,8 @@ public struct PrejudiceRemoverModel: Codable, Equatable, Sendable {
                 method: PrejudiceRemover.name, input: "feature columns", expected: featureNames.count, found: X.cols)
         }
         guard groups.count == X.rows else {
-            throw MitigationError.lengthMismatch(method: PrejudiceRemover.name, input: "groups", expected: X.rows, found: groups.count)
+            throw MitigationError.lengthMismatch(
+                method: PrejudiceRemover.name, input: "groups", expected: X.rows, found: groups.count)
         }
         let p = X.cols
         for (g, row) in coefficients.enumerated() where row.count != p + 1 {

@@ -45,9 +45,11 @@ public struct RejectOptionClassification: Postprocessor {
     public var metricLower: Double
     public var metricUpper: Double
 
-    public init(metric: RejectOptionMetric = .statisticalParityDifference, privileged: [String],
-                lowThreshold: Double = 0.01, highThreshold: Double = 0.99, thresholdCount: Int = 100,
-                marginCount: Int = 50, metricLower: Double = -0.05, metricUpper: Double = 0.05) {
+    public init(
+        metric: RejectOptionMetric = .statisticalParityDifference, privileged: [String],
+        lowThreshold: Double = 0.01, highThreshold: Double = 0.99, thresholdCount: Int = 100,
+        marginCount: Int = 50, metricLower: Double = -0.05, metricUpper: Double = 0.05
+    ) {
         self.metric = metric
         self.privileged = privileged
         self.lowThreshold = lowThreshold
@@ -76,10 +78,14 @@ public struct RejectOptionClassification: Postprocessor {
         }
     }
 
-    public func fit(scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]) throws -> RejectOptionModel {
+    public func fit(
+        scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]
+    ) throws -> RejectOptionModel {
         let name = Self.name
-        try MitigationInput.check(method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
-        guard lowThreshold >= 0, highThreshold <= 1, lowThreshold < highThreshold, thresholdCount >= 1, marginCount >= 1 else {
+        try MitigationInput.check(
+            method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
+        guard lowThreshold >= 0, highThreshold <= 1, lowThreshold < highThreshold, thresholdCount >= 1, marginCount >= 1
+        else {
             throw MitigationError.invalidParameter(
                 method: name, name: "roc_low_threshold/roc_high_threshold/counts",
                 expected: "0 ≤ low < high ≤ 1 and counts ≥ 1",
@@ -105,7 +111,8 @@ public struct RejectOptionClassification: Postprocessor {
         let positives = cells[0][1].count + cells[1][1].count
         let negatives = cells[0][0].count + cells[1][0].count
         guard positives > 0 && negatives > 0 else {
-            throw MitigationError.degenerateLabels(method: name, group: "all rows", found: positives > 0 ? "label 1" : "label 0")
+            throw MitigationError.degenerateLabels(
+                method: name, group: "all rows", found: positives > 0 ? "label 1" : "label 0")
         }
 
         var best: RejectOptionModel.Candidate?
@@ -115,7 +122,8 @@ public struct RejectOptionClassification: Postprocessor {
             let highMargin = threshold <= 0.5 ? threshold : 1.0 - threshold
             for margin in linspace(0.0, highMargin, marginCount) {
                 evaluated += 1
-                let candidate = evaluate(cells: cells, threshold: threshold, margin: margin, positives: positives, negatives: negatives)
+                let candidate = evaluate(
+                    cells: cells, threshold: threshold, margin: margin, positives: positives, negatives: negatives)
                 if candidate.metricValue >= metricLower && candidate.metricValue <= metricUpper {
                     if best == nil || candidate.balancedAccuracy > best!.balancedAccuracy { best = candidate }
                 }
@@ -130,15 +138,19 @@ public struct RejectOptionClassification: Postprocessor {
             metricValue: chosen.metricValue, balancedAccuracy: chosen.balancedAccuracy, candidatesEvaluated: evaluated)
     }
 
-    private func evaluate(cells: [[SortedCell]], threshold: Double, margin: Double, positives: Double, negatives: Double) -> RejectOptionModel.Candidate {
+    private func evaluate(
+        cells: [[SortedCell]], threshold: Double, margin: Double, positives: Double, negatives: Double
+    ) -> RejectOptionModel.Candidate {
         // Decision cut-offs (see type doc): the critical region only moves the cut.
         let cut = [threshold + margin, threshold - margin]
         var rates: [WeightedConfusion] = []
         for c in 0..<2 {
             let tp = cells[c][1].above(cut[c])
             let fp = cells[c][0].above(cut[c])
-            rates.append(WeightedConfusion(truePositives: tp, falsePositives: fp,
-                                         trueNegatives: cells[c][0].count - fp, falseNegatives: cells[c][1].count - tp))
+            rates.append(
+                WeightedConfusion(
+                    truePositives: tp, falsePositives: fp,
+                    trueNegatives: cells[c][0].count - fp, falseNegatives: cells[c][1].count - tp))
         }
         let total = rates[0] + rates[1]
         let tpr = total.truePositives / positives
@@ -149,7 +161,10 @@ public struct RejectOptionClassification: Postprocessor {
         case .statisticalParityDifference:
             value = rates[1].predictedPositives / rates[1].count - rates[0].predictedPositives / rates[0].count
         case .averageOddsDifference:
-            value = 0.5 * ((rates[1].falsePositiveRate - rates[0].falsePositiveRate) + (rates[1].truePositiveRate - rates[0].truePositiveRate))
+            value =
+                0.5
+                * ((rates[1].falsePositiveRate - rates[0].falsePositiveRate)
+                    + (rates[1].truePositiveRate - rates[0].truePositiveRate))
         case .equalOpportunityDifference:
             value = rates[1].truePositiveRate - rates[0].truePositiveRate
         }
@@ -163,7 +178,8 @@ public struct RejectOptionClassification: Postprocessor {
         for name in privileged {
             guard let code = groupNames.firstIndex(of: name) else {
                 throw MitigationError.invalidParameter(
-                    method: method, name: "privileged_group", expected: "one of \(groupNames.joined(separator: ", "))", found: name)
+                    method: method, name: "privileged_group", expected: "one of \(groupNames.joined(separator: ", "))",
+                    found: name)
             }
             mask[code] = true
         }
@@ -207,7 +223,8 @@ public struct RejectOptionModel: FittedPostprocessor {
 
     public func decisions(scores: [Double], groups: [Int32]) throws -> [UInt8] {
         let name = RejectOptionClassification.name
-        try MitigationInput.check(method: name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
+        try MitigationInput.check(
+            method: name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
         let mask = try RejectOptionClassification.privilegedMask(privileged, groupNames: groupNames, method: name)
         let upper = classificationThreshold + margin
         let lower = classificationThreshold - margin

@@ -22,9 +22,10 @@ public struct Reweighing: Sendable {
             let groupCount = Double(cellCounts[code][0] + cellCounts[code][1])
             for label in [1, 0] where cellCounts[code][label] > 0 {
                 let joint = Double(cellCounts[code][label])
-                cells.append(.init(
-                    group: groupNames[code], label: UInt8(label), count: cellCounts[code][label],
-                    weight: labelCounts[label] * groupCount / (n * joint)))
+                cells.append(
+                    .init(
+                        group: groupNames[code], label: UInt8(label), count: cellCounts[code][label],
+                        weight: labelCounts[label] * groupCount / (n * joint)))
             }
         }
         return ReweighingModel(groupNames: groupNames, cells: cells)
@@ -49,7 +50,8 @@ public struct ReweighingModel: Codable, Equatable, Sendable {
     /// (no evidence to reweigh it); only rows of the fitting data are reweighed in practice.
     public func weights(labels: [UInt8], groups: [Int32]) throws -> [Double] {
         try MitigationInput.check(
-            method: Reweighing.name, scores: [Double](repeating: 0, count: labels.count), labels: labels, groups: groups,
+            method: Reweighing.name, scores: [Double](repeating: 0, count: labels.count), labels: labels,
+            groups: groups,
             groupCount: groupNames.count)
         var table = [[Double]](repeating: [1, 1], count: groupNames.count)
         for cell in cells {

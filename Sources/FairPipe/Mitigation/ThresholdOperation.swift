@@ -29,7 +29,8 @@ public struct ThresholdOperation: Codable, Equatable, Sendable, CustomStringConv
         case ">": greaterThan = true
         case "<": greaterThan = false
         default:
-            throw DecodingError.dataCorruptedError(forKey: .operator, in: container, debugDescription: "expected \">\" or \"<\", found \"\(op)\"")
+            throw DecodingError.dataCorruptedError(
+                forKey: .operator, in: container, debugDescription: "expected \">\" or \"<\", found \"\(op)\"")
         }
         threshold = try container.decode(FiniteOrInfinite.self, forKey: .threshold).value
     }
@@ -57,7 +58,8 @@ public struct FiniteOrInfinite: Codable, Equatable, Sendable {
         case "inf": value = .infinity
         case "-inf": value = -.infinity
         default:
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a number, \"inf\" or \"-inf\", found \"\(text)\"")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected a number, \"inf\" or \"-inf\", found \"\(text)\"")
         }
     }
 

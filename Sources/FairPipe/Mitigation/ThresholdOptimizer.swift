@@ -26,8 +26,10 @@ public struct ThresholdOptimizer: Postprocessor {
     /// Also consider `score < t` rules (fairlearn's `flip`).
     public var flip: Bool
 
-    public init(constraint: FairnessTarget = .demographicParity, objective: ThresholdObjective = .accuracyScore,
-                gridSize: Int = 1000, flip: Bool = false) {
+    public init(
+        constraint: FairnessTarget = .demographicParity, objective: ThresholdObjective = .accuracyScore,
+        gridSize: Int = 1000, flip: Bool = false
+    ) {
         self.constraint = constraint
         self.objective = objective
         self.gridSize = gridSize
@@ -44,11 +46,15 @@ public struct ThresholdOptimizer: Postprocessor {
         var order: Int
     }
 
-    public func fit(scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]) throws -> ThresholdOptimizerModel {
+    public func fit(
+        scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]
+    ) throws -> ThresholdOptimizerModel {
         let name = Self.name
-        try MitigationInput.check(method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
+        try MitigationInput.check(
+            method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
         guard gridSize >= 1 else {
-            throw MitigationError.invalidParameter(method: name, name: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
+            throw MitigationError.invalidParameter(
+                method: name, name: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
         }
         let xMetric: (WeightedConfusion) -> Double
         switch constraint {
@@ -58,7 +64,8 @@ public struct ThresholdOptimizer: Postprocessor {
         case .errorRateParity:
             throw MitigationError.invalidParameter(
                 method: name, name: "target",
-                expected: "demographic_parity, equal_opportunity, true_positive_rate_parity, false_positive_rate_parity or equalized_odds",
+                expected:
+                    "demographic_parity, equal_opportunity, true_positive_rate_parity, false_positive_rate_parity or equalized_odds",
                 found: constraint.rawValue)
         }
         let yMetric: (WeightedConfusion) -> Double
@@ -158,7 +165,8 @@ public struct ThresholdOptimizer: Postprocessor {
         let nPositive = labels.reduce(0) { $0 + Int($1) }
         let nNegative = n - nPositive
         guard nPositive > 0 && nNegative > 0 else {
-            throw MitigationError.degenerateLabels(method: name, group: group, found: nPositive > 0 ? "label 1" : "label 0")
+            throw MitigationError.degenerateLabels(
+                method: name, group: group, found: nPositive > 0 ? "label 1" : "label 0")
         }
         var points: [Point] = []
         points.reserveCapacity(flip ? 2 * (n + 1) : n + 1)
@@ -180,12 +188,19 @@ public struct ThresholdOptimizer: Postprocessor {
             let actual = WeightedConfusion(
                 truePositives: Double(count.positive), falsePositives: Double(count.negative),
                 trueNegatives: Double(nNegative - count.negative), falseNegatives: Double(nPositive - count.positive))
-            points.append(Point(x: x(actual), y: y(actual), operation: ThresholdOperation(greaterThan: true, threshold: threshold), order: points.count))
+            points.append(
+                Point(
+                    x: x(actual), y: y(actual), operation: ThresholdOperation(greaterThan: true, threshold: threshold),
+                    order: points.count))
             if flip {
                 let flipped = WeightedConfusion(
-                    truePositives: Double(nPositive - count.positive), falsePositives: Double(nNegative - count.negative),
+                    truePositives: Double(nPositive - count.positive),
+                    falsePositives: Double(nNegative - count.negative),
                     trueNegatives: Double(count.negative), falseNegatives: Double(count.positive))
-                points.append(Point(x: x(flipped), y: y(flipped), operation: ThresholdOperation(greaterThan: false, threshold: threshold), order: points.count))
+                points.append(
+                    Point(
+                        x: x(flipped), y: y(flipped),
+                        operation: ThresholdOperation(greaterThan: false, threshold: threshold), order: points.count))
             }
         }
         // A stable lexicographic sort, as pandas' multi-column `sort_values`.
@@ -277,7 +292,8 @@ public struct ThresholdOptimizerModel: FittedPostprocessor {
 
     /// Probability of a favourable decision for each row (fairlearn's `_pmf_predict[:, 1]`).
     public func positiveProbabilities(scores: [Double], groups: [Int32]) throws -> [Double] {
-        try MitigationInput.check(method: ThresholdOptimizer.name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
+        try MitigationInput.check(
+            method: ThresholdOptimizer.name, scores: scores, labels: nil, groups: groups, groupCount: groupNames.count)
         var result = [Double](repeating: 0, count: scores.count)
         for row in scores.indices {
             guard let group = self.groups[Int(groups[row])] else {
@@ -299,7 +315,8 @@ public struct ThresholdOptimizerModel: FittedPostprocessor {
     public func expectedConfusion(scores: [Double], labels: [UInt8], groups: [Int32]) throws -> [WeightedConfusion] {
         let probabilities = try positiveProbabilities(scores: scores, groups: groups)
         guard labels.count == scores.count else {
-            throw MitigationError.lengthMismatch(method: ThresholdOptimizer.name, input: "labels", expected: scores.count, found: labels.count)
+            throw MitigationError.lengthMismatch(
+                method: ThresholdOptimizer.name, input: "labels", expected: scores.count, found: labels.count)
         }
         var cells = [WeightedConfusion](repeating: WeightedConfusion(), count: groupNames.count)
         for row in scores.indices {

@@ -9,7 +9,9 @@ public struct WeightedConfusion: Codable, Equatable, Sendable {
     public var trueNegatives: Double = 0
     public var falseNegatives: Double = 0
 
-    public init(truePositives: Double = 0, falsePositives: Double = 0, trueNegatives: Double = 0, falseNegatives: Double = 0) {
+    public init(
+        truePositives: Double = 0, falsePositives: Double = 0, trueNegatives: Double = 0, falseNegatives: Double = 0
+    ) {
         self.truePositives = truePositives
         self.falsePositives = falsePositives
         self.trueNegatives = trueNegatives
@@ -51,7 +53,9 @@ public struct WeightedConfusion: Codable, Equatable, Sendable {
 
     /// Per-group counts of (label, decision), groups indexed by code `0 ..< groupCount`.
     /// O(n). Codes outside the range are skipped (callers validate codes first).
-    public static func byGroup(labels: [UInt8], decisions: [UInt8], groups: [Int32], groupCount: Int) -> [WeightedConfusion] {
+    public static func byGroup(
+        labels: [UInt8], decisions: [UInt8], groups: [Int32], groupCount: Int
+    ) -> [WeightedConfusion] {
         var cells = [WeightedConfusion](repeating: WeightedConfusion(), count: groupCount)
         for row in labels.indices {
             let code = Int(groups[row])

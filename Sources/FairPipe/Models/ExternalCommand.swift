@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One command of the external-model contract (`model.external.fit` or `.predict`): an
@@ -46,7 +46,8 @@ public struct ExternalCommand: Equatable, Sendable {
     /// entries, and uses the required ones. `key` is the config key (`external.fit`).
     public func validate(key: String) throws {
         guard let program = argv.first, !program.isEmpty else {
-            throw ConfigError.invalidValue(key: key, expected: "a command as a list: [program, argument, …]", found: "an empty list")
+            throw ConfigError.invalidValue(
+                key: key, expected: "a command as a list: [program, argument, …]", found: "an empty list")
         }
         if Self.placeholder(in: program) != nil {
             throw ConfigError.invalidValue(key: key, expected: "a program as the first entry", found: "`\(program)`")
@@ -93,7 +94,7 @@ public struct ExternalCommand: Equatable, Sendable {
             let url = URL(fileURLWithPath: entry, relativeTo: rootURL).standardizedFileURL
             var isDirectory: ObjCBool = false
             guard url.path.hasPrefix(rootURL.path + "/"),
-                  FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
+                FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
             else { continue }
             let relative = String(url.path.dropFirst(rootURL.path.count + 1))
             if !files.contains(relative) { files.append(relative) }
@@ -121,7 +122,8 @@ public struct ExternalCommand: Equatable, Sendable {
             process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
             process.standardError = try FileHandle(forWritingTo: stderrURL)
         } catch {
-            throw ExternalModelError.cannotStart(role: role, command: display, reason: "cannot capture its output: \(error.localizedDescription)")
+            throw ExternalModelError.cannotStart(
+                role: role, command: display, reason: "cannot capture its output: \(error.localizedDescription)")
         }
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
@@ -145,10 +147,12 @@ public struct ExternalCommand: Equatable, Sendable {
         let stderr = Self.firstLine(of: stderrURL)
         let status = process.terminationStatus
         if process.terminationReason == .uncaughtSignal {
-            throw ExternalModelError.failed(role: role, command: display, status: "killed by signal \(status)", stderr: stderr)
+            throw ExternalModelError.failed(
+                role: role, command: display, status: "killed by signal \(status)", stderr: stderr)
         }
         guard status == 0 else {
-            throw ExternalModelError.failed(role: role, command: display, status: "exit status \(status)", stderr: stderr)
+            throw ExternalModelError.failed(
+                role: role, command: display, status: "exit status \(status)", stderr: stderr)
         }
         return stderr
     }
@@ -159,8 +163,8 @@ public struct ExternalCommand: Equatable, Sendable {
         var children: [Int32: [Int32]] = [:]
         for entry in entries {
             guard let child = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")")
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
             else { continue }
             // pid (comm) state ppid …: the command name may hold spaces, so split after `)`.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -188,7 +192,8 @@ public struct ExternalCommand: Equatable, Sendable {
         let fileManager = FileManager.default
         if program.contains("/") {
             guard fileManager.isExecutableFile(atPath: program) else {
-                throw ExternalModelError.cannotStart(role: role, command: command, reason: "`\(program)` is not an executable file")
+                throw ExternalModelError.cannotStart(
+                    role: role, command: command, reason: "`\(program)` is not an executable file")
             }
             return program
         }
@@ -235,7 +240,8 @@ public enum ExternalModelError: FairPipeError, Equatable {
         case .failed(let role, let command, let status, let stderr):
             return "model.external.\(role) `\(command)` failed with \(status); \(Self.said(stderr))"
         case .timedOut(let role, let command, let seconds, let stderr):
-            return "model.external.\(role) `\(command)` timed out after \(NumberFormat.string(seconds)) s (model.external.timeout) and was stopped; \(Self.said(stderr))"
+            return
+                "model.external.\(role) `\(command)` timed out after \(NumberFormat.string(seconds)) s (model.external.timeout) and was stopped; \(Self.said(stderr))"
         case .badOutput(let role, let command, let problem, let stderr):
             return "model.external.\(role) `\(command)` exited with status 0 but \(problem); \(Self.said(stderr))"
         case .unavailablePlaceholder(let role, let command, let placeholder):

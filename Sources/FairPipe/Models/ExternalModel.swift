@@ -43,7 +43,8 @@ public struct ExternalModelConfig: Codable, Equatable, Sendable {
     /// `prefix` is this struct's key path within its section (`external`).
     public func validate(prefix: String = "external") throws {
         guard timeout > 0, timeout.isFinite else {
-            throw ConfigError.invalidValue(key: "\(prefix).timeout", expected: "a number of seconds > 0", found: NumberFormat.string(timeout))
+            throw ConfigError.invalidValue(
+                key: "\(prefix).timeout", expected: "a number of seconds > 0", found: NumberFormat.string(timeout))
         }
         try fitCommand.validate(key: "\(prefix).fit")
         try predictCommand.validate(key: "\(prefix).predict")
@@ -110,7 +111,9 @@ public struct ExternalModel: Codable, Equatable, Sendable, ProbabilisticClassifi
     public func predictProbability(_ X: Matrix) throws -> [Double] {
         guard features == .encoded else {
             throw ExternalModelError.unsupported(
-                reason: "this external model reads raw features (model.external.features: raw); this step has only the encoded matrix")
+                reason:
+                    "this external model reads raw features (model.external.features: raw); this step has only the encoded matrix"
+            )
         }
         guard X.cols == featureNames.count else {
             throw ModelError.shapeMismatch(expected: "\(featureNames.count) feature columns", found: "\(X.cols)")
@@ -129,7 +132,8 @@ public struct ExternalModel: Codable, Equatable, Sendable, ProbabilisticClassifi
                 throw ExternalModelError.modelChanged(path: path, reason: "a file of the external model is missing")
             }
             guard sha256Hex(data) == digest else {
-                throw ExternalModelError.modelChanged(path: path, reason: "the file changed since train fitted the model")
+                throw ExternalModelError.modelChanged(
+                    path: path, reason: "the file changed since train fitted the model")
             }
             paths.append(path)
         }
@@ -168,7 +172,8 @@ public struct ExternalTrainer {
         let folder = work.appendingPathComponent("model")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var values = ["model_dir": folder.path]
-        values["train"] = try ExternalRunner.writeCSV(train, labels: labels, to: work.appendingPathComponent("train.csv"))
+        values["train"] = try ExternalRunner.writeCSV(
+            train, labels: labels, to: work.appendingPathComponent("train.csv"))
         if let (table, validationLabels) = validation {
             values["validation"] = try ExternalRunner.writeCSV(
                 table, labels: validationLabels, to: work.appendingPathComponent("validation.csv"))
@@ -179,7 +184,9 @@ public struct ExternalTrainer {
         }
         let rowWeights = weights ?? [Double](repeating: 1, count: labels.count)
         let weightsURL = work.appendingPathComponent("weights.csv")
-        try AtomicFile.write(Data(CSVWriter.data(try Table(columns: [Column(name: "weight", numbers: rowWeights)]))), to: weightsURL.path)
+        try AtomicFile.write(
+            Data(CSVWriter.data(try Table(columns: [Column(name: "weight", numbers: rowWeights)]))), to: weightsURL.path
+        )
         values["weights"] = weightsURL.path
         let command = config.fitCommand
         let stderr = try command.run(values, workFolder: work)
@@ -202,7 +209,8 @@ enum ExternalRunner {
     /// A new, empty scratch folder under the system's temporary folder.
     static func scratchFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fairpipe-external-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+            .appendingPathComponent(
+                "fairpipe-external-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
@@ -230,7 +238,8 @@ enum ExternalRunner {
         defer { try? FileManager.default.removeItem(at: work) }
         let input = try writeCSV(features, labels: nil, to: work.appendingPathComponent("input.csv"))
         let output = work.appendingPathComponent("output.csv")
-        let stderr = try command.run(["model_dir": modelFolder.path, "input": input, "output": output.path], workFolder: work)
+        let stderr = try command.run(
+            ["model_dir": modelFolder.path, "input": input, "output": output.path], workFolder: work)
         return try readScores(output, rows: features.rowCount, command: command, stderr: stderr)
     }
 
@@ -247,7 +256,8 @@ enum ExternalRunner {
         if lines.last?.isEmpty == true { lines.removeLast() }
         var firstLine = 1
         if let header = lines.first, Double(header.trimmingCharacters(in: .whitespaces)) == nil,
-           header.contains(where: \.isLetter) {
+            header.contains(where: \.isLetter)
+        {
             lines.removeFirst()
             firstLine = 2
         }
@@ -270,7 +280,8 @@ enum ExternalRunner {
     static func digests(of folder: URL) throws -> [String: String] {
         var result: [String: String] = [:]
         let base = folder.standardizedFileURL.path
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             return result
         }
         for case let url as URL in walker {

@@ -104,7 +104,8 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         var progress = BoostingProgress(
             y: y, weights: sampleWeights, baseline: baseline,
             held: held.map {
-                HeldOutProgress($0, features: described, missingBin: config.maxBins, threads: threads, baseline: baseline)
+                HeldOutProgress(
+                    $0, features: described, missingBin: config.maxBins, threads: threads, baseline: baseline)
             })
 
         var trees: [GradientBoostingModel.Tree] = []
@@ -118,14 +119,17 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
             let tree = GradientBoostingModel.Tree(nodes: nodes)
             trees.append(tree)
             progress.add(tree, leaves: leaves, scoringHeldOut: earlyStopping)
-            if earlyStopping, Self.shouldStop(losses: progress.stoppingLosses, patience: config.nIterNoChange, tol: config.tol) {
+            if earlyStopping,
+                Self.shouldStop(losses: progress.stoppingLosses, patience: config.nIterNoChange, tol: config.tol)
+            {
                 stoppedEarly = trees.count < config.maxIter
                 break
             }
         }
         return GradientBoostingModel(
             featureNames: featureNames, features: described, baseline: baseline, trees: trees,
-            trainingCurve: .init(train: progress.trainCurve, validation: progress.held?.curve), stoppedEarly: stoppedEarly,
+            trainingCurve: .init(train: progress.trainCurve, validation: progress.held?.curve),
+            stoppedEarly: stoppedEarly,
             parameters: config)
     }
 
@@ -133,18 +137,24 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
     static func checkInputs(_ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String]) throws {
         let n = X.rows
         guard n > 0 else { throw ModelError.noRows }
-        guard labels.count == n else { throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count) }
+        guard labels.count == n else {
+            throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count)
+        }
         guard featureNames.count == X.cols else {
             throw ModelError.countMismatch(what: "feature names", expected: X.cols, found: featureNames.count)
         }
         if let weights {
-            guard weights.count == n else { throw ModelError.countMismatch(what: "weights", expected: n, found: weights.count) }
+            guard weights.count == n else {
+                throw ModelError.countMismatch(what: "weights", expected: n, found: weights.count)
+            }
             for (row, w) in weights.enumerated() {
                 guard w.isFinite else { throw ModelError.nonFiniteWeight(row: row, value: w) }
                 guard w >= 0 else { throw ModelError.negativeWeight(row: row, value: w) }
             }
         }
-        for (row, label) in labels.enumerated() where label > 1 { throw ModelError.invalidLabel(row: row, value: label) }
+        for (row, label) in labels.enumerated() where label > 1 {
+            throw ModelError.invalidLabel(row: row, value: label)
+        }
     }
 
     /// The weights the trees are fitted with: `weights`, times scikit-learn's balanced class
@@ -241,7 +251,9 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
 
     /// Every row's weighted gradient and hessian, rows in parallel (element-wise, so the
     /// values do not depend on the number of cores).
-    static func fillGradients(y: [Double], raw: [Double], weights: [Double]?, gradients: inout [Double], hessians: inout [Double]) {
+    static func fillGradients(
+        y: [Double], raw: [Double], weights: [Double]?, gradients: inout [Double], hessians: inout [Double]
+    ) {
         gradients.withUnsafeMutableBufferPointer { g in
             hessians.withUnsafeMutableBufferPointer { h in
                 nonisolated(unsafe) let g = g, h = h
@@ -282,7 +294,8 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
     /// The model's features: each categorical group (whose columns are a valid one-hot
     /// encoding) as one categorical feature at the position of its first column, every
     /// other column as a numeric feature with fitted thresholds.
-    func binFeatures(_ X: Matrix, featureNames: [String], weights: [Double]?) throws -> [GradientBoostingModel.Feature] {
+    func binFeatures(_ X: Matrix, featureNames: [String], weights: [Double]?) throws -> [GradientBoostingModel.Feature]
+    {
         var groupOf: [Int: Int] = [:]
         let groups = categorical.filter { isOneHot(X, columns: $0.columns) }
         for (g, group) in groups.enumerated() { for c in group.columns { groupOf[c] = g } }
@@ -308,7 +321,8 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var k = worker
                 while k < columns.count {
-                    base[k] = GradientBoostingBinMapper.thresholds(X.column(columns[k]), weights: weights, maxBins: maxBins)
+                    base[k] = GradientBoostingBinMapper.thresholds(
+                        X.column(columns[k]), weights: weights, maxBins: maxBins)
                     k += workers
                 }
             }
@@ -325,7 +339,8 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
             }
             let t = thresholds[numericIndex[entry.column] ?? 0]
             return GradientBoostingModel.Feature(
-                name: featureNames[entry.column], kind: .numeric, columns: [entry.column], thresholds: t, columnBins: nil,
+                name: featureNames[entry.column], kind: .numeric, columns: [entry.column], thresholds: t,
+                columnBins: nil,
                 bins: t.count + 1, hasMissing: false)
         }
     }
@@ -357,7 +372,8 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
         for i in 0..<X.rows {
             for (k, c) in columns.enumerated() where X[i, c] == 1 { mass[k] += weights?[i] ?? 1 }
         }
-        let kept = Set(columns.indices.sorted { mass[$0] != mass[$1] ? mass[$0] > mass[$1] : $0 < $1 }.prefix(maxBins - 1))
+        let kept = Set(
+            columns.indices.sorted { mass[$0] != mass[$1] ? mass[$0] > mass[$1] : $0 < $1 }.prefix(maxBins - 1))
         var next = 0
         return columns.indices.map { k in
             if kept.contains(k) {
@@ -377,7 +393,10 @@ struct HeldOutProgress {
     var raw: [Double]
     var curve: [Double]
 
-    init(_ rows: ValidationRows, features: [GradientBoostingModel.Feature], missingBin: Int, threads: Int, baseline: Double) {
+    init(
+        _ rows: ValidationRows, features: [GradientBoostingModel.Feature], missingBin: Int, threads: Int,
+        baseline: Double
+    ) {
         bins = GradientBoostingBins.bin(rows.X, features: features, missingBin: missingBin, threads: threads)
         y = rows.labels.map(Double.init)
         weights = rows.weights
@@ -414,7 +433,9 @@ struct BoostingProgress {
 
     /// Adds a grown tree: its leaf values to the training rows it routed there, and (when
     /// `scoringHeldOut`) to the held-out rows; extends the loss curves.
-    mutating func add(_ tree: GradientBoostingModel.Tree, leaves: [(leaf: Int, rows: ArraySlice<Int32>)], scoringHeldOut: Bool) {
+    mutating func add(
+        _ tree: GradientBoostingModel.Tree, leaves: [(leaf: Int, rows: ArraySlice<Int32>)], scoringHeldOut: Bool
+    ) {
         for (leaf, rows) in leaves {
             let value = tree.nodes[leaf].value
             for r in rows { raw[Int(r)] += value }

@@ -67,28 +67,33 @@ public struct GradientBoostingConfig: Codable, Equatable, Sendable, ConfigDefaul
 
     public func validate() throws {
         guard learningRate > 0, learningRate.isFinite else {
-            throw ConfigError.invalidValue(key: "learning_rate", expected: "a finite number > 0", found: "\(learningRate)")
+            throw ConfigError.invalidValue(
+                key: "learning_rate", expected: "a finite number > 0", found: "\(learningRate)")
         }
         guard maxIter >= 1 else {
             throw ConfigError.invalidValue(key: "max_iter", expected: "an integer ≥ 1", found: "\(maxIter)")
         }
         if let maxLeafNodes, maxLeafNodes < 2 {
-            throw ConfigError.invalidValue(key: "max_leaf_nodes", expected: "an integer ≥ 2 or null", found: "\(maxLeafNodes)")
+            throw ConfigError.invalidValue(
+                key: "max_leaf_nodes", expected: "an integer ≥ 2 or null", found: "\(maxLeafNodes)")
         }
         if let maxDepth, maxDepth < 1 {
             throw ConfigError.invalidValue(key: "max_depth", expected: "an integer ≥ 1 or null", found: "\(maxDepth)")
         }
         guard minSamplesLeaf >= 1 else {
-            throw ConfigError.invalidValue(key: "min_samples_leaf", expected: "an integer ≥ 1", found: "\(minSamplesLeaf)")
+            throw ConfigError.invalidValue(
+                key: "min_samples_leaf", expected: "an integer ≥ 1", found: "\(minSamplesLeaf)")
         }
         guard l2Regularization >= 0, l2Regularization.isFinite else {
-            throw ConfigError.invalidValue(key: "l2_regularization", expected: "a finite number ≥ 0", found: "\(l2Regularization)")
+            throw ConfigError.invalidValue(
+                key: "l2_regularization", expected: "a finite number ≥ 0", found: "\(l2Regularization)")
         }
         guard (2...255).contains(maxBins) else {
             throw ConfigError.invalidValue(key: "max_bins", expected: "an integer in [2, 255]", found: "\(maxBins)")
         }
         guard nIterNoChange >= 1 else {
-            throw ConfigError.invalidValue(key: "n_iter_no_change", expected: "an integer ≥ 1", found: "\(nIterNoChange)")
+            throw ConfigError.invalidValue(
+                key: "n_iter_no_change", expected: "an integer ≥ 1", found: "\(nIterNoChange)")
         }
         guard tol >= 0, tol.isFinite else {
             throw ConfigError.invalidValue(key: "tol", expected: "a finite number ≥ 0", found: "\(tol)")

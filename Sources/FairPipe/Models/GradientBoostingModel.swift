@@ -103,7 +103,9 @@ public struct GradientBoostingModel: ProbabilisticClassifier, Codable, Equatable
                 nonisolated(unsafe) let rawBase = raw.baseAddress!, codeBase = codes.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
                     let rows = (c * chunk)..<min(n, (c + 1) * chunk)
-                    for tree in flat { tree.addValues(codes: codeBase, stride: n, rows: rows, missing: binned.missingBin, to: rawBase) }
+                    for tree in flat {
+                        tree.addValues(codes: codeBase, stride: n, rows: rows, missing: binned.missingBin, to: rawBase)
+                    }
                 }
             }
         }
@@ -158,7 +160,8 @@ struct FlatTree: Sendable {
     /// Adds this tree's leaf value to `raw[i]` for `rows` of feature-major bin codes.
     @inline(__always)
     func addValues(
-        codes: UnsafePointer<UInt8>, stride n: Int, rows: Range<Int>, missing: UInt8, to raw: UnsafeMutablePointer<Double>
+        codes: UnsafePointer<UInt8>, stride n: Int, rows: Range<Int>, missing: UInt8,
+        to raw: UnsafeMutablePointer<Double>
     ) {
         nodes.withUnsafeBufferPointer { nodes in
             leftSets.withUnsafeBufferPointer { sets in

@@ -23,7 +23,8 @@ struct SplitCandidate {
     /// (gradient, hessian, count); `describe` records where it splits.
     @inline(__always)
     mutating func consider(
-        _ gain: Double, left: (Double, Double, Int), right: (Double, Double, Int), describe: (inout SplitCandidate) -> Void
+        _ gain: Double, left: (Double, Double, Int), right: (Double, Double, Int),
+        describe: (inout SplitCandidate) -> Void
     ) {
         guard gain > self.gain && gain > 0 else { return }
         self.gain = gain
@@ -111,7 +112,9 @@ struct TreeGrower {
         while !splittable.isEmpty {
             // Largest gain first; ties to the earlier node.
             var pick = 0
-            for k in 1..<splittable.count where nodes[splittable[k]].split!.gain > nodes[splittable[pick]].split!.gain { pick = k }
+            for k in 1..<splittable.count where nodes[splittable[k]].split!.gain > nodes[splittable[pick]].split!.gain {
+                pick = k
+            }
             let id = splittable.remove(at: pick)
             let parent = nodes[id]
             guard var split = parent.split, let parentHistogram = parent.histogram else { break }
@@ -202,15 +205,22 @@ struct TreeGrower {
             if let left = node.left, let right = node.right, let split = node.split {
                 let feature = features[split.feature]
                 var threshold: Double? = nil
-                if split.categoriesLeft == nil, let t = feature.thresholds, split.bin < t.count { threshold = t[split.bin] }
-                out.append(GradientBoostingModel.Node(
-                    feature: split.feature, bin: split.categoriesLeft == nil ? split.bin : nil, threshold: threshold,
-                    categoriesLeft: split.categoriesLeft, missingGoesLeft: split.missingGoesLeft, left: left, right: right,
-                    value: rate * node.value, count: node.stop - node.start, cover: cover, gain: split.gain))
+                if split.categoriesLeft == nil, let t = feature.thresholds, split.bin < t.count {
+                    threshold = t[split.bin]
+                }
+                out.append(
+                    GradientBoostingModel.Node(
+                        feature: split.feature, bin: split.categoriesLeft == nil ? split.bin : nil,
+                        threshold: threshold,
+                        categoriesLeft: split.categoriesLeft, missingGoesLeft: split.missingGoesLeft, left: left,
+                        right: right,
+                        value: rate * node.value, count: node.stop - node.start, cover: cover, gain: split.gain))
             } else {
-                out.append(GradientBoostingModel.Node(
-                    feature: nil, bin: nil, threshold: nil, categoriesLeft: nil, missingGoesLeft: nil, left: nil, right: nil,
-                    value: rate * node.value, count: node.stop - node.start, cover: cover, gain: nil))
+                out.append(
+                    GradientBoostingModel.Node(
+                        feature: nil, bin: nil, threshold: nil, categoriesLeft: nil, missingGoesLeft: nil, left: nil,
+                        right: nil,
+                        value: rate * node.value, count: node.stop - node.start, cover: cover, gain: nil))
                 rowsOfLeaf.append((index, partition[node.start..<node.stop]))
             }
         }
@@ -219,7 +229,9 @@ struct TreeGrower {
 
     /// Moves the rows of `start..<stop` that go left to the front, keeping their order;
     /// returns the first index of the right child.
-    private func partitionRows(_ partition: inout [Int32], _ scratch: inout [Int32], start: Int, stop: Int, split: SplitCandidate) -> Int {
+    private func partitionRows(
+        _ partition: inout [Int32], _ scratch: inout [Int32], start: Int, stop: Int, split: SplitCandidate
+    ) -> Int {
         let n = bins.rows
         let base = split.feature * n
         let missing = bins.missingBin
@@ -289,7 +301,8 @@ struct TreeGrower {
                                 while block < blocks {
                                     let first = block * Self.histogramBlock
                                     Self.fillBlock(
-                                        features: first..<min(f, first + Self.histogramBlock), rows: m, rowBase: rowBase,
+                                        features: first..<min(f, first + Self.histogramBlock), rows: m,
+                                        rowBase: rowBase,
                                         codes: codeBase, stride: n, g: gBase, h: hBase, out: outBase, width: width)
                                     block += workers
                                 }
@@ -389,7 +402,8 @@ struct TreeGrower {
     /// scikit-learn's `_find_best_bin_to_split_left_to_right` (missing values right), then,
     /// when the feature had missing values, `…_right_to_left` (missing values left).
     private func numericSplit(
-        _ hist: UnsafeBufferPointer<HistogramBin>, feature f: Int, node: GrowNode, count: Int, into best: inout SplitCandidate
+        _ hist: UnsafeBufferPointer<HistogramBin>, feature f: Int, node: GrowNode, count: Int,
+        into best: inout SplitCandidate
     ) {
         let nonMissing = features[f].bins
         let missing = hasMissing[f]
@@ -433,7 +447,8 @@ struct TreeGrower {
     /// them when present) with enough support are sorted by `G / (H + 10)` and scanned as an
     /// ordered feature from both ends, up to half of them.
     private func categoricalSplit(
-        _ hist: UnsafeBufferPointer<HistogramBin>, feature f: Int, node: GrowNode, count: Int, into best: inout SplitCandidate
+        _ hist: UnsafeBufferPointer<HistogramBin>, feature f: Int, node: GrowNode, count: Int,
+        into best: inout SplitCandidate
     ) {
         let nonMissing = features[f].bins
         let missingBin = Int(bins.missingBin)
@@ -461,7 +476,8 @@ struct TreeGrower {
                 let nr = count - nl, hr = H - hl, gr = G - gl
                 if nl < minLeaf || hl < minH { continue }
                 if nr < minLeaf || hr < minH { break }
-                best.consider(gain(gl, hl, gr, hr, parentLoss: parentLoss), left: (gl, hl, nl), right: (gr, hr, nr)) { _ in
+                best.consider(gain(gl, hl, gr, hr, parentLoss: parentLoss), left: (gl, hl, nl), right: (gr, hr, nr)) {
+                    _ in
                     found = true
                     bestIndex = sorted; bestDirection = direction
                 }

@@ -57,7 +57,8 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     ) throws -> LogisticModel {
         try Self.validate(X, labels: labels, weights: weights, featureNames: featureNames)
         return try fit(
-            DesignMatrix(validated: X), labels: labels, weights: weights, featureNames: featureNames, warmStart: warmStart)
+            DesignMatrix(validated: X), labels: labels, weights: weights, featureNames: featureNames,
+            warmStart: warmStart)
     }
 
     /// Fits on a prepared ``DesignMatrix`` (built and checked once by a caller that fits
@@ -67,7 +68,8 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     func fit(
         _ design: DesignMatrix, labels: [UInt8], weights: [Double]?, featureNames: [String], warmStart: LogisticModel?
     ) throws -> LogisticModel {
-        try Self.validateRows(rows: design.rows, cols: design.cols, labels: labels, weights: weights, featureNames: featureNames)
+        try Self.validateRows(
+            rows: design.rows, cols: design.cols, labels: labels, weights: weights, featureNames: featureNames)
         let problem = try WeightedProblem(labels: labels, weights: weights)
         var solver = NewtonSolver(design: design, problem: problem, config: config)
         if let warm = warmStart {
@@ -89,7 +91,9 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     }
 
     /// The checks of ``validate(_:labels:weights:featureNames:)`` that do not read features.
-    static func validateRows(rows n: Int, cols p: Int, labels: [UInt8], weights: [Double]?, featureNames: [String]) throws {
+    static func validateRows(
+        rows n: Int, cols p: Int, labels: [UInt8], weights: [Double]?, featureNames: [String]
+    ) throws {
         guard n > 0 else { throw ModelError.noRows }
         guard labels.count == n else {
             throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count)
@@ -167,7 +171,6 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
         return (s0 + s1) + (s2 + s3)
     }
 }
-
 
 /// The targets `tᵢ ∈ {0, 1}` and weights `sᵢ` of one fit as Doubles, with the class totals;
 /// throws when a class (or the whole sample) carries no weight.

@@ -72,13 +72,17 @@ struct DesignMatrix: Sendable {
     /// Runs `body` with raw views of the rows, valid for the call only.
     func withRows<R>(_ body: (RowView) -> R) -> R {
         dense.withUnsafeBufferPointer { d in
-        rowStart.withUnsafeBufferPointer { r in
-        columns.withUnsafeBufferPointer { c in
-        values.withUnsafeBufferPointer { v in
-            body(RowView(
-                p: cols, sparse: isSparse, dense: d.baseAddress, rowStart: r.baseAddress,
-                columns: c.baseAddress, values: v.baseAddress))
-        }}}}
+            rowStart.withUnsafeBufferPointer { r in
+                columns.withUnsafeBufferPointer { c in
+                    values.withUnsafeBufferPointer { v in
+                        body(
+                            RowView(
+                                p: cols, sparse: isSparse, dense: d.baseAddress, rowStart: r.baseAddress,
+                                columns: c.baseAddress, values: v.baseAddress))
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -147,7 +151,7 @@ struct Workspace {
 
     func chunk(_ c: Int) -> Range<Int> {
         let lo = c * LogisticRegression.chunkRows
-        return lo ..< min(lo + LogisticRegression.chunkRows, rows)
+        return lo..<min(lo + LogisticRegression.chunkRows, rows)
     }
 
     /// Σ sᵢ ℓᵢ and Σ sᵢ (pᵢ − tᵢ) x̃ᵢ at (w, b), summed chunk by chunk in chunk order; also
@@ -161,24 +165,32 @@ struct Workspace {
         let chunks = chunkCount
         let rows = self.rows
         X.withRows { x in
-        w.withUnsafeBufferPointer { wb in
-        t.withUnsafeBufferPointer { tb in
-        s.withUnsafeBufferPointer { sb in
-        scores.withUnsafeMutableBufferPointer { zb in
-        curvature.withUnsafeMutableBufferPointer { hb in
-        partials.withUnsafeMutableBufferPointer { pb in
-            // Pointers are valid for the whole (synchronous) concurrentPerform; chunks write
-            // disjoint ranges of z, curvature and partials.
-            nonisolated(unsafe) let w = wb.baseAddress
-            nonisolated(unsafe) let t = tb.baseAddress!, s = sb.baseAddress!, z = zb.baseAddress!
-            nonisolated(unsafe) let h = hb.baseAddress!, parts = pb.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                Self.gradientPass(
-                    x: x, p: p, lo: lo, hi: hi, w: w, b: b, t: t, s: s, z: z, h: h, out: parts + c * stride)
+            w.withUnsafeBufferPointer { wb in
+                t.withUnsafeBufferPointer { tb in
+                    s.withUnsafeBufferPointer { sb in
+                        scores.withUnsafeMutableBufferPointer { zb in
+                            curvature.withUnsafeMutableBufferPointer { hb in
+                                partials.withUnsafeMutableBufferPointer { pb in
+                                    // Pointers are valid for the whole (synchronous) concurrentPerform; chunks write
+                                    // disjoint ranges of z, curvature and partials.
+                                    nonisolated(unsafe) let w = wb.baseAddress
+                                    nonisolated(unsafe) let t = tb.baseAddress!, s = sb.baseAddress!,
+                                        z = zb.baseAddress!
+                                    nonisolated(unsafe) let h = hb.baseAddress!, parts = pb.baseAddress!
+                                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                                        let lo = c * LogisticRegression.chunkRows
+                                        let hi = min(lo + LogisticRegression.chunkRows, rows)
+                                        Self.gradientPass(
+                                            x: x, p: p, lo: lo, hi: hi, w: w, b: b, t: t, s: s, z: z, h: h,
+                                            out: parts + c * stride)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-        }}}}}}}
+        }
 
         var loss = 0.0
         var gradient = [Double](repeating: 0, count: q)
@@ -199,20 +211,22 @@ struct Workspace {
         let chunks = chunkCount
         let rows = self.rows
         X.withRows { x in
-        curvature.withUnsafeBufferPointer { hb in
-        partials.withUnsafeMutableBufferPointer { pb in
-            nonisolated(unsafe) let h = hb.baseAddress!, parts = pb.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                let H = parts + c * stride + 1 + q
-                if x.sparse {
-                    Self.sparseHessianPass(x: x, q: q, lo: lo, hi: hi, h: h, H: H)
-                } else {
-                    Self.hessianPass(x: x.dense, p: p, q: q, lo: lo, hi: hi, h: h, H: H)
+            curvature.withUnsafeBufferPointer { hb in
+                partials.withUnsafeMutableBufferPointer { pb in
+                    nonisolated(unsafe) let h = hb.baseAddress!, parts = pb.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        let lo = c * LogisticRegression.chunkRows
+                        let hi = min(lo + LogisticRegression.chunkRows, rows)
+                        let H = parts + c * stride + 1 + q
+                        if x.sparse {
+                            Self.sparseHessianPass(x: x, q: q, lo: lo, hi: hi, h: h, H: H)
+                        } else {
+                            Self.hessianPass(x: x.dense, p: p, q: q, lo: lo, hi: hi, h: h, H: H)
+                        }
+                    }
                 }
             }
-        }}}
+        }
         var upper = [Double](repeating: 0, count: q * q)
         for c in 0..<chunks {
             let base = c * stride + 1 + q
@@ -322,15 +336,17 @@ struct Workspace {
         let rows = self.rows
         let chunks = chunkCount
         X.withRows { x in
-        dw.withUnsafeBufferPointer { db_ in
-        directionScores.withUnsafeMutableBufferPointer { ub in
-            nonisolated(unsafe) let d = db_.baseAddress, u = ub.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                for i in lo..<hi { u[i] = db + x.dot(i, d) }
+            dw.withUnsafeBufferPointer { db_ in
+                directionScores.withUnsafeMutableBufferPointer { ub in
+                    nonisolated(unsafe) let d = db_.baseAddress, u = ub.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        let lo = c * LogisticRegression.chunkRows
+                        let hi = min(lo + LogisticRegression.chunkRows, rows)
+                        for i in lo..<hi { u[i] = db + x.dot(i, d) }
+                    }
+                }
             }
-        }}}
+        }
     }
 
     /// Σ sᵢ log(1 + exp(−yᵢ(zᵢ + step·uᵢ))), summed in chunk order. O(n), parallel.
@@ -339,25 +355,29 @@ struct Workspace {
         let chunks = chunkCount
         let stride = self.stride
         scores.withUnsafeBufferPointer { zb in
-        directionScores.withUnsafeBufferPointer { ub in
-        t.withUnsafeBufferPointer { tb in
-        s.withUnsafeBufferPointer { sb in
-        partials.withUnsafeMutableBufferPointer { pb in
-            nonisolated(unsafe) let z = zb.baseAddress!, u = ub.baseAddress!
-            nonisolated(unsafe) let t = tb.baseAddress!, s = sb.baseAddress!
-            nonisolated(unsafe) let parts = pb.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * LogisticRegression.chunkRows
-                let hi = min(lo + LogisticRegression.chunkRows, rows)
-                var loss = 0.0
-                for i in lo..<hi {
-                    let zi = z[i] + step * u[i]
-                    let margin = t[i] == 1 ? zi : -zi
-                    loss += s[i] * ((margin >= 0 ? 0 : -margin) + log1p(exp(-abs(zi))))
+            directionScores.withUnsafeBufferPointer { ub in
+                t.withUnsafeBufferPointer { tb in
+                    s.withUnsafeBufferPointer { sb in
+                        partials.withUnsafeMutableBufferPointer { pb in
+                            nonisolated(unsafe) let z = zb.baseAddress!, u = ub.baseAddress!
+                            nonisolated(unsafe) let t = tb.baseAddress!, s = sb.baseAddress!
+                            nonisolated(unsafe) let parts = pb.baseAddress!
+                            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                                let lo = c * LogisticRegression.chunkRows
+                                let hi = min(lo + LogisticRegression.chunkRows, rows)
+                                var loss = 0.0
+                                for i in lo..<hi {
+                                    let zi = z[i] + step * u[i]
+                                    let margin = t[i] == 1 ? zi : -zi
+                                    loss += s[i] * ((margin >= 0 ? 0 : -margin) + log1p(exp(-abs(zi))))
+                                }
+                                parts[c * stride] = loss
+                            }
+                        }
+                    }
                 }
-                parts[c * stride] = loss
             }
-        }}}}}
+        }
         var total = 0.0
         for c in 0..<chunkCount { total += partials[c * stride] }
         return total

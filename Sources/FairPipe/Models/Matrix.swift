@@ -57,7 +57,7 @@ public struct Matrix: Equatable, Sendable {
 
     /// Row `i` as an array slice (no copy until mutated).
     public func row(_ i: Int) -> ArraySlice<Double> {
-        storage[i * cols ..< (i + 1) * cols]
+        storage[i * cols..<(i + 1) * cols]
     }
 
     /// Column `j` as a fresh array. O(rows), strided access.
@@ -68,7 +68,7 @@ public struct Matrix: Equatable, Sendable {
     /// Calls `body` with row `i` as a buffer, without copying.
     public func withRow<R>(_ i: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
         try storage.withUnsafeBufferPointer { all in
-            try body(UnsafeBufferPointer(rebasing: all[i * cols ..< (i + 1) * cols]))
+            try body(UnsafeBufferPointer(rebasing: all[i * cols..<(i + 1) * cols]))
         }
     }
 
@@ -89,7 +89,7 @@ public struct Matrix: Equatable, Sendable {
         var values: [Double] = []
         var count = 0
         for i in indices {
-            values.append(contentsOf: storage[i * cols ..< (i + 1) * cols])
+            values.append(contentsOf: storage[i * cols..<(i + 1) * cols])
             count += 1
         }
         // Safe: exactly `cols` values were appended per row.

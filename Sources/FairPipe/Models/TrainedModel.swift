@@ -73,9 +73,12 @@ public enum TrainedModel: ProbabilisticClassifier, Codable, Equatable, Sendable 
     // Keys are camelCase here: CanonicalJSON converts them to `logistic_regression` on the
     // wire and back.
     private static func key(_ type: ModelType) -> Key {
-        Key(type.rawValue.split(separator: "_").enumerated()
-            .map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }
-            .joined())
+        Key(
+            type.rawValue.split(separator: "_").enumerated()
+                .map {
+                    $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst()
+                }
+                .joined())
     }
 
     public init(from decoder: any Decoder) throws {
@@ -145,27 +148,35 @@ public struct ModelTrainer: WeightedClassifierTrainer, Sendable {
         case .logisticRegression:
             var warm: LogisticModel? = nil
             if case .logisticRegression(let m)? = warmStart { warm = m }
-            return .logisticRegression(try LogisticRegression(config: config.logisticRegression).fit(
-                X, labels: labels, weights: weights, featureNames: featureNames, warmStart: warm))
+            return .logisticRegression(
+                try LogisticRegression(config: config.logisticRegression).fit(
+                    X, labels: labels, weights: weights, featureNames: featureNames, warmStart: warm))
         case .gradientBoosting:
             let settings = config.gradientBoosting
-            let groups = settings.categoricalFeatures == .fromDataset
+            let groups =
+                settings.categoricalFeatures == .fromDataset
                 ? encoding.map { CategoricalColumns.groups(in: $0, featureNames: featureNames) } ?? [] : []
-            return .gradientBoosting(try GradientBoosting(
-                config: settings, categorical: groups, validation: validation, threads: threads
-            ).fit(X, labels: labels, weights: weights, featureNames: featureNames))
+            return .gradientBoosting(
+                try GradientBoosting(
+                    config: settings, categorical: groups, validation: validation, threads: threads
+                ).fit(X, labels: labels, weights: weights, featureNames: featureNames))
         case .external:
             guard let externalStore else {
                 throw ExternalModelError.unsupported(
-                    reason: "an external model is fitted by the train stage's command contract, not retrained inside this step")
+                    reason:
+                        "an external model is fitted by the train stage's command contract, not retrained inside this step"
+                )
             }
             guard config.external.features == .encoded else {
                 throw ExternalModelError.unsupported(
-                    reason: "this step refits the model on the encoded feature matrix; set model.external.features: encoded")
+                    reason:
+                        "this step refits the model on the encoded feature matrix; set model.external.features: encoded"
+                )
             }
             let table = try ExternalRunner.table(X, names: featureNames)
-            return .external(try externalStore.trainer(config.external).fit(
-                train: table, labels: labels, weights: weights, validation: nil, root: externalStore.root))
+            return .external(
+                try externalStore.trainer(config.external).fit(
+                    train: table, labels: labels, weights: weights, validation: nil, root: externalStore.root))
         }
     }
 }

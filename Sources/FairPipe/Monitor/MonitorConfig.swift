@@ -19,7 +19,9 @@ public struct MonitorConfig: ConfigSection {
     public init() {}
 
     public func validate() throws {
-        guard !time.isEmpty else { throw ConfigError.invalidValue(key: "time", expected: "a column name", found: "an empty name") }
+        guard !time.isEmpty else {
+            throw ConfigError.invalidValue(key: "time", expected: "a column name", found: "an empty name")
+        }
         _ = try WindowSpec(parsing: window)
         try reference.validate()
         try alerts.validate()
@@ -40,9 +42,13 @@ public struct MonitorReferenceConfig: Codable, Equatable, Sendable, ConfigDefaul
 
     func validate() throws {
         if let n = firstWindows {
-            guard n >= 1 else { throw ConfigError.invalidValue(key: "reference.first_windows", expected: "an integer ≥ 1", found: "\(n)") }
+            guard n >= 1 else {
+                throw ConfigError.invalidValue(
+                    key: "reference.first_windows", expected: "an integer ≥ 1", found: "\(n)")
+            }
             guard from == nil && to == nil else {
-                throw ConfigError.inconsistent(key: "reference", message: "give either `first_windows` or `from`/`to`, not both")
+                throw ConfigError.inconsistent(
+                    key: "reference", message: "give either `first_windows` or `from`/`to`, not both")
             }
         }
         if (from == nil) != (to == nil) {
@@ -51,11 +57,13 @@ public struct MonitorReferenceConfig: Codable, Equatable, Sendable, ConfigDefaul
         for (key, text) in [("from", from), ("to", to)] {
             guard let text else { continue }
             guard Timestamp.parse(text) != nil else {
-                throw ConfigError.invalidValue(key: "reference.\(key)", expected: "RFC 3339 or YYYY-MM-DD", found: "`\(text)`")
+                throw ConfigError.invalidValue(
+                    key: "reference.\(key)", expected: "RFC 3339 or YYYY-MM-DD", found: "`\(text)`")
             }
         }
         if let a = from.flatMap(Timestamp.parse), let b = to.flatMap(Timestamp.rangeEnd), b <= a {
-            throw ConfigError.inconsistent(key: "reference", message: "`to` (\(to ?? "")) is not after `from` (\(from ?? ""))")
+            throw ConfigError.inconsistent(
+                key: "reference", message: "`to` (\(to ?? "")) is not after `from` (\(from ?? ""))")
         }
     }
 }
@@ -81,16 +89,20 @@ public struct MonitorAlertsConfig: Codable, Equatable, Sendable, ConfigDefaultab
         var fairness = FairnessConfig()
         fairness.thresholds = gates
         do { try fairness.validate() } catch let ConfigError.invalidValue(key, expected, found, source) {
-            throw ConfigError.invalidValue(key: "alerts.gates" + key.dropFirst("thresholds".count), expected: expected, found: found, source: source)
+            throw ConfigError.invalidValue(
+                key: "alerts.gates" + key.dropFirst("thresholds".count), expected: expected, found: found,
+                source: source)
         } catch let ConfigError.inconsistent(key, message, source) {
-            throw ConfigError.inconsistent(key: "alerts.gates" + key.dropFirst("thresholds".count), message: message, source: source)
+            throw ConfigError.inconsistent(
+                key: "alerts.gates" + key.dropFirst("thresholds".count), message: message, source: source)
         }
         for (i, key) in metrics.enumerated() {
             let metric = GateSpec.metricName(of: key)
             if Disparity.allKeys.contains(metric) || GroupMetric(rawValue: metric) != nil { continue }
             let known = Disparity.allKeys + GroupMetric.allCases.map(\.rawValue)
             let hint = closestMatch(to: metric, among: known).map { " (did you mean `\($0)`?)" } ?? ""
-            throw ConfigError.invalidValue(key: "alerts.metrics[\(i)]", expected: "a disparity key or group metric\(hint)", found: "`\(metric)`")
+            throw ConfigError.invalidValue(
+                key: "alerts.metrics[\(i)]", expected: "a disparity key or group metric\(hint)", found: "`\(metric)`")
         }
         try controlLimits.validate()
         try drift.validate()
@@ -107,8 +119,14 @@ public struct ControlLimitsConfig: Codable, Equatable, Sendable, ConfigDefaultab
     public init() {}
 
     func validate() throws {
-        guard sigma > 0, sigma.isFinite else { throw ConfigError.invalidValue(key: "alerts.control_limits.sigma", expected: "a number > 0", found: "\(sigma)") }
-        guard minWindows >= 2 else { throw ConfigError.invalidValue(key: "alerts.control_limits.min_windows", expected: "an integer ≥ 2", found: "\(minWindows)") }
+        guard sigma > 0, sigma.isFinite else {
+            throw ConfigError.invalidValue(
+                key: "alerts.control_limits.sigma", expected: "a number > 0", found: "\(sigma)")
+        }
+        guard minWindows >= 2 else {
+            throw ConfigError.invalidValue(
+                key: "alerts.control_limits.min_windows", expected: "an integer ≥ 2", found: "\(minWindows)")
+        }
     }
 }
 
@@ -122,7 +140,11 @@ public struct DriftRuleConfig: Codable, Equatable, Sendable, ConfigDefaultable {
     public init() {}
 
     func validate() throws {
-        guard psi > 0, psi.isFinite else { throw ConfigError.invalidValue(key: "alerts.drift.psi", expected: "a number > 0", found: "\(psi)") }
-        guard alpha >= 0, alpha < 1 else { throw ConfigError.invalidValue(key: "alerts.drift.alpha", expected: "a number in [0, 1)", found: "\(alpha)") }
+        guard psi > 0, psi.isFinite else {
+            throw ConfigError.invalidValue(key: "alerts.drift.psi", expected: "a number > 0", found: "\(psi)")
+        }
+        guard alpha >= 0, alpha < 1 else {
+            throw ConfigError.invalidValue(key: "alerts.drift.alpha", expected: "a number in [0, 1)", found: "\(alpha)")
+        }
     }
 }

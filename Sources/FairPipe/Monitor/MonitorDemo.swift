@@ -18,9 +18,12 @@ public enum MonitorDemo {
     /// own stream `monitor-demo/day<d>` of `seed`, so a longer log starts with the same rows.
     /// The stand-in model scores σ(Σ_j 2·x_j/j − 0.2), the log-odds a linear discriminant
     /// would learn from the true labels, and decides score ≥ `threshold`. O(days × rows).
-    public static func writeLog(_ synthetic: SyntheticConfig, plan: Plan, threshold: Double, seed: UInt64, to path: String) throws {
+    public static func writeLog(
+        _ synthetic: SyntheticConfig, plan: Plan, threshold: Double, seed: UInt64, to path: String
+    ) throws {
         guard plan.days >= 1, plan.rowsPerDay >= 1 else {
-            throw ConfigError.invalidValue(key: "days/rows-per-day", expected: "integers ≥ 1", found: "\(plan.days)/\(plan.rowsPerDay)")
+            throw ConfigError.invalidValue(
+                key: "days/rows-per-day", expected: "integers ≥ 1", found: "\(plan.days)/\(plan.rowsPerDay)")
         }
         guard let start = Timestamp.parse(plan.start), plan.start.utf8.count == 10 else {
             throw ConfigError.invalidValue(key: "start", expected: "a date YYYY-MM-DD", found: "`\(plan.start)`")
@@ -28,8 +31,11 @@ public enum MonitorDemo {
         try synthetic.validate(prefix: "data.synthetic")
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil), let handle = FileHandle(forWritingAtPath: temporary.path) else {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(getpid())")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary.path)
+        else {
             throw FileError.unwritable(path: path, reason: "cannot create \(temporary.path)")
         }
         do {
@@ -38,9 +44,14 @@ public enum MonitorDemo {
                 config.rows = plan.rowsPerDay
                 let first = day * plan.rowsPerDay
                 if let drift = synthetic.drift {
-                    config.drift = drift.fromRow < first + plan.rowsPerDay ? { var d = drift; d.fromRow = max(0, drift.fromRow - first); return d }() : nil
+                    config.drift =
+                        drift.fromRow < first + plan.rowsPerDay
+                        ? {
+                            var d = drift; d.fromRow = max(0, drift.fromRow - first); return d
+                        }() : nil
                 }
-                let data = try SyntheticGenerator.generate(config, seed: Xoshiro256StarStar.derive(seed: seed, stream: "monitor-demo/day\(day)"))
+                let data = try SyntheticGenerator.generate(
+                    config, seed: Xoshiro256StarStar.derive(seed: seed, stream: "monitor-demo/day\(day)"))
                 let table = try dayTable(data.table, day: day, start: start, plan: plan, threshold: threshold)
                 var bytes = CSVWriter.data(table)
                 if day > 0, let newline = bytes.firstIndex(of: 0x0A) { bytes.removeSubrange(0...newline) }
@@ -73,7 +84,9 @@ public enum MonitorDemo {
         }
         let scores = logit.map { 1 / (1 + exp(-$0)) }
         var columns = [Column(name: "ts", values: .categorical(codes: (0..<n).map(Int32.init), levels: times))]
-        for column in generated.columns where column.name != "row_id" && column.name != "label" { columns.append(column) }
+        for column in generated.columns where column.name != "row_id" && column.name != "label" {
+            columns.append(column)
+        }
         let unlabelled = day >= plan.days - plan.unlabelledDays
         if case .numeric(let labels)? = generated["label"]?.values {
             columns.append(Column(name: "label", numbers: unlabelled ? [Double](repeating: .nan, count: n) : labels))

@@ -15,17 +15,22 @@ enum MonitorSummary {
         let concerns = topConcerns(alerts, windows: report.windows.map(\.id), limit: 3)
         if concerns.isEmpty { md += "No alerts.\n\n" }
         for (i, alert) in concerns.enumerated() {
-            md += "\(i + 1). **\(alert.severity.rawValue)** \(alert.window), \(alert.rule): \(cell(alert.message)). \(cell(alert.remediation))\n"
+            md +=
+                "\(i + 1). **\(alert.severity.rawValue)** \(alert.window), \(alert.rule): \(cell(alert.message)). \(cell(alert.remediation))\n"
         }
         if !concerns.isEmpty { md += "\n" }
         for comparison in report.comparisons {
             let title = comparison.name == "last_7_days_vs_previous_7" ? "Week over week" : "Last 30 days vs reference"
-            md += "## \(title)\n\n\(comparison.baseline) (\(comparison.baselineRows) rows) → \(comparison.current) (\(comparison.currentRows) rows)\n\n"
+            md +=
+                "## \(title)\n\n\(comparison.baseline) (\(comparison.baselineRows) rows) → \(comparison.current) (\(comparison.currentRows) rows)\n\n"
             if let reason = comparison.reason { md += "Not compared: \(reason).\n\n"; continue }
-            md += "| metric | attribute | group | before | now | change | beyond both intervals |\n|---|---|---|---|---|---|---|\n"
+            md +=
+                "| metric | attribute | group | before | now | change | beyond both intervals |\n|---|---|---|---|---|---|---|\n"
             for row in comparison.rows {
-                md += "| \(row.metric) | \(cell(row.attribute)) | \(cell(row.group ?? "")) | \(value(row.baseline)) | \(value(row.current)) | "
-                md += "\(row.delta.map { String(format: "%+.4f", $0) } ?? "–") | \(row.beyondIntervals ? "**yes**" : "no") |\n"
+                md +=
+                    "| \(row.metric) | \(cell(row.attribute)) | \(cell(row.group ?? "")) | \(value(row.baseline)) | \(value(row.current)) | "
+                md +=
+                    "\(row.delta.map { String(format: "%+.4f", $0) } ?? "–") | \(row.beyondIntervals ? "**yes**" : "no") |\n"
             }
             md += "\n"
         }
@@ -44,7 +49,9 @@ enum MonitorSummary {
         var seen = Set<String>()
         var out: [MonitorAlert] = []
         for alert in sorted where out.count < limit {
-            if seen.insert("\(alert.metric)|\(alert.attribute ?? "")|\(alert.group ?? "")").inserted { out.append(alert) }
+            if seen.insert("\(alert.metric)|\(alert.attribute ?? "")|\(alert.group ?? "")").inserted {
+                out.append(alert)
+            }
         }
         return out
     }
@@ -54,5 +61,7 @@ enum MonitorSummary {
         return v.ci.map { String(format: "%.4f [%.4f, %.4f]", x, $0[0], $0[1]) } ?? String(format: "%.4f", x)
     }
 
-    static func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+    static func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
 }

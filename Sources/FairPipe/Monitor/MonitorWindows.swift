@@ -15,12 +15,16 @@ public enum Timestamp {
             }
             return v
         }
-        guard b.count >= 10, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45, let day = digits(8, 2),
-              (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+        guard b.count >= 10, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45,
+            let day = digits(8, 2),
+            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+        else { return nil }
         var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
         if b.count == 10 { return seconds }
-        guard b.count >= 19, b[10] == 84 || b[10] == 116 || b[10] == 32, let h = digits(11, 2), b[13] == 58, let mi = digits(14, 2), b[16] == 58,
-              let s = digits(17, 2), h < 24, mi < 60, s < 61 else { return nil }
+        guard b.count >= 19, b[10] == 84 || b[10] == 116 || b[10] == 32, let h = digits(11, 2), b[13] == 58,
+            let mi = digits(14, 2), b[16] == 58,
+            let s = digits(17, 2), h < 24, mi < 60, s < 61
+        else { return nil }
         seconds += Double(h * 3600 + mi * 60 + s)
         var i = 19
         if i < b.count && b[i] == 46 {
@@ -33,7 +37,9 @@ public enum Timestamp {
         }
         if i == b.count { return seconds }
         if (b[i] == 90 || b[i] == 122) && i + 1 == b.count { return seconds }
-        guard b[i] == 43 || b[i] == 45, i + 6 == b.count, let oh = digits(i + 1, 2), b[i + 3] == 58, let om = digits(i + 4, 2), oh < 24, om < 60 else {
+        guard b[i] == 43 || b[i] == 45, i + 6 == b.count, let oh = digits(i + 1, 2), b[i + 3] == 58,
+            let om = digits(i + 4, 2), oh < 24, om < 60
+        else {
             return nil
         }
         let offset = Double(oh * 3600 + om * 60)
@@ -145,7 +151,9 @@ public struct LogWindow: Equatable, Sendable {
             return stride(from: 0, to: order.count, by: n).map { first in
                 let rows = Array(order[first..<min(first + n, order.count)]).sorted()
                 let last = min(first + n, order.count) - 1
-                return LogWindow(id: "rows \(first + 1)-\(last + 1)", start: times[order[first]], end: times[order[last]], rows: rows)
+                return LogWindow(
+                    id: "rows \(first + 1)-\(last + 1)", start: times[order[first]], end: times[order[last]], rows: rows
+                )
             }
         }
         var byStart: [Double: LogWindow] = [:]

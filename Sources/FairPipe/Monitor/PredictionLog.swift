@@ -47,13 +47,17 @@ public enum MonitorError: FairPipeError, Equatable {
         case .noRows(let path, let range):
             return "\(path): no rows in \(range)"
         case .singleGroup(let window, let attribute, let group):
-            return "window \(window): attribute `\(attribute)` has a single group (`\(group)`), nothing to compare; use a longer monitor.window"
+            return
+                "window \(window): attribute `\(attribute)` has a single group (`\(group)`), nothing to compare; use a longer monitor.window"
         case .referenceTooShort(let rule, let windows, let needed):
-            return "monitor.alerts.\(rule): the reference has \(windows) window(s), the rule needs at least \(needed); widen monitor.reference or lower monitor.alerts.\(rule).min_windows"
+            return
+                "monitor.alerts.\(rule): the reference has \(windows) window(s), the rule needs at least \(needed); widen monitor.reference or lower monitor.alerts.\(rule).min_windows"
         case .referenceCoversLog(let windows, let reference):
-            return "monitor.reference.first_windows = \(reference) but the log has only \(windows) window(s): nothing left to monitor; lower it or use a shorter monitor.window"
+            return
+                "monitor.reference.first_windows = \(reference) but the log has only \(windows) window(s): nothing left to monitor; lower it or use a shorter monitor.window"
         case .featureNotInReference(let feature, let reference):
-            return "\(reference): feature `\(feature)` of the log is absent from the reference; list the features to test in monitor.features"
+            return
+                "\(reference): feature `\(feature)` of the log is absent from the reference; list the features to test in monitor.features"
         case .unknownFeature(let path, let feature, let available):
             let hint = closestMatch(to: feature, among: available).map { " (did you mean `\($0)`?)" } ?? ""
             return "\(path): monitor.features names `\(feature)`, which is not a column\(hint)"
@@ -67,7 +71,9 @@ extension PredictionLog {
     /// Reads a log CSV. `spec` gives evaluate's columns; `time` the timestamp column;
     /// `features` the drift-tested columns (nil: every other column but `row_id`).
     /// An empty label cell, or a log without the label column, means "not labelled yet".
-    public static func read(_ data: Data, path: String, columns spec: PredictionColumns, time: String, features: [String]?) throws -> PredictionLog {
+    public static func read(
+        _ data: Data, path: String, columns spec: PredictionColumns, time: String, features: [String]?
+    ) throws -> PredictionLog {
         var types: [String: ColumnType] = [spec.label: .categorical, time: .categorical]
         for name in spec.sensitive { types[name] = .categorical }
         let table = try CSVReader.parse(data, path: path, options: CSVReadOptions(types: types))
@@ -75,7 +81,8 @@ extension PredictionLog {
         guard n > 0 else { throw MonitorError.noRows(path: path, range: "the file") }
 
         guard let timeColumn = table[time], case .categorical(let timeCodes, let timeLevels) = timeColumn.values else {
-            throw PredictionsError.missingColumn(path: path, column: time, role: "time (monitor.time / --time)", available: table.columnNames)
+            throw PredictionsError.missingColumn(
+                path: path, column: time, role: "time (monitor.time / --time)", available: table.columnNames)
         }
         // Each distinct timestamp text is parsed once.
         var levelTimes = [Double](repeating: .nan, count: timeLevels.count)
@@ -86,7 +93,8 @@ extension PredictionLog {
         for i in 0..<n {
             let code = Int(timeCodes[i])
             guard code >= 0, !levelTimes[code].isNaN else {
-                throw MonitorError.badTimestamp(path: path, line: i + 2, column: time, found: code >= 0 ? timeLevels[code] : "")
+                throw MonitorError.badTimestamp(
+                    path: path, line: i + 2, column: time, found: code >= 0 ? timeLevels[code] : "")
             }
             times[i] = levelTimes[code]
         }
@@ -97,7 +105,8 @@ extension PredictionLog {
             let positiveValue = Predictions.positiveLabel(spec.positive, levels: levels)
             let others = levels.filter { $0 != positiveValue }
             guard others.count <= 1 else {
-                throw PredictionsError.labelClasses(path: path, column: spec.label, positive: positiveValue, found: levels)
+                throw PredictionsError.labelClasses(
+                    path: path, column: spec.label, positive: positiveValue, found: levels)
             }
             let positive = levels.firstIndex(of: positiveValue).map(Int32.init) ?? -2
             for i in 0..<n where codes[i] >= 0 {
@@ -108,20 +117,28 @@ extension PredictionLog {
         let (scores, decisions) = try Predictions.scoresAndDecisions(table, path: path, spec: spec)
         let attributes = try Predictions.sensitiveColumns(table, path: path, spec: spec)
 
-        let roles = Set([time, spec.label, spec.score ?? "score", spec.decision ?? "decision", "row_id"] + spec.sensitive)
+        let roles = Set(
+            [time, spec.label, spec.score ?? "score", spec.decision ?? "decision", "row_id"] + spec.sensitive)
         let names = features ?? table.columnNames.filter { !roles.contains($0) }
         let logFeatures = try names.map { name -> LogFeature in
-            guard let column = table[name] else { throw MonitorError.unknownFeature(path: path, feature: name, available: table.columnNames) }
+            guard let column = table[name] else {
+                throw MonitorError.unknownFeature(path: path, feature: name, available: table.columnNames)
+            }
             return LogFeature(name: name, values: column.values)
         }
-        return PredictionLog(times: times, attributes: attributes, labels: labels, labelled: labelled, scores: scores,
-                             decisions: decisions, features: logFeatures)
+        return PredictionLog(
+            times: times, attributes: attributes, labels: labels, labelled: labelled, scores: scores,
+            decisions: decisions, features: logFeatures)
     }
 
     /// The rows `rows` as engine input; unlabelled rows carry label 0 (only label-free metrics
     /// are read from a set with unlabelled rows).
     func predictionSet(_ rows: [Int]) -> PredictionSet {
-        PredictionSet(labels: rows.map { labels[$0] }, decisions: rows.map { decisions[$0] }, scores: scores.map { s in rows.map { s[$0] } },
-                      attributes: attributes.map { a in SensitiveColumn(name: a.name, groups: a.groups, codes: rows.map { a.codes[$0] }) })
+        PredictionSet(
+            labels: rows.map { labels[$0] }, decisions: rows.map { decisions[$0] },
+            scores: scores.map { s in rows.map { s[$0] } },
+            attributes: attributes.map { a in
+                SensitiveColumn(name: a.name, groups: a.groups, codes: rows.map { a.codes[$0] })
+            })
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// fairpipe.prom: the latest window as Prometheus gauges (text exposition format 0.0.4),
@@ -25,32 +26,44 @@ public enum PrometheusExposition {
         for a in latest.metrics.attributes {
             for g in a.groups where g.n > 0 {
                 for key in g.metrics.keys.sorted() {
-                    if let v = g.metrics[key]?.value { groupSamples.append(([("metric", key), ("attribute", a.name), ("group", g.group)], v)) }
+                    if let v = g.metrics[key]?.value {
+                        groupSamples.append(([("metric", key), ("attribute", a.name), ("group", g.group)], v))
+                    }
                 }
                 groupSamples.append(([("metric", "n"), ("attribute", a.name), ("group", g.group)], Double(g.n)))
             }
             for key in a.disparities.keys.sorted() {
-                if let v = a.disparities[key]?.value { disparitySamples.append(([("metric", key), ("attribute", a.name)], v)) }
+                if let v = a.disparities[key]?.value {
+                    disparitySamples.append(([("metric", key), ("attribute", a.name)], v))
+                }
             }
         }
         family("fairpipe_group_metric", "Per-group fairness metric of the latest monitor window.", groupSamples)
         family("fairpipe_disparity", "Between-group disparity of the latest monitor window.", disparitySamples)
         let overall = latest.drift.filter { $0.group == nil }
-        family("fairpipe_drift_psi", "Population stability index of the latest window against the reference.",
-               overall.compactMap { t in t.psi.map { ([("feature", t.feature)], $0) } })
-        family("fairpipe_drift_p_adjusted", "Benjamini-Hochberg adjusted drift test p-value of the latest window.",
-               overall.compactMap { t in t.pAdjusted.map { ([("feature", t.feature)], $0) } })
+        family(
+            "fairpipe_drift_psi", "Population stability index of the latest window against the reference.",
+            overall.compactMap { t in t.psi.map { ([("feature", t.feature)], $0) } })
+        family(
+            "fairpipe_drift_p_adjusted", "Benjamini-Hochberg adjusted drift test p-value of the latest window.",
+            overall.compactMap { t in t.pAdjusted.map { ([("feature", t.feature)], $0) } })
         let latestAlerts = alerts.filter { $0.window == latest.id }
-        family("fairpipe_alerts", "Alerts raised in the latest monitor window, by severity.",
-               AlertSeverity.allCases.map { s in ([("severity", s.rawValue)], Double(latestAlerts.filter { $0.severity == s }.count)) })
+        family(
+            "fairpipe_alerts", "Alerts raised in the latest monitor window, by severity.",
+            AlertSeverity.allCases.map { s in
+                ([("severity", s.rawValue)], Double(latestAlerts.filter { $0.severity == s }.count))
+            })
         family("fairpipe_window_rows", "Rows in the latest monitor window.", [([], Double(latest.rows))])
         let end = Timestamp.parse(latest.end) ?? .nan
-        family("fairpipe_window_end_timestamp_seconds", "End of the latest monitor window, seconds since 1970 UTC.", [([], end)])
+        family(
+            "fairpipe_window_end_timestamp_seconds", "End of the latest monitor window, seconds since 1970 UTC.",
+            [([], end)])
         return out
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 
     static func number(_ v: Double) -> String {
@@ -61,7 +74,9 @@ public enum PrometheusExposition {
 
     /// PUTs the exposition to a Pushgateway at `url` under `job` and `instance` (replacing
     /// that group's metrics). Throws ``MonitorError/pushFailed(url:reason:)``.
-    public static func push(_ body: String, to url: String, job: String, instance: String, timeout: TimeInterval = 10) throws {
+    public static func push(
+        _ body: String, to url: String, job: String, instance: String, timeout: TimeInterval = 10
+    ) throws {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         func segment(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
         let target = "\(base)/metrics/job/\(segment(job))/instance/\(segment(instance))"
@@ -78,12 +93,17 @@ public enum PrometheusExposition {
             if let error {
                 result.set(error.localizedDescription)
             } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-                let text = data.flatMap { String(data: $0, encoding: .utf8) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                result.set("HTTP \(http.statusCode)\(text.isEmpty ? "" : ": \(text.split(separator: "\n").first ?? "")")")
+                let text =
+                    data.flatMap { String(data: $0, encoding: .utf8) }?.trimmingCharacters(in: .whitespacesAndNewlines)
+                    ?? ""
+                result.set(
+                    "HTTP \(http.statusCode)\(text.isEmpty ? "" : ": \(text.split(separator: "\n").first ?? "")")")
             }
             done.signal()
         }.resume()
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut { throw MonitorError.pushFailed(url: url, reason: "timed out after \(Int(timeout)) s") }
+        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
+            throw MonitorError.pushFailed(url: url, reason: "timed out after \(Int(timeout)) s")
+        }
         if let failure = result.get() { throw MonitorError.pushFailed(url: url, reason: failure) }
     }
 }

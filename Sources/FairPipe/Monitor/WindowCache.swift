@@ -25,12 +25,14 @@ struct WindowCache {
 
     func load(window: String, contentHash: String) -> MonitorWindowReport? {
         guard let data = FileManager.default.contents(atPath: path(window: window, contentHash: contentHash)),
-              let report = try? JSONDecoder().decode(MonitorWindowReport.self, from: data),
-              report.id == window, report.contentHash == contentHash else { return nil }
+            let report = try? JSONDecoder().decode(MonitorWindowReport.self, from: data),
+            report.id == window, report.contentHash == contentHash
+        else { return nil }
         return report
     }
 
     func store(_ report: MonitorWindowReport) throws {
-        try AtomicFile.write(try CanonicalJSON.data(report), to: path(window: report.id, contentHash: report.contentHash))
+        try AtomicFile.write(
+            try CanonicalJSON.data(report), to: path(window: report.id, contentHash: report.contentHash))
     }
 }

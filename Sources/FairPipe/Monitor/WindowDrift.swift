@@ -109,7 +109,9 @@ struct DriftReference: Sendable {
                 var members = [[Int]](repeating: [], count: a.groups.count)
                 for r in rows { members[Int(a.codes[r])].append(r) }
                 var groups: [String: DriftSample] = [:]
-                for (g, name) in a.groups.enumerated() where !members[g].isEmpty { groups[name] = DriftSample.sortedScores(scores, rows: members[g]) }
+                for (g, name) in a.groups.enumerated() where !members[g].isEmpty {
+                    groups[name] = DriftSample.sortedScores(scores, rows: members[g])
+                }
                 byGroup[a.name] = groups
             }
         }
@@ -148,14 +150,18 @@ struct DriftReference: Sendable {
 
     /// Fails when a feature of the log has no values in the reference.
     func check(features names: [String]) throws {
-        for name in names where features[name] == nil { throw MonitorError.featureNotInReference(feature: name, reference: self.name) }
+        for name in names where features[name] == nil {
+            throw MonitorError.featureNotInReference(feature: name, reference: self.name)
+        }
     }
 }
 
 enum WindowDrift {
     /// Every drift test of `rows` against the reference, p-values adjusted together
     /// (Benjamini–Hochberg) across the window's tests.
-    static func tests(_ log: PredictionLog, rows: [Int], reference: DriftReference, minGroupSize: Int) -> [DriftTestResult] {
+    static func tests(
+        _ log: PredictionLog, rows: [Int], reference: DriftReference, minGroupSize: Int
+    ) -> [DriftTestResult] {
         var out: [DriftTestResult] = []
         if let scores = log.scores, let ref = reference.score {
             out.append(compare(feature: "score", kind: "score", DriftSample.sortedScores(scores, rows: rows), ref))
@@ -164,7 +170,8 @@ enum WindowDrift {
                 for r in rows { members[Int(a.codes[r])].append(r) }
                 for (g, name) in a.groups.enumerated() where !members[g].isEmpty {
                     guard let refGroup = reference.scoreByGroup[a.name]?[name] else { continue }
-                    var t = compare(feature: "score", kind: "score", DriftSample.sortedScores(scores, rows: members[g]), refGroup)
+                    var t = compare(
+                        feature: "score", kind: "score", DriftSample.sortedScores(scores, rows: members[g]), refGroup)
                     t.attribute = a.name; t.group = name; t.smallGroup = members[g].count < minGroupSize
                     out.append(t)
                 }
@@ -172,7 +179,10 @@ enum WindowDrift {
         }
         for a in log.attributes {
             guard let ref = reference.groupMix[a.name] else { continue }
-            out.append(compare(feature: a.name, kind: "group_mix", DriftSample.of(.categorical(codes: a.codes, levels: a.groups), rows: rows), ref))
+            out.append(
+                compare(
+                    feature: a.name, kind: "group_mix",
+                    DriftSample.of(.categorical(codes: a.codes, levels: a.groups), rows: rows), ref))
         }
         for f in log.features {
             guard let ref = reference.features[f.name] else { continue }
@@ -197,20 +207,29 @@ enum WindowDrift {
         return .categorical(counts)
     }
 
-    static func compare(feature: String, kind: String, _ sample: DriftSample, _ reference: DriftSample) -> DriftTestResult {
-        var t = DriftTestResult(feature: feature, kind: kind, attribute: nil, group: nil, test: nil, statistic: nil, pValue: nil, pAdjusted: nil,
-                                psi: nil, jsDistance: nil, n: sample.count, referenceN: reference.count, smallGroup: false)
+    static func compare(
+        feature: String, kind: String, _ sample: DriftSample, _ reference: DriftSample
+    ) -> DriftTestResult {
+        var t = DriftTestResult(
+            feature: feature, kind: kind, attribute: nil, group: nil, test: nil, statistic: nil, pValue: nil,
+            pAdjusted: nil,
+            psi: nil, jsDistance: nil, n: sample.count, referenceN: reference.count, smallGroup: false)
         switch (sample, reference) {
         case (.numeric(let a), .numeric(let r)):
-            if let ks = DriftTests.kolmogorovSmirnov(sortedA: a, sortedB: r) { t.test = ks.test; t.statistic = ks.statistic; t.pValue = ks.pValue }
+            if let ks = DriftTests.kolmogorovSmirnov(sortedA: a, sortedB: r) {
+                t.test = ks.test; t.statistic = ks.statistic; t.pValue = ks.pValue
+            }
             let edges = DriftTests.quantileEdges(sortedReference: r)
-            let expected = DriftTests.binCounts(sorted: r, edges: edges), actual = DriftTests.binCounts(sorted: a, edges: edges)
+            let expected = DriftTests.binCounts(sorted: r, edges: edges),
+                actual = DriftTests.binCounts(sorted: a, edges: edges)
             t.psi = DriftTests.populationStabilityIndex(expected: expected, actual: actual)
             t.jsDistance = DriftTests.jensenShannonDistance(actual, expected)
         case (.categorical(let a), .categorical(let r)):
             let levels = Set(a.keys).union(r.keys).sorted()
             let actual = levels.map { a[$0] ?? 0 }, expected = levels.map { r[$0] ?? 0 }
-            if let chi = DriftTests.chiSquareHomogeneity([actual, expected]) { t.test = chi.test; t.statistic = chi.statistic; t.pValue = chi.pValue }
+            if let chi = DriftTests.chiSquareHomogeneity([actual, expected]) {
+                t.test = chi.test; t.statistic = chi.statistic; t.pValue = chi.pValue
+            }
             t.psi = DriftTests.populationStabilityIndex(expected: expected, actual: actual)
             t.jsDistance = DriftTests.jensenShannonDistance(actual, expected)
         default:

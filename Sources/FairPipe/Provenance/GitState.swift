@@ -17,7 +17,7 @@ public struct GitState: Codable, Equatable, Sendable {
     /// not make its own tree dirty.
     public static func current(in directory: String) -> GitState {
         guard let head = run(["rev-parse", "HEAD"], in: directory)?.trimmingCharacters(in: .whitespacesAndNewlines),
-              head.count == 40
+            head.count == 40
         else { return .unknown }
         let status = run(["status", "--porcelain", "--untracked-files=no"], in: directory) ?? ""
         return GitState(commit: head, dirty: !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)

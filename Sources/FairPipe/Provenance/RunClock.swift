@@ -11,7 +11,8 @@ public struct RunClock: Sendable {
         if let text = environment["SOURCE_DATE_EPOCH"] {
             guard let seconds = Int(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 else {
                 throw ConfigError.invalidValue(
-                    key: "SOURCE_DATE_EPOCH", expected: "a non-negative integer (seconds since 1970)", found: "`\(text)`",
+                    key: "SOURCE_DATE_EPOCH", expected: "a non-negative integer (seconds since 1970)",
+                    found: "`\(text)`",
                     source: .environment(variable: "SOURCE_DATE_EPOCH"))
             }
             fixedEpoch = seconds

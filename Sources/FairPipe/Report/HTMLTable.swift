@@ -17,8 +17,9 @@ struct HTMLCell {
 
     /// A number with fixed decimals, sorted numerically.
     static func number(_ value: Double?, _ digits: Int) -> HTMLCell {
-        HTMLCell(html: value == nil ? "<span class=\"na\">—</span>" : ReportNumber.fixed(value, digits),
-                 sort: value.map(ReportNumber.plain) ?? "")
+        HTMLCell(
+            html: value == nil ? "<span class=\"na\">—</span>" : ReportNumber.fixed(value, digits),
+            sort: value.map(ReportNumber.plain) ?? "")
     }
 
     static func count(_ value: Int?) -> HTMLCell {
@@ -45,8 +46,10 @@ struct HTMLCell {
 enum HTMLTable {
     /// A sortable table; `headers` are plain text, cells trusted markup. `rowClasses`, when
     /// given, holds a CSS class token (or nil) per row, e.g. to highlight flagged rows.
-    static func render(headers: [String], rows: [[HTMLCell]], caption: String? = nil, sortable: Bool = true,
-                       textColumns: Set<Int> = [0], rowClasses: [String?] = []) -> String {
+    static func render(
+        headers: [String], rows: [[HTMLCell]], caption: String? = nil, sortable: Bool = true,
+        textColumns: Set<Int> = [0], rowClasses: [String?] = []
+    ) -> String {
         var out = "<div class=\"scroll\"><table\(sortable ? " class=\"sortable\"" : "")>"
         if let caption { out += "<caption>\(ReportEscape.html(caption))</caption>" }
         out += "<thead><tr>"

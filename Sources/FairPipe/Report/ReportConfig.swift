@@ -21,7 +21,8 @@ public struct ReportConfig: ConfigSection {
     /// `disparate_impact`.
     public var paretoMetric: String = "demographic_parity_difference"
     /// Model card: what the model is for and who should (not) use it.
-    public var intendedUse: String = "Research and auditing of a binary classifier's group fairness. Not validated for automated decisions about individuals."
+    public var intendedUse: String =
+        "Research and auditing of a binary classifier's group fairness. Not validated for automated decisions about individuals."
     /// Model card: a one-paragraph description of the model.
     public var modelDescription: String = ""
     /// Model card: where the training data came from and how it was split.
@@ -48,19 +49,24 @@ public struct ReportConfig: ConfigSection {
             throw ConfigError.invalidValue(key: "title", expected: "a non-empty title", found: "an empty string")
         }
         if paretoMetric.isEmpty {
-            throw ConfigError.invalidValue(key: "pareto_metric", expected: "a disparity name such as demographic_parity_difference", found: "an empty string")
+            throw ConfigError.invalidValue(
+                key: "pareto_metric", expected: "a disparity name such as demographic_parity_difference",
+                found: "an empty string")
         }
         if topConcerns < 0 || topConcerns > 20 {
-            throw ConfigError.invalidValue(key: "top_concerns", expected: "an integer in 0…20", found: String(topConcerns))
+            throw ConfigError.invalidValue(
+                key: "top_concerns", expected: "an integer in 0…20", found: String(topConcerns))
         }
         if decimals < 0 || decimals > 8 {
             throw ConfigError.invalidValue(key: "decimals", expected: "an integer in 0…8", found: String(decimals))
         }
         if !(significance > 0 && significance < 1) {
-            throw ConfigError.invalidValue(key: "significance", expected: "a probability in (0, 1)", found: ReportNumber.plain(significance))
+            throw ConfigError.invalidValue(
+                key: "significance", expected: "a probability in (0, 1)", found: ReportNumber.plain(significance))
         }
         if maxCurvePoints < 2 {
-            throw ConfigError.invalidValue(key: "max_curve_points", expected: "an integer ≥ 2", found: String(maxCurvePoints))
+            throw ConfigError.invalidValue(
+                key: "max_curve_points", expected: "an integer ≥ 2", found: String(maxCurvePoints))
         }
     }
 }

@@ -21,11 +21,14 @@ struct AuditSection {
 
     func render() -> String {
         var out = ""
-        let facts = ["\(audit.rows) rows in the whole dataset before splitting", "minimum group size \(audit.minGroupSize)"]
+        let facts = [
+            "\(audit.rows) rows in the whole dataset before splitting", "minimum group size \(audit.minGroupSize)",
+        ]
         out += "<p>\(e(facts.joined(separator: " · "))).</p>"
         out += findings()
         // Details on demand: the findings above say what needs attention.
-        out += "<details class=\"fold\"><summary>Audit details: groups, label balance, missing values, proxies, train/test shift</summary>"
+        out +=
+            "<details class=\"fold\"><summary>Audit details: groups, label balance, missing values, proxies, train/test shift</summary>"
         out += groups()
         out += labelBalance()
         out += missingness()
@@ -107,15 +110,20 @@ struct AuditSection {
                 return [
                     HTMLCell(html: e(group.name), sort: group.name, cssClass: "text"),
                     .count(group.count),
-                    HTMLCell(html: "<span class=\"share\" style=\"width:\(ReportNumber.coordinate(barWidth))px\"></span>\(ReportNumber.percent(group.share))",
-                             sort: ReportNumber.plain(group.share)),
+                    HTMLCell(
+                        html:
+                            "<span class=\"share\" style=\"width:\(ReportNumber.coordinate(barWidth))px\"></span>\(ReportNumber.percent(group.share))",
+                        sort: ReportNumber.plain(group.share)),
                     .number(group.baseRate, digits),
-                    HTMLCell(html: small ? "<span class=\"tag\">small group</span>" : "", sort: small ? "1" : "0", cssClass: "text"),
+                    HTMLCell(
+                        html: small ? "<span class=\"tag\">small group</span>" : "", sort: small ? "1" : "0",
+                        cssClass: "text"),
                 ]
             }
             body += "<h5>\(e(attribute.name))</h5>"
-            body += HTMLTable.render(headers: ["Group", "n", "Share", "Base rate", "Flag"], rows: rows, textColumns: [0, 4],
-                                     rowClasses: attribute.groups.map { $0.small ? "flag" : nil })
+            body += HTMLTable.render(
+                headers: ["Group", "n", "Share", "Base rate", "Flag"], rows: rows, textColumns: [0, 4],
+                rowClasses: attribute.groups.map { $0.small ? "flag" : nil })
         }
         let title = "Groups in the whole dataset before splitting, \(audit.rows) rows"
         if foldGroups {
@@ -130,7 +138,8 @@ struct AuditSection {
     func labelBalance() -> String {
         let label = audit.label
         let total = label.positives + label.negatives
-        let counts = total > 0
+        let counts =
+            total > 0
             ? "positive share \(ReportNumber.percent(Double(label.positives) / Double(total))) (\(label.positives) positive, \(label.negatives) negative)"
             : "minority class share \(ReportNumber.percent(label.minorityShare))"
         var out = "<h4>Label balance</h4><p><code>\(e(label.column))</code>: \(e(counts))"
@@ -145,7 +154,10 @@ struct AuditSection {
         let entries = audit.missingness
         var out = "<h4>Missing values</h4>"
         let droppedRows = audit.droppedRows
-        let dropped = droppedRows == 0 ? " No rows were dropped." : " \(droppedRows) row\(droppedRows == 1 ? " was" : "s were") dropped before the audit."
+        let dropped =
+            droppedRows == 0
+            ? " No rows were dropped."
+            : " \(droppedRows) row\(droppedRows == 1 ? " was" : "s were") dropped before the audit."
         let missing = entries.filter { $0.overall > 0 || $0.groups.values.contains { $0 > 0 } }
         guard !missing.isEmpty else {
             return out + "<p>No missing values in any feature.\(e(dropped))</p>"
@@ -154,7 +166,8 @@ struct AuditSection {
         var columns: [(attribute: String, group: String)] = []
         var seenColumns = Set<String>()
         for entry in entries {
-            for group in entry.groups.keys.sorted() where seenColumns.insert(entry.attribute + "\u{0}" + group).inserted {
+            for group in entry.groups.keys.sorted() where seenColumns.insert(entry.attribute + "\u{0}" + group).inserted
+            {
                 columns.append((entry.attribute, group))
             }
         }
@@ -171,10 +184,13 @@ struct AuditSection {
             }
             return row
         }
-        out += "<p>Share of rows with the feature missing, overall and per group; only features with a missing value are listed.\(e(dropped))</p>"
-        out += HTMLTable.render(headers: ["Feature", "Overall"] + columns.map { "\($0.attribute)=\($0.group)" }, rows: rows)
+        out +=
+            "<p>Share of rows with the feature missing, overall and per group; only features with a missing value are listed.\(e(dropped))</p>"
+        out += HTMLTable.render(
+            headers: ["Feature", "Overall"] + columns.map { "\($0.attribute)=\($0.group)" }, rows: rows)
         if features.count > maxMissingRows {
-            out += "<p class=\"note\">\(features.count - maxMissingRows) more features with missing values are not shown.</p>"
+            out +=
+                "<p class=\"note\">\(features.count - maxMissingRows) more features with missing values are not shown.</p>"
         }
         return out
     }
@@ -213,19 +229,26 @@ struct AuditSection {
                 .text(item.attribute),
                 .text(item.feature),
                 .text(measureName(item.measure)),
-                HTMLCell(html: flagged ? "<span class=\"bad\">\(ReportNumber.fixed(item.value, digits))</span>" : ReportNumber.fixed(item.value, digits),
-                         sort: ReportNumber.plain(item.value)),
+                HTMLCell(
+                    html: flagged
+                        ? "<span class=\"bad\">\(ReportNumber.fixed(item.value, digits))</span>"
+                        : ReportNumber.fixed(item.value, digits),
+                    sort: ReportNumber.plain(item.value)),
                 .number(item.normalizedMutualInformation, digits),
-                HTMLCell(html: flagged ? "<span class=\"tag\">proxy</span>" : "", sort: flagged ? "1" : "0", cssClass: "text"),
+                HTMLCell(
+                    html: flagged ? "<span class=\"tag\">proxy</span>" : "", sort: flagged ? "1" : "0", cssClass: "text"
+                ),
             ]
         }
         var caption = "Association of each feature with each sensitive attribute, strongest first"
         caption += "; flagged as a proxy at ≥ \(ReportNumber.plain(audit.proxyThreshold)) (proxy_threshold)"
         caption += shown.count < all.count ? "; showing \(shown.count) of \(all.count) pairs." : "."
         var out = "<h4>Proxies</h4>"
-        out += HTMLTable.render(headers: ["Attribute", "Feature", "Measure", "Value", "NMI", "Flag"], rows: rows, caption: caption,
-                                textColumns: [0, 1, 2, 5], rowClasses: shown.map { $0.proxy ? "flag" : nil })
-        out += "<p class=\"note\">Value: Cramér's V for a categorical feature, correlation ratio η for a numeric one (0 none, 1 determined by the attribute). NMI: normalised mutual information, numeric features in equal-frequency bins.</p>"
+        out += HTMLTable.render(
+            headers: ["Attribute", "Feature", "Measure", "Value", "NMI", "Flag"], rows: rows, caption: caption,
+            textColumns: [0, 1, 2, 5], rowClasses: shown.map { $0.proxy ? "flag" : nil })
+        out +=
+            "<p class=\"note\">Value: Cramér's V for a categorical feature, correlation ratio η for a numeric one (0 none, 1 determined by the attribute). NMI: normalised mutual information, numeric features in equal-frequency bins.</p>"
         return out
     }
 
@@ -253,8 +276,12 @@ struct AuditSection {
         let shown = all.count <= maxShiftRows ? sorted : sorted.filter(\.shifted)
         let rest = all.count - shown.count
         if shown.isEmpty {
-            let smallest = sorted.first.map { " The smallest adjusted p is \(ReportNumber.pValue($0.pValueAdjusted)) (\($0.feature))." } ?? ""
-            return out + "<p>None of the \(all.count) features tested differs between train and test (Holm-adjusted p\(e(alpha)) flags a shift).\(e(smallest))</p>"
+            let smallest =
+                sorted.first.map {
+                    " The smallest adjusted p is \(ReportNumber.pValue($0.pValueAdjusted)) (\($0.feature))."
+                } ?? ""
+            return out
+                + "<p>None of the \(all.count) features tested differs between train and test (Holm-adjusted p\(e(alpha)) flags a shift).\(e(smallest))</p>"
         }
         let rows: [[HTMLCell]] = shown.map { test in
             let shifted = test.shifted
@@ -263,16 +290,23 @@ struct AuditSection {
                 .text(testName(test.test)),
                 .number(test.statistic, digits),
                 HTMLCell(html: e(ReportNumber.pValue(test.pValue)), sort: ReportNumber.plain(test.pValue)),
-                HTMLCell(html: "<span class=\"\(shifted ? "bad" : "")\">\(e(ReportNumber.pValue(test.pValueAdjusted)))</span>",
-                         sort: ReportNumber.plain(test.pValueAdjusted)),
-                HTMLCell(html: shifted ? "<span class=\"tag\">shifted</span>" : "", sort: shifted ? "1" : "0", cssClass: "text"),
+                HTMLCell(
+                    html:
+                        "<span class=\"\(shifted ? "bad" : "")\">\(e(ReportNumber.pValue(test.pValueAdjusted)))</span>",
+                    sort: ReportNumber.plain(test.pValueAdjusted)),
+                HTMLCell(
+                    html: shifted ? "<span class=\"tag\">shifted</span>" : "", sort: shifted ? "1" : "0",
+                    cssClass: "text"),
             ]
         }
-        let caption = "Train vs test distribution of each feature; adjusted p is Holm-corrected over all \(all.count) features, flagged\(alpha)."
-        out += HTMLTable.render(headers: ["Feature", "Test", "Statistic", "p", "Adjusted p", "Flag"], rows: rows, caption: caption,
-                                textColumns: [0, 1, 5], rowClasses: shown.map { $0.shifted ? "flag" : nil })
+        let caption =
+            "Train vs test distribution of each feature; adjusted p is Holm-corrected over all \(all.count) features, flagged\(alpha)."
+        out += HTMLTable.render(
+            headers: ["Feature", "Test", "Statistic", "p", "Adjusted p", "Flag"], rows: rows, caption: caption,
+            textColumns: [0, 1, 5], rowClasses: shown.map { $0.shifted ? "flag" : nil })
         if rest > 0 {
-            out += "<p class=\"note\">\(rest) other feature\(rest == 1 ? "" : "s") showed no significant shift (\(flagged.count) of \(all.count) flagged).</p>"
+            out +=
+                "<p class=\"note\">\(rest) other feature\(rest == 1 ? "" : "s") showed no significant shift (\(flagged.count) of \(all.count) flagged).</p>"
         }
         return out
     }

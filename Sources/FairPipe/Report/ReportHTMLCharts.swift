@@ -37,7 +37,9 @@ extension HTMLReport {
     func focusIndex(_ metrics: MetricsReport) -> Int {
         let gates = metrics.gates
         for names in [gates.filter { !$0.passed }.compactMap(\.attribute), gates.compactMap(\.attribute)] {
-            if let name = names.first, let index = metrics.attributes.firstIndex(where: { $0.name == name }) { return index }
+            if let name = names.first, let index = metrics.attributes.firstIndex(where: { $0.name == name }) {
+                return index
+            }
         }
         return 0
     }
@@ -52,9 +54,12 @@ extension HTMLReport {
         let focus = focusIndex(metrics)
         let attribute = metrics.attributes[focus]
         let shown = inputs.shippedCurves
-        var out = "<p>\(e(shippedName.capitalizedFirst)) by <b>\(e(attribute.name))</b>\(metrics.gates.contains { $0.attribute == attribute.name } ? ", the attribute its gates judge" : ""). Error bars are \(level) confidence intervals; hover any bar, point or line for its values.</p>"
+        var out =
+            "<p>\(e(shippedName.capitalizedFirst)) by <b>\(e(attribute.name))</b>\(metrics.gates.contains { $0.attribute == attribute.name } ? ", the attribute its gates judge" : ""). Error bars are \(level) confidence intervals; hover any bar, point or line for its values.</p>"
         if let model = shown?.model {
-            out += note("The mitigated evaluation wrote no curves.json, so ROC, calibration and the threshold sweep show the \(model).")
+            out += note(
+                "The mitigated evaluation wrote no curves.json, so ROC, calibration and the threshold sweep show the \(model)."
+            )
         }
         out += "<div class=\"grid key\">"
         out += selectionFigure(attribute, index: focus) + errorRateFigure(attribute, index: focus)
@@ -64,7 +69,9 @@ extension HTMLReport {
         }
         out += "</div>"
         if shown == nil {
-            out += note("No curves.json was given (evaluate writes it when the predictions have scores); ROC, calibration and threshold-sweep charts are omitted.")
+            out += note(
+                "No curves.json was given (evaluate writes it when the predictions have scores); ROC, calibration and threshold-sweep charts are omitted."
+            )
         } else if shown?.curves.thresholds.isEmpty ?? true {
             out += note("curves.json has no threshold sweep.")
         }
@@ -73,13 +80,18 @@ extension HTMLReport {
             more += sweepFigure(curves, only: nil)
         }
         if !more.isEmpty {
-            out += fold("More charts for \(attribute.name): disparate impact\(more.contains("c-sweep-all") ? ", threshold sweep of every attribute" : "")",
-                        "<div class=\"grid key\">\(more)</div>")
+            out += fold(
+                "More charts for \(attribute.name): disparate impact\(more.contains("c-sweep-all") ? ", threshold sweep of every attribute" : "")",
+                "<div class=\"grid key\">\(more)</div>")
         }
         for (index, other) in metrics.attributes.enumerated() where index != focus {
-            var charts = selectionFigure(other, index: index) + impactFigure(other, index: index) + errorRateFigure(other, index: index)
+            var charts =
+                selectionFigure(other, index: index) + impactFigure(other, index: index)
+                + errorRateFigure(other, index: index)
             if let curves = shown?.curves.attribute(other.name) { charts += curveFigures(curves, index: index) }
-            out += fold("Charts for \(other.name): selection rate, disparate impact, TPR and FPR, ROC, calibration", "<div class=\"grid key\">\(charts)</div>")
+            out += fold(
+                "Charts for \(other.name): selection rate, disparate impact, TPR and FPR, ROC, calibration",
+                "<div class=\"grid key\">\(charts)</div>")
         }
         return out
     }
@@ -90,28 +102,45 @@ extension HTMLReport {
         let band = inputs.shipped?.fourFifthsBand ?? FourFifthsRule()
         func datum(_ group: GroupReport?, _ name: String) -> SVGChart.BarDatum {
             let metric = group?.metric("selection_rate")
-            return SVGChart.BarDatum(value: metric?.value, ci: metric?.interval,
-                                     tooltip: tooltip(name, "selection rate", metric))
+            return SVGChart.BarDatum(
+                value: metric?.value, ci: metric?.interval,
+                tooltip: tooltip(name, "selection rate", metric))
         }
-        var series = [SVGChart.BarSeries(name: inputs.shipsMitigated ? "shipped" : "selection rate",
-                                         values: attribute.groups.map { datum($0, $0.group) })]
+        var series = [
+            SVGChart.BarSeries(
+                name: inputs.shipsMitigated ? "shipped" : "selection rate",
+                values: attribute.groups.map { datum($0, $0.group) })
+        ]
         if inputs.shipsMitigated, let before = inputs.baseline?.attribute(attribute.name) {
-            series.insert(.init(name: "baseline", values: attribute.groups.map { group in
-                datum(before.groups.first { $0.group == group.group }, "\(group.group) (baseline)")
-            }), at: 0)
+            series.insert(
+                .init(
+                    name: "baseline",
+                    values: attribute.groups.map { group in
+                        datum(before.groups.first { $0.group == group.group }, "\(group.group) (baseline)")
+                    }), at: 0)
         }
         var references = gateLines("selection_rate", attribute: attribute.name)
         if let reference = attribute.reference,
-           let rate = attribute.groups.first(where: { $0.group == reference })?.metric("selection_rate")?.value {
-            references.append(.init(axis: .y, value: rate * band.min,
-                                    label: "\(ReportNumber.fixed(band.min, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
-            references.append(.init(axis: .y, value: rate * band.max,
-                                    label: "\(ReportNumber.fixed(band.max, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
+            let rate = attribute.groups.first(where: { $0.group == reference })?.metric("selection_rate")?.value
+        {
+            references.append(
+                .init(
+                    axis: .y, value: rate * band.min,
+                    label: "\(ReportNumber.fixed(band.min, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
+            references.append(
+                .init(
+                    axis: .y, value: rate * band.max,
+                    label: "\(ReportNumber.fixed(band.max, 2)) × \(SVGChart.truncated(reference, 18)) rate"))
         }
-        return figure(SVGChart.bars(id: "c\(index)-sel", title: "Selection rate by \(attribute.name)", categories: attribute.groups.map(\.group),
-                                    series: series, yLabel: "selection rate (share predicted 1)", references: references,
-                                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
-                      caption: "Share of each group predicted favourable\(series.count > 1 ? ", before and after mitigation" : ""). The dashed lines are \(ReportNumber.fixed(band.min, 2)) and \(ReportNumber.fixed(band.max, 2)) times the reference group's rate; bars outside them fail the four-fifths rule.")
+        return figure(
+            SVGChart.bars(
+                id: "c\(index)-sel", title: "Selection rate by \(attribute.name)",
+                categories: attribute.groups.map(\.group),
+                series: series, yLabel: "selection rate (share predicted 1)", references: references,
+                width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
+            caption:
+                "Share of each group predicted favourable\(series.count > 1 ? ", before and after mitigation" : ""). The dashed lines are \(ReportNumber.fixed(band.min, 2)) and \(ReportNumber.fixed(band.max, 2)) times the reference group's rate; bars outside them fail the four-fifths rule."
+        )
     }
 
     /// Disparate impact against the reference group; empty when no group has one.
@@ -119,8 +148,9 @@ extension HTMLReport {
         guard attribute.vsReference.contains(where: { $0.disparateImpact?.value != nil }) else { return "" }
         let band = inputs.shipped?.fourFifthsBand ?? FourFifthsRule()
         let impact = attribute.vsReference.map { versus in
-            SVGChart.BarDatum(value: versus.disparateImpact?.value, ci: versus.disparateImpact?.interval,
-                              tooltip: tooltip(versus.group, "disparate impact", versus.disparateImpact))
+            SVGChart.BarDatum(
+                value: versus.disparateImpact?.value, ci: versus.disparateImpact?.interval,
+                tooltip: tooltip(versus.group, "disparate impact", versus.disparateImpact))
         }
         var lines: [SVGChart.Reference] = [
             .init(axis: .y, value: band.min, label: "four-fifths \(ReportNumber.fixed(band.min, 2))"),
@@ -128,28 +158,41 @@ extension HTMLReport {
             .init(axis: .y, value: 1, label: "parity 1.00", color: "#555555"),
         ]
         lines += gateLines("disparate_impact", attribute: attribute.name)
-        return figure(SVGChart.bars(id: "c\(index)-di", title: "Disparate impact vs \(attribute.reference ?? "reference") (\(attribute.name))",
-                                    categories: attribute.vsReference.map(\.group),
-                                    series: [.init(name: "disparate impact", values: impact)],
-                                    yLabel: "selection-rate ratio (×)", references: lines,
-                                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
-                      caption: "Each group's selection rate divided by the reference group's. 1 is parity; below \(ReportNumber.fixed(band.min, 2)) or above \(ReportNumber.fixed(band.max, 2)) fails the four-fifths rule.")
+        return figure(
+            SVGChart.bars(
+                id: "c\(index)-di",
+                title: "Disparate impact vs \(attribute.reference ?? "reference") (\(attribute.name))",
+                categories: attribute.vsReference.map(\.group),
+                series: [.init(name: "disparate impact", values: impact)],
+                yLabel: "selection-rate ratio (×)", references: lines,
+                width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
+            caption:
+                "Each group's selection rate divided by the reference group's. 1 is parity; below \(ReportNumber.fixed(band.min, 2)) or above \(ReportNumber.fixed(band.max, 2)) fails the four-fifths rule."
+        )
     }
 
     /// True and false positive rates side by side.
     func errorRateFigure(_ attribute: AttributeReport, index: Int) -> String {
         let rates = ["true_positive_rate": "TPR", "false_positive_rate": "FPR"]
         let series = ["true_positive_rate", "false_positive_rate"].map { key in
-            SVGChart.BarSeries(name: "\(rates[key] ?? key) (\(MetricNames.words(key)))", values: attribute.groups.map { group in
-                SVGChart.BarDatum(value: group.metric(key)?.value, ci: group.metric(key)?.interval,
-                                  tooltip: tooltip(group.group, rates[key] ?? key, group.metric(key)))
-            })
+            SVGChart.BarSeries(
+                name: "\(rates[key] ?? key) (\(MetricNames.words(key)))",
+                values: attribute.groups.map { group in
+                    SVGChart.BarDatum(
+                        value: group.metric(key)?.value, ci: group.metric(key)?.interval,
+                        tooltip: tooltip(group.group, rates[key] ?? key, group.metric(key)))
+                })
         }
-        return figure(SVGChart.bars(id: "c\(index)-err", title: "TPR and FPR by \(attribute.name)", categories: attribute.groups.map(\.group),
-                                    series: series, yLabel: "rate", yDomain: (0, 1),
-                                    references: gateLines("true_positive_rate", attribute: attribute.name),
-                                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
-                      caption: "Equalized odds asks both bars to match across groups; equal opportunity asks only the TPR bars to match.")
+        return figure(
+            SVGChart.bars(
+                id: "c\(index)-err", title: "TPR and FPR by \(attribute.name)",
+                categories: attribute.groups.map(\.group),
+                series: series, yLabel: "rate", yDomain: (0, 1),
+                references: gateLines("true_positive_rate", attribute: attribute.name),
+                width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.barHeight),
+            caption:
+                "Equalized odds asks both bars to match across groups; equal opportunity asks only the TPR bars to match."
+        )
     }
 
     func curveFigures(_ curves: AttributeCurves, index: Int) -> String {
@@ -159,30 +202,52 @@ extension HTMLReport {
             let series = roc.map { group in
                 let points = group.rocPoints.map { CurvePoint(x: $0.fpr, y: $0.tpr) }
                 let name = group.group + (group.auc.map { " · AUC \(ReportNumber.fixed($0, 3))" } ?? "")
-                return SVGChart.Series(name: name, points: SVGChart.thin(points, limit: config.maxCurvePoints).map {
-                    SVGChart.Point(x: $0.x, y: $0.y, tooltip: "\(group.group): FPR \(ReportNumber.fixed($0.x, 3)), TPR \(ReportNumber.fixed($0.y, 3))")
-                })
+                return SVGChart.Series(
+                    name: name,
+                    points: SVGChart.thin(points, limit: config.maxCurvePoints).map {
+                        SVGChart.Point(
+                            x: $0.x, y: $0.y,
+                            tooltip:
+                                "\(group.group): FPR \(ReportNumber.fixed($0.x, 3)), TPR \(ReportNumber.fixed($0.y, 3))"
+                        )
+                    })
             }
-            out += figure(SVGChart.xy(id: "c\(index)-roc", title: "ROC curves by \(curves.name)", series: series,
-                                      xLabel: "false positive rate", yLabel: "true positive rate",
-                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)",
-                                      width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
-                          caption: "Each curve traces TPR against FPR as the threshold moves; the diagonal is chance. Curves apart mean the scores rank members of one group better than another.")
+            out += figure(
+                SVGChart.xy(
+                    id: "c\(index)-roc", title: "ROC curves by \(curves.name)", series: series,
+                    xLabel: "false positive rate", yLabel: "true positive rate",
+                    xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)",
+                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
+                caption:
+                    "Each curve traces TPR against FPR as the threshold moves; the diagonal is chance. Curves apart mean the scores rank members of one group better than another."
+            )
         }
-        let calibration = curves.groups.filter { group in group.reliability.contains { $0.meanScore != nil && $0.fractionPositive != nil } }
+        let calibration = curves.groups.filter { group in
+            group.reliability.contains { $0.meanScore != nil && $0.fractionPositive != nil }
+        }
         if !calibration.isEmpty {
             let series = calibration.map { group in
-                SVGChart.Series(name: group.group, points: group.reliability.compactMap { bin in
-                    guard let score = bin.meanScore, let rate = bin.fractionPositive else { return nil }
-                    let count = ", \(bin.count) rows"
-                    return SVGChart.Point(x: score, y: rate, tooltip: "\(group.group): mean score \(ReportNumber.fixed(score, 3)), observed \(ReportNumber.fixed(rate, 3))\(count)")
-                }, markers: true)
+                SVGChart.Series(
+                    name: group.group,
+                    points: group.reliability.compactMap { bin in
+                        guard let score = bin.meanScore, let rate = bin.fractionPositive else { return nil }
+                        let count = ", \(bin.count) rows"
+                        return SVGChart.Point(
+                            x: score, y: rate,
+                            tooltip:
+                                "\(group.group): mean score \(ReportNumber.fixed(score, 3)), observed \(ReportNumber.fixed(rate, 3))\(count)"
+                        )
+                    }, markers: true)
             }
-            out += figure(SVGChart.xy(id: "c\(index)-cal", title: "Calibration by \(curves.name)", series: series,
-                                      xLabel: "mean predicted score", yLabel: "observed positive rate",
-                                      xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration",
-                                      width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
-                          caption: "Points on the diagonal are well calibrated; a group consistently above or below it is under- or over-scored.")
+            out += figure(
+                SVGChart.xy(
+                    id: "c\(index)-cal", title: "Calibration by \(curves.name)", series: series,
+                    xLabel: "mean predicted score", yLabel: "observed positive rate",
+                    xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration",
+                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
+                caption:
+                    "Points on the diagonal are well calibrated; a group consistently above or below it is under- or over-scored."
+            )
         }
         return out
     }
@@ -195,7 +260,11 @@ extension HTMLReport {
         let thresholds = curves.thresholds
         func points(_ values: [Double?], _ label: String) -> [SVGChart.Point] {
             zip(thresholds, values).compactMap { t, value in
-                value.map { SVGChart.Point(x: t, y: $0, tooltip: "threshold \(ReportNumber.fixed(t, 3)): \(label) \(ReportNumber.fixed($0, digits))") }
+                value.map {
+                    SVGChart.Point(
+                        x: t, y: $0,
+                        tooltip: "threshold \(ReportNumber.fixed(t, 3)): \(label) \(ReportNumber.fixed($0, digits))")
+                }
             }
         }
         if let first = curves.attributes.first {
@@ -208,21 +277,30 @@ extension HTMLReport {
             for key in keys {
                 guard let values = attribute.disparities[key] else { continue }
                 let label = "\(attribute.name) \(MetricNames.words(key))"
-                series.append(.init(name: "\(attribute.name): \(MetricNames.words(key))", points: points(values, label)))
+                series.append(
+                    .init(name: "\(attribute.name): \(MetricNames.words(key))", points: points(values, label)))
             }
         }
-        let svg = SVGChart.xy(id: only == nil ? "c-sweep-all" : "c-sweep",
-                              title: "Accuracy and disparity vs threshold" + (only.map { " (\(SVGChart.truncated($0, 16)))" } ?? ", all attributes"), series: series,
-                              xLabel: "decision threshold (score ≥ t → 1)", yLabel: "accuracy / disparity",
-                              xDomain: (0, 1), width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight)
-        return figure(svg, caption: "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it.")
+        let svg = SVGChart.xy(
+            id: only == nil ? "c-sweep-all" : "c-sweep",
+            title: "Accuracy and disparity vs threshold"
+                + (only.map { " (\(SVGChart.truncated($0, 16)))" } ?? ", all attributes"), series: series,
+            xLabel: "decision threshold (score ≥ t → 1)", yLabel: "accuracy / disparity",
+            xDomain: (0, 1), width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight)
+        return figure(
+            svg,
+            caption:
+                "Moving the single threshold trades accuracy against each disparity; a flat disparity line means the threshold alone will not fix it."
+        )
     }
 
     // MARK: Mitigation
 
     func mitigationSection() -> String {
         guard let mitigation = inputs.mitigation else {
-            return note("No mitigation was run (or its outputs were not given); before/after comparison and trade-off curve are omitted.")
+            return note(
+                "No mitigation was run (or its outputs were not given); before/after comparison and trade-off curve are omitted."
+            )
         }
         var out = ""
         if let method = mitigation.method { out += "<p>Method applied: <b>\(e(MetricNames.words(method)))</b>.</p>" }
@@ -247,13 +325,18 @@ extension HTMLReport {
     }
 
     /// Rows of the before/after comparison: overall accuracy, then each attribute's headline disparities.
-    func comparisonRows(before: MetricsReport, after: MetricsReport) -> [(label: String, key: String, before: (any Measured)?, after: (any Measured)?)] {
+    func comparisonRows(
+        before: MetricsReport, after: MetricsReport
+    ) -> [(label: String, key: String, before: (any Measured)?, after: (any Measured)?)] {
         var rows: [(String, String, (any Measured)?, (any Measured)?)] = []
         for key in ["accuracy", "balanced_accuracy", "selection_rate"] {
             let a = before.overall[key], b = after.overall[key]
             if a != nil || b != nil { rows.append(("overall \(MetricNames.short(key).lowercased())", key, a, b)) }
         }
-        let headline = ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference", "demographic_parity_ratio"]
+        let headline = [
+            "demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference",
+            "demographic_parity_ratio",
+        ]
         for attribute in before.attributes {
             let other = after.attribute(attribute.name)
             for key in headline {
@@ -268,16 +351,29 @@ extension HTMLReport {
     func beforeAfter(before: MetricsReport, after: MetricsReport) -> (chart: String, table: String) {
         let rows = comparisonRows(before: before, after: after)
         guard !rows.isEmpty else { return ("", note("The two evaluations share no metrics to compare.")) }
-        let series = [("before", { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.before }),
-                      ("after", { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.after })].map { name, pick in
-            SVGChart.BarSeries(name: name, values: rows.map { row in
-                SVGChart.BarDatum(value: pick(row)?.value, ci: pick(row)?.interval,
-                                  tooltip: tooltip(name, row.label, pick(row)))
-            })
+        let series = [
+            (
+                "before",
+                { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.before }
+            ),
+            (
+                "after",
+                { (row: (label: String, key: String, before: (any Measured)?, after: (any Measured)?)) in row.after }
+            ),
+        ].map { name, pick in
+            SVGChart.BarSeries(
+                name: name,
+                values: rows.map { row in
+                    SVGChart.BarDatum(
+                        value: pick(row)?.value, ci: pick(row)?.interval,
+                        tooltip: tooltip(name, row.label, pick(row)))
+                })
         }
-        let chart = figure(SVGChart.bars(id: "c-mitigation", title: "Before vs after mitigation", categories: rows.map(\.label),
-                                         series: series, yLabel: "value", width: 540, height: 400),
-                           caption: "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1.")
+        let chart = figure(
+            SVGChart.bars(
+                id: "c-mitigation", title: "Before vs after mitigation", categories: rows.map(\.label),
+                series: series, yLabel: "value", width: 540, height: 400),
+            caption: "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1.")
         let cells: [[HTMLCell]] = rows.map { row in
             let delta = row.after?.value.flatMap { a in row.before?.value.map { a - $0 } }
             var deltaCell = HTMLCell.number(delta, digits)
@@ -291,7 +387,8 @@ extension HTMLReport {
                     better = MetricNames.unfairness(row.key, b) <= MetricNames.unfairness(row.key, a)
                 }
                 let sign = delta > 0 ? "+" : ""
-                deltaCell.html = "<span class=\"\(better.map { $0 ? "good" : "bad" } ?? "")\">\(sign)\(ReportNumber.fixed(delta, digits))</span>"
+                deltaCell.html =
+                    "<span class=\"\(better.map { $0 ? "good" : "bad" } ?? "")\">\(sign)\(ReportNumber.fixed(delta, digits))</span>"
             }
             let beyond: String
             if let ci = row.before?.interval, let value = row.after?.value {
@@ -299,9 +396,16 @@ extension HTMLReport {
             } else {
                 beyond = "—"
             }
-            return [.text(row.label), .metric(row.before, digits), .metric(row.after, digits), deltaCell, .text(beyond, cssClass: nil)]
+            return [
+                .text(row.label), .metric(row.before, digits), .metric(row.after, digits), deltaCell,
+                .text(beyond, cssClass: nil),
+            ]
         }
-        return (chart, "<h3>Before and after</h3>" + HTMLTable.render(headers: ["Measure", "Before", "After", "Change", "Outside before-CI"], rows: cells))
+        return (
+            chart,
+            "<h3>Before and after</h3>"
+                + HTMLTable.render(headers: ["Measure", "Before", "After", "Change", "Outside before-CI"], rows: cells)
+        )
     }
 
     /// The trade-off chart and its table.
@@ -310,9 +414,11 @@ extension HTMLReport {
         let points = tradeoff.points.compactMap { point -> SVGChart.Point? in
             guard let x = point.disparity.value, let y = point.accuracy.value else { return nil }
             let strength = ReportNumber.plain(point.strength)
-            return SVGChart.Point(x: x, y: y, xCI: point.disparity.interval, yCI: point.accuracy.interval,
-                                  tooltip: "strength \(strength): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(point.accuracy.interval, digits)), disparity \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(point.disparity.interval, digits))",
-                                  label: tradeoff.points.count <= 12 ? strength : nil)
+            return SVGChart.Point(
+                x: x, y: y, xCI: point.disparity.interval, yCI: point.accuracy.interval,
+                tooltip:
+                    "strength \(strength): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(point.accuracy.interval, digits)), disparity \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(point.disparity.interval, digits))",
+                label: tradeoff.points.count <= 12 ? strength : nil)
         }
         // Gate bounds on the target disparity (vertical) and on accuracy (horizontal).
         var references: [SVGChart.Reference] = []
@@ -326,17 +432,34 @@ extension HTMLReport {
                 continue
             }
             for (bound, word) in [(gate.min, "min"), (gate.max, "max")] {
-                if let bound { references.append(.init(axis: axis, value: bound, label: "gate \(word) \(ReportNumber.fixed(bound, digits))", color: "#6a3d9a")) }
+                if let bound {
+                    references.append(
+                        .init(
+                            axis: axis, value: bound, label: "gate \(word) \(ReportNumber.fixed(bound, digits))",
+                            color: "#6a3d9a"))
+                }
             }
         }
-        let chart = figure(SVGChart.xy(id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
-                                  subtitle: "method: \(MetricNames.words(tradeoff.method)); labels are strengths",
-                                  series: [.init(name: MetricNames.words(tradeoff.method), points: points, markers: true)],
-                                  xLabel: target, yLabel: "accuracy", references: references, width: 540, height: 400),
-                      caption: "Each point is one mitigation strength, with \(level) CI whiskers on both axes. Up and to the left is better (more accurate, fairer).")
+        let chart = figure(
+            SVGChart.xy(
+                id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
+                subtitle: "method: \(MetricNames.words(tradeoff.method)); labels are strengths",
+                series: [.init(name: MetricNames.words(tradeoff.method), points: points, markers: true)],
+                xLabel: target, yLabel: "accuracy", references: references, width: 540, height: 400),
+            caption:
+                "Each point is one mitigation strength, with \(level) CI whiskers on both axes. Up and to the left is better (more accurate, fairer)."
+        )
         let rows: [[HTMLCell]] = tradeoff.points.map { point in
-            [HTMLCell(html: ReportNumber.plain(point.strength), sort: ReportNumber.plain(point.strength)), .metric(point.accuracy, digits), .metric(point.disparity, digits)]
+            [
+                HTMLCell(html: ReportNumber.plain(point.strength), sort: ReportNumber.plain(point.strength)),
+                .metric(point.accuracy, digits), .metric(point.disparity, digits),
+            ]
         }
-        return (chart, "<h3>Trade-off across strengths</h3>" + HTMLTable.render(headers: ["Strength", "Accuracy", target.capitalizedFirst], rows: rows, textColumns: []))
+        return (
+            chart,
+            "<h3>Trade-off across strengths</h3>"
+                + HTMLTable.render(
+                    headers: ["Strength", "Accuracy", target.capitalizedFirst], rows: rows, textColumns: [])
+        )
     }
 }

@@ -10,7 +10,9 @@ public struct MitigationInputs: Sendable, Equatable {
     public var method: String?
     public var tradeoff: TradeoffCurve?
 
-    public init(before: MetricsReport? = nil, after: MetricsReport?, method: String? = nil, tradeoff: TradeoffCurve? = nil) {
+    public init(
+        before: MetricsReport? = nil, after: MetricsReport?, method: String? = nil, tradeoff: TradeoffCurve? = nil
+    ) {
         self.before = before
         self.after = after
         self.method = method
@@ -43,9 +45,11 @@ public struct ReportInputs: Sendable, Equatable {
     /// model or mitigation, so the page leaves those sections out instead of noting them missing.
     public var standalone = false
 
-    public init(metrics: MetricsReport? = nil, curves: CurvesReport? = nil, audit: AuditReport? = nil,
-                mitigation: MitigationInputs? = nil, recommendations: Recommendations? = nil,
-                manifests: [Manifest] = []) {
+    public init(
+        metrics: MetricsReport? = nil, curves: CurvesReport? = nil, audit: AuditReport? = nil,
+        mitigation: MitigationInputs? = nil, recommendations: Recommendations? = nil,
+        manifests: [Manifest] = []
+    ) {
         self.metrics = metrics
         self.curves = curves
         self.audit = audit
@@ -61,7 +65,8 @@ public struct ReportInputs: Sendable, Equatable {
 
     /// Manifests in pipeline order (a stage that ran twice, evaluate, keeps folder order).
     public var orderedManifests: [Manifest] {
-        manifests.enumerated().sorted { ($0.element.sortKey, $0.offset) < ($1.element.sortKey, $1.offset) }.map(\.element)
+        manifests.enumerated().sorted { ($0.element.sortKey, $0.offset) < ($1.element.sortKey, $1.offset) }.map(
+            \.element)
     }
 
     public func manifest(_ stage: StageName) -> Manifest? { manifests.first { $0.stage == stage } }
@@ -97,9 +102,11 @@ public struct ReportPaths: Sendable, Equatable {
     public var explanations: String?
     public var mitigatedCurves: String?
 
-    public init(metrics: String? = nil, curves: String? = nil, audit: String? = nil, mitigatedMetrics: String? = nil,
-                baselineMetrics: String? = nil, tradeoff: String? = nil, recommendations: String? = nil,
-                mitigationMethod: String? = nil, manifests: [String] = []) {
+    public init(
+        metrics: String? = nil, curves: String? = nil, audit: String? = nil, mitigatedMetrics: String? = nil,
+        baselineMetrics: String? = nil, tradeoff: String? = nil, recommendations: String? = nil,
+        mitigationMethod: String? = nil, manifests: [String] = []
+    ) {
         self.metrics = metrics
         self.curves = curves
         self.audit = audit
@@ -126,8 +133,9 @@ extension ReportInputs {
         let tradeoff = try read(TradeoffCurve.self, paths.tradeoff)
         let after = try read(MetricsReport.self, paths.mitigatedMetrics)
         if after != nil || tradeoff != nil {
-            inputs.mitigation = MitigationInputs(before: try read(MetricsReport.self, paths.baselineMetrics), after: after,
-                                                 method: paths.mitigationMethod ?? tradeoff?.method, tradeoff: tradeoff)
+            inputs.mitigation = MitigationInputs(
+                before: try read(MetricsReport.self, paths.baselineMetrics), after: after,
+                method: paths.mitigationMethod ?? tradeoff?.method, tradeoff: tradeoff)
         }
         inputs.recommendations = try read(Recommendations.self, paths.recommendations)
         inputs.explanations = try read(Explanations.self, paths.explanations)

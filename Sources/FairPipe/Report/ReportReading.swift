@@ -115,7 +115,8 @@ extension GateResult {
     /// `≥ 0.800`, `≤ 0.100`, `in [0.800, 1.250]`.
     func boundText(_ digits: Int = 3) -> String {
         switch (min, max) {
-        case (let low?, let high?): return "in [\(ReportNumber.fixed(low, digits)), \(ReportNumber.fixed(high, digits))]"
+        case (let low?, let high?):
+            return "in [\(ReportNumber.fixed(low, digits)), \(ReportNumber.fixed(high, digits))]"
         case (let low?, nil): return "≥ \(ReportNumber.fixed(low, digits))"
         case (nil, let high?): return "≤ \(ReportNumber.fixed(high, digits))"
         case (nil, nil): return "(no bound)"
@@ -137,7 +138,8 @@ extension Manifest {
         case .train: return "train — baseline model"
         case .evaluate:
             let folders = outputs.map { ($0.path as NSString).deletingLastPathComponent }
-            return folders.contains { $0.hasSuffix("evaluation-mitigated") } ? "evaluate — mitigated evaluation" : "evaluate — baseline evaluation"
+            return folders.contains { $0.hasSuffix("evaluation-mitigated") }
+                ? "evaluate — mitigated evaluation" : "evaluate — baseline evaluation"
         case .mitigate: return "mitigate — mitigation and trade-off"
         default: return stage.rawValue
         }
@@ -172,9 +174,10 @@ extension JSONValue {
             return "[\n" + items.map { inner + $0.pretty(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
         case .object(let members):
             if members.isEmpty { return "{}" }
-            return "{\n" + members.keys.sorted().map { key in
-                "\(inner)\(CanonicalJSON.quoted(key)): \(members[key]?.pretty(indent: inner) ?? "null")"
-            }.joined(separator: ",\n") + "\n\(indent)}"
+            return "{\n"
+                + members.keys.sorted().map { key in
+                    "\(inner)\(CanonicalJSON.quoted(key)): \(members[key]?.pretty(indent: inner) ?? "null")"
+                }.joined(separator: ",\n") + "\n\(indent)}"
         }
     }
 
@@ -204,7 +207,8 @@ extension JSONValue {
             }
         case .array(let items):
             let scalars = items.compactMap(\.scalarText)
-            return scalars.count == items.count ? [(prefix, "[" + scalars.joined(separator: ", ") + "]")] : [(prefix, "[\(items.count) items]")]
+            return scalars.count == items.count
+                ? [(prefix, "[" + scalars.joined(separator: ", ") + "]")] : [(prefix, "[\(items.count) items]")]
         case .null:
             return [(prefix, "null")]
         default:

@@ -25,17 +25,21 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
     let shippedNote = inputs.shipsMitigated ? " (shipped model)" : ""
     if let metrics = inputs.shipped {
         var facts = ["n = \(metrics.n)"]
-        if let accuracy = metrics.overallValue("accuracy") { facts.append("accuracy \(ReportNumber.fixed(accuracy, digits))") }
+        if let accuracy = metrics.overallValue("accuracy") {
+            facts.append("accuracy \(ReportNumber.fixed(accuracy, digits))")
+        }
         if let commit = inputs.orderedManifests.first?.git.commit { facts.append("commit `\(commit.prefix(12))`") }
-        facts.append(metrics.bootstrap.samples > 0
-            ? "\(level) bootstrap intervals (\(metrics.bootstrap.samples) resamples)" : "no bootstrap intervals")
+        facts.append(
+            metrics.bootstrap.samples > 0
+                ? "\(level) bootstrap intervals (\(metrics.bootstrap.samples) resamples)" : "no bootstrap intervals")
         facts.append("p-values adjusted by \(metrics.significance.correction.rawValue)")
         out += facts.joined(separator: " · ") + "\n\n"
     }
     if !verdict.gates.isEmpty {
         out += "## Gates\n\n| | Gate | Value | \(level) CI | Bound |\n|---|---|---:|---|---|\n"
         for gate in verdict.gates {
-            out += "| \(gate.passed ? "✅" : "❌") | \(cell(gate.subject)) | \(ReportNumber.fixed(gate.value, digits)) | \(ReportNumber.interval(gate.interval, digits)) | \(cell(gate.boundText(digits))) |\n"
+            out +=
+                "| \(gate.passed ? "✅" : "❌") | \(cell(gate.subject)) | \(ReportNumber.fixed(gate.value, digits)) | \(ReportNumber.interval(gate.interval, digits)) | \(cell(gate.boundText(digits))) |\n"
         }
         out += "\n"
     }
@@ -46,31 +50,48 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
     }
     if let metrics = inputs.shipped, !metrics.attributes.isEmpty {
         let band = metrics.fourFifthsBand
-        out += "## Disparities\(shippedNote)\n\n| Attribute | DP difference | EO difference | Adjusted p (DP) | Worst disparate impact |\n|---|---|---|---|---|\n"
+        out +=
+            "## Disparities\(shippedNote)\n\n| Attribute | DP difference | EO difference | Adjusted p (DP) | Worst disparate impact |\n|---|---|---|---|---|\n"
         for attribute in metrics.attributes {
             let dp = attribute.disparity("demographic_parity_difference")
             let worst = attribute.vsReference.compactMap { v in v.disparateImpact?.value.map { (v, $0) } }
-                .min { MetricNames.unfairness("disparate_impact", $0.1) > MetricNames.unfairness("disparate_impact", $1.1) }
-            let worstText = worst.map { comparison, impact in
-                let rule = comparison.fourFifthsPass.map { $0 ? " (within four-fifths)" : " (outside \(ReportNumber.fixed(band.min, 2))–\(ReportNumber.fixed(band.max, 2)))" } ?? ""
-                return "\(cell(comparison.group)): \(ReportNumber.fixed(impact, digits))\(rule)"
-            } ?? "—"
-            out += "| \(cell(attribute.name)) | \(value(dp)) | \(value(attribute.disparity("equalized_odds_difference"))) | \(ReportNumber.pValue(dp?.bestPValue)) | \(worstText) |\n"
+                .min {
+                    MetricNames.unfairness("disparate_impact", $0.1) > MetricNames.unfairness("disparate_impact", $1.1)
+                }
+            let worstText =
+                worst.map { comparison, impact in
+                    let rule =
+                        comparison.fourFifthsPass.map {
+                            $0
+                                ? " (within four-fifths)"
+                                : " (outside \(ReportNumber.fixed(band.min, 2))–\(ReportNumber.fixed(band.max, 2)))"
+                        } ?? ""
+                    return "\(cell(comparison.group)): \(ReportNumber.fixed(impact, digits))\(rule)"
+                } ?? "—"
+            out +=
+                "| \(cell(attribute.name)) | \(value(dp)) | \(value(attribute.disparity("equalized_odds_difference"))) | \(ReportNumber.pValue(dp?.bestPValue)) | \(worstText) |\n"
         }
         out += "\n"
     }
     if let metrics = inputs.shipped, !metrics.attributes.isEmpty {
-        out += "## Groups\(shippedNote)\n\n| Attribute | Group | n | Selection rate | TPR | FPR | Accuracy | Warnings |\n|---|---|---:|---|---|---|---|---|\n"
+        out +=
+            "## Groups\(shippedNote)\n\n| Attribute | Group | n | Selection rate | TPR | FPR | Accuracy | Warnings |\n|---|---|---:|---|---|---|---|---|\n"
         for attribute in metrics.attributes {
             for group in attribute.groups {
-                let cells = ["selection_rate", "true_positive_rate", "false_positive_rate", "accuracy"].map { value(group.metric($0)) }
-                out += "| \(cell(attribute.name)) | \(cell(group.group)) | \(group.n) | \(cells.joined(separator: " | ")) | \(cell(group.warnings.joined(separator: ", "))) |\n"
+                let cells = ["selection_rate", "true_positive_rate", "false_positive_rate", "accuracy"].map {
+                    value(group.metric($0))
+                }
+                out +=
+                    "| \(cell(attribute.name)) | \(cell(group.group)) | \(group.n) | \(cells.joined(separator: " | ")) | \(cell(group.warnings.joined(separator: ", "))) |\n"
             }
         }
         out += "\n"
     }
-    if let mitigation = inputs.mitigation, let before = inputs.baseline, let after = mitigation.after, !after.attributes.isEmpty {
-        out += "## Mitigation\(mitigation.method.map { ": \(cell(MetricNames.words($0)))" } ?? "")\n\n| Measure | Before | After |\n|---|---|---|\n"
+    if let mitigation = inputs.mitigation, let before = inputs.baseline, let after = mitigation.after,
+        !after.attributes.isEmpty
+    {
+        out +=
+            "## Mitigation\(mitigation.method.map { ": \(cell(MetricNames.words($0)))" } ?? "")\n\n| Measure | Before | After |\n|---|---|---|\n"
         for row in HTMLReport(inputs: inputs, config: config).comparisonRows(before: before, after: after) {
             out += "| \(cell(row.label)) | \(value(row.before)) | \(value(row.after)) |\n"
         }
@@ -100,7 +121,9 @@ public struct JUnitSuite: Sendable {
 /// present, the mitigated one). A failed gate's message names value, bound and interval.
 public func renderJUnit(_ inputs: ReportInputs, config: ReportConfig = ReportConfig()) -> String {
     var suites: [JUnitSuite] = []
-    if let metrics = inputs.metrics { suites.append(JUnitSuite(name: "fairpipe.gates", gates: metrics.gates, level: metrics.confidenceLabel)) }
+    if let metrics = inputs.metrics {
+        suites.append(JUnitSuite(name: "fairpipe.gates", gates: metrics.gates, level: metrics.confidenceLabel))
+    }
     if let after = inputs.mitigation?.after, !after.gates.isEmpty {
         suites.append(JUnitSuite(name: "fairpipe.gates.mitigated", gates: after.gates, level: after.confidenceLabel))
     }
@@ -122,7 +145,8 @@ public func renderJUnit(suites: [JUnitSuite], title: String, digits: Int = 3) ->
     out += "<testsuites name=\"\(x(title))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
     for suite in suites {
         let failed = suite.gates.filter { !$0.passed }.count
-        out += "  <testsuite name=\"\(x(suite.name))\" tests=\"\(suite.gates.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
+        out +=
+            "  <testsuite name=\"\(x(suite.name))\" tests=\"\(suite.gates.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
         for gate in suite.gates {
             let classname = "\(suite.name).\(gate.attribute ?? "overall")"
             let name = "\(gate.metric)\(gate.group.map { "[\($0)]" } ?? "") \(gate.boundText(digits))"
@@ -131,8 +155,10 @@ public func renderJUnit(suites: [JUnitSuite], title: String, digits: Int = 3) ->
                 out += "/>\n"
             } else {
                 let ci = gate.interval.map { ", \(suite.level) CI \(ReportNumber.interval($0, digits))" } ?? ""
-                let message = "\(gate.subject) = \(ReportNumber.fixed(gate.value, digits)), required \(gate.boundText(digits))\(ci)"
-                out += ">\n      <failure message=\"\(x(message))\" type=\"FairnessGateFailed\">\(x(message + "\n" + gate.message))</failure>\n    </testcase>\n"
+                let message =
+                    "\(gate.subject) = \(ReportNumber.fixed(gate.value, digits)), required \(gate.boundText(digits))\(ci)"
+                out +=
+                    ">\n      <failure message=\"\(x(message))\" type=\"FairnessGateFailed\">\(x(message + "\n" + gate.message))</failure>\n    </testcase>\n"
             }
         }
         out += "  </testsuite>\n"

@@ -168,7 +168,8 @@ enum MetricNames {
     static func short(_ key: String) -> String { short[key] ?? words(key) }
 
     /// Metric keys in the canonical order, then any others alphabetically.
-    static func ordered<S: Sequence>(_ keys: S, canonical: [String] = groupMetricOrder) -> [String] where S.Element == String {
+    static func ordered<S: Sequence>(_ keys: S, canonical: [String] = groupMetricOrder) -> [String]
+    where S.Element == String {
         let present = Set(keys)
         let known = canonical.filter { present.contains($0) }
         let knownSet = Set(known)

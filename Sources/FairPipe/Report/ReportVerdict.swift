@@ -32,10 +32,12 @@ public struct ReportVerdict: Sendable, Equatable {
         case .unknown: return "No verdict — no metrics were given"
         case .fail: return "FAIL — \(failedGates.count) of \(gates.count) gate\(gates.count == 1 ? "" : "s") failed"
         case .warn:
-            return gates.isEmpty ? "REVIEW — no gates configured; see concerns"
+            return gates.isEmpty
+                ? "REVIEW — no gates configured; see concerns"
                 : "REVIEW — all \(gates.count) gate\(gates.count == 1 ? "" : "s") passed, with concerns"
         case .pass:
-            return gates.isEmpty ? "PASS — no gates configured and no concerns found"
+            return gates.isEmpty
+                ? "PASS — no gates configured and no concerns found"
                 : "PASS — all \(gates.count) gate\(gates.count == 1 ? "" : "s") passed"
         }
     }
@@ -67,7 +69,9 @@ public struct ReportVerdict: Sendable, Equatable {
         var chosen = Set<Int>()
         var seen = Set<String>()
         for (index, concern) in sorted.enumerated() where chosen.count < count {
-            if seen.insert("\(concern.tier)|\(concern.attribute ?? "")").inserted || concern.tier == 0 { chosen.insert(index) }
+            if seen.insert("\(concern.tier)|\(concern.attribute ?? "")").inserted || concern.tier == 0 {
+                chosen.insert(index)
+            }
         }
         for index in sorted.indices where chosen.count < count { chosen.insert(index) }
         return sorted.indices.filter(chosen.contains).map { sorted[$0] }
@@ -90,9 +94,13 @@ public struct ReportVerdict: Sendable, Equatable {
     }
 
     static func gateSentence(_ gate: GateResult, digits: Int, level: String) -> String {
-        let ci = gate.interval.map { " (\(level) CI \(ReportNumber.significant($0.lower))–\(ReportNumber.significant($0.upper)))" } ?? ""
+        let ci =
+            gate.interval.map {
+                " (\(level) CI \(ReportNumber.significant($0.lower))–\(ReportNumber.significant($0.upper)))"
+            } ?? ""
         let doubt = spansBound(gate) ? "; the interval spans the bound, so more data could change this" : ""
-        return "Gate failed: \(subject(gate)) is \(ReportNumber.significant(gate.value)), required \(gate.boundText(digits))\(ci)\(doubt)."
+        return
+            "Gate failed: \(subject(gate)) is \(ReportNumber.significant(gate.value)), required \(gate.boundText(digits))\(ci)\(doubt)."
     }
 
     static let phrases: [String: String] = [
@@ -113,7 +121,10 @@ public struct ReportVerdict: Sendable, Equatable {
             } else {
                 miss = 0
             }
-            concerns.append(Concern(tier: 0, severity: miss, text: gateSentence(gate, digits: digits, level: level), attribute: gate.attribute))
+            concerns.append(
+                Concern(
+                    tier: 0, severity: miss, text: gateSentence(gate, digits: digits, level: level),
+                    attribute: gate.attribute))
         }
         let band = metrics.fourFifthsBand
         let bandText = "\(ReportNumber.fixed(band.min, 2))–\(ReportNumber.fixed(band.max, 2))"
@@ -123,27 +134,47 @@ public struct ReportVerdict: Sendable, Equatable {
             let small = Set(attribute.groups.filter { $0.warnings.contains("small_group") }.map(\.group))
             for versus in attribute.vsReference where versus.fourFifthsPass == false {
                 guard let impact = versus.disparateImpact, let value = impact.value else { continue }
-                let ci = impact.interval.map { "; \(level) CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))" } ?? ""
+                let ci =
+                    impact.interval.map {
+                        "; \(level) CI \(ReportNumber.fixed($0.lower, 2))–\(ReportNumber.fixed($0.upper, 2))"
+                    } ?? ""
                 // Too little data to judge: a small group (or reference), or an interval reaching into the band.
                 let sizes = [versus.group, attribute.reference].compactMap { $0 }.filter(small.contains)
                 let reachesBand = impact.interval.map { $0.upper >= band.min && $0.lower <= band.max } ?? false
                 if !sizes.isEmpty || reachesBand {
-                    let why = !sizes.isEmpty ? "\(sizes.joined(separator: " and ")) below fairness.min_group_size" : "the interval reaches into \(bandText)"
-                    concerns.append(Concern(tier: 3, severity: 0, text: "Too little data to judge the four-fifths rule for \(attribute.name) = \(versus.group): disparate impact \(ReportNumber.fixed(value, 2))\(ci), \(why).", attribute: attribute.name))
+                    let why =
+                        !sizes.isEmpty
+                        ? "\(sizes.joined(separator: " and ")) below fairness.min_group_size"
+                        : "the interval reaches into \(bandText)"
+                    concerns.append(
+                        Concern(
+                            tier: 3, severity: 0,
+                            text:
+                                "Too little data to judge the four-fifths rule for \(attribute.name) = \(versus.group): disparate impact \(ReportNumber.fixed(value, 2))\(ci), \(why).",
+                            attribute: attribute.name))
                     continue
                 }
                 // Above 1 the reference group is the one selected less; say so in words.
-                let inverse = value > 1 ? " — \(reference) is selected at \(ReportNumber.fixed(1 / value, 2))× their rate" : ""
-                let text = "Selection rate of \(attribute.name) = \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails: outside \(bandText)\(ci))."
+                let inverse =
+                    value > 1 ? " — \(reference) is selected at \(ReportNumber.fixed(1 / value, 2))× their rate" : ""
+                let text =
+                    "Selection rate of \(attribute.name) = \(versus.group) is \(ReportNumber.fixed(value, 2))× that of \(reference)\(inverse) (four-fifths rule fails: outside \(bandText)\(ci))."
                 // Ranked by evidence: the interval end nearest parity, not the point estimate.
                 let nearest = impact.interval.map { value < 1 ? $0.upper : $0.lower } ?? value
-                concerns.append(Concern(tier: 1, severity: MetricNames.unfairness("disparate_impact", nearest), text: text, attribute: attribute.name))
+                concerns.append(
+                    Concern(
+                        tier: 1, severity: MetricNames.unfairness("disparate_impact", nearest), text: text,
+                        attribute: attribute.name))
             }
             if attribute.vsReference.isEmpty, let ratio = attribute.disparity("demographic_parity_ratio")?.value,
-               band.passes(ratio) == false {
-                concerns.append(Concern(tier: 1, severity: 1 - ratio,
-                                        text: "The lowest selection rate among \(attribute.name) groups is \(ReportNumber.fixed(ratio, 2))× the highest (four-fifths rule fails).",
-                                        attribute: attribute.name))
+                band.passes(ratio) == false
+            {
+                concerns.append(
+                    Concern(
+                        tier: 1, severity: 1 - ratio,
+                        text:
+                            "The lowest selection rate among \(attribute.name) groups is \(ReportNumber.fixed(ratio, 2))× the highest (four-fifths rule fails).",
+                        attribute: attribute.name))
             }
             for disparity in attribute.orderedDisparities where disparity.name.hasSuffix("_difference") {
                 let measure = disparity.value
@@ -161,19 +192,23 @@ public struct ReportVerdict: Sendable, Equatable {
                 let phrase = phrases[stem] ?? MetricNames.words(stem).capitalizedFirst
                 var detail = MetricNames.words(disparity.name)
                 if let ci = measure.interval {
-                    detail += ", \(level) CI \(ReportNumber.fixed(ci.lower, digits))–\(ReportNumber.fixed(ci.upper, digits))"
+                    detail +=
+                        ", \(level) CI \(ReportNumber.fixed(ci.lower, digits))–\(ReportNumber.fixed(ci.upper, digits))"
                 }
                 if let p = measure.bestPValue {
                     detail += measure.pAdjusted != nil ? ", adjusted p \(pText(p))" : ", p \(pText(p))"
                 }
-                let text = "\(phrase) differ by up to \(ReportNumber.fixed(value, digits)) between \(attribute.name) groups (\(detail))."
+                let text =
+                    "\(phrase) differ by up to \(ReportNumber.fixed(value, digits)) between \(attribute.name) groups (\(detail))."
                 // Ranked by evidence: the interval end nearest 0 when there is one.
-                let evidence = measure.interval.map { $0.lower > 0 ? $0.lower : ($0.upper < 0 ? -$0.upper : 0) } ?? abs(value)
+                let evidence =
+                    measure.interval.map { $0.lower > 0 ? $0.lower : ($0.upper < 0 ? -$0.upper : 0) } ?? abs(value)
                 concerns.append(Concern(tier: 2, severity: evidence, text: text, attribute: attribute.name))
             }
             for group in attribute.groups where !group.warnings.isEmpty {
                 let size = " has only \(group.n) rows"
-                let text = group.warnings.contains("small_group")
+                let text =
+                    group.warnings.contains("small_group")
                     ? "\(attribute.name) group \(group.group)\(size); its metrics are uncertain (wide intervals)."
                     : "\(attribute.name) group \(group.group): \(group.warnings.sorted().map(MetricNames.words).joined(separator: ", "))."
                 concerns.append(Concern(tier: 3, severity: -Double(group.n), text: text, attribute: attribute.name))

@@ -36,8 +36,10 @@ public struct RunSummary: Sendable, Equatable {
     /// The four-fifths band the run's evaluation used.
     public var fourFifths = FourFifthsRule()
 
-    public init(id: String, label: String? = nil, parameters: [String: String] = [:],
-                metrics: [String: RunMetric] = [:], passed: Bool? = nil) {
+    public init(
+        id: String, label: String? = nil, parameters: [String: String] = [:],
+        metrics: [String: RunMetric] = [:], passed: Bool? = nil
+    ) {
         self.id = id
         self.label = label ?? id
         self.parameters = parameters
@@ -56,7 +58,10 @@ public struct RunSummary: Sendable, Equatable {
         func keepWorst(_ key: String, _ metric: any Measured) {
             guard let value = metric.value else { return }
             if let current = metrics[key]?.value,
-               MetricNames.unfairness(key, current) >= MetricNames.unfairness(key, value) { return }
+                MetricNames.unfairness(key, current) >= MetricNames.unfairness(key, value)
+            {
+                return
+            }
             metrics[key] = RunMetric(metric)
         }
         for attribute in evaluation.attributes {
@@ -91,7 +96,8 @@ struct ParetoAnalysis {
             return (index, MetricNames.unfairness(metric, disparity), accuracy)
         }
         let sorted = points.sorted { a, b in
-            a.unfair != b.unfair ? a.unfair < b.unfair : a.accuracy != b.accuracy ? a.accuracy > b.accuracy : a.index < b.index
+            a.unfair != b.unfair
+                ? a.unfair < b.unfair : a.accuracy != b.accuracy ? a.accuracy > b.accuracy : a.index < b.index
         }
         var best = -Double.infinity
         var front: [Int] = []
@@ -157,12 +163,16 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
     let pareto = ParetoAnalysis(runs: runs, metric: metric)
     let parameterKeys = Array(Set(runs.flatMap { $0.parameters.keys })).sorted()
 
-    var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    var out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     out += "<title>\(e(config.title)) — runs</title>\n<style>\n\(ReportStyle.css)\n"
-    out += "tr.dominated td{color:#9aa3b2}\ntr.front td:first-child{font-weight:650;border-left:3px solid var(--accent)}\n</style>\n</head>\n<body>\n"
+    out +=
+        "tr.dominated td{color:#9aa3b2}\ntr.front td:first-child{font-weight:650;border-left:3px solid var(--accent)}\n</style>\n</head>\n<body>\n"
     out += "<header class=\"top\"><h1>\(e(config.title)) — \(runs.count) run\(runs.count == 1 ? "" : "s")</h1>"
-    out += "<p class=\"sub\">Accuracy against \(e(metricName)); \(pareto.front.count) run\(pareto.front.count == 1 ? "" : "s") on the Pareto front.</p>"
-    out += "<nav class=\"toc\"><a href=\"#pareto\">Pareto front</a><a href=\"#runs\">Runs</a><a href=\"#seeds\">Across seeds</a></nav></header>\n<main>\n"
+    out +=
+        "<p class=\"sub\">Accuracy against \(e(metricName)); \(pareto.front.count) run\(pareto.front.count == 1 ? "" : "s") on the Pareto front.</p>"
+    out +=
+        "<nav class=\"toc\"><a href=\"#pareto\">Pareto front</a><a href=\"#runs\">Runs</a><a href=\"#seeds\">Across seeds</a></nav></header>\n<main>\n"
 
     // Pareto chart.
     out += "<section id=\"pareto\"><h2>Pareto front</h2>"
@@ -172,36 +182,50 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
         func point(_ index: Int) -> SVGChart.Point? {
             let run = runs[index]
             guard let x = run.value(metric), let y = run.value("accuracy") else { return nil }
-            let tip = "\(run.label): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(run.metrics["accuracy"]?.ci, digits)), \(metricName) \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(run.metrics[metric]?.ci, digits))"
-            return SVGChart.Point(x: x, y: y, xCI: run.metrics[metric]?.ci, yCI: run.metrics["accuracy"]?.ci, tooltip: tip,
-                                  label: pareto.onFront[index] && pareto.front.count <= 15 ? SVGChart.truncated(run.label, 20) : nil)
+            let tip =
+                "\(run.label): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(run.metrics["accuracy"]?.ci, digits)), \(metricName) \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(run.metrics[metric]?.ci, digits))"
+            return SVGChart.Point(
+                x: x, y: y, xCI: run.metrics[metric]?.ci, yCI: run.metrics["accuracy"]?.ci, tooltip: tip,
+                label: pareto.onFront[index] && pareto.front.count <= 15 ? SVGChart.truncated(run.label, 20) : nil)
         }
         let dominated = runs.indices.filter { pareto.plotted[$0] && !pareto.onFront[$0] }.compactMap(point)
         let front = pareto.front.compactMap(point).sorted { $0.x < $1.x }
         var series: [SVGChart.Series] = []
         if !dominated.isEmpty {
-            series.append(.init(name: "dominated runs", points: dominated, connect: false, color: "#9aa3b2", markClass: "dominated"))
+            series.append(
+                .init(
+                    name: "dominated runs", points: dominated, connect: false, color: "#9aa3b2", markClass: "dominated")
+            )
         }
-        series.append(.init(name: "Pareto front", points: front, connect: true, markers: true, color: SVGChart.color(0), markClass: "front", dash: ""))
+        series.append(
+            .init(
+                name: "Pareto front", points: front, connect: true, markers: true, color: SVGChart.color(0),
+                markClass: "front", dash: ""))
         var references: [SVGChart.Reference] = []
         if MetricNames.isRatio(metric) {
             references.append(.init(axis: .x, value: 1, label: "parity", color: "#555555"))
             if metric == "disparate_impact" || metric.hasSuffix("_ratio") {
                 let band = runs.first?.fourFifths ?? FourFifthsRule()
                 references.append(.init(axis: .x, value: band.min, label: "four-fifths"))
-                if metric == "disparate_impact" { references.append(.init(axis: .x, value: band.max, label: "four-fifths")) }
+                if metric == "disparate_impact" {
+                    references.append(.init(axis: .x, value: band.max, label: "four-fifths"))
+                }
             }
         }
         out += "<div class=\"grid wide\"><figure>"
-        out += SVGChart.xy(id: "c-pareto", title: "Accuracy vs \(metricName)", subtitle: "95% CI whiskers on both axes; grey runs are dominated",
-                           series: series, xLabel: metricName + (MetricNames.isRatio(metric) ? " (1 = parity)" : " (0 = parity)"),
-                           yLabel: "accuracy", references: references, width: 900, height: 460)
-        out += "<figcaption>A run is dominated when another is at least as accurate and at least as fair, and strictly better in one. \(MetricNames.isRatio(metric) ? "Fairness here is closeness of the ratio to 1." : "Fairness here is closeness of the difference to 0.")</figcaption></figure></div>"
+        out += SVGChart.xy(
+            id: "c-pareto", title: "Accuracy vs \(metricName)",
+            subtitle: "95% CI whiskers on both axes; grey runs are dominated",
+            series: series, xLabel: metricName + (MetricNames.isRatio(metric) ? " (1 = parity)" : " (0 = parity)"),
+            yLabel: "accuracy", references: references, width: 900, height: 460)
+        out +=
+            "<figcaption>A run is dominated when another is at least as accurate and at least as fair, and strictly better in one. \(MetricNames.isRatio(metric) ? "Fairness here is closeness of the ratio to 1." : "Fairness here is closeness of the difference to 0.")</figcaption></figure></div>"
     }
     out += "</section>\n"
 
     // Run table.
-    out += "<section id=\"runs\"><h2>Runs</h2><p>Click a column to sort. Highlighted rows are on the Pareto front; grey rows are dominated.</p>"
+    out +=
+        "<section id=\"runs\"><h2>Runs</h2><p>Click a column to sort. Highlighted rows are on the Pareto front; grey rows are dominated.</p>"
     let headers = ["Run"] + parameterKeys + ["Accuracy", metricName, "Gates", "Pareto"]
     var rows = ""
     for (index, run) in runs.enumerated() {
@@ -218,9 +242,12 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
             let cell = HTMLCell.metric(m, digits)
             rows += "<td data-sort=\"\(e(cell.sort ?? ""))\">\(cell.html)</td>"
         }
-        let gates = run.passed.map { $0 ? "<span class=\"dot pass\"></span>pass" : "<span class=\"dot fail\"></span>fail" } ?? "—"
+        let gates =
+            run.passed.map { $0 ? "<span class=\"dot pass\"></span>pass" : "<span class=\"dot fail\"></span>fail" }
+            ?? "—"
         rows += "<td data-sort=\"\(run.passed.map { $0 ? "1" : "0" } ?? "")\">\(gates)</td>"
-        rows += "<td class=\"text\">\(status == "front" ? "★ front" : status == "dominated" ? "dominated" : "—")</td></tr>"
+        rows +=
+            "<td class=\"text\">\(status == "front" ? "★ front" : status == "dominated" ? "dominated" : "—")</td></tr>"
     }
     out += "<div class=\"scroll box\"><table class=\"sortable\"><thead><tr>"
     out += headers.map { "<th>\(e($0))</th>" }.joined()
@@ -232,13 +259,18 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
     if groups.isEmpty {
         out += "<p class=\"note\">No runs differ only by seed.</p>"
     } else {
-        out += "<p>Runs that share every parameter but the seed: mean ± sample standard deviation.</p><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th class=\"text\">Parameters</th><th>Runs</th><th>Accuracy</th><th>\(e(metricName))</th></tr></thead><tbody>"
+        out +=
+            "<p>Runs that share every parameter but the seed: mean ± sample standard deviation.</p><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th class=\"text\">Parameters</th><th>Runs</th><th>Accuracy</th><th>\(e(metricName))</th></tr></thead><tbody>"
         for group in groups {
-            let description = group.parameters.isEmpty ? "(no other parameters)" : group.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
-            out += "<tr><td class=\"text wrap\">\(e(description))</td><td data-sort=\"\(group.members.count)\">\(group.members.count)</td>"
+            let description =
+                group.parameters.isEmpty
+                ? "(no other parameters)" : group.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
+            out +=
+                "<tr><td class=\"text wrap\">\(e(description))</td><td data-sort=\"\(group.members.count)\">\(group.members.count)</td>"
             for key in ["accuracy", metric] {
                 if let stats = SeedGroup.meanSD(group.members.compactMap { runs[$0].value(key) }) {
-                    out += "<td data-sort=\"\(ReportNumber.plain(stats.mean))\">\(ReportNumber.fixed(stats.mean, digits)) <span class=\"ci\">± \(ReportNumber.fixed(stats.sd, digits))</span></td>"
+                    out +=
+                        "<td data-sort=\"\(ReportNumber.plain(stats.mean))\">\(ReportNumber.fixed(stats.mean, digits)) <span class=\"ci\">± \(ReportNumber.fixed(stats.sd, digits))</span></td>"
                 } else {
                     out += "<td data-sort=\"\"><span class=\"na\">—</span></td>"
                 }
@@ -257,9 +289,12 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
 /// "Beyond CI" is `yes` when neither run's value lies inside the other's 95% interval
 /// (with one interval, when the other value lies outside it), `no` when one does, and
 /// `n/a` without intervals. Overlapping intervals are a conservative screen, not a test.
-public func renderDiff(_ runA: RunSummary, _ runB: RunSummary, config: ReportConfig = ReportConfig()) -> (text: String, markdown: String) {
+public func renderDiff(
+    _ runA: RunSummary, _ runB: RunSummary, config: ReportConfig = ReportConfig()
+) -> (text: String, markdown: String) {
     let digits = config.decimals
-    let parameterRows: [[String]] = Array(Set(runA.parameters.keys).union(runB.parameters.keys)).sorted().compactMap { key in
+    let parameterRows: [[String]] = Array(Set(runA.parameters.keys).union(runB.parameters.keys)).sorted().compactMap {
+        key in
         let a = runA.parameters[key], b = runB.parameters[key]
         return a == b ? nil : [key, a ?? "—", b ?? "—"]
     }
@@ -286,7 +321,8 @@ public func renderDiff(_ runA: RunSummary, _ runB: RunSummary, config: ReportCon
         func md(_ row: [String]) -> String {
             "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
         }
-        let markdown = ([md(headers), "|" + headers.map { _ in "---|" }.joined()] + rows.map(md)).joined(separator: "\n")
+        let markdown = ([md(headers), "|" + headers.map { _ in "---|" }.joined()] + rows.map(md)).joined(
+            separator: "\n")
         return (text, markdown)
     }
     let title = "\(runA.label) → \(runB.label)"

@@ -116,7 +116,8 @@ enum SVGChart {
     static func e(_ text: String) -> String { ReportEscape.html(text) }
 
     static func open(id: String, width: Double, height: Double, title: String, subtitle: String?) -> String {
-        var out = "<svg class=\"chart\" id=\"\(e(id))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-labelledby=\"\(e(id))-t\">"
+        var out =
+            "<svg class=\"chart\" id=\"\(e(id))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-labelledby=\"\(e(id))-t\">"
         out += "<title id=\"\(e(id))-t\">\(e(title))</title>"
         out += "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\"/>"
         out += "<text class=\"ctitle\" x=\"12\" y=\"20\">\(e(title))</text>"
@@ -134,8 +135,10 @@ enum SVGChart {
     }
 
     /// Legend rows laid out left to right, wrapping; returns the markup and its height.
-    static func legend(_ items: [(name: String, color: String, dash: String, marker: Bool)], x: Double, y: Double,
-                       width: Double) -> (svg: String, height: Double) {
+    static func legend(
+        _ items: [(name: String, color: String, dash: String, marker: Bool)], x: Double, y: Double,
+        width: Double
+    ) -> (svg: String, height: Double) {
         guard !items.isEmpty else { return ("", 0) }
         var out = "<g class=\"legend\">"
         var cx = x, cy = y
@@ -150,7 +153,8 @@ enum SVGChart {
                 out += "<circle cx=\"\(f(cx + 9))\" cy=\"\(f(cy - 4))\" r=\"4\" fill=\"\(item.color)\"/>"
             } else {
                 let dashAttr = item.dash.isEmpty ? "" : " stroke-dasharray=\"\(item.dash)\""
-                out += "<line x1=\"\(f(cx))\" y1=\"\(f(cy - 4))\" x2=\"\(f(cx + 18))\" y2=\"\(f(cy - 4))\" stroke=\"\(item.color)\" stroke-width=\"3\"\(dashAttr)/>"
+                out +=
+                    "<line x1=\"\(f(cx))\" y1=\"\(f(cy - 4))\" x2=\"\(f(cx + 18))\" y2=\"\(f(cy - 4))\" stroke=\"\(item.color)\" stroke-width=\"3\"\(dashAttr)/>"
             }
             out += "<text x=\"\(f(cx + 24))\" y=\"\(f(cy))\">\(e(label))<title>\(e(item.name))</title></text>"
             cx += w
@@ -165,11 +169,14 @@ enum SVGChart {
         for tick in ticks {
             let y = scale(tick)
             out += "<line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\"/>"
-            out += "<text class=\"tick\" x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(ReportNumber.fixed(tick, digits))</text>"
+            out +=
+                "<text class=\"tick\" x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(ReportNumber.fixed(tick, digits))</text>"
         }
         let mid = (scale.rangeLow + scale.rangeHigh) / 2
-        out += "<text class=\"alabel\" transform=\"translate(\(f(left - 44)),\(f(mid))) rotate(-90)\" text-anchor=\"middle\">\(e(label))</text>"
-        out += "<line class=\"axisline\" x1=\"\(f(left))\" y1=\"\(f(scale.rangeLow))\" x2=\"\(f(left))\" y2=\"\(f(scale.rangeHigh))\"/>"
+        out +=
+            "<text class=\"alabel\" transform=\"translate(\(f(left - 44)),\(f(mid))) rotate(-90)\" text-anchor=\"middle\">\(e(label))</text>"
+        out +=
+            "<line class=\"axisline\" x1=\"\(f(left))\" y1=\"\(f(scale.rangeLow))\" x2=\"\(f(left))\" y2=\"\(f(scale.rangeHigh))\"/>"
         return out + "</g>"
     }
 
@@ -179,10 +186,13 @@ enum SVGChart {
         for tick in ticks {
             let x = scale(tick)
             out += "<line class=\"grid\" x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\"/>"
-            out += "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(bottom + 15))\" text-anchor=\"middle\">\(ReportNumber.fixed(tick, digits))</text>"
+            out +=
+                "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(bottom + 15))\" text-anchor=\"middle\">\(ReportNumber.fixed(tick, digits))</text>"
         }
-        out += "<line class=\"axisline\" x1=\"\(f(scale.rangeLow))\" y1=\"\(f(bottom))\" x2=\"\(f(scale.rangeHigh))\" y2=\"\(f(bottom))\"/>"
-        out += "<text class=\"alabel\" x=\"\(f((scale.rangeLow + scale.rangeHigh) / 2))\" y=\"\(f(bottom + 34))\" text-anchor=\"middle\">\(e(label))</text>"
+        out +=
+            "<line class=\"axisline\" x1=\"\(f(scale.rangeLow))\" y1=\"\(f(bottom))\" x2=\"\(f(scale.rangeHigh))\" y2=\"\(f(bottom))\"/>"
+        out +=
+            "<text class=\"alabel\" x=\"\(f((scale.rangeLow + scale.rangeHigh) / 2))\" y=\"\(f(bottom + 34))\" text-anchor=\"middle\">\(e(label))</text>"
         return out + "</g>"
     }
 
@@ -190,7 +200,9 @@ enum SVGChart {
     static func merged(_ references: [Reference]) -> [Reference] {
         var out: [Reference] = []
         for reference in references {
-            if let index = out.firstIndex(where: { $0.axis == reference.axis && abs($0.value - reference.value) < 1e-12 }) {
+            if let index = out.firstIndex(where: {
+                $0.axis == reference.axis && abs($0.value - reference.value) < 1e-12
+            }) {
                 out[index].label += " · " + reference.label
             } else {
                 out.append(reference)
@@ -204,13 +216,15 @@ enum SVGChart {
         case .y:
             let py = y(reference.value)
             guard py >= min(y.rangeLow, y.rangeHigh) - 0.5, py <= max(y.rangeLow, y.rangeHigh) + 0.5 else { return "" }
-            return "<g class=\"ref\"><line x1=\"\(f(x.rangeLow))\" y1=\"\(f(py))\" x2=\"\(f(x.rangeHigh))\" y2=\"\(f(py))\" stroke=\"\(reference.color)\"/>"
+            return
+                "<g class=\"ref\"><line x1=\"\(f(x.rangeLow))\" y1=\"\(f(py))\" x2=\"\(f(x.rangeHigh))\" y2=\"\(f(py))\" stroke=\"\(reference.color)\"/>"
                 + "<text x=\"\(f(x.rangeHigh - 4))\" y=\"\(f(py - 4))\" text-anchor=\"end\" fill=\"\(reference.color)\">\(e(reference.label))</text>"
                 + "<title>\(e(reference.label))</title></g>"
         case .x:
             let px = x(reference.value)
             guard px >= min(x.rangeLow, x.rangeHigh) - 0.5, px <= max(x.rangeLow, x.rangeHigh) + 0.5 else { return "" }
-            return "<g class=\"ref\"><line x1=\"\(f(px))\" y1=\"\(f(y.rangeLow))\" x2=\"\(f(px))\" y2=\"\(f(y.rangeHigh))\" stroke=\"\(reference.color)\"/>"
+            return
+                "<g class=\"ref\"><line x1=\"\(f(px))\" y1=\"\(f(y.rangeLow))\" x2=\"\(f(px))\" y2=\"\(f(y.rangeHigh))\" stroke=\"\(reference.color)\"/>"
                 + "<text x=\"\(f(px + 4))\" y=\"\(f(y.rangeHigh + 12))\" fill=\"\(reference.color)\">\(e(reference.label))</text>"
                 + "<title>\(e(reference.label))</title></g>"
         }
@@ -220,15 +234,19 @@ enum SVGChart {
 
     /// Bars per category, one bar per series, each with an optional CI whisker.
     /// Values may be negative (signed differences); bars grow from zero.
-    static func bars(id: String, title: String, subtitle: String? = nil, categories: [String], series: [BarSeries],
-                     yLabel: String, yDomain: (Double, Double)? = nil, references: [Reference] = [],
-                     width: Double = 540, height: Double = 300) -> String {
+    static func bars(
+        id: String, title: String, subtitle: String? = nil, categories: [String], series: [BarSeries],
+        yLabel: String, yDomain: (Double, Double)? = nil, references: [Reference] = [],
+        width: Double = 540, height: Double = 300
+    ) -> String {
         let longest = categories.map(\.count).max() ?? 0
         let rotate = categories.count > 6 || Double(longest) * 6.4 > (width - 100) / Double(max(categories.count, 1))
         let labelLimit = rotate ? 22 : 30
         let bottomPad: Double = rotate ? 20 + min(Double(longest), Double(labelLimit)) * 4.6 : 46
         let showLegend = series.count > 1
-        let legendItems = showLegend ? series.enumerated().map { (name: $0.element.name, color: color($0.offset), dash: "", marker: false) } : []
+        let legendItems =
+            showLegend
+            ? series.enumerated().map { (name: $0.element.name, color: color($0.offset), dash: "", marker: false) } : []
         let top0: Double = subtitle == nil ? 34 : 48
         let (legendSVG, legendHeight) = legend(legendItems, x: 70, y: top0 + 6, width: width - 90)
         let top = top0 + legendHeight + 8
@@ -264,9 +282,11 @@ enum SVGChart {
             let cx = bandLeft + band / 2
             let label = truncated(category, labelLimit)
             if rotate {
-                out += "<text class=\"tick\" transform=\"translate(\(f(cx + 3)),\(f(bottom + 10))) rotate(-35)\" text-anchor=\"end\">\(e(label))<title>\(e(category))</title></text>"
+                out +=
+                    "<text class=\"tick\" transform=\"translate(\(f(cx + 3)),\(f(bottom + 10))) rotate(-35)\" text-anchor=\"end\">\(e(label))<title>\(e(category))</title></text>"
             } else {
-                out += "<text class=\"tick\" x=\"\(f(cx))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(e(label))<title>\(e(category))</title></text>"
+                out +=
+                    "<text class=\"tick\" x=\"\(f(cx))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(e(label))<title>\(e(category))</title></text>"
             }
             for (s, item) in series.enumerated() {
                 guard c < item.values.count else { continue }
@@ -274,16 +294,19 @@ enum SVGChart {
                 let bx = bandLeft + (band - groupWidth) / 2 + Double(s) * barWidth + barWidth * 0.06
                 let bw = barWidth * 0.88
                 guard let value = datum.value else {
-                    out += "<text class=\"na\" x=\"\(f(bx + bw / 2))\" y=\"\(f(zero - 4))\" text-anchor=\"middle\">n/a<title>\(e(datum.tooltip))</title></text>"
+                    out +=
+                        "<text class=\"na\" x=\"\(f(bx + bw / 2))\" y=\"\(f(zero - 4))\" text-anchor=\"middle\">n/a<title>\(e(datum.tooltip))</title></text>"
                     continue
                 }
                 let vy = y(value)
                 let rectTop = min(vy, zero), rectHeight = max(abs(zero - vy), 0.5)
-                out += "<rect class=\"mark bar\" x=\"\(f(bx))\" y=\"\(f(rectTop))\" width=\"\(f(bw))\" height=\"\(f(rectHeight))\" fill=\"\(color(s))\"><title>\(e(datum.tooltip))</title></rect>"
+                out +=
+                    "<rect class=\"mark bar\" x=\"\(f(bx))\" y=\"\(f(rectTop))\" width=\"\(f(bw))\" height=\"\(f(rectHeight))\" fill=\"\(color(s))\"><title>\(e(datum.tooltip))</title></rect>"
                 if let ci = datum.ci {
                     let wx = bx + bw / 2, cap = min(bw * 0.25, 6)
                     let y1 = y(ci.lower), y2 = y(ci.upper)
-                    out += "<path class=\"whisker\" d=\"M\(f(wx)) \(f(y1))V\(f(y2))M\(f(wx - cap)) \(f(y1))H\(f(wx + cap))M\(f(wx - cap)) \(f(y2))H\(f(wx + cap))\"/>"
+                    out +=
+                        "<path class=\"whisker\" d=\"M\(f(wx)) \(f(y1))V\(f(y2))M\(f(wx - cap)) \(f(y1))H\(f(wx + cap))M\(f(wx - cap)) \(f(y2))H\(f(wx + cap))\"/>"
                 }
             }
         }
@@ -296,9 +319,11 @@ enum SVGChart {
 
     /// Several series on shared linear axes: lines, markers and whiskers (x and/or y CIs).
     /// `diagonal` draws y = x (chance for ROC, perfect calibration for reliability diagrams).
-    static func xy(id: String, title: String, subtitle: String? = nil, series: [Series], xLabel: String, yLabel: String,
-                   xDomain: (Double, Double)? = nil, yDomain: (Double, Double)? = nil, references: [Reference] = [],
-                   diagonal: String? = nil, width: Double = 540, height: Double = 340) -> String {
+    static func xy(
+        id: String, title: String, subtitle: String? = nil, series: [Series], xLabel: String, yLabel: String,
+        xDomain: (Double, Double)? = nil, yDomain: (Double, Double)? = nil, references: [Reference] = [],
+        diagonal: String? = nil, width: Double = 540, height: Double = 340
+    ) -> String {
         let legendItems = series.enumerated().map { i, s in
             (name: s.name, color: s.color ?? color(i), dash: s.connect ? (s.dash ?? dash(i)) : "", marker: !s.connect)
         }
@@ -311,9 +336,11 @@ enum SVGChart {
             guard let lo = values.min(), let hi = values.max() else { return (0, 1) }
             return Scale.niceDomain(lo, hi)
         }
-        let xs = series.flatMap { $0.points.flatMap { [$0.x, $0.xCI?.lower, $0.xCI?.upper].compactMap { $0 } } }
+        let xs =
+            series.flatMap { $0.points.flatMap { [$0.x, $0.xCI?.lower, $0.xCI?.upper].compactMap { $0 } } }
             + references.filter { $0.axis == .x }.map(\.value)
-        let ys = series.flatMap { $0.points.flatMap { [$0.y, $0.yCI?.lower, $0.yCI?.upper].compactMap { $0 } } }
+        let ys =
+            series.flatMap { $0.points.flatMap { [$0.y, $0.yCI?.lower, $0.yCI?.upper].compactMap { $0 } } }
             + references.filter { $0.axis == .y }.map(\.value)
         let xd = xDomain ?? extent(xs)
         let yd = yDomain ?? extent(ys)
@@ -327,7 +354,8 @@ enum SVGChart {
         if let diagonal {
             let lo = max(xd.0, yd.0), hi = min(xd.1, yd.1)
             if hi > lo {
-                out += "<line class=\"diag\" x1=\"\(f(x(lo)))\" y1=\"\(f(y(lo)))\" x2=\"\(f(x(hi)))\" y2=\"\(f(y(hi)))\"><title>\(e(diagonal))</title></line>"
+                out +=
+                    "<line class=\"diag\" x1=\"\(f(x(lo)))\" y1=\"\(f(y(lo)))\" x2=\"\(f(x(hi)))\" y2=\"\(f(y(hi)))\"><title>\(e(diagonal))</title></line>"
             }
         }
         for r in merged(references) { out += reference(r, x: x, y: y) }
@@ -342,18 +370,22 @@ enum SVGChart {
                 }
                 let pattern = s.dash ?? dash(i)
                 let dashAttr = pattern.isEmpty ? "" : " stroke-dasharray=\"\(pattern)\""
-                out += "<path class=\"mark line\(extra)\" d=\"\(d)\" stroke=\"\(stroke)\"\(dashAttr)><title>\(e(s.name))</title></path>"
+                out +=
+                    "<path class=\"mark line\(extra)\" d=\"\(d)\" stroke=\"\(stroke)\"\(dashAttr)><title>\(e(s.name))</title></path>"
             }
             for p in s.points {
                 let px = x(p.x), py = y(p.y)
                 if let ci = p.yCI {
-                    out += "<path class=\"whisker\(extra)\" d=\"M\(f(px)) \(f(y(ci.lower)))V\(f(y(ci.upper)))M\(f(px - 3)) \(f(y(ci.lower)))H\(f(px + 3))M\(f(px - 3)) \(f(y(ci.upper)))H\(f(px + 3))\" style=\"stroke:\(stroke)\"/>"
+                    out +=
+                        "<path class=\"whisker\(extra)\" d=\"M\(f(px)) \(f(y(ci.lower)))V\(f(y(ci.upper)))M\(f(px - 3)) \(f(y(ci.lower)))H\(f(px + 3))M\(f(px - 3)) \(f(y(ci.upper)))H\(f(px + 3))\" style=\"stroke:\(stroke)\"/>"
                 }
                 if let ci = p.xCI {
-                    out += "<path class=\"whisker\(extra)\" d=\"M\(f(x(ci.lower))) \(f(py))H\(f(x(ci.upper)))M\(f(x(ci.lower))) \(f(py - 3))V\(f(py + 3))M\(f(x(ci.upper))) \(f(py - 3))V\(f(py + 3))\" style=\"stroke:\(stroke)\"/>"
+                    out +=
+                        "<path class=\"whisker\(extra)\" d=\"M\(f(x(ci.lower))) \(f(py))H\(f(x(ci.upper)))M\(f(x(ci.lower))) \(f(py - 3))V\(f(py + 3))M\(f(x(ci.upper))) \(f(py - 3))V\(f(py + 3))\" style=\"stroke:\(stroke)\"/>"
                 }
                 if s.markers || !s.connect {
-                    out += "<circle class=\"mark point\(extra)\" cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(stroke)\"><title>\(e(p.tooltip))</title></circle>"
+                    out +=
+                        "<circle class=\"mark point\(extra)\" cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(stroke)\"><title>\(e(p.tooltip))</title></circle>"
                 }
             }
             out += "</g>"
@@ -401,8 +433,13 @@ enum SVGChart {
                 let x0 = c.end ? ax - width : ax
                 return (x0, ay - Self.size, x0 + width, ay + 2)
             }
-            func inside(_ b: Box) -> Bool { b.x0 >= plot.left && b.x1 <= plot.right + 16 && b.y0 >= plot.top - 14 && b.y1 <= plot.bottom }
-            let chosen = Self.candidates.first { c in let b = box(c); return inside(b) && !placed.contains { Self.overlaps($0, b) } }
+            func inside(_ b: Box) -> Bool {
+                b.x0 >= plot.left && b.x1 <= plot.right + 16 && b.y0 >= plot.top - 14 && b.y1 <= plot.bottom
+            }
+            let chosen =
+                Self.candidates.first { c in
+                    let b = box(c); return inside(b) && !placed.contains { Self.overlaps($0, b) }
+                }
                 ?? Self.candidates[0]
             let b = box(chosen)
             placed.append(b)
@@ -411,7 +448,8 @@ enum SVGChart {
             if abs(chosen.dy) > 14 {
                 // A leader from the point to the label's near edge.
                 let ey = chosen.dy < 0 ? ay + 2 : ay - Self.size
-                out += "<line class=\"leader\" x1=\"\(f(point.x))\" y1=\"\(f(point.y))\" x2=\"\(f(ax))\" y2=\"\(f(ey))\"/>"
+                out +=
+                    "<line class=\"leader\" x1=\"\(f(point.x))\" y1=\"\(f(point.y))\" x2=\"\(f(ax))\" y2=\"\(f(ey))\"/>"
             }
             let anchor = chosen.end ? " text-anchor=\"end\"" : ""
             return out + "<text class=\"plabel\" x=\"\(f(ax))\" y=\"\(f(ay))\"\(anchor)>\(e(label))</text>"

@@ -55,7 +55,9 @@ public struct ShippedVerdict: Sendable {
     }
 
     static func changes(before: [GateResult], after: [GateResult]) -> [GateChange] {
-        func key(_ gate: GateResult) -> String { [gate.gate, gate.attribute ?? "", gate.group ?? ""].joined(separator: "\u{1F}") }
+        func key(_ gate: GateResult) -> String {
+            [gate.gate, gate.attribute ?? "", gate.group ?? ""].joined(separator: "\u{1F}")
+        }
         var earlier: [String: GateResult] = [:]
         for gate in before { earlier[key(gate)] = gate }
         return after.compactMap { gate in
@@ -84,7 +86,8 @@ public struct ShippedVerdict: Sendable {
         return order.flatMap { kind in
             changes.filter { $0.kind == kind }.map { change in
                 let what = ReportVerdict.subject(change.after)
-                let values = "\(ReportNumber.significant(change.before.value)) → \(ReportNumber.significant(change.after.value)), required \(change.after.boundText(3))"
+                let values =
+                    "\(ReportNumber.significant(change.before.value)) → \(ReportNumber.significant(change.after.value)), required \(change.after.boundText(3))"
                 switch kind {
                 case .fixed: return "Mitigation fixed \(what): \(values)."
                 case .broke: return "Mitigation broke \(what): \(values); it passed before."
@@ -112,7 +115,10 @@ public struct ShippedVerdict: Sendable {
 /// meets every gate on it (else the fairest strength), with its expected effect.
 public func nextStep(_ inputs: ReportInputs) -> String? {
     guard let curve = inputs.mitigation?.tradeoff, !curve.points.isEmpty else { return nil }
-    let gates = (inputs.mitigation?.after ?? inputs.metrics)?.gates.filter { $0.metric == curve.disparityMetric && $0.attribute == curve.attribute } ?? []
+    let gates =
+        (inputs.mitigation?.after ?? inputs.metrics)?.gates.filter {
+            $0.metric == curve.disparityMetric && $0.attribute == curve.attribute
+        } ?? []
     func meets(_ value: Double) -> Bool {
         gates.allSatisfy { gate in (gate.max.map { value <= $0 } ?? true) && (gate.min.map { value >= $0 } ?? true) }
     }
@@ -123,12 +129,24 @@ public func nextStep(_ inputs: ReportInputs) -> String? {
     if !gates.isEmpty, !passing.isEmpty {
         pick = passing.max { ($0.accuracy.value ?? 0, -$0.strength) < ($1.accuracy.value ?? 0, -$1.strength) }
     } else {
-        pick = measured.min { MetricNames.unfairness(curve.disparityMetric, $0.disparity.value ?? 1) < MetricNames.unfairness(curve.disparityMetric, $1.disparity.value ?? 1) }
+        pick = measured.min {
+            MetricNames.unfairness(curve.disparityMetric, $0.disparity.value ?? 1)
+                < MetricNames.unfairness(curve.disparityMetric, $1.disparity.value ?? 1)
+        }
     }
     guard let point = pick else { return nil }
-    let knob = curve.parameter.map { "\($0) = \(ReportNumber.plain(point.strength))" } ?? "strength \(ReportNumber.plain(point.strength))"
+    let knob =
+        curve.parameter.map { "\($0) = \(ReportNumber.plain(point.strength))" }
+        ?? "strength \(ReportNumber.plain(point.strength))"
     let metric = MetricNames.words(curve.disparityMetric)
-    let ci = point.disparity.interval.map { " [\(ReportNumber.significant($0.lower)), \(ReportNumber.significant($0.upper))]" } ?? ""
-    let why = !gates.isEmpty && !passing.isEmpty ? "the most accurate setting on the trade-off curve that meets the \(metric) gate" : "the fairest setting on the trade-off curve"
-    return "Next: \(MetricNames.words(curve.method)) with \(knob) (\(why)) is expected to give \(metric) \(ReportNumber.significant(point.disparity.value))\(ci) at accuracy \(ReportNumber.fixed(point.accuracy.value, 3)) on \(curve.attribute)."
+    let ci =
+        point.disparity.interval.map {
+            " [\(ReportNumber.significant($0.lower)), \(ReportNumber.significant($0.upper))]"
+        } ?? ""
+    let why =
+        !gates.isEmpty && !passing.isEmpty
+        ? "the most accurate setting on the trade-off curve that meets the \(metric) gate"
+        : "the fairest setting on the trade-off curve"
+    return
+        "Next: \(MetricNames.words(curve.method)) with \(knob) (\(why)) is expected to give \(metric) \(ReportNumber.significant(point.disparity.value))\(ci) at accuracy \(ReportNumber.fixed(point.accuracy.value, 3)) on \(curve.attribute)."
 }

@@ -54,7 +54,9 @@ public struct DatasetFolder {
 }
 
 /// Decodes a JSON artefact written by an earlier stage, recording it as an input.
-public func decodeJSON<T: Decodable>(_ type: T.Type, at path: String, run: StageRun, decoder: JSONDecoder = CanonicalJSON.decoder()) throws -> T {
+public func decodeJSON<T: Decodable>(
+    _ type: T.Type, at path: String, run: StageRun, decoder: JSONDecoder = CanonicalJSON.decoder()
+) throws -> T {
     let data = try run.readInput(path)
     do {
         return try decoder.decode(T.self, from: data)

@@ -32,22 +32,26 @@ public enum EvaluateStage {
                 let predictions = try score(
                     table, encoded: encoded, model: model, schema: schema,
                     threshold: config.model.threshold, path: dataset.file(split.fileName))
-                try run.write(try predictions.csvData(), to: split == .test ? predictionsFile : validationPredictionsFile)
+                try run.write(
+                    try predictions.csvData(), to: split == .test ? predictionsFile : validationPredictionsFile)
                 scored[split] = (predictions, encoded)
             }
             guard let (test, encoded) = scored[.test] else { return .internalError }
             let features = FeatureMatrix(rows: encoded.rows, columns: encoded.cols, values: encoded.values)
-            return try measure(test, features: features, config: config, failOnViolation: failOnViolation, run: run, log: log)
+            return try measure(
+                test, features: features, config: config, failOnViolation: failOnViolation, run: run, log: log)
         case .predictions(let path, let columns):
             let test = try Predictions.read(try run.readInput(path), path: path, columns: columns)
             log.info("read \(test.count) predictions from \(path)")
-            return try measure(test, features: nil, config: config, failOnViolation: failOnViolation, run: run, log: log)
+            return try measure(
+                test, features: nil, config: config, failOnViolation: failOnViolation, run: run, log: log)
         }
     }
 
     /// The model's scores and thresholded decisions for one split.
     static func score(
-        _ table: Table, encoded: EncodedFeatures, model: TrainedModel, schema: DatasetSchema, threshold: Double, path: String
+        _ table: Table, encoded: EncodedFeatures, model: TrainedModel, schema: DatasetSchema, threshold: Double,
+        path: String
     ) throws -> Predictions {
         let scores: [Double]
         if case .external(let external) = model {
@@ -86,11 +90,15 @@ public enum EvaluateStage {
             for warning in attribute.warnings { log.warning("\(attribute.name): \(warning)") }
         }
         if let skipped = report.skippedIntersections, !skipped.isEmpty {
-            log.warning(skipped.count == 1 ? skipped[0].message
-                : "\(skipped.count) intersections skipped (\(skipped.map(\.name).joined(separator: ", "))): more combinations than fairness.max_groups = \(fairness.maxGroups)")
+            log.warning(
+                skipped.count == 1
+                    ? skipped[0].message
+                    : "\(skipped.count) intersections skipped (\(skipped.map(\.name).joined(separator: ", "))): more combinations than fairness.max_groups = \(fairness.maxGroups)"
+            )
         }
         if failOnViolation && report.gates.isEmpty {
-            log.warning("--fail-on-violation: no gate is configured (fairness.thresholds is empty), so nothing can fail")
+            log.warning(
+                "--fail-on-violation: no gate is configured (fairness.thresholds is empty), so nothing can fail")
         }
         let failed = report.gates.filter { !$0.passed }
         log.info("\(predictions.count) rows; \(report.gates.count) gates, \(failed.count) failed")

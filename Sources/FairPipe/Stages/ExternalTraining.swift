@@ -35,21 +35,28 @@ public enum ExternalTraining {
     /// train: fits the external model on the training split (the validation split is
     /// offered for early stopping), with unit weights. Records the repository files the
     /// commands name as inputs.
-    static func fit(_ config: PipelineConfig, dataset: DatasetFolder, run: StageRun, log: ProgressLog) throws -> ExternalModel {
+    static func fit(
+        _ config: PipelineConfig, dataset: DatasetFolder, run: StageRun, log: ProgressLog
+    ) throws -> ExternalModel {
         let external = config.model.external
         let schema = try dataset.schema(recordingIn: run)
         let encoding = try dataset.encoding(recordingIn: run)
         func split(_ name: SplitName) throws -> (Table, [UInt8]) {
             let table = try dataset.table(name, schema: schema, recordingIn: run)
             let labels = try table.binaryColumn(schema.label, path: dataset.file(name.fileName))
-            return (try features(table, encoded: try encoding.apply(to: table), schema: schema, mode: external.features), labels)
+            return (
+                try features(table, encoded: try encoding.apply(to: table), schema: schema, mode: external.features),
+                labels
+            )
         }
         let (train, labels) = try split(.train)
         let validation = try split(.validation)
         for file in external.repositoryFiles(root: run.root) {
             run.recordInput(URL(fileURLWithPath: run.root).appendingPathComponent(file).path)
         }
-        log.info("fitting the external model on \(train.rowCount) × \(train.columns.count) (\(external.features.rawValue) features): \(external.fitCommand.display)")
+        log.info(
+            "fitting the external model on \(train.rowCount) × \(train.columns.count) (\(external.features.rawValue) features): \(external.fitCommand.display)"
+        )
         let model = try trainer(external, run: run, folder: modelFolder)
             .fit(train: train, labels: labels, weights: nil, validation: validation, root: run.root)
         log.info("the fit wrote \(model.files.count) file\(model.files.count == 1 ? "" : "s") into \(modelFolder)/")
@@ -72,7 +79,8 @@ public enum ExternalTraining {
     static func score(
         _ model: ExternalModel, table: Table, encoded: EncodedFeatures, schema: DatasetSchema
     ) throws -> [Double] {
-        try model.predictProbability(features: try features(table, encoded: encoded, schema: schema, mode: model.features))
+        try model.predictProbability(
+            features: try features(table, encoded: encoded, schema: schema, mode: model.features))
     }
 }
 

@@ -3,7 +3,9 @@ import Foundation
 /// In-processing in the stage: train the constrained model on the encoded training split
 /// and score validation and test with it.
 extension InprocessingTechnique {
-    static func fit(_ settings: Settings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
+    static func fit(
+        _ settings: Settings, config: MitigationConfig, context: MitigationContext
+    ) throws -> MitigationOutcome {
         let splits = try context.splits()
         let fitted = try train(
             settings, target: config.target, model: context.config.model,

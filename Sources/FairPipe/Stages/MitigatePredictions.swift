@@ -24,19 +24,27 @@ extension MitigateStage {
             let post = MitigationMethod.allCases.filter { $0.kind == .postprocessing }.map(\.rawValue)
             throw ConfigError.inconsistent(
                 key: "mitigation.method",
-                message: "\(method.rawValue) is \(method.kind.rawValue): it needs the training data and a learner, which predictions CSVs do not carry; with --preds use \(post.joined(separator: ", ")), or train your model in the pipeline with model.type: external (README: Use your own model)")
+                message:
+                    "\(method.rawValue) is \(method.kind.rawValue): it needs the training data and a learner, which predictions CSVs do not carry; with --preds use \(post.joined(separator: ", ")), or train your model in the pipeline with model.type: external (README: Use your own model)"
+            )
         }
     }
 
     /// Fits the configured post-processing method on `input.validation` and applies it to
     /// `input.test`.
-    public static func run(_ config: PipelineConfig, predictions input: PredictionsInput, run: StageRun, log: ProgressLog) throws {
+    public static func run(
+        _ config: PipelineConfig, predictions input: PredictionsInput, run: StageRun, log: ProgressLog
+    ) throws {
         let method = config.mitigation.method
         try requirePostprocessing(method)
-        let validation = try Predictions.read(try run.readInput(input.validation), path: input.validation, columns: input.columns)
+        let validation = try Predictions.read(
+            try run.readInput(input.validation), path: input.validation, columns: input.columns)
         let test = try Predictions.read(try run.readInput(input.test), path: input.test, columns: input.columns)
-        log.info("\(method.rawValue) fitted on \(validation.count) validation predictions, applied to \(test.count) (target \(config.mitigation.target.rawValue))")
-        let context = try MitigationContext(config: config, run: run, validation: validation, test: test, testSource: input.test)
+        log.info(
+            "\(method.rawValue) fitted on \(validation.count) validation predictions, applied to \(test.count) (target \(config.mitigation.target.rawValue))"
+        )
+        let context = try MitigationContext(
+            config: config, run: run, validation: validation, test: test, testSource: input.test)
         let outcome = try fit(config.mitigation, context: context)
         if let pooling = context.poolingSummary { log.warning(pooling) }
         try run.write(outcome.artefact, to: "\(method.rawValue).json")
@@ -58,10 +66,11 @@ extension MitigateStage {
         run.recordInput(manifestPath)
         let manifest = try readManifest(at: manifestPath)
         guard manifest.stage == .mitigate,
-              case .object(let sections) = manifest.config, case .object(let mitigation)? = sections["mitigation"],
-              case .string(let name)? = mitigation["method"], let method = MitigationMethod(rawValue: name)
+            case .object(let sections) = manifest.config, case .object(let mitigation)? = sections["mitigation"],
+            case .string(let name)? = mitigation["method"], let method = MitigationMethod(rawValue: name)
         else {
-            throw FileError.malformed(path: manifestPath, reason: "not the manifest of a mitigate run (no mitigation.method)")
+            throw FileError.malformed(
+                path: manifestPath, reason: "not the manifest of a mitigate run (no mitigation.method)")
         }
         try requirePostprocessing(method)
         let artefactPath = URL(fileURLWithPath: folder).appendingPathComponent("\(method.rawValue).json").path
@@ -72,12 +81,17 @@ extension MitigateStage {
         }
         var rng = run.generator("\(method.rawValue)-apply")
         let decided = try FittedPostprocessorFile.decide(
-            method, artefact: artefact, path: artefactPath, predictions: predictions, scores: scores, source: path, rng: &rng)
+            method, artefact: artefact, path: artefactPath, predictions: predictions, scores: scores, source: path,
+            rng: &rng)
         log.info("applied \(method.rawValue) from \(folder) to \(predictions.count) predictions")
         if !predictions.labelled {
-            log.info("\(path) has no label column `\(columns.label)`: unlabelled rows, so predictions.csv has no label column (monitor reads it as not labelled yet; evaluate needs labels)")
+            log.info(
+                "\(path) has no label column `\(columns.label)`: unlabelled rows, so predictions.csv has no label column (monitor reads it as not labelled yet; evaluate needs labels)"
+            )
         }
-        try run.write(try predictions.with(decisions: decided.decisions, scores: .some(decided.scores)).csvData(), to: predictionsFile)
+        try run.write(
+            try predictions.with(decisions: decided.decisions, scores: .some(decided.scores)).csvData(),
+            to: predictionsFile)
     }
 }
 

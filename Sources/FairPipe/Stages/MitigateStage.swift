@@ -25,7 +25,8 @@ public enum MitigateStage {
     ) throws {
         // The baseline model is part of what the mitigated result derives from.
         run.recordInput(URL(fileURLWithPath: modelFolder).appendingPathComponent(TrainStage.modelFile).path)
-        let context = try MitigationContext(config: config, run: run, dataset: dataset, evaluationFolder: evaluationFolder)
+        let context = try MitigationContext(
+            config: config, run: run, dataset: dataset, evaluationFolder: evaluationFolder)
         let method = config.mitigation.method
         log.info("\(method.rawValue) (\(method.kind.rawValue)), target \(config.mitigation.target.rawValue)")
 
@@ -41,7 +42,9 @@ public enum MitigateStage {
 
         let baseline = URL(fileURLWithPath: evaluationFolder).appendingPathComponent(EvaluateStage.metricsFile).path
         let metrics = try MetricsReport.decode(try run.readInput(baseline), path: baseline)
-        try run.write(try Recommendations.rank(failedGates: metrics, mitigation: config.mitigation).jsonData(), to: recommendationsFile)
+        try run.write(
+            try Recommendations.rank(failedGates: metrics, mitigation: config.mitigation).jsonData(),
+            to: recommendationsFile)
     }
 
     /// Fits the configured method once with `settings` (the configuration, or one trade-off
@@ -55,7 +58,9 @@ public enum MitigateStage {
     /// strength knob gives one point, the configured fit (recorded at strength 0).
     /// A strength that gives exactly the configured settings reuses `configured` instead
     /// of fitting again (fits can be expensive: adversarial debiasing, reductions).
-    static func tradeoffCurve(context: MitigationContext, configured: MitigationOutcome, log: ProgressLog) throws -> TradeoffCurve {
+    static func tradeoffCurve(
+        context: MitigationContext, configured: MitigationOutcome, log: ProgressLog
+    ) throws -> TradeoffCurve {
         let settings = context.config.mitigation
         let technique = settings.method.technique
         let strengths: [Double]
@@ -63,7 +68,9 @@ public enum MitigateStage {
             strengths = settings.strengths ?? knob
         } else {
             if settings.strengths != nil {
-                log.info("\(settings.method.rawValue) has no strength knob: mitigation.strengths is not used, the trade-off curve is one point")
+                log.info(
+                    "\(settings.method.rawValue) has no strength knob: mitigation.strengths is not used, the trade-off curve is one point"
+                )
             }
             strengths = [0]
         }
@@ -80,7 +87,9 @@ public enum MitigateStage {
             points.append(point)
             let accuracy = ReportNumber.significant(point.accuracy.value)
             let disparity = ReportNumber.significant(point.disparity.value)
-            log.info("trade-off \(technique.strengthKey ?? "strength")=\(NumberFormat.string(strength)): accuracy \(accuracy), \(metric) \(disparity)")
+            log.info(
+                "trade-off \(technique.strengthKey ?? "strength")=\(NumberFormat.string(strength)): accuracy \(accuracy), \(metric) \(disparity)"
+            )
         }
         return TradeoffCurve(
             method: settings.method.rawValue, target: settings.target.rawValue,
@@ -97,7 +106,8 @@ public enum MitigateStage {
         let disparity = measured?.disparities[metric]
         return TradeoffCurve.Point(
             strength: strength,
-            accuracy: TradeoffCurve.Estimate(value: report.overall["accuracy"]?.value, ci: report.overall["accuracy"]?.ci),
+            accuracy: TradeoffCurve.Estimate(
+                value: report.overall["accuracy"]?.value, ci: report.overall["accuracy"]?.ci),
             disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci))
     }
 }

@@ -32,7 +32,8 @@ struct MitigationGroups {
         }
         func singleClass(_ count: Int, _ pos: Int) -> Bool { pos == 0 || pos == count }
         var inPool = names.indices.map { g in
-            n[g] > 0 && (singleClass(n[g], positives[g]) || (fairness.excludeSmallGroups && n[g] < fairness.minGroupSize))
+            n[g] > 0
+                && (singleClass(n[g], positives[g]) || (fairness.excludeSmallGroups && n[g] < fairness.minGroupSize))
         }
         guard inPool.contains(true) else { return MitigationGroups(names: names, codes: codes) }
         // A one-class pool takes the smallest remaining groups until it has both classes.
@@ -40,7 +41,8 @@ struct MitigationGroups {
             names.indices.filter { inPool[$0] }.reduce((0, 0)) { ($0.0 + n[$1], $0.1 + positives[$1]) }
         }
         while singleClass(poolCounts().0, poolCounts().1),
-              let smallest = names.indices.filter({ !inPool[$0] && n[$0] > 0 }).min(by: { (n[$0], $0) < (n[$1], $1) }) {
+            let smallest = names.indices.filter({ !inPool[$0] && n[$0] > 0 }).min(by: { (n[$0], $0) < (n[$1], $1) })
+        {
             inPool[smallest] = true
         }
         var recode = [Int32](repeating: 0, count: names.count)
@@ -69,10 +71,12 @@ struct MitigationGroups {
         guard let pool = names.last, !pooled.isEmpty else { return nil }
         let rows = pooled.reduce(0) { $0 + $1.n }
         let examples = pooled.prefix(3).map { "\($0.name) (\($0.n))" }.joined(separator: ", ")
-        let rule = fairness.excludeSmallGroups
+        let rule =
+            fairness.excludeSmallGroups
             ? "a single label class or fewer than fairness.min_group_size = \(fairness.minGroupSize) rows"
             : "a single label class (fairness.exclude_small_groups: true also pools groups under fairness.min_group_size)"
-        return "\(pooled.count) of \(pooled.count + names.count - 1) groups of the \(split) split (\(examples)\(pooled.count > 3 ? ", …" : "")) "
+        return
+            "\(pooled.count) of \(pooled.count + names.count - 1) groups of the \(split) split (\(examples)\(pooled.count > 3 ? ", …" : "")) "
             + "have \(rule): pooled as `\(pool)` (\(rows) rows); \(names.count) groups left for mitigation"
     }
 }

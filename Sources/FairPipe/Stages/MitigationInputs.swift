@@ -36,14 +36,18 @@ final class MitigationContext {
         }
         try self.init(
             config: config, run: run, dataset: dataset, schema: schema,
-            validation: try read(EvaluateStage.validationPredictionsFile), test: try read(EvaluateStage.predictionsFile),
+            validation: try read(EvaluateStage.validationPredictionsFile),
+            test: try read(EvaluateStage.predictionsFile),
             testSource: "the test split")
     }
 
     /// Any model's predictions (`mitigate --preds`): post-processing only.
-    convenience init(config: PipelineConfig, run: StageRun, validation: Predictions, test: Predictions, testSource: String) throws {
+    convenience init(
+        config: PipelineConfig, run: StageRun, validation: Predictions, test: Predictions, testSource: String
+    ) throws {
         try self.init(
-            config: config, run: run, dataset: nil, schema: nil, validation: validation, test: test, testSource: testSource)
+            config: config, run: run, dataset: nil, schema: nil, validation: validation, test: test,
+            testSource: testSource)
     }
 
     private init(
@@ -87,7 +91,8 @@ final class MitigationContext {
         let map = try own.names.map { name -> Int32 in
             guard let code = index[name] ?? pool else {
                 throw DataError.inconsistentTable(
-                    reason: "group `\(name)` occurs in \(split) but not in \(fittedOn) the mitigation was fitted on (groups: \(names.joined(separator: ", "))); "
+                    reason:
+                        "group `\(name)` occurs in \(split) but not in \(fittedOn) the mitigation was fitted on (groups: \(names.joined(separator: ", "))); "
                         + "set fairness.exclude_small_groups: true to pool small groups, which unseen groups then join")
             }
             return code
@@ -105,7 +110,9 @@ final class MitigationContext {
             guard first.groups.contains(configured) else {
                 throw ConfigError.inconsistent(
                     key: "mitigation.privileged_group",
-                    message: "`\(configured)` is not a group of `\(first.name)` (groups: \(first.groups.joined(separator: ", ")))")
+                    message:
+                        "`\(configured)` is not a group of `\(first.name)` (groups: \(first.groups.joined(separator: ", ")))"
+                )
             }
             chosen = configured
         } else {
@@ -144,14 +151,19 @@ final class MitigationContext {
             }
             let rows = Predictions(rowIDs: ids, attributes: attributes, labels: labels, scores: nil, decisions: labels)
             if let names {
-                let groups = try Self.recode(rows, names: names, split: "the \(split.rawValue) split", fittedOn: "the train split")
+                let groups = try Self.recode(
+                    rows, names: names, split: "the \(split.rawValue) split", fittedOn: "the train split")
                 return (EncodedSplit(features: features, labels: labels, groups: groups, predictions: rows), names)
             }
             let combined = rows.combinedGroups()
-            let pooling = MitigationGroups.pool(names: combined.names, codes: combined.codes, labels: labels, fairness: config.fairness)
+            let pooling = MitigationGroups.pool(
+                names: combined.names, codes: combined.codes, labels: labels, fairness: config.fairness)
             try pooling.requireSeveralGroups(method: config.mitigation.method.rawValue, split: "train")
             trainPooling = pooling
-            return (EncodedSplit(features: features, labels: labels, groups: pooling.codes, predictions: rows), pooling.names)
+            return (
+                EncodedSplit(features: features, labels: labels, groups: pooling.codes, predictions: rows),
+                pooling.names
+            )
         }
         let (train, names) = try load(.train, names: nil)
         let numericColumns = encoding.columns.filter { $0.type == .numeric }.map(\.name)

@@ -15,7 +15,8 @@ public struct Predictions: Equatable, Sendable {
     public var scores: [Double]?
     public var decisions: [UInt8]
 
-    public init(rowIDs: [Double], attributes: [SensitiveColumn], labels: [UInt8], scores: [Double]?, decisions: [UInt8]) {
+    public init(rowIDs: [Double], attributes: [SensitiveColumn], labels: [UInt8], scores: [Double]?, decisions: [UInt8])
+    {
         self.rowIDs = rowIDs
         self.attributes = attributes
         self.labels = labels
@@ -58,7 +59,8 @@ public struct Predictions: Equatable, Sendable {
     public func csvData() throws -> Data {
         var columns = [Column(name: "row_id", numbers: rowIDs)]
         for attribute in attributes {
-            columns.append(Column(name: attribute.name, values: .categorical(codes: attribute.codes, levels: attribute.groups)))
+            columns.append(
+                Column(name: attribute.name, values: .categorical(codes: attribute.codes, levels: attribute.groups)))
         }
         if labelled { columns.append(Column(name: "label", numbers: labels.map(Double.init))) }
         if let scores { columns.append(Column(name: "score", numbers: scores)) }
@@ -109,9 +111,11 @@ public enum PredictionsError: FairPipeError, Equatable {
         case .noScores(let path):
             return "\(path): post-processing needs scores; pass --score COL (probabilities in [0, 1])"
         case .noDecisions(let path):
-            return "\(path): no `decision` column and no `score` column to threshold; pass --decision COL or --score COL"
+            return
+                "\(path): no `decision` column and no `score` column to threshold; pass --decision COL or --score COL"
         case .labelClasses(let path, let column, let positive, let found):
-            return "\(path): label column `\(column)` must hold `\(positive)` and one other value, found \(found.map { "`\($0)`" }.joined(separator: ", "))"
+            return
+                "\(path): label column `\(column)` must hold `\(positive)` and one other value, found \(found.map { "`\($0)`" }.joined(separator: ", "))"
         case .emptyCell(let path, let column, let role, let line):
             return "\(path):\(line): empty \(role) in column `\(column)`"
         }
@@ -126,7 +130,9 @@ extension Predictions {
         for name in spec.sensitive { types[name] = .categorical }
         let table = try CSVReader.parse(data, path: path, options: CSVReadOptions(types: types))
         let available = table.columnNames
-        func column(_ name: String, role: String) throws -> Column { try requiredColumn(table, name, role: role, path: path) }
+        func column(_ name: String, role: String) throws -> Column {
+            try requiredColumn(table, name, role: role, path: path)
+        }
         let n = table.rowCount
         let rowIDs: [Double]
         if let ids = table["row_id"], case .numeric(let values) = ids.values {
@@ -167,8 +173,11 @@ extension Predictions {
 
     /// The optional score column (each in [0, 1]) and the 0/1 decisions (a column, or the
     /// scores thresholded at `spec.threshold`), as `read` takes them; shared with the monitor's log.
-    static func scoresAndDecisions(_ table: Table, path: String, spec: PredictionColumns) throws -> ([Double]?, [UInt8]) {
-        func column(_ name: String, role: String) throws -> Column { try requiredColumn(table, name, role: role, path: path) }
+    static func scoresAndDecisions(_ table: Table, path: String, spec: PredictionColumns) throws -> ([Double]?, [UInt8])
+    {
+        func column(_ name: String, role: String) throws -> Column {
+            try requiredColumn(table, name, role: role, path: path)
+        }
         let n = table.rowCount
         // Scores: optional, each in [0, 1].
         let scoreName = spec.score ?? (table["score"] != nil ? "score" : nil)
@@ -266,7 +275,7 @@ extension Predictions {
     /// boolean column (`True`/`False`, as pandas writes it) means its true spelling.
     static func positiveLabel(_ positive: String, levels: [String]) -> String {
         guard positive == "1", !levels.contains("1"), !levels.isEmpty,
-              levels.allSatisfy({ booleanValue($0) != nil })
+            levels.allSatisfy({ booleanValue($0) != nil })
         else { return positive }
         return levels.first { booleanValue($0) == 1 } ?? positive
     }

@@ -15,8 +15,11 @@ enum Preprocessing {
         var extraFiles: [(name: String, data: Data)] = []
     }
 
-    static func retrain(_ transformed: Transformed, splits: EncodedSplits, context: MitigationContext) throws -> MitigationOutcome {
-        var trainer = ModelTrainer(config: context.config.model, encoding: splits.encoding, externalStore: context.externalStore)
+    static func retrain(
+        _ transformed: Transformed, splits: EncodedSplits, context: MitigationContext
+    ) throws -> MitigationOutcome {
+        var trainer = ModelTrainer(
+            config: context.config.model, encoding: splits.encoding, externalStore: context.externalStore)
         // Gradient boosting's early stopping watches the transformed validation split.
         trainer.validation = ValidationRows(X: try transformed.validation.matrix(), labels: splits.validation.labels)
         let model = try trainer.fit(
@@ -28,7 +31,8 @@ enum Preprocessing {
             return split.predictions.with(decisions: scores.map { $0 >= threshold ? 1 : 0 }, scores: .some(scores))
         }
         return MitigationOutcome(
-            artefact: transformed.artefact, extraFiles: transformed.extraFiles + [("model.json", try CanonicalJSON.data(model))],
+            artefact: transformed.artefact,
+            extraFiles: transformed.extraFiles + [("model.json", try CanonicalJSON.data(model))],
             validation: try predictions(splits.validation, transformed.validation),
             test: try predictions(splits.test, transformed.test))
     }
@@ -66,10 +70,13 @@ enum Preprocessing {
         return result
     }
 
-    static func replace(_ columns: [Int], in features: EncodedFeatures, with values: [Double]) throws -> EncodedFeatures {
+    static func replace(_ columns: [Int], in features: EncodedFeatures, with values: [Double]) throws -> EncodedFeatures
+    {
         var result = features
         for row in 0..<features.rows {
-            for (k, column) in columns.enumerated() { result.values[row * features.cols + column] = values[row * columns.count + k] }
+            for (k, column) in columns.enumerated() {
+                result.values[row * features.cols + column] = values[row * columns.count + k]
+            }
         }
         return result
     }

@@ -41,7 +41,8 @@ public struct Recommendations: Artefact, Equatable {
             failures.append((gate.metric, text, target))
         }
         guard !failures.isEmpty else {
-            let note = gates.isEmpty ? "no gates configured (fairness.thresholds); nothing to recommend" : "every gate passed"
+            let note =
+                gates.isEmpty ? "no gates configured (fairness.thresholds); nothing to recommend" : "every gate passed"
             return Recommendations(note: note, failedGates: [], recommendations: [])
         }
         var items: [Item] = []
@@ -53,21 +54,26 @@ public struct Recommendations: Artefact, Equatable {
                 switch method.kind {
                 case .postprocessing:
                     guard mitigation.sensitiveAtInference else { continue }
-                    needs = "adjusts decisions after training, needs the sensitive attribute at decision time (available)"
+                    needs =
+                        "adjusts decisions after training, needs the sensitive attribute at decision time (available)"
                 case .inprocessing:
-                    guard mitigation.retrainAllowed, !method.needsSensitiveAtInference || mitigation.sensitiveAtInference else { continue }
+                    guard mitigation.retrainAllowed,
+                        !method.needsSensitiveAtInference || mitigation.sensitiveAtInference
+                    else { continue }
                     needs = "trains a new model under the constraint (retraining allowed)"
                 case .preprocessing:
                     guard mitigation.retrainAllowed else { continue }
                     needs = "repairs the training data and retrains; no sensitive attribute needed at decision time"
                 }
                 seen.insert(method.rawValue)
-                items.append(Item(
-                    rank: items.count + 1, method: method.rawValue, target: failure.target.rawValue,
-                    reason: "\(failure.text): \(method.rawValue) targets \(failure.target.rawValue); \(needs)"))
+                items.append(
+                    Item(
+                        rank: items.count + 1, method: method.rawValue, target: failure.target.rawValue,
+                        reason: "\(failure.text): \(method.rawValue) targets \(failure.target.rawValue); \(needs)"))
             }
         }
-        let note = items.isEmpty
+        let note =
+            items.isEmpty
             ? "gates failed, but no method fits the constraints (sensitive_at_inference / retrain_allowed)"
             : "ranked for the failed gates"
         return Recommendations(note: note, failedGates: failures.map(\.text), recommendations: items)
@@ -80,7 +86,9 @@ public struct Recommendations: Artefact, Equatable {
     ]
 
     static func target(for metric: String) -> FairnessTarget? {
-        if metric.hasPrefix("demographic_parity") || metric == "statistical_parity_difference" || metric == "disparate_impact" {
+        if metric.hasPrefix("demographic_parity") || metric == "statistical_parity_difference"
+            || metric == "disparate_impact"
+        {
             return .demographicParity
         }
         if metric.hasPrefix("equal_opportunity") || metric.hasPrefix("false_negative_rate") { return .equalOpportunity }

@@ -12,7 +12,9 @@ public enum ReportStage {
     /// One run folder (`outputs`, or `outputs/sweeps/NAME/RUN`): renders what it holds.
     /// Returns the line to end the terminal output with: where the report is, and its verdict.
     @discardableResult
-    public static func single(_ config: PipelineConfig, runFolder: String, run: StageRun, log: ProgressLog) throws -> String {
+    public static func single(
+        _ config: PipelineConfig, runFolder: String, run: StageRun, log: ProgressLog
+    ) throws -> String {
         let inputs = try loadRun(runFolder, run: run)
         var written: [String] = []
         for file in ReportWriter.render(inputs, config: config.report) {
@@ -27,7 +29,8 @@ public enum ReportStage {
     /// curves.json, manifest.json), rendered as the same page without dataset, model or
     /// mitigation inputs. Returns the closing terminal line, as ``single(_:runFolder:run:log:)``.
     @discardableResult
-    public static func audit(_ config: PipelineConfig, folder: String, run: StageRun, log: ProgressLog) throws -> String {
+    public static func audit(_ config: PipelineConfig, folder: String, run: StageRun, log: ProgressLog) throws -> String
+    {
         func existing(_ file: String) -> String? {
             let candidate = URL(fileURLWithPath: folder).appendingPathComponent(file).path
             guard FileManager.default.fileExists(atPath: candidate) else { return nil }
@@ -35,10 +38,13 @@ public enum ReportStage {
             return candidate
         }
         guard let metrics = existing(EvaluateStage.metricsFile) else {
-            throw FileError.notFound(path: URL(fileURLWithPath: folder).appendingPathComponent(EvaluateStage.metricsFile).path)
+            throw FileError.notFound(
+                path: URL(fileURLWithPath: folder).appendingPathComponent(EvaluateStage.metricsFile).path)
         }
-        var inputs = try ReportInputs.load(ReportPaths(metrics: metrics, curves: existing(EvaluateStage.curvesFile),
-                                                       manifests: [existing(Manifest.fileName)].compactMap { $0 }))
+        var inputs = try ReportInputs.load(
+            ReportPaths(
+                metrics: metrics, curves: existing(EvaluateStage.curvesFile),
+                manifests: [existing(Manifest.fileName)].compactMap { $0 }))
         inputs.standalone = true
         var written: [String] = []
         for file in ReportWriter.render(inputs, config: config.report) {
@@ -72,14 +78,22 @@ public enum ReportStage {
     /// evaluations only; records and writes nothing.
     public static func verdictLine(_ config: PipelineConfig, runFolder: String) throws -> String {
         let inputs = try ReportInputs.load(try runPaths(runFolder) { _ in })
-        let page = URL(fileURLWithPath: runFolder).appendingPathComponent("report").appendingPathComponent("report.html").path
-        return "\(RepositoryPaths.relative(page, to: FileManager.default.currentDirectoryPath)): \(ShippedVerdict(inputs, config: config.report).headline)"
+        let page = URL(fileURLWithPath: runFolder).appendingPathComponent("report").appendingPathComponent(
+            "report.html"
+        ).path
+        return
+            "\(RepositoryPaths.relative(page, to: FileManager.default.currentDirectoryPath)): \(ShippedVerdict(inputs, config: config.report).headline)"
     }
 
     /// The report's input files in a run folder, each existing one passed to `record`.
     static func runPaths(_ runFolder: String, record: (String) -> Void) throws -> ReportPaths {
-        func existing(_ folder: Folder, _ file: String) -> String? { existingFile(runFolder, folder, file, record: record) }
-        guard let metrics = existing(.evaluation, EvaluateStage.metricsFile) ?? existing(.mitigatedEvaluation, EvaluateStage.metricsFile) else {
+        func existing(_ folder: Folder, _ file: String) -> String? {
+            existingFile(runFolder, folder, file, record: record)
+        }
+        guard
+            let metrics = existing(.evaluation, EvaluateStage.metricsFile)
+                ?? existing(.mitigatedEvaluation, EvaluateStage.metricsFile)
+        else {
             throw FileError.notFound(path: path(runFolder, .evaluation, EvaluateStage.metricsFile))
         }
         let paths = ReportPaths(
@@ -100,7 +114,8 @@ public enum ReportStage {
     }
 
     /// `runFolder/folder/file` when it exists (then passed to `record`), else nil.
-    static func existingFile(_ runFolder: String, _ folder: Folder, _ file: String, record: (String) -> Void) -> String? {
+    static func existingFile(_ runFolder: String, _ folder: Folder, _ file: String, record: (String) -> Void) -> String?
+    {
         let candidate = path(runFolder, folder, file)
         guard FileManager.default.fileExists(atPath: candidate) else { return nil }
         record(candidate)
@@ -108,14 +123,20 @@ public enum ReportStage {
     }
 
     static func loadRun(_ runFolder: String, run: StageRun) throws -> ReportInputs {
-        func existing(_ folder: Folder, _ file: String) -> String? { existingFile(runFolder, folder, file) { run.recordInput($0) } }
+        func existing(_ folder: Folder, _ file: String) -> String? {
+            existingFile(runFolder, folder, file) { run.recordInput($0) }
+        }
         var inputs = try ReportInputs.load(try runPaths(runFolder) { run.recordInput($0) })
         // explain's proxy recommendations follow mitigate's.
-        if let extra = try existing(.explain, ExplainStage.recommendationsFile).map({ try Recommendations.read(at: $0) }) {
-            inputs.recommendations = (inputs.recommendations ?? Recommendations(note: extra.note, failedGates: [], recommendations: []))
+        if let extra = try existing(.explain, ExplainStage.recommendationsFile).map({ try Recommendations.read(at: $0) }
+        ) {
+            inputs.recommendations =
+                (inputs.recommendations ?? Recommendations(note: extra.note, failedGates: [], recommendations: []))
                 .appending(extra)
         }
-        if let model = existing(.model, TrainStage.modelFile) { inputs.model = try decodeJSON(TrainedModel.self, at: model, run: run) }
+        if let model = existing(.model, TrainStage.modelFile) {
+            inputs.model = try decodeJSON(TrainedModel.self, at: model, run: run)
+        }
         return inputs
     }
 
@@ -132,7 +153,8 @@ public enum ReportStage {
             parameters = try decodeJSON([String: String].self, at: parametersFile, run: run, decoder: JSONDecoder())
         }
         let id = URL(fileURLWithPath: runFolder).lastPathComponent
-        return RunSummary(id: id, label: parameters["label"] ?? id, parameters: parameters.filter { $0.key != "label" },
-                          evaluation: evaluation)
+        return RunSummary(
+            id: id, label: parameters["label"] ?? id, parameters: parameters.filter { $0.key != "label" },
+            evaluation: evaluation)
     }
 }

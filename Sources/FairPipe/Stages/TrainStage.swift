@@ -6,7 +6,9 @@ public enum TrainStage {
 
     public static func run(_ config: PipelineConfig, dataset: DatasetFolder, run: StageRun, log: ProgressLog) throws {
         if config.model.type == .external {
-            try run.writeJSON(TrainedModel.external(try ExternalTraining.fit(config, dataset: dataset, run: run, log: log)), to: modelFile)
+            try run.writeJSON(
+                TrainedModel.external(try ExternalTraining.fit(config, dataset: dataset, run: run, log: log)),
+                to: modelFile)
             return
         }
         let schema = try dataset.schema(recordingIn: run)
@@ -25,14 +27,20 @@ public enum TrainStage {
         let model = try trainer.fit(try features.matrix(), labels: labels, weights: nil, featureNames: features.names)
         switch model {
         case .logisticRegression(let model):
-            log.info("fitted logistic regression on \(features.rows) × \(features.cols): \(model.solver.iterations) Newton steps, converged: \(model.solver.converged)")
+            log.info(
+                "fitted logistic regression on \(features.rows) × \(features.cols): \(model.solver.iterations) Newton steps, converged: \(model.solver.converged)"
+            )
             if !model.solver.converged {
-                log.warning("the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.logistic_regression.max_iter")
+                log.warning(
+                    "the solver stopped before converging (\(model.solver.stopReason.rawValue)); consider raising model.logistic_regression.max_iter"
+                )
             }
         case .gradientBoosting(let model):
             let curve = model.trainingCurve
             let validation = curve.validation?.last.map { String(format: ", validation log-loss %.5f", $0) } ?? ""
-            log.info("fitted gradient boosting on \(features.rows) × \(features.cols) (\(model.features.count) features, \(model.features.filter { $0.kind == .categorical }.count) categorical): \(model.trees.count) trees\(model.stoppedEarly ? " (stopped early)" : ""), train log-loss \(String(format: "%.5f", curve.train.last ?? .nan))\(validation)")
+            log.info(
+                "fitted gradient boosting on \(features.rows) × \(features.cols) (\(model.features.count) features, \(model.features.filter { $0.kind == .categorical }.count) categorical): \(model.trees.count) trees\(model.stoppedEarly ? " (stopped early)" : ""), train log-loss \(String(format: "%.5f", curve.train.last ?? .nan))\(validation)"
+            )
         case .external:
             break
         }
@@ -42,7 +50,8 @@ public enum TrainStage {
     /// Reads a model written by this stage, whatever its type (an external model with its
     /// folder located and verified).
     public static func readModel(from folder: String, run: StageRun) throws -> TrainedModel {
-        let model = try decodeJSON(TrainedModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
+        let model = try decodeJSON(
+            TrainedModel.self, at: URL(fileURLWithPath: folder).appendingPathComponent(modelFile).path, run: run)
         if case .external(let external) = model {
             return .external(try ExternalTraining.locate(external, modelFolder: folder, run: run))
         }

@@ -70,7 +70,8 @@ public enum DriftTests {
             }
         }
         let df = (rows.count - 1) * (columns.count - 1)
-        return TestResult(test: "chi_square", statistic: stat, pValue: SpecialFunctions.chiSquareSurvival(stat, degreesOfFreedom: df))
+        return TestResult(
+            test: "chi_square", statistic: stat, pValue: SpecialFunctions.chiSquareSurvival(stat, degreesOfFreedom: df))
     }
 
     /// Bin edges at the reference's deciles (or `bins`-quantiles, numpy's linear method),

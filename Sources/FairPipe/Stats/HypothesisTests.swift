@@ -24,7 +24,9 @@ public enum HypothesisTests {
                 stat += diff * diff / expected[i][j]
             }
         }
-        return TestResult(test: "chi_square", statistic: stat, pValue: SpecialFunctions.chiSquareSurvival(stat, degreesOfFreedom: table.count - 1))
+        return TestResult(
+            test: "chi_square", statistic: stat,
+            pValue: SpecialFunctions.chiSquareSurvival(stat, degreesOfFreedom: table.count - 1))
     }
 
     /// The two-proportion z test with pooled variance: z = (p̂₁ − p̂₂)/√(p̂(1−p̂)(1/n₁ + 1/n₂)),
@@ -62,14 +64,18 @@ public enum HypothesisTests {
             var p = 0.0
             let lo = max(0, successes - rows[1]), hi = min(rows[0], successes)
             for x in lo...hi {
-                let l = SpecialFunctions.logChoose(rows[0], x) + SpecialFunctions.logChoose(rows[1], successes - x) - logDenominator
+                let l =
+                    SpecialFunctions.logChoose(rows[0], x) + SpecialFunctions.logChoose(rows[1], successes - x)
+                    - logDenominator
                 if l <= cutoff { p += exp(l) }
             }
             return TestResult(test: "fisher_exact", statistic: nil, pValue: min(1, p))
         }
         // Enumerate row by row; suffix capacities bound each row's range.
         var suffixCapacity = [Int](repeating: 0, count: rows.count + 1)
-        for i in stride(from: rows.count - 1, through: 0, by: -1) { suffixCapacity[i] = suffixCapacity[i + 1] + rows[i] }
+        for i in stride(from: rows.count - 1, through: 0, by: -1) {
+            suffixCapacity[i] = suffixCapacity[i + 1] + rows[i]
+        }
         var visited = 0
         var p = 0.0
         var overflow = false

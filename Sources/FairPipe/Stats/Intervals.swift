@@ -19,7 +19,8 @@ public enum Intervals {
     public static func percentile(_ replicates: [Double], confidence: Double) -> (lower: Double, upper: Double)? {
         let values = replicates.filter { $0.isFinite }.sorted()
         guard let lo = quantile(sorted: values, (1 - confidence) / 2),
-              let hi = quantile(sorted: values, (1 + confidence) / 2) else { return nil }
+            let hi = quantile(sorted: values, (1 + confidence) / 2)
+        else { return nil }
         return (lo, hi)
     }
 
@@ -39,9 +40,10 @@ public enum Intervals {
     ) -> (lower: Double, upper: Double, bias: Double)? {
         let values = replicates.filter { $0.isFinite }.sorted()
         guard estimate.isFinite,
-              let lo = quantile(sorted: values, (1 - confidence) / 2),
-              let median = quantile(sorted: values, 0.5),
-              let hi = quantile(sorted: values, (1 + confidence) / 2) else { return nil }
+            let lo = quantile(sorted: values, (1 - confidence) / 2),
+            let median = quantile(sorted: values, 0.5),
+            let hi = quantile(sorted: values, (1 + confidence) / 2)
+        else { return nil }
         let bias = median - estimate
         func clip(_ v: Double) -> Double { Swift.min(Swift.max(v, domain.lowerBound), domain.upperBound) }
         return (Swift.min(clip(lo - bias), estimate), Swift.max(clip(hi - bias), estimate), bias)
@@ -50,7 +52,8 @@ public enum Intervals {
     /// The Jeffreys interval for a binomial proportion x/n (Brown, Cai & DasGupta 2001, §4.1.2):
     /// the equal-tailed quantiles of Beta(x + ½, n − x + ½), with the lower bound set to 0
     /// when x = 0 and the upper to 1 when x = n. Nil when n = 0.
-    public static func jeffreys(successes x: Int, trials n: Int, confidence: Double) -> (lower: Double, upper: Double)? {
+    public static func jeffreys(successes x: Int, trials n: Int, confidence: Double) -> (lower: Double, upper: Double)?
+    {
         guard n > 0, x >= 0, x <= n else { return nil }
         let alpha = 1 - confidence
         let a = Double(x) + 0.5, b = Double(n - x) + 0.5

@@ -15,7 +15,9 @@ public enum Sampling {
     /// exponential tails, O(1) expected per draw. The acceptance test outside the triangle is the
     /// exact ratio f(y)/f(m) of the pmf at y and at the mode (by log-gamma), not the paper's
     /// Stirling squeeze, which changes speed slightly and exactness not at all.
-    public static func binomial<G: RandomNumberGenerator>(trials: Int, probability: Double, using generator: inout G) -> Int {
+    public static func binomial<G: RandomNumberGenerator>(
+        trials: Int, probability: Double, using generator: inout G
+    ) -> Int {
         let n = trials
         if n <= 0 || probability <= 0 { return 0 }
         if probability >= 1 { return n }
@@ -79,7 +81,9 @@ public enum Sampling {
     }
 
     /// Inversion from 0 for p ≤ 1/2 and a small mean; expected cost O(1 + n·p).
-    private static func binomialInversion<G: RandomNumberGenerator>(_ n: Int, _ p: Double, using generator: inout G) -> Int {
+    private static func binomialInversion<G: RandomNumberGenerator>(
+        _ n: Int, _ p: Double, using generator: inout G
+    ) -> Int {
         let u = generator.nextUnitDouble()
         let q = 1 - p
         var pk = exp(Double(n) * log1p(-p))
@@ -112,7 +116,8 @@ public enum Sampling {
                 counts[i] = remainingTrials
                 remainingTrials = 0
             } else {
-                let c = binomial(trials: remainingTrials, probability: Double(w) / Double(remainingWeight), using: &generator)
+                let c = binomial(
+                    trials: remainingTrials, probability: Double(w) / Double(remainingWeight), using: &generator)
                 counts[i] = c
                 remainingTrials -= c
             }

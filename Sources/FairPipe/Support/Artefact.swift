@@ -37,12 +37,15 @@ extension Artefact {
         if let found = version.schemaVersion, found > currentSchemaVersion {
             throw FileError.malformed(
                 path: path,
-                reason: "schema_version \(found) is newer than this FairPipe reads (\(currentSchemaVersion)); update FairPipe")
+                reason:
+                    "schema_version \(found) is newer than this FairPipe reads (\(currentSchemaVersion)); update FairPipe"
+            )
         }
         do {
             return try decoder.decode(Self.self, from: data)
         } catch {
-            throw FileError.malformed(path: path, reason: "not a valid \(Self.self) file: \(ArtefactDecoding.describe(error))")
+            throw FileError.malformed(
+                path: path, reason: "not a valid \(Self.self) file: \(ArtefactDecoding.describe(error))")
         }
     }
 
@@ -67,7 +70,8 @@ private struct SchemaVersionProbe: Decodable {
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        schemaVersion = try c.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? c.decodeIfPresent(Int.self, forKey: .camel)
+        schemaVersion =
+            try c.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? c.decodeIfPresent(Int.self, forKey: .camel)
     }
 }
 

@@ -59,10 +59,11 @@ public enum ExperimentLog {
             let summary = RunSummary(id: run.id, evaluation: evaluation)
             let last = manifests[manifests.count - 1]
             let hashes = zip(stages, manifests).map { "\($0.0.rawValue)=\($1.configSha256)" }.joined(separator: "\n")
-            records.append(ExperimentRecord(
-                run: run, gitSHA: last.git.commit, dirty: manifests.contains { $0.git.dirty },
-                configHash: sha256Hex(Data(hashes.utf8)), metrics: summary.metrics, gatesPassed: summary.passed,
-                started: manifests.map(\.started).min() ?? "", finished: manifests.map(\.finished).max() ?? ""))
+            records.append(
+                ExperimentRecord(
+                    run: run, gitSHA: last.git.commit, dirty: manifests.contains { $0.git.dirty },
+                    configHash: sha256Hex(Data(hashes.utf8)), metrics: summary.metrics, gatesPassed: summary.passed,
+                    started: manifests.map(\.started).min() ?? "", finished: manifests.map(\.finished).max() ?? ""))
         }
         return (records, pending)
     }
@@ -97,7 +98,8 @@ public enum ExperimentLog {
     @discardableResult
     public static func write(_ plan: SweepPlan) throws -> (records: [ExperimentRecord], pending: [String]) {
         let (records, pending) = try collect(plan)
-        try AtomicFile.write(try json(plan, records: records, pending: pending), to: path(plan.folder, "experiments.json"))
+        try AtomicFile.write(
+            try json(plan, records: records, pending: pending), to: path(plan.folder, "experiments.json"))
         try AtomicFile.write(csv(plan, records: records), to: path(plan.folder, "experiments.csv"))
         return (records, pending)
     }
@@ -164,11 +166,14 @@ public struct ExperimentsFile: Artefact, Equatable {
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(runID, forKey: .runID); try c.encode(label, forKey: .label); try c.encode(folder, forKey: .folder)
-            try c.encode(parameters, forKey: .parameters); try c.encode(gitSHA, forKey: .gitSHA); try c.encode(dirty, forKey: .dirty)
+            try c.encode(runID, forKey: .runID); try c.encode(label, forKey: .label);
+            try c.encode(folder, forKey: .folder)
+            try c.encode(parameters, forKey: .parameters); try c.encode(gitSHA, forKey: .gitSHA);
+            try c.encode(dirty, forKey: .dirty)
             try c.encode(configHash, forKey: .configHash); try c.encode(metrics, forKey: .metrics)
             try c.encode(gatesPassed, forKey: .gatesPassed)  // explicit null without gates
-            try c.encode(started, forKey: .started); try c.encode(finished, forKey: .finished); try c.encode(shared, forKey: .shared)
+            try c.encode(started, forKey: .started); try c.encode(finished, forKey: .finished);
+            try c.encode(shared, forKey: .shared)
         }
     }
 
@@ -202,7 +207,9 @@ extension ExperimentsFile {
                 gitSHA: record.gitSHA, dirty: record.dirty, configHash: record.configHash,
                 metrics: record.metrics.mapValues { Metric(value: $0.value, ci: $0.ci.map { [$0.lower, $0.upper] }) },
                 gatesPassed: record.gatesPassed, started: record.started, finished: record.finished,
-                shared: Shared(dataset: record.run.shared.dataset, model: record.run.shared.model, evaluation: record.run.shared.evaluation))
+                shared: Shared(
+                    dataset: record.run.shared.dataset, model: record.run.shared.model,
+                    evaluation: record.run.shared.evaluation))
         }
     }
 }

@@ -31,7 +31,8 @@ public enum SweepError: FairPipeError, Equatable {
         case .notPlanned(let path):
             return "\(path): no such file (run `fairpipe-sweep plan` or `make sweep` first)"
         case .staleRun(let run, let stage, let folder):
-            return "run \(run): \(folder) was made by \(stage) with another configuration than planned; run `make sweep` again"
+            return
+                "run \(run): \(folder) was made by \(stage) with another configuration than planned; run `make sweep` again"
         }
     }
 }

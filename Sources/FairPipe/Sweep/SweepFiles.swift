@@ -11,14 +11,17 @@ public enum SweepFiles {
     /// Writes everything; returns the path of the Makefile fragment.
     @discardableResult
     public static func write(_ plan: SweepPlan, bin: String = ".build/release") throws -> String {
-        try writeIfChanged(CanonicalJSON.data(plan), to: (plan.folder as NSString).appendingPathComponent(SweepPlan.fileName))
+        try writeIfChanged(
+            CanonicalJSON.data(plan), to: (plan.folder as NSString).appendingPathComponent(SweepPlan.fileName))
         for run in plan.runs {
-            try writeIfChanged(parametersJSON(run), to: (run.folder as NSString).appendingPathComponent("parameters.json"))
+            try writeIfChanged(
+                parametersJSON(run), to: (run.folder as NSString).appendingPathComponent("parameters.json"))
             // The run's own stages rerun when their slice changes (an edit of the base
             // file keeps the run id); shared stages need no stamp, their folder name is the hash.
             let stamps = (run.folder as NSString).appendingPathComponent(".stamps")
             for stage in [StageName.mitigate, .evaluate, .report] {
-                try ConfigStamp.write(hash: run.stageHashes[stage], to: (stamps as NSString).appendingPathComponent(stage.rawValue))
+                try ConfigStamp.write(
+                    hash: run.stageHashes[stage], to: (stamps as NSString).appendingPathComponent(stage.rawValue))
             }
             try link(ReportStage.Folder.dataset.rawValue, in: run.folder, to: run.shared.dataset)
             try link(ReportStage.Folder.model.rawValue, in: run.folder, to: run.shared.model)

@@ -62,7 +62,8 @@ public enum SweepMakefile {
             }
             if done.insert(s.evaluation).inserted {
                 out += "\(evaluation)/\(m): $(BIN)/evaluate \(model)/\(m)\n"
-                out += "\t$(LAUNCHER) $(BIN)/evaluate \(flags(run)) --data \(dataset) --model \(model) --out \(evaluation)\n\n"
+                out +=
+                    "\t$(LAUNCHER) $(BIN)/evaluate \(flags(run)) --data \(dataset) --model \(model) --out \(evaluation)\n\n"
             }
         }
 
@@ -72,10 +73,13 @@ public enum SweepMakefile {
             let (dataset, model, evaluation) = (local(s.dataset), local(s.model), local(s.evaluation))
             out += "# \(run.id): \(run.label.replacingOccurrences(of: "\n", with: " "))\n"
             out += "\(r)/mitigation/\(m): $(BIN)/mitigate \(r)/.stamps/mitigate \(evaluation)/\(m)\n"
-            out += "\t$(LAUNCHER) $(BIN)/mitigate \(flags(run)) --data \(dataset) --model \(model) --evaluation \(evaluation) --out \(r)/mitigation\n"
+            out +=
+                "\t$(LAUNCHER) $(BIN)/mitigate \(flags(run)) --data \(dataset) --model \(model) --evaluation \(evaluation) --out \(r)/mitigation\n"
             out += "\(r)/evaluation-mitigated/\(m): $(BIN)/evaluate \(r)/.stamps/evaluate \(r)/mitigation/\(m)\n"
-            out += "\t$(LAUNCHER) $(BIN)/evaluate \(flags(run)) --preds \(r)/mitigation/predictions.csv --data \(dataset) --out \(r)/evaluation-mitigated\n"
-            out += "\(r)/report/\(m): $(BIN)/report \(r)/.stamps/report \(evaluation)/\(m) \(r)/evaluation-mitigated/\(m)\n"
+            out +=
+                "\t$(LAUNCHER) $(BIN)/evaluate \(flags(run)) --preds \(r)/mitigation/predictions.csv --data \(dataset) --out \(r)/evaluation-mitigated\n"
+            out +=
+                "\(r)/report/\(m): $(BIN)/report \(r)/.stamps/report \(evaluation)/\(m) \(r)/evaluation-mitigated/\(m)\n"
             out += "\t$(LAUNCHER) $(BIN)/report \(flags(run)) --run \(r) --out \(r)/report\n\n"
         }
 
@@ -88,7 +92,8 @@ public enum SweepMakefile {
         out += "$(D)/experiments.csv: $(D)/\(SweepPlan.fileName) \(runReports.joined(separator: " "))\n"
         out += "\t$(SWEEP_BIN) log $(D)/\(SweepPlan.fileName) $(Q)\n\n"
         out += "$(D)/report/\(m): $(BIN)/report $(D)/\(SweepPlan.fileName) \(runReports.joined(separator: " "))\n"
-        out += "\t$(LAUNCHER) $(BIN)/report \(common.joined(separator: " ")) --runs \(plan.runs.map { "$(D)/\($0.id)" }.joined(separator: " ")) --out $(D)/report\n"
+        out +=
+            "\t$(LAUNCHER) $(BIN)/report \(common.joined(separator: " ")) --runs \(plan.runs.map { "$(D)/\($0.id)" }.joined(separator: " ")) --out $(D)/report\n"
         return out
     }
 

@@ -10,7 +10,9 @@ public struct StageHashes: Codable, Equatable, Sendable {
     public var report: String
 
     public init(_ config: PipelineConfig) throws {
-        func hash(_ stage: StageName) throws -> String { try configHash(StageConfigSlice.slice(for: stage, of: config)) }
+        func hash(_ stage: StageName) throws -> String {
+            try configHash(StageConfigSlice.slice(for: stage, of: config))
+        }
         makeDataset = try hash(.makeDataset)
         train = try hash(.train)
         evaluate = try hash(.evaluate)
@@ -121,14 +123,18 @@ public struct SweepPlan: Codable, Equatable, Sendable {
             let id = SweepRun.id(for: overrides)
             let canonical = overrides.sorted { $0.key < $1.key }.map(\.argument)
             if let previous = seen[id] {
-                if previous == canonical.joined(separator: "\n") { throw SweepError.duplicateRun(spec: spec.origin, label: label) }
-                throw SweepError.invalidSpec(path: spec.origin, line: 0, message: "two runs share the id \(id); change a value")
+                if previous == canonical.joined(separator: "\n") {
+                    throw SweepError.duplicateRun(spec: spec.origin, label: label)
+                }
+                throw SweepError.invalidSpec(
+                    path: spec.origin, line: 0, message: "two runs share the id \(id); change a value")
             }
             seen[id] = canonical.joined(separator: "\n")
             let config: PipelineConfig
             do {
                 config = try loader.load(
-                    PipelineConfig.self, path: spec.base, overrides: fixedOverrides + overrides.map(\.argument)).value
+                    PipelineConfig.self, path: spec.base, overrides: fixedOverrides + overrides.map(\.argument)
+                ).value
             } catch let error as FairPipeError {
                 throw SweepError.invalidRun(spec: spec.origin, run: index + 1, label: label, message: error.description)
             }
@@ -139,31 +145,38 @@ public struct SweepPlan: Codable, Equatable, Sendable {
                 guard method.reads(key) else {
                     throw SweepError.invalidRun(
                         spec: spec.origin, run: index + 1, label: label,
-                        message: "`\(override.key)` is not read by mitigation.method \(method.rawValue), so this run would repeat another; sweep it only in runs of a method that reads it (a `runs:` list)")
+                        message:
+                            "`\(override.key)` is not read by mitigation.method \(method.rawValue), so this run would repeat another; sweep it only in runs of a method that reads it (a `runs:` list)"
+                    )
                 }
             }
             // Different text, same configuration (`0.05` and `5e-2`): one folder would do.
             let fullHash = try configHash(JSONValue(encoding: config))
             if let first = configs[fullHash] {
                 throw SweepError.invalidSpec(
-                    path: spec.origin, line: 0, message: "runs `\(first)` and `\(label)` resolve to the same configuration")
+                    path: spec.origin, line: 0,
+                    message: "runs `\(first)` and `\(label)` resolve to the same configuration")
             }
             configs[fullHash] = label
             let hashes = try StageHashes(config)
-            func key(_ parts: String...) -> String { String(sha256Hex(Data(parts.joined(separator: " ").utf8)).prefix(10)) }
-            let datasetKey = share ? key("make-dataset", hashes.makeDataset) : key("make-dataset", hashes.makeDataset, id)
+            func key(_ parts: String...) -> String {
+                String(sha256Hex(Data(parts.joined(separator: " ").utf8)).prefix(10))
+            }
+            let datasetKey =
+                share ? key("make-dataset", hashes.makeDataset) : key("make-dataset", hashes.makeDataset, id)
             let modelKey = key("train", datasetKey, hashes.train)
             let evaluationKey = key("evaluate", modelKey, hashes.evaluate)
             let shared = (folder as NSString).appendingPathComponent("shared")
-            runs.append(SweepRun(
-                id: id, label: label, overrides: overrides,
-                folder: (folder as NSString).appendingPathComponent(id),
-                shared: SharedFolders(
-                    dataset: (shared as NSString).appendingPathComponent("dataset-\(datasetKey)"),
-                    model: (shared as NSString).appendingPathComponent("model-\(modelKey)"),
-                    evaluation: (shared as NSString).appendingPathComponent("evaluation-\(evaluationKey)")),
-                stageHashes: hashes,
-                configHash: fullHash))
+            runs.append(
+                SweepRun(
+                    id: id, label: label, overrides: overrides,
+                    folder: (folder as NSString).appendingPathComponent(id),
+                    shared: SharedFolders(
+                        dataset: (shared as NSString).appendingPathComponent("dataset-\(datasetKey)"),
+                        model: (shared as NSString).appendingPathComponent("model-\(modelKey)"),
+                        evaluation: (shared as NSString).appendingPathComponent("evaluation-\(evaluationKey)")),
+                    stageHashes: hashes,
+                    configHash: fullHash))
         }
         return SweepPlan(
             name: spec.name, spec: spec.origin, configFile: baseLoaded.file, fixedOverrides: fixedOverrides,
@@ -189,7 +202,8 @@ public struct SweepPlan: Codable, Equatable, Sendable {
     /// minus the distinct shared folders actually built.
     public var sharedStageSavings: (withSharing: Int, withoutSharing: Int) {
         let perRun = 6  // make-dataset, train, evaluate, mitigate, evaluate (mitigated), report
-        let distinct = Set(runs.map(\.shared.dataset)).count + Set(runs.map(\.shared.model)).count
+        let distinct =
+            Set(runs.map(\.shared.dataset)).count + Set(runs.map(\.shared.model)).count
             + Set(runs.map(\.shared.evaluation)).count
         return (distinct + runs.count * (perRun - 3), runs.count * perRun)
     }

@@ -40,7 +40,9 @@ public struct SweepSpec: Equatable, Sendable {
     /// The file it came from (for messages).
     public var origin: String
 
-    public init(name: String, base: String? = nil, sweptKeys: [String], runs: [[SweepOverride]], origin: String = "<sweep>") {
+    public init(
+        name: String, base: String? = nil, sweptKeys: [String], runs: [[SweepOverride]], origin: String = "<sweep>"
+    ) {
         self.name = name
         self.base = base
         self.sweptKeys = sweptKeys
@@ -68,19 +70,29 @@ public struct SweepSpec: Equatable, Sendable {
         } catch let error as ConfigError {
             throw SweepError.invalidSpec(path: origin, line: 0, message: error.description)
         }
-        guard case .mapping(let top, _) = root else { throw fail(root, "a sweep file is a mapping with `name:` and `grid:` or `runs:`") }
+        guard case .mapping(let top, _) = root else {
+            throw fail(root, "a sweep file is a mapping with `name:` and `grid:` or `runs:`")
+        }
         let known = ["name", "base", "grid", "runs"]
         for (key, value) in top where !known.contains(key) {
             let hint = closestMatch(to: key, among: known).map { " (did you mean `\($0)`?)" } ?? ""
-            throw fail(value, "unknown key `\(key)`\(hint); a sweep file has \(known.map { "`\($0)`" }.joined(separator: ", "))")
+            throw fail(
+                value,
+                "unknown key `\(key)`\(hint); a sweep file has \(known.map { "`\($0)`" }.joined(separator: ", "))")
         }
-        guard case .scalar(let name, _)? = root.child("name") else { throw fail(root.child("name") ?? root, "`name:` (the sweep's folder name) is required") }
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }), !name.hasPrefix(".") else {
-            throw fail(root.child("name"), "`name` must be a folder name (letters, digits, `.`, `_`, `-`), found `\(name)`")
+        guard case .scalar(let name, _)? = root.child("name") else {
+            throw fail(root.child("name") ?? root, "`name:` (the sweep's folder name) is required")
+        }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }), !name.hasPrefix(".")
+        else {
+            throw fail(
+                root.child("name"), "`name` must be a folder name (letters, digits, `.`, `_`, `-`), found `\(name)`")
         }
         var base: String?
         if let node = root.child("base") {
-            guard case .scalar(let text, _) = node, !text.isEmpty else { throw fail(node, "`base` must be a configuration file path") }
+            guard case .scalar(let text, _) = node, !text.isEmpty else {
+                throw fail(node, "`base` must be a configuration file path")
+            }
             base = text
         }
 
@@ -96,9 +108,13 @@ public struct SweepSpec: Equatable, Sendable {
         // Explicit runs.
         var explicit: [[SweepOverride]] = [[]]
         if let node = root.child("runs") {
-            guard case .sequence(let items, _) = node, !items.isEmpty else { throw fail(node, "`runs` must be a non-empty list of mappings") }
+            guard case .sequence(let items, _) = node, !items.isEmpty else {
+                throw fail(node, "`runs` must be a non-empty list of mappings")
+            }
             explicit = try items.map { item in
-                guard case .mapping(let pairs, _) = item else { throw fail(item, "each entry of `runs` must be a mapping of dotted keys to values") }
+                guard case .mapping(let pairs, _) = item else {
+                    throw fail(item, "each entry of `runs` must be a mapping of dotted keys to values")
+                }
                 return try pairs.map { key, value in
                     try addKey(key, value)
                     return SweepOverride(key: key, value: try yamlText(value, origin: origin))
@@ -110,7 +126,9 @@ public struct SweepSpec: Equatable, Sendable {
         // The grid: each key's values, crossed (last key fastest).
         var axes: [[SweepOverride]] = []
         if let node = root.child("grid") {
-            guard case .mapping(let pairs, _) = node, !pairs.isEmpty else { throw fail(node, "`grid` must be a mapping of dotted keys to lists of values") }
+            guard case .mapping(let pairs, _) = node, !pairs.isEmpty else {
+                throw fail(node, "`grid` must be a mapping of dotted keys to lists of values")
+            }
             for (key, value) in pairs {
                 try addKey(key, value)
                 if explicitKeys.contains(key) { throw fail(value, "`\(key)` is set both in `runs` and in `grid`") }
@@ -120,7 +138,9 @@ public struct SweepSpec: Equatable, Sendable {
                 axes.append(try values.map { SweepOverride(key: key, value: try yamlText($0, origin: origin)) })
             }
         }
-        guard root.child("grid") != nil || root.child("runs") != nil else { throw fail(root, "a sweep needs `grid:` or `runs:`") }
+        guard root.child("grid") != nil || root.child("runs") != nil else {
+            throw fail(root, "a sweep needs `grid:` or `runs:`")
+        }
         var points: [[SweepOverride]] = [[]]
         for axis in axes {
             points = points.flatMap { point in axis.map { point + [$0] } }
@@ -136,14 +156,18 @@ public struct SweepSpec: Equatable, Sendable {
         case .null:
             return "null"
         case .scalar(let text, _):
-            let safe = inFlow
+            let safe =
+                inFlow
                 ? !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "._-+/@&".contains($0) }
                 : (try? ConfigNode.parse(yaml: text, origin: origin) { _, _ in .defaults }) == .scalar(text, .defaults)
             return safe ? text : quoted(text)
         case .sequence(let items, _):
-            return "[" + (try items.map { try yamlText($0, origin: origin, inFlow: true) }).joined(separator: ", ") + "]"
+            return "[" + (try items.map { try yamlText($0, origin: origin, inFlow: true) }).joined(separator: ", ")
+                + "]"
         case .mapping(let pairs, _):
-            return "{" + (try pairs.map { "\(quotedKey($0.key)): \(try yamlText($0.value, origin: origin, inFlow: true))" }).joined(separator: ", ") + "}"
+            return "{"
+                + (try pairs.map { "\(quotedKey($0.key)): \(try yamlText($0.value, origin: origin, inFlow: true))" })
+                .joined(separator: ", ") + "}"
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One HTTP request to a tracking server.
@@ -60,7 +60,9 @@ public struct URLSessionTransport: HTTPTransport {
         var urlRequest = URLRequest(url: url, timeoutInterval: timeout)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        if !request.body.isEmpty || request.method == "PUT" || request.method == "POST" { urlRequest.httpBody = request.body }
+        if !request.body.isEmpty || request.method == "PUT" || request.method == "POST" {
+            urlRequest.httpBody = request.body
+        }
         let box = ResultBox()
         let task = Self.session.dataTask(with: urlRequest) { data, response, error in
             if let error {

@@ -82,7 +82,8 @@ public struct MLflowClient: Sendable {
         }
         guard let created = try getExperiment(named: name) else {
             throw TrackingError.malformedResponse(
-                server: settings.description, request: "experiments/get-by-name", detail: "experiment `\(name)` missing right after it was created")
+                server: settings.description, request: "experiments/get-by-name",
+                detail: "experiment `\(name)` missing right after it was created")
         }
         return try active(created)
     }
@@ -127,7 +128,8 @@ public struct MLflowClient: Sendable {
         return runs
     }
 
-    public func createRun(experimentId: String, name: String, startTime: Int64, tags: [MLflowPair]) throws -> MLflowRun {
+    public func createRun(experimentId: String, name: String, startTime: Int64, tags: [MLflowPair]) throws -> MLflowRun
+    {
         struct Answer: Decodable { var run: MLflowRun }
         let body: [String: JSONValue] = [
             "experiment_id": .string(experimentId), "run_name": .string(name),
@@ -137,13 +139,20 @@ public struct MLflowClient: Sendable {
     }
 
     /// One `runs/log-batch` request; the caller keeps it within ``MLflowLimits``.
-    public func logBatch(runId: String, params: [MLflowPair], metrics: [MLflowMetric], tags: [MLflowPair], timestamp: Int64) throws {
+    public func logBatch(
+        runId: String, params: [MLflowPair], metrics: [MLflowMetric], tags: [MLflowPair], timestamp: Int64
+    ) throws {
         let metricValues: [JSONValue] = metrics.map {
-            .object(["key": .string($0.key), "value": .number($0.value), "timestamp": .number(Double(timestamp)), "step": .number(0)])
+            .object([
+                "key": .string($0.key), "value": .number($0.value), "timestamp": .number(Double(timestamp)),
+                "step": .number(0),
+            ])
         }
-        _ = try post("runs/log-batch", [
-            "run_id": .string(runId), "params": pairs(params), "metrics": .array(metricValues), "tags": pairs(tags),
-        ])
+        _ = try post(
+            "runs/log-batch",
+            [
+                "run_id": .string(runId), "params": pairs(params), "metrics": .array(metricValues), "tags": pairs(tags),
+            ])
     }
 
     public func setTag(runId: String, key: String, value: String) throws {
@@ -151,7 +160,9 @@ public struct MLflowClient: Sendable {
     }
 
     public func finishRun(runId: String, endTime: Int64) throws {
-        _ = try post("runs/update", ["run_id": .string(runId), "status": .string("FINISHED"), "end_time": .number(Double(endTime))])
+        _ = try post(
+            "runs/update",
+            ["run_id": .string(runId), "status": .string("FINISHED"), "end_time": .number(Double(endTime))])
     }
 
     public func deleteRun(runId: String) throws {
@@ -165,8 +176,9 @@ public struct MLflowClient: Sendable {
     public func uploadArtifact(artifactURI: String, path: String, data: Data) throws {
         let location = try proxyPath(artifactURI: artifactURI) + "/" + path
         let url = settings.uri + "/api/2.0/mlflow-artifacts/artifacts/" + escapePath(location)
-        _ = try send(HTTPRequest(method: "PUT", url: url, headers: headers(contentType: "application/octet-stream"), body: data),
-                     name: "PUT mlflow-artifacts/artifacts/\(path)")
+        _ = try send(
+            HTTPRequest(method: "PUT", url: url, headers: headers(contentType: "application/octet-stream"), body: data),
+            name: "PUT mlflow-artifacts/artifacts/\(path)")
     }
 
     /// The part of `mlflow-artifacts:/1/abc/artifacts` (or `mlflow-artifacts://host/1/...`)
@@ -191,7 +203,9 @@ public struct MLflowClient: Sendable {
     }
 
     private func headers(contentType: String) -> [String: String] {
-        var headers = ["Content-Type": contentType, "Accept": "application/json", "User-Agent": "fairpipe/\(Manifest.toolVersion)"]
+        var headers = [
+            "Content-Type": contentType, "Accept": "application/json", "User-Agent": "fairpipe/\(Manifest.toolVersion)",
+        ]
         if let authorization = settings.authorization { headers["Authorization"] = authorization }
         return headers
     }
@@ -201,15 +215,18 @@ public struct MLflowClient: Sendable {
         return try call("POST", endpoint, body: data)
     }
 
-    private func call(_ method: String, _ endpoint: String, query: [String: String] = [:], body: Data = Data()) throws -> Data {
+    private func call(
+        _ method: String, _ endpoint: String, query: [String: String] = [:], body: Data = Data()
+    ) throws -> Data {
         var url = settings.uri + "/api/2.0/mlflow/" + endpoint
         if !query.isEmpty {
             var components = URLComponents()
             components.queryItems = query.keys.sorted().map { URLQueryItem(name: $0, value: query[$0]) }
             url += "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         }
-        return try send(HTTPRequest(method: method, url: url, headers: headers(contentType: "application/json"), body: body),
-                        name: endpoint)
+        return try send(
+            HTTPRequest(method: method, url: url, headers: headers(contentType: "application/json"), body: body),
+            name: endpoint)
     }
 
     private func send(_ request: HTTPRequest, name: String) throws -> Data {

@@ -74,7 +74,8 @@ public struct MLflowTracker: Sendable {
             } catch let error as TrackingError {
                 // The run was deleted under us by a racer that found a smaller id: fill that one.
                 guard case .rejected = error, attempt < 2, let now = try canonicalRun(key: run.key),
-                      now.info.runId != canonical.info.runId else { throw error }
+                    now.info.runId != canonical.info.runId
+                else { throw error }
                 canonical = now
             }
         }
@@ -117,7 +118,8 @@ public struct MLflowTracker: Sendable {
             experimentId: experiment.experimentId, name: run.name, startTime: run.startTime, tags: run.tags)
         guard let canonical = try canonicalRun(key: run.key) else {
             throw TrackingError.malformedResponse(
-                server: client.settings.description, request: "runs/search", detail: "run \(mine.info.runId) not found right after it was created")
+                server: client.settings.description, request: "runs/search",
+                detail: "run \(mine.info.runId) not found right after it was created")
         }
         return (canonical, canonical.info.runId == mine.info.runId)
     }
@@ -157,10 +159,13 @@ public struct MLflowTracker: Sendable {
             try client.logBatch(runId: runId, params: [], metrics: [], tags: chunk, timestamp: run.startTime)
         }
         guard let artifactURI = target.info.artifactUri else {
-            throw TrackingError.malformedResponse(server: client.settings.description, request: "runs/create", detail: "run \(runId) has no artifact_uri")
+            throw TrackingError.malformedResponse(
+                server: client.settings.description, request: "runs/create", detail: "run \(runId) has no artifact_uri")
         }
         for artifact in run.artifacts {
-            guard let data = FileManager.default.contents(atPath: artifact.file) else { throw FileError.notFound(path: artifact.file) }
+            guard let data = FileManager.default.contents(atPath: artifact.file) else {
+                throw FileError.notFound(path: artifact.file)
+            }
             try client.uploadArtifact(artifactURI: artifactURI, path: artifact.path, data: data)
         }
     }
@@ -185,22 +190,25 @@ public struct MLflowTracker: Sendable {
             }
             seen[cleaned] = original
             if cleaned.count > MLflowLimits.keyLength {
-                throw TrackingError.valueTooLong(server: server, kind: "\(kind) name", key: String(cleaned.prefix(60)) + "…",
-                                                 length: cleaned.count, limit: MLflowLimits.keyLength)
+                throw TrackingError.valueTooLong(
+                    server: server, kind: "\(kind) name", key: String(cleaned.prefix(60)) + "…",
+                    length: cleaned.count, limit: MLflowLimits.keyLength)
             }
             return cleaned
         }
         run.params = try run.params.map { param in
             if param.value.count > MLflowLimits.paramValueLength {
-                throw TrackingError.valueTooLong(server: server, kind: "param", key: param.key,
-                                                 length: param.value.count, limit: MLflowLimits.paramValueLength)
+                throw TrackingError.valueTooLong(
+                    server: server, kind: "param", key: param.key,
+                    length: param.value.count, limit: MLflowLimits.paramValueLength)
             }
             return MLflowPair(try name(param.key, kind: "param"), param.value)
         }
         seen = [:]
         run.metrics = try run.metrics.map { MLflowMetric(try name($0.key, kind: "metric"), $0.value) }
         for tag in run.tags where tag.value.count > MLflowLimits.tagValueLength {
-            throw TrackingError.valueTooLong(server: server, kind: "tag", key: tag.key, length: tag.value.count, limit: MLflowLimits.tagValueLength)
+            throw TrackingError.valueTooLong(
+                server: server, kind: "tag", key: tag.key, length: tag.value.count, limit: MLflowLimits.tagValueLength)
         }
         return run
     }

@@ -43,7 +43,9 @@ public struct TrackedRun: Sendable, Equatable {
         for (folder, required) in folders {
             let file = path(runFolder, folder, Manifest.fileName)
             guard FileManager.default.fileExists(atPath: file) else {
-                if required { throw TrackingError.incompleteRun(folder: runFolder, missing: "no \(folder)/\(Manifest.fileName)") }
+                if required {
+                    throw TrackingError.incompleteRun(folder: runFolder, missing: "no \(folder)/\(Manifest.fileName)")
+                }
                 continue
             }
             manifests.append((folder, try readManifest(at: file)))
@@ -60,28 +62,38 @@ public struct TrackedRun: Sendable, Equatable {
                 let name = URL(fileURLWithPath: output.path).lastPathComponent
                 let file = path(runFolder, folder, name)
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw TrackingError.incompleteRun(folder: runFolder, missing: "\(folder)/\(name) is listed in its manifest but missing")
+                    throw TrackingError.incompleteRun(
+                        folder: runFolder, missing: "\(folder)/\(name) is listed in its manifest but missing")
                 }
                 guard sha256Hex(data) == output.sha256 else {
-                    throw TrackingError.incompleteRun(folder: runFolder, missing: "\(folder)/\(name) changed after its stage wrote it")
+                    throw TrackingError.incompleteRun(
+                        folder: runFolder, missing: "\(folder)/\(name) changed after its stage wrote it")
                 }
-                if uploaded(name, stage: manifest.stage) { artifacts.append(Artifact(path: "\(folder)/\(name)", file: file)) }
+                if uploaded(name, stage: manifest.stage) {
+                    artifacts.append(Artifact(path: "\(folder)/\(name)", file: file))
+                }
             }
-            artifacts.append(Artifact(path: "\(folder)/\(Manifest.fileName)", file: path(runFolder, folder, Manifest.fileName)))
+            artifacts.append(
+                Artifact(path: "\(folder)/\(Manifest.fileName)", file: path(runFolder, folder, Manifest.fileName)))
             if manifest.stage == .evaluate {
                 let prefix = folder == ReportStage.Folder.evaluation.rawValue ? "before" : "after"
-                metrics += MetricsFlattening.metrics(try readMetrics(path(runFolder, folder, EvaluateStage.metricsFile)), prefix: prefix)
+                metrics += MetricsFlattening.metrics(
+                    try readMetrics(path(runFolder, folder, EvaluateStage.metricsFile)), prefix: prefix)
             }
         }
 
-        guard let report = manifests.last?.manifest else { throw TrackingError.incompleteRun(folder: runFolder, missing: "no manifests") }
+        guard let report = manifests.last?.manifest else {
+            throw TrackingError.incompleteRun(folder: runFolder, missing: "no manifests")
+        }
         let method = config["mitigation"]?["method"].flatMap { value -> String? in
             if case .string(let text) = value { return text } else { return nil }
         }
         let experimentName: String? = {
             if case .string(let text)? = config["experiment"]?["name"] { return text } else { return nil }
         }()
-        let runName = name ?? [experimentName ?? "fairpipe", manifests.contains { $0.folder == "mitigation" } ? method : nil]
+        let runName =
+            name
+            ?? [experimentName ?? "fairpipe", manifests.contains { $0.folder == "mitigation" } ? method : nil]
             .compactMap { $0 }.joined(separator: " · ")
         var tags = [
             MLflowPair("mlflow.runName", runName),
@@ -93,11 +105,14 @@ public struct TrackedRun: Sendable, Equatable {
             MLflowPair("mlflow.source.name", "fairpipe"),
             MLflowPair("mlflow.source.type", "LOCAL"),
         ]
-        if report.git.commit != GitState.unknown.commit { tags.append(MLflowPair("mlflow.source.git.commit", report.git.commit)) }
+        if report.git.commit != GitState.unknown.commit {
+            tags.append(MLflowPair("mlflow.source.git.commit", report.git.commit))
+        }
         let times = manifests.map(\.manifest)
         return TrackedRun(
             name: runName, key: key, params: flatten(config), metrics: metrics, tags: tags, artifacts: artifacts,
-            startTime: milliseconds(times.map(\.started).min() ?? ""), endTime: milliseconds(times.map(\.finished).max() ?? ""))
+            startTime: milliseconds(times.map(\.started).min() ?? ""),
+            endTime: milliseconds(times.map(\.finished).max() ?? ""))
     }
 
     /// SHA-256 over each stage's identity as its manifest records it: stage, tool version,
@@ -113,9 +128,10 @@ public struct TrackedRun: Sendable, Equatable {
                 "seed": .string(String(manifest.seed)), "config_sha256": .string(manifest.configSha256),
             ]
             if manifest.stage != .report {
-                fields["outputs"] = .array(manifest.outputs.map {
-                    .string(URL(fileURLWithPath: $0.path).lastPathComponent + " " + $0.sha256)
-                }.sorted { "\($0)" < "\($1)" })
+                fields["outputs"] = .array(
+                    manifest.outputs.map {
+                        .string(URL(fileURLWithPath: $0.path).lastPathComponent + " " + $0.sha256)
+                    }.sorted { "\($0)" < "\($1)" })
             }
             return .object(fields)
         }

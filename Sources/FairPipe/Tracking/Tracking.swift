@@ -19,8 +19,10 @@ public enum Tracking {
             let run = try TrackedRun.load(runFolder: runFolder)
             let tracker = try MLflowTracker(client: MLflowClient(settings: settings, transport: transport), log: log)
             let logged = try tracker.track(run)
-            log.info("tracking: \(logged.outcome.rawValue) MLflow run \(logged.runId) in experiment `\(settings.experiment)` "
-                + "(\(run.params.count) params, \(run.metrics.count) metrics, \(run.artifacts.count) artifacts): \(tracker.link(logged.runId))")
+            log.info(
+                "tracking: \(logged.outcome.rawValue) MLflow run \(logged.runId) in experiment `\(settings.experiment)` "
+                    + "(\(run.params.count) params, \(run.metrics.count) metrics, \(run.artifacts.count) artifacts): \(tracker.link(logged.runId))"
+            )
             return logged.runId
         }
     }
@@ -39,8 +41,10 @@ public enum Tracking {
             let tracker = try MLflowTracker(client: MLflowClient(settings: settings, transport: transport), log: log)
             let logged = try tracker.trackSweep(parent: parent, children: runs.map { $0.child(of: parent.key) })
             let created = logged.children.filter { $0.outcome != .alreadyLogged }.count
-            log.info("tracking: \(logged.parent.outcome.rawValue) sweep `\(plan.name)` as MLflow run \(logged.parent.runId) "
-                + "with \(plan.runs.count) child runs (\(created) logged now) in experiment `\(settings.experiment)`: \(tracker.link(logged.parent.runId))")
+            log.info(
+                "tracking: \(logged.parent.outcome.rawValue) sweep `\(plan.name)` as MLflow run \(logged.parent.runId) "
+                    + "with \(plan.runs.count) child runs (\(created) logged now) in experiment `\(settings.experiment)`: \(tracker.link(logged.parent.runId))"
+            )
             return logged.parent.runId
         }
     }
@@ -61,8 +65,9 @@ public enum Tracking {
             return nil
         } catch let error as FairPipeError {
             throw error
-        } catch where !config.tracking.required {
-            log.warning("tracking: MLflow server \(settings): \(error) (not required: the run's artefacts are unaffected)")
+        } catch  where !config.tracking.required {
+            log.warning(
+                "tracking: MLflow server \(settings): \(error) (not required: the run's artefacts are unaffected)")
             return nil
         }
     }
@@ -85,19 +90,23 @@ extension TrackedRun {
         func list(_ items: [String]) -> String { scalarText(.array(items.map(JSONValue.string))) }
         let params = [
             MLflowPair("sweep.name", plan.name), MLflowPair("sweep.spec", plan.spec),
-            MLflowPair("sweep.config_file", plan.configFile ?? ""), MLflowPair("sweep.fixed_overrides", list(plan.fixedOverrides)),
+            MLflowPair("sweep.config_file", plan.configFile ?? ""),
+            MLflowPair("sweep.fixed_overrides", list(plan.fixedOverrides)),
             MLflowPair("sweep.swept_keys", list(plan.sweptKeys)), MLflowPair("sweep.runs", String(plan.runs.count)),
         ]
         let first = children.first
         var tags = [
-            MLflowPair("mlflow.runName", "sweep \(plan.name)"), MLflowPair(keyTag, key), MLflowPair("fairpipe.sweep", plan.name),
+            MLflowPair("mlflow.runName", "sweep \(plan.name)"), MLflowPair(keyTag, key),
+            MLflowPair("fairpipe.sweep", plan.name),
             MLflowPair("fairpipe.version", Manifest.toolVersion),
             MLflowPair("fairpipe.git_dirty", String(children.contains { $0.tag("fairpipe.git_dirty") == "true" })),
             MLflowPair("fairpipe.config_sha256", try configHash(JSONValue(encoding: plan))),
             MLflowPair("mlflow.source.name", "fairpipe-sweep"), MLflowPair("mlflow.source.type", "LOCAL"),
         ]
         let commits = Set(children.compactMap { $0.tag("mlflow.source.git.commit") })
-        if commits.count == 1, let commit = commits.first { tags.append(MLflowPair("mlflow.source.git.commit", commit)) }
+        if commits.count == 1, let commit = commits.first {
+            tags.append(MLflowPair("mlflow.source.git.commit", commit))
+        }
         let artifacts = [SweepPlan.fileName, "experiments.csv", "experiments.json"].compactMap { name -> Artifact? in
             let file = path(plan.folder, name)
             return FileManager.default.fileExists(atPath: file) ? Artifact(path: name, file: file) : nil

@@ -62,7 +62,9 @@ public struct MLflowSettings: Sendable, CustomStringConvertible {
             uri = variable
         }
         guard !uri.isEmpty else { return nil }
-        let experiment = !tracking.experiment.isEmpty ? tracking.experiment
+        let experiment =
+            !tracking.experiment.isEmpty
+            ? tracking.experiment
             : environment["MLFLOW_EXPERIMENT_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? config.experiment.name
         var authorization: String?
         if let token = environment["MLFLOW_TRACKING_TOKEN"], !token.isEmpty {
@@ -79,7 +81,7 @@ public struct MLflowSettings: Sendable, CustomStringConvertible {
     static func checkURI(_ uri: String, key: String, source: ConfigSource = .defaults) throws {
         let expected = "an http:// or https:// URL of an MLflow tracking server, without credentials"
         guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else {
             let shown = uri.contains("@") ? "a URL that is not http(s)" : "`\(uri)`"
             throw ConfigError.invalidValue(key: key, expected: expected, found: shown, source: source)

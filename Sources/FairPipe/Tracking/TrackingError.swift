@@ -32,22 +32,30 @@ public enum TrackingError: FairPipeError, Equatable {
     public var description: String {
         switch self {
         case .notConfigured:
-            return "tracking: tracking.required is true but no MLflow server is configured (set tracking.mlflow.uri or MLFLOW_TRACKING_URI)"
+            return
+                "tracking: tracking.required is true but no MLflow server is configured (set tracking.mlflow.uri or MLFLOW_TRACKING_URI)"
         case .unreachable(let server, let detail):
             return "tracking: MLflow server \(server) unreachable: \(detail)"
         case .rejected(let server, let request, let status, let code, let message):
             let shown = message.count > 200 ? String(message.prefix(200)) + "…" : message
             let what = code.map { "HTTP \(status) \($0)" } ?? "HTTP \(status)"
-            let hint = (status == 401 || status == 403) ? " (check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD)" : ""
-            return "tracking: MLflow server \(server): \(what) on \(request)\(shown.isEmpty ? "" : ": " + oneLine(shown))\(hint)"
+            let hint =
+                (status == 401 || status == 403)
+                ? " (check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD)" : ""
+            return
+                "tracking: MLflow server \(server): \(what) on \(request)\(shown.isEmpty ? "" : ": " + oneLine(shown))\(hint)"
         case .valueTooLong(let server, let kind, let key, let length, let limit):
-            return "tracking: MLflow server \(server): \(kind) `\(key)` is \(length) characters, over MLflow's limit of \(limit); nothing was logged"
+            return
+                "tracking: MLflow server \(server): \(kind) `\(key)` is \(length) characters, over MLflow's limit of \(limit); nothing was logged"
         case .nameClash(let server, let first, let second, let name):
-            return "tracking: MLflow server \(server): `\(first)` and `\(second)` would both be logged as `\(name)`; nothing was logged"
+            return
+                "tracking: MLflow server \(server): `\(first)` and `\(second)` would both be logged as `\(name)`; nothing was logged"
         case .experimentDeleted(let server, let name):
-            return "tracking: MLflow server \(server): experiment `\(name)` is deleted (RESOURCE_ALREADY_EXISTS); restore it or set tracking.mlflow.experiment"
+            return
+                "tracking: MLflow server \(server): experiment `\(name)` is deleted (RESOURCE_ALREADY_EXISTS); restore it or set tracking.mlflow.experiment"
         case .noArtifactProxy(let server, let artifactURI):
-            return "tracking: MLflow server \(server) stores artifacts at \(artifactURI), not through its mlflow-artifacts proxy; start it with --serve-artifacts"
+            return
+                "tracking: MLflow server \(server) stores artifacts at \(artifactURI), not through its mlflow-artifacts proxy; start it with --serve-artifacts"
         case .malformedResponse(let server, let request, let detail):
             return "tracking: MLflow server \(server): unexpected answer to \(request): \(detail)"
         case .incompleteRun(let folder, let missing):

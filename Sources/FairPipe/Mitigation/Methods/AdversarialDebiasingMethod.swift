@@ -25,7 +25,9 @@ public struct AdversarialDebiasingSettings: ConfigSection {
 enum AdversarialDebiasingMethod: InprocessingTechnique {
     static let method = MitigationMethod.adversarialDebiasing
     static let kind = MitigationKind.inprocessing
-    static let targets: [FairnessTarget] = [.demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds]
+    static let targets: [FairnessTarget] = [
+        .demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds,
+    ]
     /// Trains its own logistic (or one-hidden-layer) predictor.
     static let models = ModelSupport.only([.logisticRegression])
     static var strength: StrengthKnob<AdversarialDebiasingSettings>? {
@@ -34,7 +36,8 @@ enum AdversarialDebiasingMethod: InprocessingTechnique {
     static var settingsPath: WritableKeyPath<MitigationConfig, AdversarialDebiasingSettings> { \.adversarialDebiasing }
 
     static func train(
-        _ settings: AdversarialDebiasingSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
+        _ settings: AdversarialDebiasingSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64,
+        externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         var method = AdversarialDebiasing(target: target, seed: seed)
@@ -43,7 +46,8 @@ enum AdversarialDebiasingMethod: InprocessingTechnique {
         method.batchSize = settings.batchSize
         method.hiddenUnits = settings.hiddenUnits
         method.learningRate = settings.learningRate
-        return .adversarialDebiasing(try method.fit(
-            X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
+        return .adversarialDebiasing(
+            try method.fit(
+                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
     }
 }

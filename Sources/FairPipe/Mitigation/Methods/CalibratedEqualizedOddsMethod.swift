@@ -14,10 +14,14 @@ public struct CalibratedEqualizedOddsSettings: ConfigSection {
 enum CalibratedEqualizedOddsMethod: PostprocessingTechnique {
     static let method = MitigationMethod.calibratedEqualizedOdds
     static let kind = MitigationKind.postprocessing
-    static let targets: [FairnessTarget] = [.equalizedOdds, .equalOpportunity, .truePositiveRateParity, .falsePositiveRateParity]
+    static let targets: [FairnessTarget] = [
+        .equalizedOdds, .equalOpportunity, .truePositiveRateParity, .falsePositiveRateParity,
+    ]
     static let models = ModelSupport.anyModel
     static var strength: StrengthKnob<CalibratedEqualizedOddsSettings>? { nil }
-    static var settingsPath: WritableKeyPath<MitigationConfig, CalibratedEqualizedOddsSettings> { \.calibratedEqualizedOdds }
+    static var settingsPath: WritableKeyPath<MitigationConfig, CalibratedEqualizedOddsSettings> {
+        \.calibratedEqualizedOdds
+    }
     static let sharedKeys = ["privileged_group"]
 
     static func validate(_ settings: CalibratedEqualizedOddsSettings, in config: MitigationConfig) throws {
@@ -28,7 +32,9 @@ enum CalibratedEqualizedOddsMethod: PostprocessingTechnique {
         case (.fnr, _), (.fpr, _), (.weighted, _):
             throw ConfigError.inconsistent(
                 key: "calibrated_equalized_odds.cost_constraint",
-                message: "calibrated_equalized_odds with cost_constraint \(settings.costConstraint.rawValue) does not aim at \(config.target.rawValue); pair fnr with equal_opportunity, fpr with false_positive_rate_parity, weighted with equalized_odds")
+                message:
+                    "calibrated_equalized_odds with cost_constraint \(settings.costConstraint.rawValue) does not aim at \(config.target.rawValue); pair fnr with equal_opportunity, fpr with false_positive_rate_parity, weighted with equalized_odds"
+            )
         }
     }
 
@@ -45,12 +51,14 @@ enum CalibratedEqualizedOddsMethod: PostprocessingTechnique {
             groupNames: context.groupNames)
         var rng = context.run.generator("\(method.rawValue)-apply")
         // The mixed scores are the mitigated scores; decisions threshold them.
-        let mixedValidation = try fitted.mixedScores(scores: scores.validation, groups: context.validationGroups, rng: &rng)
+        let mixedValidation = try fitted.mixedScores(
+            scores: scores.validation, groups: context.validationGroups, rng: &rng)
         let mixedTest = try fitted.mixedScores(scores: scores.test, groups: context.testGroups, rng: &rng)
         let threshold = settings.decisionThreshold
         return MitigationOutcome(
             artefact: try CanonicalJSON.data(fitted),
-            validation: validation.with(decisions: mixedValidation.map { $0 >= threshold ? 1 : 0 }, scores: .some(mixedValidation)),
+            validation: validation.with(
+                decisions: mixedValidation.map { $0 >= threshold ? 1 : 0 }, scores: .some(mixedValidation)),
             test: test.with(decisions: mixedTest.map { $0 >= threshold ? 1 : 0 }, scores: .some(mixedTest)))
     }
 

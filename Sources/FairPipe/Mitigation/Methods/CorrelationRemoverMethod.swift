@@ -30,7 +30,9 @@ enum CorrelationRemoverMethod: MitigationTechnique {
     }
     static var settingsPath: WritableKeyPath<MitigationConfig, CorrelationRemoverSettings> { \.correlationRemover }
 
-    static func fit(_ settings: CorrelationRemoverSettings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
+    static func fit(
+        _ settings: CorrelationRemoverSettings, config: MitigationConfig, context: MitigationContext
+    ) throws -> MitigationOutcome {
         let splits = try context.splits()
         let sensitive = { (split: EncodedSplit) in Preprocessing.oneHot(split.predictions.attributes) }
         let trainSensitive = sensitive(splits.train)

@@ -27,7 +27,9 @@ enum DisparateImpactRemoverMethod: MitigationTechnique {
     static var strength: StrengthKnob<DisparateImpactRemoverSettings>? {
         StrengthKnob(key: "repair_level", path: \.repairLevel, defaultSweep: [0, 0.25, 0.5, 0.75, 1])
     }
-    static var settingsPath: WritableKeyPath<MitigationConfig, DisparateImpactRemoverSettings> { \.disparateImpactRemover }
+    static var settingsPath: WritableKeyPath<MitigationConfig, DisparateImpactRemoverSettings> {
+        \.disparateImpactRemover
+    }
 
     static func fit(
         _ settings: DisparateImpactRemoverSettings, config: MitigationConfig, context: MitigationContext
@@ -50,7 +52,8 @@ enum DisparateImpactRemoverMethod: MitigationTechnique {
             return try Preprocessing.replace(columns, in: features, with: values)
         }
         let transformed = Preprocessing.Transformed(
-            train: try repaired(splits.train), validation: try repaired(splits.validation), test: try repaired(splits.test),
+            train: try repaired(splits.train), validation: try repaired(splits.validation),
+            test: try repaired(splits.test),
             artefact: try CanonicalJSON.data(repair))
         return try Preprocessing.retrain(transformed, splits: splits, context: context)
     }

@@ -35,10 +35,13 @@ enum ExponentiatedGradientMethod: InprocessingTechnique {
     static var strength: StrengthKnob<ExponentiatedGradientSettings>? {
         StrengthKnob(key: "eps", path: \.eps, defaultSweep: [0.005, 0.01, 0.02, 0.05, 0.1])
     }
-    static var settingsPath: WritableKeyPath<MitigationConfig, ExponentiatedGradientSettings> { \.exponentiatedGradient }
+    static var settingsPath: WritableKeyPath<MitigationConfig, ExponentiatedGradientSettings> {
+        \.exponentiatedGradient
+    }
 
     static func train(
-        _ settings: ExponentiatedGradientSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
+        _ settings: ExponentiatedGradientSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64,
+        externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         var method = ExponentiatedGradient(target: target)
@@ -50,7 +53,8 @@ enum ExponentiatedGradientMethod: InprocessingTechnique {
         method.oracle = model
         method.externalStore = externalStore
         method.oracleEncoding = encoding
-        return .exponentiatedGradient(try method.fit(
-            X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
+        return .exponentiatedGradient(
+            try method.fit(
+                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
     }
 }

@@ -12,21 +12,27 @@ public struct FairLogisticRegressionSettings: ConfigSection {
 enum FairLogisticRegressionMethod: InprocessingTechnique {
     static let method = MitigationMethod.fairLogisticRegression
     static let kind = MitigationKind.inprocessing
-    static let targets: [FairnessTarget] = [.demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds]
+    static let targets: [FairnessTarget] = [
+        .demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds,
+    ]
     /// Replaces the logistic-regression objective itself.
     static let models = ModelSupport.only([.logisticRegression])
     static var strength: StrengthKnob<FairLogisticRegressionSettings>? {
         StrengthKnob(key: "lambda", path: \.lambda, defaultSweep: [0, 0.1, 1, 10, 100])
     }
-    static var settingsPath: WritableKeyPath<MitigationConfig, FairLogisticRegressionSettings> { \.fairLogisticRegression }
+    static var settingsPath: WritableKeyPath<MitigationConfig, FairLogisticRegressionSettings> {
+        \.fairLogisticRegression
+    }
 
     static func train(
-        _ settings: FairLogisticRegressionSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
+        _ settings: FairLogisticRegressionSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64,
+        externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         var method = FairLogisticRegression(target: target, lambda: settings.lambda)
         method.model = model
-        return .fairLogisticRegression(try method.fit(
-            X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
+        return .fairLogisticRegression(
+            try method.fit(
+                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
     }
 }

@@ -7,7 +7,8 @@ enum FeatureSelection {
     static func validate(_ names: [String], key: String = "features") throws {
         for (index, name) in names.enumerated() {
             guard !name.isEmpty else {
-                throw ConfigError.invalidValue(key: key, expected: "raw feature names (data.features entries)", found: "an empty name")
+                throw ConfigError.invalidValue(
+                    key: key, expected: "raw feature names (data.features entries)", found: "an empty name")
             }
             if names[..<index].contains(name) {
                 throw ConfigError.invalidValue(key: key, expected: "each feature named once", found: "`\(name)` twice")
@@ -48,7 +49,8 @@ enum FeatureSelection {
         let key = "mitigation.\(method.rawValue).features"
         if let name = unknown(names, among: raw) {
             throw MitigationError.invalidParameter(
-                method: method.rawValue, name: key, expected: "raw features of the dataset (\(raw.joined(separator: ", ")))", found: name)
+                method: method.rawValue, name: key,
+                expected: "raw features of the dataset (\(raw.joined(separator: ", ")))", found: name)
         }
         var indices: [Int] = [], columnNames: [String] = []
         var offset = 0
@@ -58,7 +60,8 @@ enum FeatureSelection {
                 if numericOnly && column.type != .numeric {
                     throw MitigationError.invalidParameter(
                         method: method.rawValue, name: key,
-                        expected: "numeric features (its quantile repair leaves 0/1 indicators unchanged; use correlation_remover for a categorical)",
+                        expected:
+                            "numeric features (its quantile repair leaves 0/1 indicators unchanged; use correlation_remover for a categorical)",
                         found: "`\(column.name)`, categorical")
                 }
                 indices += Array(offset..<(offset + outputs.count))

@@ -35,7 +35,8 @@ enum GridSearchMethod: InprocessingTechnique {
     static let formerKeys = ["search_grid_size": "grid_size"]
 
     static func train(
-        _ settings: GridSearchSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
+        _ settings: GridSearchSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64,
+        externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         var method = GridSearch(target: target)
@@ -46,7 +47,8 @@ enum GridSearchMethod: InprocessingTechnique {
         method.oracle = model
         method.externalStore = externalStore
         method.oracleEncoding = encoding
-        return .gridSearch(try method.fit(
-            X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
+        return .gridSearch(
+            try method.fit(
+                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
     }
 }

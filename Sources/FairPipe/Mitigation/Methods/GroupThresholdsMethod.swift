@@ -20,8 +20,11 @@ enum GroupThresholdsMethod: PostprocessingTechnique {
     }
     static var settingsPath: WritableKeyPath<MitigationConfig, GroupThresholdsSettings> { \.groupThresholds }
 
-    static func fit(_ settings: GroupThresholdsSettings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
-        try Postprocessing.run(GroupThresholds(target: config.target, tolerance: settings.tolerance), method: method, context: context)
+    static func fit(
+        _ settings: GroupThresholdsSettings, config: MitigationConfig, context: MitigationContext
+    ) throws -> MitigationOutcome {
+        try Postprocessing.run(
+            GroupThresholds(target: config.target, tolerance: settings.tolerance), method: method, context: context)
     }
 
     static func decide<G: RandomNumberGenerator>(

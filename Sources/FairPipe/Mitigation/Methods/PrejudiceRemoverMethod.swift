@@ -11,7 +11,9 @@ public struct PrejudiceRemoverSettings: ConfigSection {
 enum PrejudiceRemoverMethod: InprocessingTechnique {
     static let method = MitigationMethod.prejudiceRemover
     static let kind = MitigationKind.inprocessing
-    static let targets: [FairnessTarget] = [.demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds]
+    static let targets: [FairnessTarget] = [
+        .demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds,
+    ]
     /// A logistic regression per group with the regulariser in its objective.
     static let models = ModelSupport.only([.logisticRegression])
     static var strength: StrengthKnob<PrejudiceRemoverSettings>? {
@@ -22,14 +24,16 @@ enum PrejudiceRemoverMethod: InprocessingTechnique {
     static let needsSensitiveAtInference = true
 
     static func train(
-        _ settings: PrejudiceRemoverSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64, externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
+        _ settings: PrejudiceRemoverSettings, target: FairnessTarget, model: ModelConfig, seed: UInt64,
+        externalStore: ExternalModelStore?, encoding: FeatureEncoding?,
         _ X: Matrix, labels: [UInt8], groups: [Int32], groupNames: [String], featureNames: [String]
     ) throws -> InprocessingModel {
         // kamfadm's C is an L2 *strength* (½C‖w‖²); the pipeline's C is scikit-learn's
         // inverse strength, so the default 1 means the same in both.
         var method = PrejudiceRemover(eta: settings.eta)
         method.C = 1 / model.logisticRegression.C
-        return .prejudiceRemover(try method.fit(
-            X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
+        return .prejudiceRemover(
+            try method.fit(
+                X, labels: labels, groups: groups, groupNames: groupNames, featureNames: featureNames))
     }
 }

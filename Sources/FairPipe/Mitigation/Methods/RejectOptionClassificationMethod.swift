@@ -28,7 +28,9 @@ public struct RejectOptionClassificationSettings: ConfigSection {
 enum RejectOptionClassificationMethod: PostprocessingTechnique {
     static let method = MitigationMethod.rejectOptionClassification
     static let kind = MitigationKind.postprocessing
-    static let targets: [FairnessTarget] = [.demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds]
+    static let targets: [FairnessTarget] = [
+        .demographicParity, .equalOpportunity, .truePositiveRateParity, .equalizedOdds,
+    ]
     static let models = ModelSupport.anyModel
     static var strength: StrengthKnob<RejectOptionClassificationSettings>? {
         StrengthKnob(key: "bound", path: \.bound, defaultSweep: [0.01, 0.025, 0.05, 0.1, 0.2])

@@ -14,9 +14,12 @@ enum ReweighingMethod: MitigationTechnique {
     static var strength: StrengthKnob<ReweighingSettings>? { nil }
     static var settingsPath: WritableKeyPath<MitigationConfig, ReweighingSettings> { \.reweighing }
 
-    static func fit(_ settings: ReweighingSettings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
+    static func fit(
+        _ settings: ReweighingSettings, config: MitigationConfig, context: MitigationContext
+    ) throws -> MitigationOutcome {
         let splits = try context.splits()
-        let model = try Reweighing().fit(labels: splits.train.labels, groups: splits.train.groups, groupNames: splits.groupNames)
+        let model = try Reweighing().fit(
+            labels: splits.train.labels, groups: splits.train.groups, groupNames: splits.groupNames)
         let weights = try model.weights(labels: splits.train.labels, groups: splits.train.groups)
         let csv = try Preprocessing.weightsCSV(splits.train, weights: weights, groupNames: splits.groupNames)
         let transformed = Preprocessing.Transformed(

@@ -22,7 +22,9 @@ enum ThresholdOptimizerMethod: PostprocessingTechnique {
     static var strength: StrengthKnob<ThresholdOptimizerSettings>? { nil }
     static var settingsPath: WritableKeyPath<MitigationConfig, ThresholdOptimizerSettings> { \.thresholdOptimizer }
 
-    static func fit(_ settings: ThresholdOptimizerSettings, config: MitigationConfig, context: MitigationContext) throws -> MitigationOutcome {
+    static func fit(
+        _ settings: ThresholdOptimizerSettings, config: MitigationConfig, context: MitigationContext
+    ) throws -> MitigationOutcome {
         let processor = ThresholdOptimizer(
             constraint: config.target, objective: settings.objective, gridSize: settings.gridSize, flip: settings.flip)
         return try Postprocessing.run(processor, method: method, context: context)
