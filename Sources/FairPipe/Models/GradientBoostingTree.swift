@@ -244,16 +244,25 @@ struct TreeGrower {
         goesLeft[Int(missing)] = split.missingGoesLeft
         var l = start, r = 0
         bins.codes.withUnsafeBufferPointer { codes in
-            for k in start..<stop {
-                let row = partition[k]
-                if goesLeft[Int(codes[base + Int(row)])] {
-                    partition[l] = row; l += 1
-                } else {
-                    scratch[r] = row; r += 1
+            goesLeft.withUnsafeBufferPointer { goesLeft in
+                partition.withUnsafeMutableBufferPointer { partition in
+                    scratch.withUnsafeMutableBufferPointer { scratch in
+                        let column = codes.baseAddress! + base
+                        for k in start..<stop {
+                            let row = partition[k]
+                            if goesLeft[Int(column[Int(row)])] {
+                                partition[l] = row
+                                l += 1
+                            } else {
+                                scratch[r] = row
+                                r += 1
+                            }
+                        }
+                        for k in 0..<r { partition[l + k] = scratch[k] }
+                    }
                 }
             }
         }
-        for k in 0..<r { partition[l + k] = scratch[k] }
         return l
     }
 
