@@ -75,10 +75,9 @@ private func syntheticBoostingTable(rows: Int, cols: Int, seed: UInt64) throws -
     var labels = [UInt8](repeating: 0, count: rows)
     for i in 0..<rows {
         for j in 0..<cols { values[i * cols + j] = rng.nextGaussian() }
-        let x = values[(i * cols)..<(i * cols + cols)]
         let base = i * cols
-        var z = x[base] + 0.5 * x[base + 1] * x[base + 2] - (x[base + 3] > 0.5 ? 1 : 0)
-        for j in 4..<min(cols, 10) { z += 0.2 * x[base + j] }
+        var z = values[base] + 0.5 * values[base + 1] * values[base + 2] - (values[base + 3] > 0.5 ? 1 : 0)
+        for j in 4..<min(cols, 10) { z += 0.2 * values[base + j] }
         labels[i] = rng.nextUnitDouble() < LogisticModel.sigmoid(z) ? 1 : 0
     }
     return (try Matrix(rows: rows, cols: cols, storage: values), labels)

@@ -29,3 +29,31 @@ extension WeightedClassifierTrainer {
         try fit(X, labels: labels, weights: weights, featureNames: featureNames, warmStart: nil)
     }
 }
+
+/// The checks every trainer makes before reading features: at least one row, one label and
+/// (when given) one finite, non-negative sample weight per row, one name per column, 0/1 labels.
+enum TrainingRows {
+    static func validate(
+        rows n: Int, cols p: Int, labels: [UInt8], weights: [Double]?, featureNames: [String]
+    ) throws {
+        guard n > 0 else { throw ModelError.noRows }
+        guard labels.count == n else {
+            throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count)
+        }
+        guard featureNames.count == p else {
+            throw ModelError.countMismatch(what: "feature names", expected: p, found: featureNames.count)
+        }
+        if let weights {
+            guard weights.count == n else {
+                throw ModelError.countMismatch(what: "sample weights", expected: n, found: weights.count)
+            }
+            for (i, v) in weights.enumerated() {
+                guard v.isFinite else { throw ModelError.nonFiniteWeight(row: i, value: v) }
+                guard v >= 0 else { throw ModelError.negativeWeight(row: i, value: v) }
+            }
+        }
+        for (i, label) in labels.enumerated() where label > 1 {
+            throw ModelError.invalidLabel(row: i, value: label)
+        }
+    }
+}

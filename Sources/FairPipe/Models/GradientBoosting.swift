@@ -92,7 +92,8 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
     public func fit(
         _ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String], warmStart: GradientBoostingModel?
     ) throws -> GradientBoostingModel {
-        try Self.checkInputs(X, labels: labels, weights: weights, featureNames: featureNames)
+        try TrainingRows.validate(
+            rows: X.rows, cols: X.cols, labels: labels, weights: weights, featureNames: featureNames)
         try config.validate()
         let sampleWeights = try trainingWeights(labels: labels, weights: weights)
         let (binned, described, hasMissing) = try binnedFeatures(X, featureNames: featureNames, weights: sampleWeights)
@@ -131,30 +132,6 @@ public struct GradientBoosting: WeightedClassifierTrainer, Sendable {
             trainingCurve: .init(train: progress.trainCurve, validation: progress.held?.curve),
             stoppedEarly: stoppedEarly,
             parameters: config)
-    }
-
-    /// Shapes agree, weights are finite and ≥ 0, labels are 0/1.
-    static func checkInputs(_ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String]) throws {
-        let n = X.rows
-        guard n > 0 else { throw ModelError.noRows }
-        guard labels.count == n else {
-            throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count)
-        }
-        guard featureNames.count == X.cols else {
-            throw ModelError.countMismatch(what: "feature names", expected: X.cols, found: featureNames.count)
-        }
-        if let weights {
-            guard weights.count == n else {
-                throw ModelError.countMismatch(what: "weights", expected: n, found: weights.count)
-            }
-            for (row, w) in weights.enumerated() {
-                guard w.isFinite else { throw ModelError.nonFiniteWeight(row: row, value: w) }
-                guard w >= 0 else { throw ModelError.negativeWeight(row: row, value: w) }
-            }
-        }
-        for (row, label) in labels.enumerated() where label > 1 {
-            throw ModelError.invalidLabel(row: row, value: label)
-        }
     }
 
     /// The weights the trees are fitted with: `weights`, times scikit-learn's balanced class

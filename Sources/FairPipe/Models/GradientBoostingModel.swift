@@ -189,26 +189,6 @@ struct FlatTree: Sendable {
 }
 
 extension GradientBoostingModel.Tree {
-    /// The leaf a row with bins `bin(feature)` reaches.
-    @inline(__always)
-    func leaf(_ bin: (Int) -> UInt8, missingBin: UInt8) -> Int {
-        var index = 0
-        while true {
-            let node = nodes[index]
-            guard let feature = node.feature, let left = node.left, let right = node.right else { return index }
-            let b = bin(feature)
-            let goLeft: Bool
-            if let categories = node.categoriesLeft {
-                goLeft = b == missingBin ? (node.missingGoesLeft ?? false) : categories.contains(Int(b))
-            } else if b == missingBin {
-                goLeft = node.missingGoesLeft ?? false
-            } else {
-                goLeft = Int(b) <= (node.bin ?? Int.max)
-            }
-            index = goLeft ? left : right
-        }
-    }
-
     /// Adds this tree's leaf value to `raw[i]` for every row of `binned`.
     func addValues(_ binned: GradientBoostingBins, to raw: inout [Double]) {
         guard binned.rows > 0, binned.features > 0 else { return }

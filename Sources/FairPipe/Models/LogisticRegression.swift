@@ -68,7 +68,7 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
     func fit(
         _ design: DesignMatrix, labels: [UInt8], weights: [Double]?, featureNames: [String], warmStart: LogisticModel?
     ) throws -> LogisticModel {
-        try Self.validateRows(
+        try TrainingRows.validate(
             rows: design.rows, cols: design.cols, labels: labels, weights: weights, featureNames: featureNames)
         let problem = try WeightedProblem(labels: labels, weights: weights)
         var solver = NewtonSolver(design: design, problem: problem, config: config)
@@ -86,33 +86,9 @@ public struct LogisticRegression: WeightedClassifierTrainer, Sendable {
 
     /// Checks shapes, labels, finiteness and weight signs, naming the first offending row.
     static func validate(_ X: Matrix, labels: [UInt8], weights: [Double]?, featureNames: [String]) throws {
-        try validateRows(rows: X.rows, cols: X.cols, labels: labels, weights: weights, featureNames: featureNames)
+        try TrainingRows.validate(
+            rows: X.rows, cols: X.cols, labels: labels, weights: weights, featureNames: featureNames)
         try DesignMatrix.checkFinite(X, featureNames: featureNames)
-    }
-
-    /// The checks of ``validate(_:labels:weights:featureNames:)`` that do not read features.
-    static func validateRows(
-        rows n: Int, cols p: Int, labels: [UInt8], weights: [Double]?, featureNames: [String]
-    ) throws {
-        guard n > 0 else { throw ModelError.noRows }
-        guard labels.count == n else {
-            throw ModelError.countMismatch(what: "labels", expected: n, found: labels.count)
-        }
-        guard featureNames.count == p else {
-            throw ModelError.countMismatch(what: "feature names", expected: p, found: featureNames.count)
-        }
-        if let weights {
-            guard weights.count == n else {
-                throw ModelError.countMismatch(what: "sample weights", expected: n, found: weights.count)
-            }
-            for (i, v) in weights.enumerated() {
-                guard v.isFinite else { throw ModelError.nonFiniteWeight(row: i, value: v) }
-                guard v >= 0 else { throw ModelError.negativeWeight(row: i, value: v) }
-            }
-        }
-        for (i, label) in labels.enumerated() where label > 1 {
-            throw ModelError.invalidLabel(row: i, value: label)
-        }
     }
 
     /// Factors the Newton matrix `A = C·H_data + diag(1, …, 1, 0)` (the identity on the
