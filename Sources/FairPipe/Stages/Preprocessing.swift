@@ -32,7 +32,7 @@ enum Preprocessing {
         }
         return MitigationOutcome(
             artefact: transformed.artefact,
-            extraFiles: transformed.extraFiles + [("model.json", try CanonicalJSON.data(model))],
+            extraFiles: transformed.extraFiles + [(TrainStage.modelFile, try CanonicalJSON.data(model))],
             validation: try predictions(splits.validation, transformed.validation),
             test: try predictions(splits.test, transformed.test))
     }
