@@ -3,6 +3,8 @@
 
     python3 Tests/Fixtures/lint/long_functions.py [--max 80] [--exclude PATH ...] [ROOT ...]
 
+ROOT is a folder (searched recursively) or a .swift file.
+
 Counts the lines from a declaration's first line (`func`, `init`, `deinit`, `subscript`) to the
 line of its closing brace, and prints `path:line: Name.function is N lines (max M)` for each one
 over the limit, longest first. ROOT defaults to Sources/. Exits 1 when anything is listed, so it
@@ -161,6 +163,8 @@ def main():
     args = parser.parse_args()
     found = []
     for root in args.roots:
+        if os.path.isfile(root):
+            found.extend(long_functions(root, args.max))
         for folder, subfolders, files in os.walk(root):
             subfolders.sort()
             for name in sorted(files):
