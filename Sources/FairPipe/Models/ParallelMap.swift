@@ -75,21 +75,13 @@ enum ParallelChunks {
     }
 }
 
-/// How many threads FairPipe's parallel loops over independent fits use (today the mitigate
-/// stage's trade-off strengths): `FAIRPIPE_THREADS` when set, else every core. Outputs never
-/// depend on it; it trades wall time against sharing the machine.
-public enum FairPipeThreads {
-    public static let environmentKey = "FAIRPIPE_THREADS"
-
-    /// `FAIRPIPE_THREADS` (an integer ≥ 1) or the active core count; any other value is a
-    /// configuration error naming the variable.
-    public static func configured(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
-        guard let text = environment[environmentKey] else { return ProcessInfo.processInfo.activeProcessorCount }
-        guard let threads = Int(text.trimmingCharacters(in: .whitespaces)), threads >= 1 else {
-            throw ConfigError.invalidValue(
-                key: environmentKey, expected: "an integer ≥ 1 (threads; unset: every core)", found: "`\(text)`",
-                source: .environment(variable: environmentKey))
+extension ParallelMap {
+    /// Threads for data-parallel work such as CSV parsing: `FAIRPIPE_THREADS` when it is a
+    /// positive integer (`1` gives the one-thread paths), else the active cores.
+    static var threadCount: Int {
+        if let text = ProcessInfo.processInfo.environment["FAIRPIPE_THREADS"], let count = Int(text), count > 0 {
+            return count
         }
-        return threads
+        return ProcessInfo.processInfo.activeProcessorCount
     }
 }

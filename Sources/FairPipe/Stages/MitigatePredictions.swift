@@ -37,7 +37,8 @@ extension MitigateStage {
     ) throws {
         let method = config.mitigation.method
         try requirePostprocessing(method)
-        let threads = try FairPipeThreads.configured()
+        try ThreadSetting.check()
+        let threads = ParallelMap.threadCount
         let validation = try Predictions.read(
             try run.readInput(input.validation), path: input.validation, columns: input.columns)
         let test = try Predictions.read(try run.readInput(input.test), path: input.test, columns: input.columns)

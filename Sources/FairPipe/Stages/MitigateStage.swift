@@ -25,7 +25,8 @@ public enum MitigateStage {
     ) throws {
         // The baseline model is part of what the mitigated result derives from.
         run.recordInput(URL(fileURLWithPath: modelFolder).appendingPathComponent(TrainStage.modelFile).path)
-        let threads = try FairPipeThreads.configured()
+        try ThreadSetting.check()
+        let threads = ParallelMap.threadCount
         let context = try MitigationContext(
             config: config, run: run, dataset: dataset, evaluationFolder: evaluationFolder)
         let method = config.mitigation.method
