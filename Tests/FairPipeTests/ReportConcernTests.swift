@@ -116,3 +116,59 @@ import Testing
             concern.text.hasPrefix("Too little data to judge the false negative rate difference between group groups"))
     }
 }
+
+/// The "Next:" step judges the trade-off curve by the verdict's own gates (their attribute,
+/// not the combined one the curve's target disparity is measured on).
+@Suite struct ReportNextStepTests {
+    @Test func nextStepIsJudgedByTheVerdictsGates() throws {
+        let inputs = try StudyRuns.studyInputs()
+        let curve = try #require(inputs.mitigation?.tradeoff)
+        #expect(curve.attribute != "group")
+        #expect(curve.points.allSatisfy { $0.gates?.isEmpty == false })
+        let next = try #require(nextStep(inputs))
+        #expect(!next.contains("on \(curve.attribute)"))
+        // The pick fails no more gates than any point on the curve.
+        let fewest = curve.points.map { point in point.gates?.filter { !$0.passed }.count ?? 0 }.min() ?? 0
+        let picked = try #require(
+            curve.points.first { next.contains("tolerance = \(ReportNumber.plain($0.strength))") })
+        #expect(picked.gates?.filter { !$0.passed }.count == fewest)
+    }
+
+    /// A setting that passes every gate wins over a more accurate one that fails a gate, and
+    /// the step names the gate the shipped model fails with its value there.
+    @Test func aSettingThatPassesEveryGateWinsOverAMoreAccurateOne() throws {
+        var curve = try #require(try StudyRuns.studyInputs().mitigation?.tradeoff)
+        let template = try #require(curve.points.first?.gates?.first)
+        func gate(_ value: Double) -> GateResult {
+            var g = template
+            g.metric = "equalized_odds_difference"
+            g.gate = "equalized_odds_difference@group"
+            g.attribute = "group"
+            g.group = nil
+            g.min = nil
+            g.max = 0.1
+            g.value = value
+            g.ci = nil
+            g.passed = value <= 0.1
+            return g
+        }
+        curve.points = Array(curve.points.prefix(2))
+        try #require(curve.points.count == 2)
+        curve.points[0].accuracy.value = 0.9
+        curve.points[0].gates = [gate(0.2)]
+        curve.points[1].accuracy.value = 0.8
+        curve.points[1].gates = [gate(0.05)]
+        let next = try #require(gatedNextStep(curve, shipped: [gate(0.2)]))
+        let strength = ReportNumber.plain(curve.points[1].strength)
+        #expect(
+            next
+                == "Next: group thresholds with tolerance = \(strength) (the most accurate setting on the trade-off curve that passes its gate) is expected to give equalized odds difference for group 0.0500 (required ≤ 0.100) at accuracy 0.800."
+        )
+        curve.points[1].gates = [gate(0.15)]
+        let none = try #require(gatedNextStep(curve, shipped: [gate(0.2)], shippedStrength: curve.points[0].strength))
+        #expect(
+            none.hasPrefix(
+                "Next: no setting of group thresholds on the trade-off curve passes every gate; the closest, tolerance = \(strength), fails 1 of 1"
+            ))
+    }
+}
