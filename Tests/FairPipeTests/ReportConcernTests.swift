@@ -172,3 +172,22 @@ import Testing
             ))
     }
 }
+
+/// The page keeps its height down: the trade-off curve is a key chart, the before/after chart
+/// sits beside the disparity table it pictures, and the mitigation section folds the tables.
+@Suite struct ReportLayoutTests {
+    @Test func mitigationChartsJoinTheKeyChartsAndTheDisparityTable() throws {
+        let html = renderHTML(try StudyRuns.studyInputs(), config: ReportConfig())
+        func section(_ id: String) throws -> String {
+            String(html[(try #require(html.range(of: "<section id=\"\(id)\">"))).lowerBound...])
+                .components(separatedBy: "</section>")[0]
+        }
+        let keyGrid = try section("charts").components(separatedBy: "<div class=\"grid key\">")[1]
+        #expect(keyGrid.components(separatedBy: "<details")[0].contains("id=\"c-tradeoff\""))
+        let disparities = try section("disparities")
+        #expect(disparities.contains("<div class=\"grid pair\">") && disparities.contains("id=\"c-mitigation\""))
+        let mitigation = try section("mitigation")
+        #expect(!mitigation.contains("<svg"))
+        #expect(mitigation.contains("<summary>Before/after and trade-off tables</summary>"))
+    }
+}
