@@ -191,3 +191,55 @@ import Testing
         #expect(mitigation.contains("<summary>Before/after and trade-off tables</summary>"))
     }
 }
+
+/// The runs page labels each front point by what varies across the sweep, not by a
+/// truncated full key.
+@Suite struct RunsPageLabelTests {
+    static func run(_ id: String, _ parameters: [String: String]) -> RunSummary {
+        RunSummary(id: id, parameters: parameters)
+    }
+
+    @Test func pointsAreLabelledByTheParametersThatVary() {
+        let runs = [
+            Self.run(
+                "a",
+                [
+                    "mitigation.method": "group_thresholds", "mitigation.group_thresholds.tolerance": "0.01",
+                    "experiment.seed": "1", "model.type": "logistic_regression",
+                ]),
+            Self.run(
+                "b",
+                [
+                    "mitigation.method": "group_thresholds", "mitigation.group_thresholds.tolerance": "0.05",
+                    "experiment.seed": "2", "model.type": "logistic_regression",
+                ]),
+            Self.run(
+                "c",
+                [
+                    "mitigation.method": "threshold_optimizer", "experiment.seed": "1",
+                    "model.type": "logistic_regression",
+                ]),
+        ]
+        let varying = RunsPage.varyingKeys(runs)
+        #expect(varying == ["mitigation.group_thresholds.tolerance", "mitigation.method", "experiment.seed"])
+        #expect(RunsPage.pointLabel(runs[1], varying: varying) == "tolerance=0.05, method=group_thresholds, seed=2")
+        #expect(RunsPage.pointLabel(runs[2], varying: varying) == "method=threshold_optimizer, seed=1")
+        let tolerances = Array(runs.prefix(2)).map { run in
+            var run = run
+            run.parameters["experiment.seed"] = "1"
+            return run
+        }
+        #expect(RunsPage.pointLabel(tolerances[0], varying: RunsPage.varyingKeys(tolerances)) == "tolerance=0.01")
+    }
+
+    @Test func sharedLastComponentsKeepTheirWholeKey() {
+        let runs = [
+            Self.run("a", ["m.a.tolerance": "0.1", "m.b.tolerance": "0.2"]),
+            Self.run("b", ["m.a.tolerance": "0.3", "m.b.tolerance": "0.4"]),
+        ]
+        #expect(
+            RunsPage.pointLabel(runs[0], varying: RunsPage.varyingKeys(runs))
+                == "m.a.tolerance=0.1, m.b.tolerance=0.2")
+        #expect(RunsPage.pointLabel(Self.run("x", [:]), varying: []) == "x")
+    }
+}
