@@ -150,16 +150,8 @@ public struct ReportVerdict: Sendable, Equatable {
         for versus in attribute.vsReference where versus.fourFifthsPass == false {
             guard let impact = versus.disparateImpact, let value = impact.value else { continue }
             let cell = counts(versus.group)
-            let sizeAware = cell.flatMap { g in
-                counts(attribute.reference).flatMap { r in
-                    ConcernEvidence.ratioInterval(
-                        group: g, reference: r, comparisons: attribute.vsReference.count,
-                        confidence: metrics.bootstrap.confidence)
-                }
-            }
-            let cautious = [impact.interval, sizeAware].compactMap { $0 }.reduce(nil) { (sum: ReportInterval?, next) in
-                sum.map { ReportInterval(lower: min($0.lower, next.lower), upper: max($0.upper, next.upper)) } ?? next
-            }
+            let (cautious, sizeAware) = impactIntervals(
+                impact, group: cell, reference: counts(attribute.reference), attribute: attribute, metrics: metrics)
             let sized = sizeAware == nil ? "" : ", size-aware"
             var ci =
                 cautious.map {
@@ -201,6 +193,26 @@ public struct ReportVerdict: Sendable, Equatable {
                     attribute: attribute.name))
         }
         return concerns
+    }
+
+    /// The four-fifths evidence of one comparison: the size-aware interval
+    /// (``ConcernEvidence/ratioInterval``, simultaneous over the attribute's comparisons) and
+    /// the union of it with the bootstrap interval, the more cautious of the two.
+    static func impactIntervals(
+        _ impact: MetricValue, group: ConfusionCounts?, reference: ConfusionCounts?, attribute: AttributeReport,
+        metrics: MetricsReport
+    ) -> (cautious: ReportInterval?, sizeAware: ReportInterval?) {
+        let sizeAware = group.flatMap { g in
+            reference.flatMap { r in
+                ConcernEvidence.ratioInterval(
+                    group: g, reference: r, comparisons: attribute.vsReference.count,
+                    confidence: metrics.bootstrap.confidence)
+            }
+        }
+        let cautious = [impact.interval, sizeAware].compactMap { $0 }.reduce(nil) { (sum: ReportInterval?, next) in
+            sum.map { ReportInterval(lower: min($0.lower, next.lower), upper: max($0.upper, next.upper)) } ?? next
+        }
+        return (cautious, sizeAware)
     }
 
     /// Significant between-group differences, ranked by the smaller of the bootstrap interval's
