@@ -195,13 +195,17 @@ public struct ReportVerdict: Sendable, Equatable {
         return concerns
     }
 
-    /// The four-fifths evidence of one comparison: the size-aware interval
-    /// (``ConcernEvidence/ratioInterval``, simultaneous over the attribute's comparisons) and
-    /// the union of it with the bootstrap interval, the more cautious of the two.
+    /// The four-fifths evidence of one comparison. The bootstrap interval, except where it
+    /// cannot be trusted: when the group or the reference has fewer than 5 people selected or
+    /// fewer than 5 not selected (the usual n·p ≥ 5 rule; with none, every resample is the same),
+    /// the union with the size-aware interval (``ConcernEvidence/ratioInterval``, simultaneous
+    /// over the attribute's comparisons) is used.
     static func impactIntervals(
         _ impact: MetricValue, group: ConfusionCounts?, reference: ConfusionCounts?, attribute: AttributeReport,
         metrics: MetricsReport
     ) -> (cautious: ReportInterval?, sizeAware: ReportInterval?) {
+        let few = [group, reference].contains { $0.map { min($0.selected, $0.n - $0.selected) < 5 } ?? false }
+        guard few || impact.interval == nil else { return (impact.interval, nil) }
         let sizeAware = group.flatMap { g in
             reference.flatMap { r in
                 ConcernEvidence.ratioInterval(
