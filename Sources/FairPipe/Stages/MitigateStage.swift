@@ -119,7 +119,8 @@ public enum MitigateStage {
             strength: strength,
             accuracy: TradeoffCurve.Estimate(
                 value: report.overall["accuracy"]?.value, ci: report.overall["accuracy"]?.ci),
-            disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci))
+            disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci),
+            gates: report.gates)
     }
 }
 
@@ -136,6 +137,9 @@ public struct TradeoffCurve: Artefact, Equatable {
         public var strength: Double
         public var accuracy: Estimate
         public var disparity: Estimate
+        /// The fit's `fairness.thresholds` gates on test, as evaluate judges them, so the
+        /// report can pick the setting that the verdict's gates favour (absent in older files).
+        public var gates: [GateResult]? = nil
     }
 
     /// Absent in files written before versioning (read as 1).
@@ -149,6 +153,15 @@ public struct TradeoffCurve: Artefact, Equatable {
     /// The attribute the disparity is measured on (all sensitive attributes combined).
     public var attribute: String
     public var points: [Point]
+
+    /// Verbatim wire names, so each point's gates keep ``GateResult``'s own keys (`judge_by`).
+    public static var keysAreVerbatim: Bool { true }
+
+    enum CodingKeys: String, CodingKey {
+        case method, target, parameter, attribute, points
+        case schemaVersion = "schema_version"
+        case disparityMetric = "disparity_metric"
+    }
 }
 
 /// The disparity each fairness target constrains, as the trade-off curve measures it.
