@@ -14,6 +14,10 @@ public struct Predictions: Equatable, Sendable {
     public var labelled = true
     public var scores: [Double]?
     public var decisions: [UInt8]
+    /// As read from CSV: the label column's values (sorted), and the decision column (nil when
+    /// decisions are the scores thresholded). For shard statistics' settings and label checks.
+    public var labelLevels: [String] = []
+    public var decisionColumn: String?
 
     public init(rowIDs: [Double], attributes: [SensitiveColumn], labels: [UInt8], scores: [Double]?, decisions: [UInt8])
     {
@@ -168,7 +172,11 @@ extension Predictions {
         let (scores, decisions) = try scoresAndDecisions(table, path: path, spec: spec)
 
         let attributes = try sensitiveColumns(table, path: path, spec: spec)
-        return Predictions(rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
+        var predictions = Predictions(
+            rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
+        predictions.labelLevels = labelLevels.sorted()
+        predictions.decisionColumn = spec.decision ?? (table["decision"] != nil ? "decision" : nil)
+        return predictions
     }
 
     /// The optional score column (each in [0, 1]) and the 0/1 decisions (a column, or the
