@@ -67,23 +67,50 @@ public enum CSVReader {
         }
     }
 
-    /// Parses CSV bytes; `path` is only used in error messages.
+    /// Parses CSV bytes; `path` is only used in error messages. Inputs of 4 MiB or more are
+    /// parsed on ``ParallelMap/threadCount`` threads (`FAIRPIPE_THREADS`), with the same result.
     public static func parse(
         _ raw: UnsafeRawBufferPointer, path: String, options: CSVReadOptions = CSVReadOptions()
     ) throws -> Table {
+        try parse(raw, path: path, options: options, threads: ParallelMap.threadCount)
+    }
+
+    /// Inputs below `parallelBytes` are read on one thread; others in chunks of about
+    /// `chunkBytes`, at most four per thread.
+    static func parse(
+        _ raw: UnsafeRawBufferPointer, path: String, options: CSVReadOptions, threads: Int,
+        parallelBytes: Int = 4 << 20, chunkBytes: Int = 1 << 20
+    ) throws -> Table {
         guard let base = raw.baseAddress, raw.count > 0 else { throw CSVError.empty(path: path) }
-        var bytes = Bytes(p: base.assumingMemoryBound(to: UInt8.self), n: raw.count)
-        if bytes.n >= 3 && bytes.p[0] == 0xEF && bytes.p[1] == 0xBB && bytes.p[2] == 0xBF {
-            bytes = Bytes(p: bytes.p + 3, n: bytes.n - 3)
-        }
+        let bytes = Bytes(p: base.assumingMemoryBound(to: UInt8.self), n: raw.count).skippingByteOrderMark()
         guard bytes.n > 0 else { throw CSVError.empty(path: path) }
+        if threads > 1 && bytes.n >= parallelBytes,
+            let table = CSVParallelParse.table(
+                bytes, path: path, options: options, pieces: threads * 4, chunkBytes: chunkBytes)
+        {
+            return table
+        }
         if let bad = UTF8Check.firstInvalidOffset(bytes.p, bytes.n) {
             throw CSVError.invalidUTF8(path: path, line: bytes.line(atOffset: bad))
         }
-        var parser = Parser(bytes: bytes, path: path)
-        let header = try parser.readHeader()
-        guard parser.position < bytes.n else { throw CSVError.noRows(path: path) }
+        let (layout, body, bodyLine) = try CSVLayout.read(bytes, path: path, options: options)
+        let records = try layout.parseRecords(body, line: bodyLine, categorical: layout.declaredCategorical)
+        return try records.table(layout)
+    }
+}
 
+/// The header of a CSV input and what the options make of it: which columns are stored and
+/// which are declared numeric or categorical. Shared by every chunk of one input.
+struct CSVLayout: Sendable {
+    let path: String
+    let header: [String]
+    let selected: [Bool]
+    let declaredNumeric: [Bool]
+    let declaredCategorical: [Bool]
+
+    init(header: [String], path: String, options: CSVReadOptions) throws {
+        self.path = path
+        self.header = header
         var selected = [Bool](repeating: options.columns == nil, count: header.count)
         if let wanted = options.columns {
             for name in wanted {
@@ -93,20 +120,36 @@ public enum CSVReader {
                 selected[i] = true
             }
         }
-        var categorical = header.map { options.types[$0] == .categorical }
-        let declaredNumeric = header.map { options.types[$0] == .numeric }
-        let bodyStart = parser.position
-        let bodyLine = parser.line
-        // Row estimate from the first record's length, so column buffers rarely grow.
-        var firstRecordEnd = bodyStart
-        while firstRecordEnd < bytes.n && bytes.p[firstRecordEnd] != 0x0A { firstRecordEnd += 1 }
-        // A real record has at least `width` bytes (separators and line end); a shorter first
-        // line (blank, malformed) says nothing, so start small and let the buffers grow.
-        let firstRecordLength = firstRecordEnd - bodyStart + 1
-        let estimatedRows = firstRecordLength >= header.count ? (bytes.n - bodyStart) / firstRecordLength + 16 : 1024
+        self.selected = selected
+        declaredNumeric = header.map { options.types[$0] == .numeric }
+        declaredCategorical = header.map { options.types[$0] == .categorical }
+    }
+
+    /// Reads the header of `bytes` (BOM already skipped): the layout, the body after the
+    /// header and the body's first line. Header only: ``CSVError/noRows(path:)``.
+    static func read(_ bytes: Bytes, path: String, options: CSVReadOptions) throws -> (CSVLayout, Bytes, Int) {
+        var parser = Parser(bytes: bytes, path: path)
+        let header = try parser.readHeader()
+        guard parser.position < bytes.n else { throw CSVError.noRows(path: path) }
+        let layout = try CSVLayout(header: header, path: path, options: options)
+        return (layout, Bytes(p: bytes.p + parser.position, n: bytes.n - parser.position), parser.line)
+    }
+
+    /// Parses the records of `body` (which starts at a record and holds whole records; its
+    /// first line is `line`), typing undeclared columns speculatively: a column that meets
+    /// text becomes categorical and the pass restarts.
+    func parseRecords(_ body: Bytes, line: Int, categorical start: [Bool]) throws -> ParsedRecords {
+        var categorical = start
+        var parser = Parser(bytes: body, path: path)
+        // Row estimate from the first record's length, so column buffers rarely grow. A real
+        // record has at least `width` bytes (separators and line end); a shorter first line
+        // (blank, malformed) says nothing, so start small and let the buffers grow.
+        let firstRecordEnd = memchr(body.p, 0x0A, body.n).map { UnsafeRawPointer($0) - UnsafeRawPointer(body.p) }
+        let firstRecordLength = (firstRecordEnd ?? body.n) + 1
+        let estimatedRows = firstRecordLength >= header.count ? body.n / firstRecordLength + 16 : 1024
         while true {
-            parser.position = bodyStart
-            parser.line = bodyLine
+            parser.position = 0
+            parser.line = line
             let store = ColumnStore(
                 names: header, selected: selected, categorical: categorical, declaredNumeric: declaredNumeric,
                 capacity: estimatedRows)
@@ -114,27 +157,55 @@ public enum CSVReader {
             case .restart(let column):
                 categorical[column] = true
             case .done(let rows):
-                guard rows > 0 else { throw CSVError.noRows(path: path) }
-                var columns: [Column] = []
-                for i in header.indices where selected[i] {
+                let nonFinite = header.indices.map { i -> (line: Int, value: String)? in
                     let raw = store.columns[i]
-                    if raw.nonFiniteLine > 0 {
-                        let text = parser.text(
-                            Parser.Field(
-                                start: raw.nonFiniteStart, end: raw.nonFiniteEnd, escaped: false, endsRecord: false))
-                        throw CSVError.nonFiniteNumber(
-                            path: path, line: raw.nonFiniteLine, column: header[i], value: text)
-                    }
-                    columns.append(store.column(i))
+                    guard raw.mode == 1 && raw.nonFiniteLine > 0 else { return nil }
+                    let field = Parser.Field(
+                        start: raw.nonFiniteStart, end: raw.nonFiniteEnd, escaped: false, endsRecord: false)
+                    return (raw.nonFiniteLine, parser.text(field))
                 }
-                return Table(validated: columns, rowCount: rows)
+                return ParsedRecords(
+                    store: store, rows: rows, endLine: parser.line, categorical: categorical, nonFinite: nonFinite)
             }
         }
     }
 }
 
+/// The parsed records of one input or chunk: raw column buffers in header order, the types
+/// the columns ended with, and the first non-finite number of each column still numeric.
+final class ParsedRecords: @unchecked Sendable {
+    let store: ColumnStore
+    let rows: Int
+    /// The line after the last record.
+    let endLine: Int
+    let categorical: [Bool]
+    let nonFinite: [(line: Int, value: String)?]
+
+    init(store: ColumnStore, rows: Int, endLine: Int, categorical: [Bool], nonFinite: [(line: Int, value: String)?]) {
+        self.store = store
+        self.rows = rows
+        self.endLine = endLine
+        self.categorical = categorical
+        self.nonFinite = nonFinite
+    }
+
+    /// The selected columns as a table; no rows or a non-finite number (first column in
+    /// header order) is an error.
+    func table(_ layout: CSVLayout) throws -> Table {
+        guard rows > 0 else { throw CSVError.noRows(path: layout.path) }
+        var columns: [Column] = []
+        for i in layout.header.indices where layout.selected[i] {
+            if let (line, value) = nonFinite[i] {
+                throw CSVError.nonFiniteNumber(path: layout.path, line: line, column: layout.header[i], value: value)
+            }
+            columns.append(store.column(i))
+        }
+        return Table(validated: columns, rowCount: rows)
+    }
+}
+
 /// A byte range of the input, never escaping the `withUnsafeBytes` scope of a parse.
-struct Bytes {
+struct Bytes: @unchecked Sendable {
     let p: UnsafePointer<UInt8>
     let n: Int
 
@@ -147,6 +218,12 @@ struct Bytes {
             i += 1
         }
         return line
+    }
+
+    /// The bytes after a leading UTF-8 byte-order mark, if there is one.
+    func skippingByteOrderMark() -> Bytes {
+        guard n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF else { return self }
+        return Bytes(p: p + 3, n: n - 3)
     }
 }
 
@@ -198,7 +275,7 @@ struct RawColumn {
 }
 
 /// The columns of one parsing pass; frees its buffers when the pass ends (done, restart or error).
-final class ColumnStore {
+final class ColumnStore: @unchecked Sendable {
     let names: [String]
     let columns: UnsafeMutablePointer<RawColumn>
     let width: Int
@@ -232,16 +309,19 @@ final class ColumnStore {
         levels.deallocate()
     }
 
+    /// Frees column `i`'s raw buffers (after they were copied out).
+    func release(_ i: Int) {
+        columns[i].numbers?.deallocate()
+        columns[i].codes?.deallocate()
+        columns[i].numbers = nil
+        columns[i].codes = nil
+    }
+
     /// Column `i` as a `Column`; its raw buffer is freed at once, so peak memory holds at
     /// most one column twice rather than the whole table.
     func column(_ i: Int) -> Column {
         let raw = columns[i]
-        defer {
-            columns[i].numbers?.deallocate()
-            columns[i].codes?.deallocate()
-            columns[i].numbers = nil
-            columns[i].codes = nil
-        }
+        defer { release(i) }
         if raw.mode == 2, let codes = raw.codes {
             return Column(
                 name: names[i],

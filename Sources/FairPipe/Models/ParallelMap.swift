@@ -47,3 +47,14 @@ enum ParallelChunks {
         }
     }
 }
+
+extension ParallelMap {
+    /// Threads for data-parallel work such as CSV parsing: `FAIRPIPE_THREADS` when it is a
+    /// positive integer (`1` gives the one-thread paths), else the active cores.
+    static var threadCount: Int {
+        if let text = ProcessInfo.processInfo.environment["FAIRPIPE_THREADS"], let count = Int(text), count > 0 {
+            return count
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+}
