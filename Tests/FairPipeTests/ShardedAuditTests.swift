@@ -67,6 +67,45 @@ import Testing
         }
     }
 
+    /// A CSV of `rows` in a fresh folder.
+    static func file(_ rows: [String], name: String = #function) throws -> String {
+        let url = try Fixtures.temporaryFolder("stream-\(name)").appendingPathComponent("p.csv")
+        try (([header] + rows).joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test(arguments: [97, 1024, 1 << 20]) func streamedStatisticsEqualTheWholeFiles(chunkBytes: Int) throws {
+        let config = try Self.config()
+        let rows = Self.rows()
+        let path = try Self.file(rows, name: "chunks\(chunkBytes)")
+        let streamed = try EvaluateStage.streamedStatistics(
+            path: path, columns: Self.columns(), config: config, chunkBytes: chunkBytes)
+        let whole = try Self.statistics(rows, config: config)
+        #expect(streamed == whole)
+        #expect(try Self.bytes(streamed, config: config) == Self.bytes(whole, config: config))
+    }
+
+    @Test func streamedErrorsNameTheFileLineOfALaterChunk() throws {
+        var rows = Self.rows(300)
+        rows[250] = "250,Black,F,1,1.5"
+        rows[270] = "270,,F,1,0.5"
+        let path = try Self.file(rows)
+        let config = try Self.config()
+        var message = ""
+        do {
+            _ = try EvaluateStage.streamedStatistics(
+                path: path, columns: Self.columns(), config: config, chunkBytes: 200)
+        } catch { message = "\(error)" }
+        #expect(message == "\(path):252: column `score` must be a probability in [0, 1], found `1.5`")
+        rows[250] = "250,Black,F,1,0.5"
+        let second = try Self.file(rows, name: "second")
+        do {
+            _ = try EvaluateStage.streamedStatistics(
+                path: second, columns: Self.columns(), config: config, chunkBytes: 200)
+        } catch { message = "\(error)" }
+        #expect(message == "\(second):272: empty sensitive value in column `race`")
+    }
+
     @Test func fixedPointSumsDoNotDependOnOrder() {
         let values = (0..<1000).map { Double($0) * 0.000_123_456_789 + 1e-9 }
         var forward = FixedPointSum(), backward = FixedPointSum()

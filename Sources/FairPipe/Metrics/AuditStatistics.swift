@@ -187,15 +187,22 @@ public struct ScoreRuns: Codable, Equatable, Sendable {
 
     /// The runs of all scores of `parts` together.
     static func merging(_ parts: [ScoreRuns]) -> ScoreRuns {
-        let nonEmpty = parts.filter { !$0.values.isEmpty }
-        if nonEmpty.count <= 1 { return nonEmpty.first ?? ScoreRuns() }
-        var pairs: [(Double, Int)] = []
-        pairs.reserveCapacity(nonEmpty.reduce(0) { $0 + $1.values.count })
-        for part in nonEmpty { pairs += zip(part.values, part.counts) }
-        pairs.sort { $0.0 < $1.0 }
+        parts.reduce(ScoreRuns()) { $0.values.isEmpty ? $1 : ($1.values.isEmpty ? $0 : merge($0, $1)) }
+    }
+
+    /// Two runs merged in one linear pass.
+    static func merge(_ a: ScoreRuns, _ b: ScoreRuns) -> ScoreRuns {
         var values: [Double] = [], counts: [Int] = []
-        for (v, k) in pairs {
-            if values.last == v { counts[counts.count - 1] += k } else { values.append(v); counts.append(k) }
+        values.reserveCapacity(a.values.count + b.values.count)
+        counts.reserveCapacity(a.values.count + b.values.count)
+        var i = 0, j = 0
+        while i < a.values.count || j < b.values.count {
+            let takeA = j == b.values.count || (i < a.values.count && a.values[i] <= b.values[j])
+            let takeB = i == a.values.count || (j < b.values.count && b.values[j] <= a.values[i])
+            values.append(takeA ? a.values[i] : b.values[j])
+            counts.append((takeA ? a.counts[i] : 0) + (takeB ? b.counts[j] : 0))
+            if takeA { i += 1 }
+            if takeB { j += 1 }
         }
         return ScoreRuns(values: values, counts: counts)
     }

@@ -21,6 +21,43 @@ extension EvaluateStage {
         return audit
     }
 
+    /// The statistics of a predictions CSV read in record-aligned chunks of `chunkBytes`, each
+    /// folded into the total and dropped: memory is one chunk plus the statistics, whatever the
+    /// file size. Errors name the file and line as a whole-file read does; label classes are
+    /// checked over the whole file.
+    static func streamedStatistics(
+        path: String, columns: PredictionColumns, config: PipelineConfig, chunkBytes: Int = 32 << 20
+    ) throws -> AuditStatistics {
+        var reader = try CSVChunkReader(path: path, options: Predictions.readOptions(columns), chunkBytes: chunkBytes)
+        var total: AuditStatistics?
+        while let table = try reader.next() {
+            let chunk = try chunkStatistics(
+                table, firstLine: reader.firstLine, path: path, columns: columns, config: config)
+            guard let sofar = total else {
+                total = chunk
+                continue
+            }
+            let parts = [(path: path, statistics: sofar), (path: path, statistics: chunk)]
+            try checkLabelClasses(parts, column: columns.label, positive: columns.positive)
+            total = AuditStatistics.merged([sofar, chunk])
+        }
+        guard let total else { throw MetricsError.noRows }
+        return total
+    }
+
+    /// One chunk's statistics; errors carry file lines (the chunk's rows start at `firstLine`).
+    static func chunkStatistics(
+        _ table: Table, firstLine: Int, path: String, columns: PredictionColumns, config: PipelineConfig
+    ) throws -> AuditStatistics {
+        do {
+            let predictions = try Predictions.read(table: table, path: path, columns: columns)
+            try predictions.predictionSet().validate()
+            return statistics(predictions, columns: columns, config: config)
+        } catch let error as PredictionsError {
+            throw error.shifted(lines: firstLine - 2)
+        }
+    }
+
     /// Reads shard statistics (recording each file, so the manifest lists it with its SHA-256)
     /// and merges them, refusing shards made with other settings than the first, sensitive
     /// columns or calibration bins other than this run's, and labels with more than two

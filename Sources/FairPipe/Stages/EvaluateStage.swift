@@ -45,10 +45,10 @@ public enum EvaluateStage {
             return try measure(
                 test, features: features, config: config, failOnViolation: failOnViolation, run: run, log: log)
         case .predictions(let path, let columns):
-            let test = try Predictions.read(try run.readInput(path), path: path, columns: columns)
-            log.info("read \(test.count) predictions from \(path)")
-            try test.predictionSet().validate()
-            let audit = statistics(test, columns: columns, config: config)
+            // Streamed: the rows are folded chunk by chunk into statistics, never held.
+            let audit = try streamedStatistics(path: path, columns: columns, config: config)
+            run.recordInput(path)
+            log.info("read \(audit.rows) predictions from \(path)")
             if statsOnly {
                 try run.write(try audit.jsonData(), to: statisticsFile)
                 log.info("wrote the statistics of \(audit.rows) rows (\(audit.cells.count) cells)")
