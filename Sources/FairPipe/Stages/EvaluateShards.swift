@@ -28,7 +28,9 @@ extension EvaluateStage {
     static func streamedStatistics(
         path: String, columns: PredictionColumns, config: PipelineConfig, chunkBytes: Int = 32 << 20
     ) throws -> AuditStatistics {
-        var reader = try CSVChunkReader(path: path, options: Predictions.readOptions(columns), chunkBytes: chunkBytes)
+        var options = Predictions.readOptions(columns)
+        options.columns = try usedColumns(path: path, columns: columns)
+        var reader = try CSVChunkReader(path: path, options: options, chunkBytes: chunkBytes)
         var total: AuditStatistics?
         while let table = try reader.next() {
             let chunk = try chunkStatistics(
@@ -43,6 +45,16 @@ extension EvaluateStage {
         }
         guard let total else { throw MetricsError.noRows }
         return total
+    }
+
+    /// The columns an audit reads (others are tokenised, not converted), in header order; nil
+    /// (all) when a required one is missing, so that error lists every column as it always has.
+    static func usedColumns(path: String, columns spec: PredictionColumns) throws -> [String]? {
+        let header = try CSVChunkReader(path: path, options: CSVReadOptions(), chunkBytes: 1 << 16).header
+        let required = [spec.label] + spec.sensitive + [spec.score, spec.decision].compactMap { $0 }
+        guard required.allSatisfy(header.contains) else { return nil }
+        var used = Set(required + ["score", "decision"])
+        return header.filter { used.remove($0) != nil }
     }
 
     /// One chunk's statistics; errors carry file lines (the chunk's rows start at `firstLine`).
