@@ -115,18 +115,7 @@ struct FairnessEngine: Sendable {
                 skipped.append(entry)
                 continue
             }
-            // Every combination of the attributes' groups, empty ones included (mixed radix, first attribute slowest).
-            var groupNames: [String] = [""]
-            for (k, a) in subset.enumerated() {
-                groupNames = groupNames.flatMap { prefix in groups[a].map { k == 0 ? $0 : prefix + "&" + $0 } }
-            }
-            var cellsOfGroup = [[Int]](repeating: [], count: groupNames.count)
-            for c in 0..<cells {
-                var index = 0
-                for a in subset { index = index * groups[a].count + Int(stats.cellCodes[c][a]) }
-                cellsOfGroup[index].append(c)
-            }
-            levels.append(Level(name: levelName, groupNames: groupNames, cellsOfGroup: cellsOfGroup))
+            levels.append(Self.level(levelName, subset: subset, groups: groups, cellCodes: stats.cellCodes))
         }
         self.levels = levels
         self.notes = notes
@@ -141,9 +130,34 @@ struct FairnessEngine: Sendable {
         for attribute in config.reference.keys.sorted() where !levelNames.contains(attribute) {
             throw MetricsError.unknownReferenceAttribute(attribute: attribute, attributes: levels.map(\.name))
         }
+        (references, excludedByConfig) = try Self.references(levels, config: config, cellSizes: stats.cellSizes)
+    }
+
+    /// The groups of one attribute subset: every combination of the attributes' groups, empty
+    /// ones included (mixed radix, first attribute slowest), and the cells of each.
+    static func level(_ name: String, subset: [Int], groups: [[String]], cellCodes: [[Int32]]) -> Level {
+        var groupNames: [String] = [""]
+        for (k, a) in subset.enumerated() {
+            groupNames = groupNames.flatMap { prefix in groups[a].map { k == 0 ? $0 : prefix + "&" + $0 } }
+        }
+        var cellsOfGroup = [[Int]](repeating: [], count: groupNames.count)
+        for (c, codes) in cellCodes.enumerated() {
+            var index = 0
+            for a in subset { index = index * groups[a].count + Int(codes[a]) }
+            cellsOfGroup[index].append(c)
+        }
+        return Level(name: name, groupNames: groupNames, cellsOfGroup: cellsOfGroup)
+    }
+
+    /// Per level: the reference group (configured, else the largest; ties to the first by name)
+    /// and which groups configuration leaves out of disparities.
+    static func references(
+        _ levels: [Level], config: FairnessConfig, cellSizes: [Int]
+    ) throws -> (
+        [Int?], [[Bool]]
+    ) {
         var references: [Int?] = []
         var excluded: [[Bool]] = []
-        let cellSizes = stats.cellSizes
         for level in levels {
             let sizes = level.cellsOfGroup.map { $0.reduce(0) { $0 + cellSizes[$1] } }
             if let name = config.reference[level.name] {
@@ -152,7 +166,6 @@ struct FairnessEngine: Sendable {
                 }
                 references.append(index)
             } else {
-                // Largest group; ties go to the first by name.
                 let best = sizes.indices.filter { sizes[$0] > 0 }.max { a, b in
                     sizes[a] != sizes[b] ? sizes[a] < sizes[b] : level.groupNames[a] > level.groupNames[b]
                 }
@@ -160,8 +173,7 @@ struct FairnessEngine: Sendable {
             }
             excluded.append(sizes.map { config.excludeSmallGroups && $0 < config.minGroupSize })
         }
-        self.references = references
-        self.excludedByConfig = excluded
+        return (references, excluded)
     }
 
     static func combinations(_ n: Int, _ k: Int) -> [[Int]] {
