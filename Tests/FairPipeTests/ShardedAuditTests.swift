@@ -133,6 +133,26 @@ import Testing
         }
     }
 
+    @Test func damagedStatisticsAreOneLineNotACrash() throws {
+        let config = try Self.config()
+        let good = try Self.statistics(Array(Self.rows().prefix(80)), config: config)
+        try good.validate(path: "s.json")
+        var outOfRange = good
+        outOfRange.atomKeys[outOfRange.atomKeys.count - 1] = 1 << 40
+        var badCell = good
+        badCell.cells[0][0] = 99
+        var badRuns = good
+        badRuns.scoreRuns[1] = ScoreRuns(values: [0.5], counts: [1])
+        var badCounts = good
+        badCounts.atomCounts[0] = Int.max
+        for damaged in [outOfRange, badCell, badRuns, badCounts] {
+            #expect(throws: FileError.self) { try damaged.validate(path: "s.json") }
+        }
+        let text = String(decoding: try good.jsonData(), as: UTF8.self)
+        let huge = text.replacingOccurrences(of: "\"counts\" : [\n", with: "\"counts\" : [\n 9223372036854775807,\n")
+        #expect(throws: FileError.self) { try AuditStatistics.decode(Data(huge.utf8), path: "s.json") }
+    }
+
     @Test func labelClassesAreCheckedAcrossShards() throws {
         let config = try Self.config()
         var a = try Self.statistics(Array(Self.rows().prefix(50)), config: config)

@@ -137,7 +137,8 @@ public struct ScoreRuns: Codable, Equatable, Sendable {
         self.values = values
         self.counts = counts
         var suffix = [Int](repeating: 0, count: counts.count + 1)
-        for i in counts.indices.reversed() { suffix[i] = suffix[i + 1] + counts[i] }
+        // Wrapping: a damaged file is refused by `validate`, not trapped here.
+        for i in counts.indices.reversed() { suffix[i] = suffix[i + 1] &+ counts[i] }
         atLeast = suffix
     }
 
@@ -145,7 +146,7 @@ public struct ScoreRuns: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let values = try c.decode([Double].self, forKey: .values)
         let counts = try c.decode([Int].self, forKey: .counts)
-        guard values.count == counts.count, counts.allSatisfy({ $0 > 0 }),
+        guard values.count == counts.count, counts.allSatisfy({ $0 > 0 && $0 <= AuditStatistics.maximumCount }),
             zip(values, values.dropFirst()).allSatisfy({ $0 < $1 })
         else {
             throw DecodingError.dataCorrupted(

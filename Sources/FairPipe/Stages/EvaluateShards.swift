@@ -80,7 +80,9 @@ extension EvaluateStage {
         throws -> AuditStatistics
     {
         let shards = try paths.map { path in
-            (path: path, statistics: try AuditStatistics.decode(try run.readInput(path), path: path))
+            let statistics = try AuditStatistics.decode(try run.readInput(path), path: path)
+            try statistics.validate(path: path)
+            return (path: path, statistics: statistics)
         }
         guard let first = shards.first else { throw StatisticsMergeError.noShards }
         var expected = first.statistics.settings
