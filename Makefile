@@ -68,7 +68,7 @@ MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 EXPLAIN    := $(OUT)/explain/manifest.json
 
-.PHONY: all build pipeline sweep test data bench bench-reductions bench-gbdt bench-monitor bench-stream audit-shards ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo track
+.PHONY: all build pipeline sweep test data bench bench-reductions bench-gbdt bench-monitor bench-ingest bench-stream audit-shards ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo track
 
 all: pipeline track ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -178,7 +178,7 @@ data: $(BIN)/make-dataset ## Download and verify the configured benchmark datase
 bench: ## Run the benchmarks on release builds (a measurement, not a test)
 	$(SWIFT) build -c release --product fairpipe-bench
 	$(BIN)/fairpipe-bench $(BENCH)
-	$(if $(BENCH),,$(MAKE) --no-print-directory bench-reductions bench-gbdt bench-monitor bench-stream)
+	$(if $(BENCH),,$(MAKE) --no-print-directory bench-reductions bench-gbdt bench-monitor bench-ingest bench-stream)
 
 bench-reductions: $(BINARIES) ## mitigate (exponentiated_gradient on Adult, with its curve) next to fairlearn, same run
 	BIN=$(BIN) bash Tests/Fixtures/bench/reductions.sh
@@ -186,6 +186,10 @@ bench-reductions: $(BINARIES) ## mitigate (exponentiated_gradient on Adult, with
 bench-gbdt: $(BINARIES) ## gradient boosting next to scikit-learn and LightGBM (Adult, 1M × 50, EG oracle), same run
 	$(SWIFT) build -c release --product fairpipe-bench
 	BIN=$(BIN) bash Tests/Fixtures/bench/gbdt.sh
+
+bench-ingest: ## CSV ingest of a 10M-row numeric file next to pandas.read_csv and polars.read_csv, same run
+	$(SWIFT) build -c release --product fairpipe-bench
+	BIN=$(BIN) bash Tests/Fixtures/bench/ingest.sh
 
 bench-monitor: ## monitor on a 30-day log at 1M rows a day, full and incremental, next to pandas, same run
 	$(SWIFT) build -c release --product monitor

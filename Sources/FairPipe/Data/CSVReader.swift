@@ -33,8 +33,17 @@ public struct CSVReadOptions: Sendable, Equatable {
 /// categorical and parsing restarts with that column categorical (at most once per such
 /// column; in practice categorical columns flip on the first row, so the restart is free).
 ///
+/// Threads: an input of 4 MiB or more is split into record-aligned chunks (quote-aware,
+/// ``CSVChunks``) parsed on `FAIRPIPE_THREADS` threads (default: every core), then joined
+/// into the same table, bit for bit, as one thread builds: a column that meets text in any
+/// chunk is categorical everywhere, levels stay in first-appearance order. On any error
+/// the input is parsed again on one thread, so the error and its line are the same too.
+/// `FAIRPIPE_THREADS=1` reads on one thread. ``CSVChunkReader`` reads a file chunk by chunk
+/// in bounded memory.
+///
 /// Performance: one pass over the bytes (memory-mapped) with pointer arithmetic into raw
-/// column buffers; numbers by Clinger's fast path (digits below 2^53, power of ten within
+/// column buffers; an unquoted decimal of up to 19 digits is recognised, delimited and
+/// converted in one step; other numbers by Clinger's fast path (digits below 2^53, power of ten within
 /// 10^±22) or an exact 128-by-64-bit division (up to 19 digits after the point), `strtod`
 /// only beyond; categorical cells interned by a byte-keyed hash table (no `String` per
 /// repeated level). All three paths round correctly, so results equal `strtod`'s bit for
@@ -299,10 +308,7 @@ final class ColumnStore: @unchecked Sendable {
     }
 
     deinit {
-        for i in 0..<width {
-            columns[i].numbers?.deallocate()
-            columns[i].codes?.deallocate()
-        }
+        for i in 0..<width { release(i) }
         columns.deinitialize(count: width)
         columns.deallocate()
         levels.deinitialize(count: width)
@@ -535,6 +541,11 @@ struct Parser {
             }
             var column = 0
             while true {
+                if column < width && columns[column].mode == 1, let endsRecord = fastNumber(into: &columns[column]) {
+                    column += 1
+                    if endsRecord { break }
+                    continue
+                }
                 let field = try nextField(columnName: column < width ? store.names[column] : "#\(column + 1)")
                 if column < width {
                     switch columns[column].mode {
@@ -560,6 +571,67 @@ struct Parser {
         return .done(rows: rows)
     }
 
+    /// The common numeric field in one pass: unquoted `[-+]digits[.digits]` with at most 19
+    /// digits, followed by a separator, a line end or the end of input. Stores the value
+    /// (the same `Double` ``NumberParser/parse(_:_:)`` gives: the same significand and
+    /// exponent through the same Clinger or division step), consumes the terminator and
+    /// returns whether the record ended; `nil` (nothing consumed) for anything else.
+    @inline(__always)
+    mutating func fastNumber(into column: inout RawColumn) -> Bool? {
+        let p = bytes.p, n = bytes.n
+        var i = position
+        var negative = false
+        if i < n && (p[i] == 0x2D || p[i] == 0x2B) {
+            negative = p[i] == 0x2D
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < n, case let d = p[i] &- 0x30, d < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - integerStart
+        var exponent = 0
+        if i < n && p[i] == 0x2E {
+            i += 1
+            let fractionStart = i
+            while i < n, case let d = p[i] &- 0x30, d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            exponent = fractionStart - i
+            digits -= exponent
+        }
+        guard digits > 0 && digits <= 19 else { return nil }
+        let terminator: UInt8 = i < n ? p[i] : lf
+        guard terminator == comma || terminator == lf || terminator == cr else { return nil }
+        var value: Double
+        if mantissa == 0 {
+            value = 0
+        } else if mantissa <= (1 << 53) && exponent >= -22 {
+            value = exponent < 0 ? Double(mantissa) / NumberParser.powers[-exponent] : Double(mantissa)
+        } else if exponent < 0 {
+            value = NumberParser.divide(mantissa, byPowerOfTen: -exponent)
+        } else {
+            return nil
+        }
+        column.append(negative ? -value : value)
+        if i >= n {
+            position = i
+            return true
+        }
+        i += 1
+        if terminator == comma {
+            position = i
+            return false
+        }
+        if terminator == cr && i < n && p[i] == lf { i += 1 }
+        line += 1
+        position = i
+        return true
+    }
+
     /// The level code of a categorical field (`-1` when empty).
     @inline(__always)
     func level(_ field: Field, in table: inout LevelTable) -> Int32 {
@@ -573,7 +645,9 @@ struct Parser {
 
     /// Stores a numeric field; returns true when an auto-typed column meets text.
     @inline(__always)
-    func storeNumber(_ field: Field, in column: inout RawColumn, name: String, line: Int) throws -> Bool {
+    func storeNumber(
+        _ field: Field, in column: inout RawColumn, name: @autoclosure () -> String, line: Int
+    ) throws -> Bool {
         if field.start == field.end {
             column.append(.nan)
             return false
@@ -590,7 +664,7 @@ struct Parser {
             column.append(.nan)
         case .notANumber:
             if column.declaredNumeric {
-                throw CSVError.notANumber(path: path, line: line, column: name, value: text(field))
+                throw CSVError.notANumber(path: path, line: line, column: name(), value: text(field))
             }
             return true
         }
@@ -607,7 +681,7 @@ enum NumberParser {
     }
 
     /// Exact powers of ten representable in a Double (10^0 ... 10^22).
-    private static let powers: [Double] = [
+    static let powers: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
@@ -775,12 +849,21 @@ enum NumberParser {
 }
 
 /// UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF) with
-/// an 8-bytes-at-a-time ASCII fast path.
+/// a 32-bytes-at-a-time ASCII fast path.
 enum UTF8Check {
     static func firstInvalidOffset(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
         let raw = UnsafeRawPointer(p)
         var i = 0
         while i < n {
+            while i + 32 <= n {
+                let word =
+                    raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                guard word & 0x8080_8080_8080_8080 == 0 else { break }
+                i += 32
+            }
             while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
             }
