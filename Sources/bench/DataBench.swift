@@ -17,15 +17,7 @@ func csvBenchmark() throws {
     let numericPath = folder.appendingPathComponent("numeric.csv").path
     let writeTime = try measure {
         try writeChunked(to: numericPath, rows: rows) { start, count, rng in
-            var columns = [Column(name: "row_id", numbers: (start..<(start + count)).map(Double.init))]
-            for j in 1...9 {
-                columns.append(
-                    Column(name: "f\(j)", numbers: (0..<count).map { _ in (rng.nextGaussian() * 1e4).rounded() / 1e4 }))
-            }
-            columns.append(
-                Column(name: "group", strings: (0..<count).map { _ in rng.nextUnitDouble() < 0.7 ? "A" : "B" }))
-            columns.append(Column(name: "label", numbers: (0..<count).map { _ in rng.nextUnitDouble() < 0.4 ? 1 : 0 }))
-            return try Table(columns: columns)
+            try benchRows(start: start, count: count, features: 9, group: true, rng: &rng)
         }
     }.seconds
     let bytes = Double(
@@ -99,6 +91,23 @@ func csvBenchmark() throws {
         ])
 }
 
+/// Rows `start..<start + count` of a CSV bench file: `row_id`, `features` standard Gaussian
+/// numbers rounded to 4 decimals, a `group` (`A` 70 %, `B`) if asked, and a 0/1 `label`.
+private func benchRows(
+    start: Int, count: Int, features: Int, group: Bool, rng: inout Xoshiro256StarStar
+) throws -> Table {
+    var columns = [Column(name: "row_id", numbers: (start..<(start + count)).map(Double.init))]
+    for j in 1...features {
+        columns.append(
+            Column(name: "f\(j)", numbers: (0..<count).map { _ in (rng.nextGaussian() * 1e4).rounded() / 1e4 }))
+    }
+    if group {
+        columns.append(Column(name: "group", strings: (0..<count).map { _ in rng.nextUnitDouble() < 0.7 ? "A" : "B" }))
+    }
+    columns.append(Column(name: "label", numbers: (0..<count).map { _ in rng.nextUnitDouble() < 0.4 ? 1 : 0 }))
+    return try Table(columns: columns)
+}
+
 /// The fastest of three runs of `body` (wall seconds, thread CPU seconds, result): the
 /// machine is shared, so the minimum is the least disturbed measurement.
 private func bestOfThree<T>(_ body: () throws -> T) throws -> (Double, Double, T) {
@@ -135,30 +144,64 @@ private func writeChunked(
 }
 
 /// `FAIRPIPE_BENCH_CSV_FILE=path fairpipe-bench csv-file`: times reading one existing CSV
-/// (for profiling the reader on real data).
+/// (for profiling the reader on real data, and for `make bench-ingest`): best of
+/// `FAIRPIPE_BENCH_REPEATS` (default 5) wall times, process CPU time (all threads) of that
+/// run, and the peak RSS. `FAIRPIPE_BENCH_CSV_COLUMNS=a,b` reads only those columns.
 func csvFileBenchmark() throws {
-    guard let path = ProcessInfo.processInfo.environment["FAIRPIPE_BENCH_CSV_FILE"] else {
+    let environment = ProcessInfo.processInfo.environment
+    guard let path = environment["FAIRPIPE_BENCH_CSV_FILE"] else {
         report("csv.file", ["skipped": "set FAIRPIPE_BENCH_CSV_FILE"])
         return
     }
+    let repeats = environment["FAIRPIPE_BENCH_REPEATS"].flatMap { Int($0) } ?? 5
+    let columns = environment["FAIRPIPE_BENCH_CSV_COLUMNS"].map { $0.split(separator: ",").map(String.init) }
     let bytes = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
     var best = (wall: Double.infinity, cpu: Double.infinity)
-    var rows = 0
-    for _ in 0..<5 {
-        let cpuStart = threadCPUSeconds()
-        let (seconds, table) = try measure { try CSVReader.read(path: path) }
-        best = (min(best.wall, seconds), min(best.cpu, threadCPUSeconds() - cpuStart))
-        rows = table.rowCount
+    var shape = (rows: 0, columns: 0)
+    for _ in 0..<max(1, repeats) {
+        let cpuStart = processCPUSeconds()
+        let (seconds, table) = try measure { try CSVReader.read(path: path, options: CSVReadOptions(columns: columns)) }
+        if seconds < best.wall { best = (seconds, processCPUSeconds() - cpuStart) }
+        shape = (table.rowCount, table.columns.count)
     }
     report(
         "csv.file",
         [
-            "rows": "\(rows)", "megabytes": String(format: "%.1f", bytes / 1_000_000),
+            "rows": "\(shape.rows)", "columns": "\(shape.columns)",
+            "megabytes": String(format: "%.1f", bytes / 1_000_000),
+            "threads": environment["FAIRPIPE_THREADS"] ?? "\(ProcessInfo.processInfo.activeProcessorCount)",
             "best_wall_seconds": String(format: "%.3f", best.wall),
             "mb_per_s": String(format: "%.0f", bytes / 1_000_000 / best.wall),
-            "best_cpu_seconds": String(format: "%.3f", best.cpu),
-            "cpu_mb_per_s": String(format: "%.0f", bytes / 1_000_000 / best.cpu),
+            "cpu_seconds": String(format: "%.3f", best.cpu),
+            "peak_mib": String(format: "%.0f", peakMemoryMiB()),
         ])
+}
+
+/// `FAIRPIPE_BENCH_CSV_WRITE=path FAIRPIPE_BENCH_CSV_ROWS=n fairpipe-bench csv-numeric-file`:
+/// writes the ingest benchmark's file: `n` rows (default 10,000,000) of 12 numeric
+/// columns — `row_id`, ten standard Gaussian numbers rounded to 4 decimals, a 0/1
+/// `label` — about 840 MB at 10M rows. Seeded, so every run writes the same bytes.
+func csvNumericFileBenchmark() throws {
+    let environment = ProcessInfo.processInfo.environment
+    guard let path = environment["FAIRPIPE_BENCH_CSV_WRITE"] else {
+        report("csv.numeric_file", ["skipped": "set FAIRPIPE_BENCH_CSV_WRITE"])
+        return
+    }
+    let rows = environment["FAIRPIPE_BENCH_CSV_ROWS"].flatMap { Int($0) } ?? 10_000_000
+    let seconds = try measure {
+        try writeChunked(to: path, rows: rows) { start, count, rng in
+            try benchRows(start: start, count: count, features: 10, group: false, rng: &rng)
+        }
+    }.seconds
+    report("csv.numeric_file", ["rows": "\(rows)", "path": path, "seconds": String(format: "%.1f", seconds)])
+}
+
+/// CPU time of the whole process (user + system, every thread).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
 /// CPU time of the calling thread (user + system), immune to other processes on the machine.

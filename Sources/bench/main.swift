@@ -7,6 +7,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("train", trainBenchmark),
     ("csv", csvBenchmark),
     ("csv-file", csvFileBenchmark),
+    ("csv-numeric-file", csvNumericFileBenchmark),
     ("threshold_optimizer", thresholdOptimizerBench),
     ("report", reportBench),
     ("metrics", metricsBench),

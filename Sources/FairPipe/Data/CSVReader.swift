@@ -33,8 +33,17 @@ public struct CSVReadOptions: Sendable, Equatable {
 /// categorical and parsing restarts with that column categorical (at most once per such
 /// column; in practice categorical columns flip on the first row, so the restart is free).
 ///
+/// Threads: an input of 4 MiB or more is split into record-aligned chunks (quote-aware,
+/// ``CSVChunks``) parsed on `FAIRPIPE_THREADS` threads (default: every core), then joined
+/// into the same table, bit for bit, as one thread builds: a column that meets text in any
+/// chunk is categorical everywhere, levels stay in first-appearance order. On any error
+/// the input is parsed again on one thread, so the error and its line are the same too.
+/// `FAIRPIPE_THREADS=1` reads on one thread. ``CSVChunkReader`` reads a file chunk by chunk
+/// in bounded memory.
+///
 /// Performance: one pass over the bytes (memory-mapped) with pointer arithmetic into raw
-/// column buffers; numbers by Clinger's fast path (digits below 2^53, power of ten within
+/// column buffers; an unquoted decimal of up to 19 digits is recognised, delimited and
+/// converted in one step; other numbers by Clinger's fast path (digits below 2^53, power of ten within
 /// 10^±22) or an exact 128-by-64-bit division (up to 19 digits after the point), `strtod`
 /// only beyond; categorical cells interned by a byte-keyed hash table (no `String` per
 /// repeated level). All three paths round correctly, so results equal `strtod`'s bit for
@@ -67,23 +76,50 @@ public enum CSVReader {
         }
     }
 
-    /// Parses CSV bytes; `path` is only used in error messages.
+    /// Parses CSV bytes; `path` is only used in error messages. Inputs of 4 MiB or more are
+    /// parsed on ``ParallelMap/threadCount`` threads (`FAIRPIPE_THREADS`), with the same result.
     public static func parse(
         _ raw: UnsafeRawBufferPointer, path: String, options: CSVReadOptions = CSVReadOptions()
     ) throws -> Table {
+        try parse(raw, path: path, options: options, threads: ParallelMap.threadCount)
+    }
+
+    /// Inputs below `parallelBytes` are read on one thread; others in chunks of about
+    /// `chunkBytes`, at most four per thread.
+    static func parse(
+        _ raw: UnsafeRawBufferPointer, path: String, options: CSVReadOptions, threads: Int,
+        parallelBytes: Int = 4 << 20, chunkBytes: Int = 1 << 20
+    ) throws -> Table {
         guard let base = raw.baseAddress, raw.count > 0 else { throw CSVError.empty(path: path) }
-        var bytes = Bytes(p: base.assumingMemoryBound(to: UInt8.self), n: raw.count)
-        if bytes.n >= 3 && bytes.p[0] == 0xEF && bytes.p[1] == 0xBB && bytes.p[2] == 0xBF {
-            bytes = Bytes(p: bytes.p + 3, n: bytes.n - 3)
-        }
+        let bytes = Bytes(p: base.assumingMemoryBound(to: UInt8.self), n: raw.count).skippingByteOrderMark()
         guard bytes.n > 0 else { throw CSVError.empty(path: path) }
+        if threads > 1 && bytes.n >= parallelBytes,
+            let table = CSVParallelParse.table(
+                bytes, path: path, options: options, pieces: threads * 4, chunkBytes: chunkBytes)
+        {
+            return table
+        }
         if let bad = UTF8Check.firstInvalidOffset(bytes.p, bytes.n) {
             throw CSVError.invalidUTF8(path: path, line: bytes.line(atOffset: bad))
         }
-        var parser = Parser(bytes: bytes, path: path)
-        let header = try parser.readHeader()
-        guard parser.position < bytes.n else { throw CSVError.noRows(path: path) }
+        let (layout, body, bodyLine) = try CSVLayout.read(bytes, path: path, options: options)
+        let records = try layout.parseRecords(body, line: bodyLine, categorical: layout.declaredCategorical)
+        return try records.table(layout)
+    }
+}
 
+/// The header of a CSV input and what the options make of it: which columns are stored and
+/// which are declared numeric or categorical. Shared by every chunk of one input.
+struct CSVLayout: Sendable {
+    let path: String
+    let header: [String]
+    let selected: [Bool]
+    let declaredNumeric: [Bool]
+    let declaredCategorical: [Bool]
+
+    init(header: [String], path: String, options: CSVReadOptions) throws {
+        self.path = path
+        self.header = header
         var selected = [Bool](repeating: options.columns == nil, count: header.count)
         if let wanted = options.columns {
             for name in wanted {
@@ -93,20 +129,36 @@ public enum CSVReader {
                 selected[i] = true
             }
         }
-        var categorical = header.map { options.types[$0] == .categorical }
-        let declaredNumeric = header.map { options.types[$0] == .numeric }
-        let bodyStart = parser.position
-        let bodyLine = parser.line
-        // Row estimate from the first record's length, so column buffers rarely grow.
-        var firstRecordEnd = bodyStart
-        while firstRecordEnd < bytes.n && bytes.p[firstRecordEnd] != 0x0A { firstRecordEnd += 1 }
-        // A real record has at least `width` bytes (separators and line end); a shorter first
-        // line (blank, malformed) says nothing, so start small and let the buffers grow.
-        let firstRecordLength = firstRecordEnd - bodyStart + 1
-        let estimatedRows = firstRecordLength >= header.count ? (bytes.n - bodyStart) / firstRecordLength + 16 : 1024
+        self.selected = selected
+        declaredNumeric = header.map { options.types[$0] == .numeric }
+        declaredCategorical = header.map { options.types[$0] == .categorical }
+    }
+
+    /// Reads the header of `bytes` (BOM already skipped): the layout, the body after the
+    /// header and the body's first line. Header only: ``CSVError/noRows(path:)``.
+    static func read(_ bytes: Bytes, path: String, options: CSVReadOptions) throws -> (CSVLayout, Bytes, Int) {
+        var parser = Parser(bytes: bytes, path: path)
+        let header = try parser.readHeader()
+        guard parser.position < bytes.n else { throw CSVError.noRows(path: path) }
+        let layout = try CSVLayout(header: header, path: path, options: options)
+        return (layout, Bytes(p: bytes.p + parser.position, n: bytes.n - parser.position), parser.line)
+    }
+
+    /// Parses the records of `body` (which starts at a record and holds whole records; its
+    /// first line is `line`), typing undeclared columns speculatively: a column that meets
+    /// text becomes categorical and the pass restarts.
+    func parseRecords(_ body: Bytes, line: Int, categorical start: [Bool]) throws -> ParsedRecords {
+        var categorical = start
+        var parser = Parser(bytes: body, path: path)
+        // Row estimate from the first record's length, so column buffers rarely grow. A real
+        // record has at least `width` bytes (separators and line end); a shorter first line
+        // (blank, malformed) says nothing, so start small and let the buffers grow.
+        let firstRecordEnd = memchr(body.p, 0x0A, body.n).map { UnsafeRawPointer($0) - UnsafeRawPointer(body.p) }
+        let firstRecordLength = (firstRecordEnd ?? body.n) + 1
+        let estimatedRows = firstRecordLength >= header.count ? body.n / firstRecordLength + 16 : 1024
         while true {
-            parser.position = bodyStart
-            parser.line = bodyLine
+            parser.position = 0
+            parser.line = line
             let store = ColumnStore(
                 names: header, selected: selected, categorical: categorical, declaredNumeric: declaredNumeric,
                 capacity: estimatedRows)
@@ -114,27 +166,55 @@ public enum CSVReader {
             case .restart(let column):
                 categorical[column] = true
             case .done(let rows):
-                guard rows > 0 else { throw CSVError.noRows(path: path) }
-                var columns: [Column] = []
-                for i in header.indices where selected[i] {
+                let nonFinite = header.indices.map { i -> (line: Int, value: String)? in
                     let raw = store.columns[i]
-                    if raw.nonFiniteLine > 0 {
-                        let text = parser.text(
-                            Parser.Field(
-                                start: raw.nonFiniteStart, end: raw.nonFiniteEnd, escaped: false, endsRecord: false))
-                        throw CSVError.nonFiniteNumber(
-                            path: path, line: raw.nonFiniteLine, column: header[i], value: text)
-                    }
-                    columns.append(store.column(i))
+                    guard raw.mode == 1 && raw.nonFiniteLine > 0 else { return nil }
+                    let field = Parser.Field(
+                        start: raw.nonFiniteStart, end: raw.nonFiniteEnd, escaped: false, endsRecord: false)
+                    return (raw.nonFiniteLine, parser.text(field))
                 }
-                return Table(validated: columns, rowCount: rows)
+                return ParsedRecords(
+                    store: store, rows: rows, endLine: parser.line, categorical: categorical, nonFinite: nonFinite)
             }
         }
     }
 }
 
+/// The parsed records of one input or chunk: raw column buffers in header order, the types
+/// the columns ended with, and the first non-finite number of each column still numeric.
+final class ParsedRecords: @unchecked Sendable {
+    let store: ColumnStore
+    let rows: Int
+    /// The line after the last record.
+    let endLine: Int
+    let categorical: [Bool]
+    let nonFinite: [(line: Int, value: String)?]
+
+    init(store: ColumnStore, rows: Int, endLine: Int, categorical: [Bool], nonFinite: [(line: Int, value: String)?]) {
+        self.store = store
+        self.rows = rows
+        self.endLine = endLine
+        self.categorical = categorical
+        self.nonFinite = nonFinite
+    }
+
+    /// The selected columns as a table; no rows or a non-finite number (first column in
+    /// header order) is an error.
+    func table(_ layout: CSVLayout) throws -> Table {
+        guard rows > 0 else { throw CSVError.noRows(path: layout.path) }
+        var columns: [Column] = []
+        for i in layout.header.indices where layout.selected[i] {
+            if let (line, value) = nonFinite[i] {
+                throw CSVError.nonFiniteNumber(path: layout.path, line: line, column: layout.header[i], value: value)
+            }
+            columns.append(store.column(i))
+        }
+        return Table(validated: columns, rowCount: rows)
+    }
+}
+
 /// A byte range of the input, never escaping the `withUnsafeBytes` scope of a parse.
-struct Bytes {
+struct Bytes: @unchecked Sendable {
     let p: UnsafePointer<UInt8>
     let n: Int
 
@@ -147,6 +227,12 @@ struct Bytes {
             i += 1
         }
         return line
+    }
+
+    /// The bytes after a leading UTF-8 byte-order mark, if there is one.
+    func skippingByteOrderMark() -> Bytes {
+        guard n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF else { return self }
+        return Bytes(p: p + 3, n: n - 3)
     }
 }
 
@@ -198,7 +284,7 @@ struct RawColumn {
 }
 
 /// The columns of one parsing pass; frees its buffers when the pass ends (done, restart or error).
-final class ColumnStore {
+final class ColumnStore: @unchecked Sendable {
     let names: [String]
     let columns: UnsafeMutablePointer<RawColumn>
     let width: Int
@@ -222,26 +308,26 @@ final class ColumnStore {
     }
 
     deinit {
-        for i in 0..<width {
-            columns[i].numbers?.deallocate()
-            columns[i].codes?.deallocate()
-        }
+        for i in 0..<width { release(i) }
         columns.deinitialize(count: width)
         columns.deallocate()
         levels.deinitialize(count: width)
         levels.deallocate()
     }
 
+    /// Frees column `i`'s raw buffers (after they were copied out).
+    func release(_ i: Int) {
+        columns[i].numbers?.deallocate()
+        columns[i].codes?.deallocate()
+        columns[i].numbers = nil
+        columns[i].codes = nil
+    }
+
     /// Column `i` as a `Column`; its raw buffer is freed at once, so peak memory holds at
     /// most one column twice rather than the whole table.
     func column(_ i: Int) -> Column {
         let raw = columns[i]
-        defer {
-            columns[i].numbers?.deallocate()
-            columns[i].codes?.deallocate()
-            columns[i].numbers = nil
-            columns[i].codes = nil
-        }
+        defer { release(i) }
         if raw.mode == 2, let codes = raw.codes {
             return Column(
                 name: names[i],
@@ -455,6 +541,11 @@ struct Parser {
             }
             var column = 0
             while true {
+                if column < width && columns[column].mode == 1, let endsRecord = fastNumber(into: &columns[column]) {
+                    column += 1
+                    if endsRecord { break }
+                    continue
+                }
                 let field = try nextField(columnName: column < width ? store.names[column] : "#\(column + 1)")
                 if column < width {
                     switch columns[column].mode {
@@ -480,6 +571,67 @@ struct Parser {
         return .done(rows: rows)
     }
 
+    /// The common numeric field in one pass: unquoted `[-+]digits[.digits]` with at most 19
+    /// digits, followed by a separator, a line end or the end of input. Stores the value
+    /// (the same `Double` ``NumberParser/parse(_:_:)`` gives: the same significand and
+    /// exponent through the same Clinger or division step), consumes the terminator and
+    /// returns whether the record ended; `nil` (nothing consumed) for anything else.
+    @inline(__always)
+    mutating func fastNumber(into column: inout RawColumn) -> Bool? {
+        let p = bytes.p, n = bytes.n
+        var i = position
+        var negative = false
+        if i < n && (p[i] == 0x2D || p[i] == 0x2B) {
+            negative = p[i] == 0x2D
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < n, case let d = p[i] &- 0x30, d < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - integerStart
+        var exponent = 0
+        if i < n && p[i] == 0x2E {
+            i += 1
+            let fractionStart = i
+            while i < n, case let d = p[i] &- 0x30, d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            exponent = fractionStart - i
+            digits -= exponent
+        }
+        guard digits > 0 && digits <= 19 else { return nil }
+        let terminator: UInt8 = i < n ? p[i] : lf
+        guard terminator == comma || terminator == lf || terminator == cr else { return nil }
+        var value: Double
+        if mantissa == 0 {
+            value = 0
+        } else if mantissa <= (1 << 53) && exponent >= -22 {
+            value = exponent < 0 ? Double(mantissa) / NumberParser.powers[-exponent] : Double(mantissa)
+        } else if exponent < 0 {
+            value = NumberParser.divide(mantissa, byPowerOfTen: -exponent)
+        } else {
+            return nil
+        }
+        column.append(negative ? -value : value)
+        if i >= n {
+            position = i
+            return true
+        }
+        i += 1
+        if terminator == comma {
+            position = i
+            return false
+        }
+        if terminator == cr && i < n && p[i] == lf { i += 1 }
+        line += 1
+        position = i
+        return true
+    }
+
     /// The level code of a categorical field (`-1` when empty).
     @inline(__always)
     func level(_ field: Field, in table: inout LevelTable) -> Int32 {
@@ -493,7 +645,9 @@ struct Parser {
 
     /// Stores a numeric field; returns true when an auto-typed column meets text.
     @inline(__always)
-    func storeNumber(_ field: Field, in column: inout RawColumn, name: String, line: Int) throws -> Bool {
+    func storeNumber(
+        _ field: Field, in column: inout RawColumn, name: @autoclosure () -> String, line: Int
+    ) throws -> Bool {
         if field.start == field.end {
             column.append(.nan)
             return false
@@ -510,7 +664,7 @@ struct Parser {
             column.append(.nan)
         case .notANumber:
             if column.declaredNumeric {
-                throw CSVError.notANumber(path: path, line: line, column: name, value: text(field))
+                throw CSVError.notANumber(path: path, line: line, column: name(), value: text(field))
             }
             return true
         }
@@ -527,7 +681,7 @@ enum NumberParser {
     }
 
     /// Exact powers of ten representable in a Double (10^0 ... 10^22).
-    private static let powers: [Double] = [
+    static let powers: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
@@ -695,12 +849,21 @@ enum NumberParser {
 }
 
 /// UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF) with
-/// an 8-bytes-at-a-time ASCII fast path.
+/// a 32-bytes-at-a-time ASCII fast path.
 enum UTF8Check {
     static func firstInvalidOffset(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
         let raw = UnsafeRawPointer(p)
         var i = 0
         while i < n {
+            while i + 32 <= n {
+                let word =
+                    raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                guard word & 0x8080_8080_8080_8080 == 0 else { break }
+                i += 32
+            }
             while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
             }
