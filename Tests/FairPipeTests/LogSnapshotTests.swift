@@ -94,6 +94,64 @@ import Testing
     }
 }
 
+/// The log read chunk by chunk (no cache) equals a parse of the whole file.
+@Suite struct ChunkedLogReadTests {
+    let spec = PredictionColumns(sensitive: ["group", "sex"])
+
+    func write(_ text: String, _ name: String = #function) throws -> String {
+        let path = try Fixtures.temporaryFolder(name).appendingPathComponent("log.csv").path
+        try AtomicFile.write(Data(text.utf8), to: path)
+        return path
+    }
+
+    func whole(_ path: String) throws -> PredictionLog {
+        try PredictionLog.read(
+            Data(contentsOf: URL(fileURLWithPath: path)), path: path, columns: spec, time: "ts", features: nil)
+    }
+
+    @Test(arguments: [64, 200, 1 << 20])
+    func chunksGiveTheLogOfAWholeParse(chunkBytes: Int) throws {
+        let text =
+            LogSnapshotTests().header + LogSnapshotTests().days(0..<4)
+            + LogSnapshotTests().row(4, 1, group: "C", cat: "z", label: "")
+        let path = try write(text, "chunks\(chunkBytes)")
+        let log = try PredictionLog.read(path: path, columns: spec, time: "ts", features: nil, chunkBytes: chunkBytes)
+        #expect(log == (try whole(path)))
+    }
+
+    @Test func aColumnThatTurnsToTextInALaterChunkIsReadAsAWholeParseReadsIt() throws {
+        let rows = LogSnapshotTests().days(0..<3)
+        let text = LogSnapshotTests().header + rows + "2026-01-09T00:00:00Z,A,f,high,a,1,0.5,1\n"
+        let path = try write(text)
+        let log = try PredictionLog.read(path: path, columns: spec, time: "ts", features: nil, chunkBytes: 64)
+        #expect(log == (try whole(path)))
+        guard case .categorical = log.features[0].values else {
+            Issue.record("x should be categorical")
+            return
+        }
+    }
+
+    @Test func errorsInALaterChunkNameTheirLineInTheFile() throws {
+        let text =
+            LogSnapshotTests().header + LogSnapshotTests().days(0..<2) + "soon,A,f,1,a,1,0.5,1\n"
+            + "2026-01-09T00:00:00Z,A,f,1,a,1,1.5,1\n"
+        let path = try write(text)
+        #expect(throws: MonitorError.badTimestamp(path: path, line: 26, column: "ts", found: "soon")) {
+            try PredictionLog.read(path: path, columns: spec, time: "ts", features: nil, chunkBytes: 64)
+        }
+        let badScore =
+            LogSnapshotTests().header + LogSnapshotTests().days(0..<2)
+            + "2026-01-09T00:00:00Z,A,f,1,a,1,1.5,1\n"
+        let other = try write(badScore, "badScore")
+        do {
+            _ = try PredictionLog.read(path: other, columns: spec, time: "ts", features: nil, chunkBytes: 64)
+            Issue.record("expected an error")
+        } catch let error as PredictionsError {
+            #expect(error.description.contains(":26:"), "\(error.description)")
+        }
+    }
+}
+
 /// Progress lines collected from a sink that may be called from any thread.
 final class LockedLines: @unchecked Sendable {
     private let lock = NSLock()

@@ -49,17 +49,8 @@ struct LogSnapshot {
                 return grown
             }
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw FileError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        let table = try CSVReader.parse(
-            data, path: path, options: CSVReadOptions(types: PredictionLog.types(spec, time: time)))
-        let parsed = try PredictionLog(table: table, path: path, columns: spec, time: time, features: features)
-        let header = LogSnapshotHeader(
-            key: key, digest: digest, headerBytes: Self.headerLength(data), table: table, log: parsed)
+        let parsed = try PredictionLog.read(path: path, columns: spec, time: time, features: features)
+        let header = LogSnapshotHeader(key: key, digest: digest, headerBytes: try headerLength(path), log: parsed)
         try store(parsed, header: header, path: snapshotPath)
         return parsed
     }
@@ -76,13 +67,18 @@ struct LogSnapshot {
     }
 
     /// Bytes up to and including the header record's line end (quotes respected).
-    static func headerLength(_ data: Data) -> Int {
-        var quoted = false
-        for (i, byte) in data.enumerated() {
-            if byte == UInt8(ascii: "\"") { quoted.toggle() }
-            if byte == 0x0A && !quoted { return i + 1 }
+    static func headerLength(_ path: String) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError.notFound(path: path) }
+        defer { try? handle.close() }
+        var quoted = false, offset = 0
+        while let block = try? handle.read(upToCount: 1 << 16), !block.isEmpty {
+            for byte in block {
+                offset += 1
+                if byte == UInt8(ascii: "\"") { quoted.toggle() }
+                if byte == 0x0A && !quoted { return offset }
+            }
         }
-        return data.count
+        return offset
     }
 
     /// The log with the rows after `header.prefixBytes` appended, or nil when they cannot be
@@ -97,11 +93,12 @@ struct LogSnapshot {
             let tail = try? handle.readToEnd(), header.prefixBytes + tail.count == bytes
         else { return nil }
         var types = PredictionLog.types(spec, time: time)
-        for (name, type) in zip(header.columns, header.types) where types[name] == nil { types[name] = type }
+        for feature in header.features where types[feature.name] == nil { types[feature.name] = feature.type }
         guard let table = try? CSVReader.parse(head + tail, path: path, options: CSVReadOptions(types: types)),
             let rows = try? PredictionLog(table: table, path: path, columns: spec, time: time, features: features)
         else { return nil }
-        return log.appending(rows, positive: spec.positive)
+        var grown = log
+        return grown.append(rows, positive: spec.positive) ? grown : nil
     }
 }
 
@@ -115,9 +112,6 @@ struct LogSnapshotHeader: Codable, Equatable {
     /// Length of the header record (prepended to the new bytes to parse them).
     var headerBytes: Int
     var rows: Int
-    /// The file's columns and the type each was read as.
-    var columns: [String]
-    var types: [ColumnType]
     var hasScores: Bool
     /// The label column's values in first-seen order (nil: no label column).
     var labelLevels: [String]?
@@ -126,7 +120,7 @@ struct LogSnapshotHeader: Codable, Equatable {
     var features: [LogSnapshotFeature]
 
     enum CodingKeys: String, CodingKey {
-        case format, key, rows, columns, types, attributes, features
+        case format, key, rows, attributes, features
         case labelLevels = "label_levels"
         case prefixBytes = "prefix_bytes"
         case prefixSHA256 = "prefix_sha256"
@@ -134,14 +128,12 @@ struct LogSnapshotHeader: Codable, Equatable {
         case hasScores = "has_scores"
     }
 
-    init(key: String, digest: PrefixDigest, headerBytes: Int, table: Table, log: PredictionLog) {
+    init(key: String, digest: PrefixDigest, headerBytes: Int, log: PredictionLog) {
         self.key = key
         prefixBytes = digest.bytes
         prefixSHA256 = digest.file
         self.headerBytes = headerBytes
         rows = log.count
-        columns = table.columnNames
-        types = table.columns.map(\.type)
         hasScores = log.scores != nil
         labelLevels = log.labelLevels
         attributes = log.attributes.map { LogSnapshotFeature(name: $0.name, type: .categorical, levels: $0.groups) }

@@ -55,8 +55,8 @@ public enum MonitorStage {
                 folder: folder, run: run, log: log)
         } else {
             predictionLog = try PredictionLog.read(
-                try run.readInput(options.logPath), path: options.logPath, columns: options.columns, time: timeColumn,
-                features: monitor.features)
+                path: options.logPath, columns: options.columns, time: timeColumn, features: monitor.features)
+            run.recordInput(options.logPath)
         }
         let windows = LogWindow.cut(times: predictionLog.times, spec: spec)
         log.info(

@@ -156,62 +156,121 @@ extension PredictionLog {
 }
 
 extension PredictionLog {
-    /// These rows followed by `tail`'s (parsed with the same columns and types), coded as one
-    /// parse of both would code them: groups sorted over both, feature levels in first-seen
-    /// order. Nil when a parse of the whole would read the labels differently (another
-    /// positive value, or a third label class, which it reports as an error).
-    func appending(_ tail: PredictionLog, positive: String) -> PredictionLog? {
+    /// Appends `tail`'s rows (parsed with the same columns), coded as one parse of both
+    /// would code them: groups sorted over both, feature levels in first-seen order. Returns
+    /// false, changing nothing, when a parse of the whole would read the rows differently: a
+    /// column typed otherwise, another positive label, or a third label class (which it
+    /// reports as an error). In place, so a log grown chunk by chunk is never copied.
+    mutating func append(_ tail: PredictionLog, positive: String) -> Bool {
         guard attributes.map(\.name) == tail.attributes.map(\.name), features.map(\.name) == tail.features.map(\.name),
-            (scores == nil) == (tail.scores == nil), (labelLevels == nil) == (tail.labelLevels == nil)
-        else { return nil }
-        var out = self
+            (scores == nil) == (tail.scores == nil), (labelLevels == nil) == (tail.labelLevels == nil),
+            zip(features, tail.features).allSatisfy({ Self.sameType($0.values, $1.values) })
+        else { return false }
         if let levels = labelLevels, let more = tail.labelLevels {
             let union = levels + more.filter { !levels.contains($0) }
             let value = Predictions.positiveLabel(positive, levels: union)
             guard value == Predictions.positiveLabel(positive, levels: levels),
                 value == Predictions.positiveLabel(positive, levels: more),
                 union.filter({ $0 != value }).count <= 1
-            else { return nil }
-            out.labelLevels = union
+            else { return false }
+            labelLevels = union
         }
-        out.times += tail.times
-        out.labels += tail.labels
-        out.labelled += tail.labelled
-        out.decisions += tail.decisions
-        if let more = tail.scores { out.scores? += more }
-        out.attributes = zip(attributes, tail.attributes).map { Self.merged($0, $1) }
-        for k in features.indices {
-            guard let values = Self.appended(features[k].values, tail.features[k].values) else { return nil }
-            out.features[k].values = values
-        }
-        return out
+        times += tail.times
+        labels += tail.labels
+        labelled += tail.labelled
+        decisions += tail.decisions
+        if let more = tail.scores { scores? += more }
+        for k in attributes.indices { Self.append(tail.attributes[k], to: &attributes[k]) }
+        for k in features.indices { Self.append(tail.features[k].values, to: &features[k].values) }
+        return true
     }
 
-    /// Both columns' codes over the sorted union of their groups.
-    private static func merged(_ a: SensitiveColumn, _ b: SensitiveColumn) -> SensitiveColumn {
-        let groups = Array(Set(a.groups + b.groups)).sorted()
-        func recoded(_ column: SensitiveColumn) -> [Int32] {
-            let map = column.groups.map { g in Int32(groups.firstIndex(of: g) ?? 0) }
-            return column.codes.map { map[Int($0)] }
-        }
-        return SensitiveColumn(name: a.name, groups: groups, codes: recoded(a) + recoded(b))
-    }
-
-    /// `b` after `a`: numbers concatenated, or `b`'s new levels after `a`'s (first-seen order).
-    private static func appended(_ a: ColumnValues, _ b: ColumnValues) -> ColumnValues? {
+    private static func sameType(_ a: ColumnValues, _ b: ColumnValues) -> Bool {
         switch (a, b) {
-        case (.numeric(let x), .numeric(let y)): return .numeric(x + y)
-        case (.categorical(let x, let levels), .categorical(let y, let more)):
-            var union = levels
+        case (.numeric, .numeric), (.categorical, .categorical): return true
+        default: return false
+        }
+    }
+
+    /// `b`'s codes after `a`'s, over the sorted union of their groups (`a` is recoded only
+    /// when `b` brings a new group).
+    private static func append(_ b: SensitiveColumn, to a: inout SensitiveColumn) {
+        let groups = Array(Set(a.groups + b.groups)).sorted()
+        func map(_ column: SensitiveColumn) -> [Int32] { column.groups.map { Int32(groups.firstIndex(of: $0) ?? 0) } }
+        if groups != a.groups {
+            let old = map(a)
+            for i in a.codes.indices { a.codes[i] = old[Int(a.codes[i])] }
+            a.groups = groups
+        }
+        let new = map(b)
+        a.codes += b.codes.map { new[Int($0)] }
+    }
+
+    /// `b` after `a` (same type): numbers concatenated, or `b`'s new levels after `a`'s.
+    private static func append(_ b: ColumnValues, to a: inout ColumnValues) {
+        switch (a, b) {
+        case (.numeric(var x), .numeric(let y)):
+            a = .numeric([])
+            x += y
+            a = .numeric(x)
+        case (.categorical(var x, var levels), .categorical(let y, let more)):
+            a = .numeric([])
             var index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
             let map = more.map { level -> Int32 in
                 if let code = index[level] { return code }
-                index[level] = Int32(union.count)
-                union.append(level)
-                return Int32(union.count - 1)
+                index[level] = Int32(levels.count)
+                levels.append(level)
+                return Int32(levels.count - 1)
             }
-            return .categorical(codes: x + y.map { $0 < 0 ? -1 : map[Int($0)] }, levels: union)
-        default: return nil
+            x += y.map { $0 < 0 ? -1 : map[Int($0)] }
+            a = .categorical(codes: x, levels: levels)
+        default: break
         }
+    }
+}
+
+extension PredictionLog {
+    /// Reads a log file in record-aligned chunks, appending each chunk's rows: the file itself
+    /// is never held in memory, only the log. Equal to ``read(_:path:columns:time:features:)``
+    /// on the whole file (errors name the same lines); when chunks would be typed or labelled
+    /// differently from the whole, the whole file is parsed instead.
+    static func read(
+        path: String, columns spec: PredictionColumns, time: String, features: [String]?, chunkBytes: Int = 32 << 20
+    ) throws -> PredictionLog {
+        var reader = try CSVChunkReader(
+            path: path, options: CSVReadOptions(types: types(spec, time: time)), chunkBytes: chunkBytes)
+        var log: PredictionLog?
+        while let table = try reader.next() {
+            let part: PredictionLog
+            do {
+                part = try PredictionLog(table: table, path: path, columns: spec, time: time, features: features)
+            } catch let error as PredictionsError {
+                throw error.shifted(lines: reader.firstLine - 2)
+            } catch MonitorError.badTimestamp(let path, let line, let column, let found) {
+                throw MonitorError.badTimestamp(
+                    path: path, line: line + reader.firstLine - 2, column: column, found: found)
+            }
+            guard log != nil else {
+                log = part
+                continue
+            }
+            guard log?.append(part, positive: spec.positive) == true else {
+                return try readWhole(path, spec, time, features)
+            }
+        }
+        guard let log else { throw MonitorError.noRows(path: path, range: "the file") }
+        return log
+    }
+
+    private static func readWhole(
+        _ path: String, _ spec: PredictionColumns, _ time: String, _ features: [String]?
+    ) throws -> PredictionLog {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw FileError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        return try read(data, path: path, columns: spec, time: time, features: features)
     }
 }
