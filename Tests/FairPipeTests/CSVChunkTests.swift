@@ -149,8 +149,14 @@ import Testing
     }
 
     @Test func parallelParseEqualsTheOneThreadParse() throws {
-        for (rows, flipAt) in [(400, 390), (400, 0), (400, -1), (37, 20)] {
+        let cases = [(400, 390), (400, 0), (400, -1), (37, 20)].flatMap { rows, flipAt in
             let text = Self.generated(rows: rows, flipAt: flipAt)
+            // LF only (numbers parsed in place), blank lines (rows closed up), CRLF (copied).
+            let blank = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                .map { $0.offset % 37 == 5 ? $0.element + "\n" : String($0.element) }.joined(separator: "\n")
+            return [(text, flipAt), (blank, flipAt), (text.replacingOccurrences(of: "\n", with: "\r\n"), flipAt)]
+        }
+        for (text, flipAt) in cases {
             for options in [
                 CSVReadOptions(), CSVReadOptions(columns: ["score", "code"]),
                 CSVReadOptions(types: ["id": .categorical]),
