@@ -48,9 +48,16 @@ public enum MonitorStage {
         let monitor = config.monitor
         let spec = try WindowSpec(parsing: monitor.window)
         let timeColumn = options.time ?? monitor.time
-        let predictionLog = try PredictionLog.read(
-            try run.readInput(options.logPath), path: options.logPath, columns: options.columns, time: timeColumn,
-            features: monitor.features)
+        let predictionLog: PredictionLog
+        if let folder = options.cacheFolder {
+            predictionLog = try LogSnapshot.readLog(
+                path: options.logPath, columns: options.columns, time: timeColumn, features: monitor.features,
+                folder: folder, run: run, log: log)
+        } else {
+            predictionLog = try PredictionLog.read(
+                try run.readInput(options.logPath), path: options.logPath, columns: options.columns, time: timeColumn,
+                features: monitor.features)
+        }
         let windows = LogWindow.cut(times: predictionLog.times, spec: spec)
         log.info(
             "read \(predictionLog.count) rows from \(options.logPath): \(windows.count) windows of \(monitor.window)")
@@ -307,25 +314,38 @@ public enum MonitorStage {
     /// in log order: equal hashes mean equal inputs to every measure of the window.
     static func contentHash(_ log: PredictionLog, rows: [Int]) -> String {
         var hasher = SHA256()
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 16)
-        func flush() { hasher.update(data: buffer); buffer.removeAll(keepingCapacity: true) }
-        func put(_ x: UInt64) { for k in 0..<8 { buffer.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) } }
-        for r in rows {
-            put(log.times[r].bitPattern)
-            for a in log.attributes { put(UInt64(bitPattern: Int64(a.codes[r]))) }
-            buffer.append(log.labelled[r] ? log.labels[r] : 2)
-            buffer.append(log.decisions[r])
-            if let s = log.scores { put(s[r].bitPattern) }
-            for f in log.features {
-                switch f.values {
-                case .numeric(let v): put(v[r].bitPattern)
-                case .categorical(let codes, _): put(UInt64(bitPattern: Int64(codes[r])))
+        let stride = 8 + 8 * log.attributes.count + 2 + (log.scores == nil ? 0 : 8) + 8 * log.features.count
+        let block = 4_096
+        var buffer = [UInt8](repeating: 0, count: stride * block)
+        for first in Swift.stride(from: 0, to: rows.count, by: block) {
+            let chunk = rows[first..<min(first + block, rows.count)]
+            buffer.withUnsafeMutableBytes { raw in
+                // Row-major bytes, filled one column at a time.
+                var offset = 0
+                func put(_ value: (Int) -> UInt64) {
+                    for (k, r) in chunk.enumerated() {
+                        raw.storeBytes(of: value(r).littleEndian, toByteOffset: k * stride + offset, as: UInt64.self)
+                    }
+                    offset += 8
                 }
+                func put(_ value: (Int) -> UInt8) {
+                    for (k, r) in chunk.enumerated() { raw[k * stride + offset] = value(r) }
+                    offset += 1
+                }
+                put { log.times[$0].bitPattern }
+                for a in log.attributes { put { UInt64(bitPattern: Int64(a.codes[$0])) } }
+                put { log.labelled[$0] ? log.labels[$0] : 2 }
+                put { log.decisions[$0] }
+                if let s = log.scores { put { s[$0].bitPattern } }
+                for f in log.features {
+                    switch f.values {
+                    case .numeric(let v): put { v[$0].bitPattern }
+                    case .categorical(let codes, _): put { UInt64(bitPattern: Int64(codes[$0])) }
+                    }
+                }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<(chunk.count * stride)]))
             }
-            if buffer.count >= 1 << 16 { flush() }
         }
-        flush()
         // Group and level names enter once, so recoding changes the hash too.
         for a in log.attributes { hasher.update(data: Data((a.name + "=" + a.groups.joined(separator: "\u{1}")).utf8)) }
         for f in log.features {

@@ -156,11 +156,25 @@ public struct LogWindow: Equatable, Sendable {
                 )
             }
         }
-        var byStart: [Double: LogWindow] = [:]
+        // A row's window depends only on its day: look it up once per run of equal days.
+        var windows: [LogWindow] = []
+        var indexByStart: [Double: Int] = [:]
+        var lastDay = Int.min, current = -1
         for (i, t) in times.enumerated() {
-            guard let w = spec.calendarWindow(t) else { continue }
-            byStart[w.start, default: LogWindow(id: w.id, start: w.start, end: w.end, rows: [])].rows.append(i)
+            let day = Int((t / 86_400).rounded(.down))
+            if day != lastDay {
+                guard let w = spec.calendarWindow(t) else { continue }
+                if let k = indexByStart[w.start] {
+                    current = k
+                } else {
+                    current = windows.count
+                    indexByStart[w.start] = current
+                    windows.append(LogWindow(id: w.id, start: w.start, end: w.end, rows: []))
+                }
+                lastDay = day
+            }
+            windows[current].rows.append(i)
         }
-        return byStart.keys.sorted().compactMap { byStart[$0] }
+        return windows.sorted { $0.start < $1.start }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A production prediction log: evaluate's predictions columns plus a timestamp; labels may be
 /// missing (recent rows usually lack them), and any other column is a feature tested for drift.
-public struct PredictionLog: Sendable {
+public struct PredictionLog: Equatable, Sendable {
     /// Seconds since 1970, UTC.
     public var times: [Double]
     public var attributes: [SensitiveColumn]
@@ -12,12 +12,14 @@ public struct PredictionLog: Sendable {
     public var scores: [Double]?
     public var decisions: [UInt8]
     public var features: [LogFeature]
+    /// The label column's values in first-seen order (nil: the log has no label column).
+    var labelLevels: [String]?
 
     public var count: Int { times.count }
 }
 
 /// One drift-tested column of the log.
-public struct LogFeature: Sendable {
+public struct LogFeature: Equatable, Sendable {
     public var name: String
     public var values: ColumnValues
 }
@@ -74,33 +76,24 @@ extension PredictionLog {
     public static func read(
         _ data: Data, path: String, columns spec: PredictionColumns, time: String, features: [String]?
     ) throws -> PredictionLog {
+        let table = try CSVReader.parse(data, path: path, options: CSVReadOptions(types: types(spec, time: time)))
+        return try PredictionLog(table: table, path: path, columns: spec, time: time, features: features)
+    }
+
+    /// The column types the log's roles need; other columns are typed from their values.
+    static func types(_ spec: PredictionColumns, time: String) -> [String: ColumnType] {
         var types: [String: ColumnType] = [spec.label: .categorical, time: .categorical]
         for name in spec.sensitive { types[name] = .categorical }
-        let table = try CSVReader.parse(data, path: path, options: CSVReadOptions(types: types))
+        return types
+    }
+
+    /// The log held by a parsed table (see ``read(_:path:columns:time:features:)``).
+    init(table: Table, path: String, columns spec: PredictionColumns, time: String, features: [String]?) throws {
         let n = table.rowCount
         guard n > 0 else { throw MonitorError.noRows(path: path, range: "the file") }
-
-        guard let timeColumn = table[time], case .categorical(let timeCodes, let timeLevels) = timeColumn.values else {
-            throw PredictionsError.missingColumn(
-                path: path, column: time, role: "time (monitor.time / --time)", available: table.columnNames)
-        }
-        // Each distinct timestamp text is parsed once.
-        var levelTimes = [Double](repeating: .nan, count: timeLevels.count)
-        for (k, text) in timeLevels.enumerated() {
-            if let t = Timestamp.parse(text) { levelTimes[k] = t }
-        }
-        var times = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let code = Int(timeCodes[i])
-            guard code >= 0, !levelTimes[code].isNaN else {
-                throw MonitorError.badTimestamp(
-                    path: path, line: i + 2, column: time, found: code >= 0 ? timeLevels[code] : "")
-            }
-            times[i] = levelTimes[code]
-        }
-
-        var labels = [UInt8](repeating: 0, count: n)
-        var labelled = [Bool](repeating: false, count: n)
+        times = try Self.times(table, path: path, time: time)
+        labels = [UInt8](repeating: 0, count: n)
+        labelled = [Bool](repeating: false, count: n)
         if let column = table[spec.label], case .categorical(let codes, let levels) = column.values {
             let positiveValue = Predictions.positiveLabel(spec.positive, levels: levels)
             let others = levels.filter { $0 != positiveValue }
@@ -113,22 +106,41 @@ extension PredictionLog {
                 labelled[i] = true
                 labels[i] = codes[i] == positive ? 1 : 0
             }
+            labelLevels = levels
         }
-        let (scores, decisions) = try Predictions.scoresAndDecisions(table, path: path, spec: spec)
-        let attributes = try Predictions.sensitiveColumns(table, path: path, spec: spec)
-
+        (scores, decisions) = try Predictions.scoresAndDecisions(table, path: path, spec: spec)
+        attributes = try Predictions.sensitiveColumns(table, path: path, spec: spec)
         let roles = Set(
             [time, spec.label, spec.score ?? "score", spec.decision ?? "decision", "row_id"] + spec.sensitive)
         let names = features ?? table.columnNames.filter { !roles.contains($0) }
-        let logFeatures = try names.map { name -> LogFeature in
+        self.features = try names.map { name -> LogFeature in
             guard let column = table[name] else {
                 throw MonitorError.unknownFeature(path: path, feature: name, available: table.columnNames)
             }
             return LogFeature(name: name, values: column.values)
         }
-        return PredictionLog(
-            times: times, attributes: attributes, labels: labels, labelled: labelled, scores: scores,
-            decisions: decisions, features: logFeatures)
+    }
+
+    /// Seconds since 1970 of every row; each distinct timestamp text is parsed once.
+    private static func times(_ table: Table, path: String, time: String) throws -> [Double] {
+        guard let timeColumn = table[time], case .categorical(let timeCodes, let timeLevels) = timeColumn.values else {
+            throw PredictionsError.missingColumn(
+                path: path, column: time, role: "time (monitor.time / --time)", available: table.columnNames)
+        }
+        var levelTimes = [Double](repeating: .nan, count: timeLevels.count)
+        for (k, text) in timeLevels.enumerated() {
+            if let t = Timestamp.parse(text) { levelTimes[k] = t }
+        }
+        var times = [Double](repeating: 0, count: table.rowCount)
+        for i in times.indices {
+            let code = Int(timeCodes[i])
+            guard code >= 0, !levelTimes[code].isNaN else {
+                throw MonitorError.badTimestamp(
+                    path: path, line: i + 2, column: time, found: code >= 0 ? timeLevels[code] : "")
+            }
+            times[i] = levelTimes[code]
+        }
+        return times
     }
 
     /// The rows `rows` as engine input; unlabelled rows carry label 0 (only label-free metrics
@@ -140,5 +152,66 @@ extension PredictionLog {
             attributes: attributes.map { a in
                 SensitiveColumn(name: a.name, groups: a.groups, codes: rows.map { a.codes[$0] })
             })
+    }
+}
+
+extension PredictionLog {
+    /// These rows followed by `tail`'s (parsed with the same columns and types), coded as one
+    /// parse of both would code them: groups sorted over both, feature levels in first-seen
+    /// order. Nil when a parse of the whole would read the labels differently (another
+    /// positive value, or a third label class, which it reports as an error).
+    func appending(_ tail: PredictionLog, positive: String) -> PredictionLog? {
+        guard attributes.map(\.name) == tail.attributes.map(\.name), features.map(\.name) == tail.features.map(\.name),
+            (scores == nil) == (tail.scores == nil), (labelLevels == nil) == (tail.labelLevels == nil)
+        else { return nil }
+        var out = self
+        if let levels = labelLevels, let more = tail.labelLevels {
+            let union = levels + more.filter { !levels.contains($0) }
+            let value = Predictions.positiveLabel(positive, levels: union)
+            guard value == Predictions.positiveLabel(positive, levels: levels),
+                value == Predictions.positiveLabel(positive, levels: more),
+                union.filter({ $0 != value }).count <= 1
+            else { return nil }
+            out.labelLevels = union
+        }
+        out.times += tail.times
+        out.labels += tail.labels
+        out.labelled += tail.labelled
+        out.decisions += tail.decisions
+        if let more = tail.scores { out.scores? += more }
+        out.attributes = zip(attributes, tail.attributes).map { Self.merged($0, $1) }
+        for k in features.indices {
+            guard let values = Self.appended(features[k].values, tail.features[k].values) else { return nil }
+            out.features[k].values = values
+        }
+        return out
+    }
+
+    /// Both columns' codes over the sorted union of their groups.
+    private static func merged(_ a: SensitiveColumn, _ b: SensitiveColumn) -> SensitiveColumn {
+        let groups = Array(Set(a.groups + b.groups)).sorted()
+        func recoded(_ column: SensitiveColumn) -> [Int32] {
+            let map = column.groups.map { g in Int32(groups.firstIndex(of: g) ?? 0) }
+            return column.codes.map { map[Int($0)] }
+        }
+        return SensitiveColumn(name: a.name, groups: groups, codes: recoded(a) + recoded(b))
+    }
+
+    /// `b` after `a`: numbers concatenated, or `b`'s new levels after `a`'s (first-seen order).
+    private static func appended(_ a: ColumnValues, _ b: ColumnValues) -> ColumnValues? {
+        switch (a, b) {
+        case (.numeric(let x), .numeric(let y)): return .numeric(x + y)
+        case (.categorical(let x, let levels), .categorical(let y, let more)):
+            var union = levels
+            var index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
+            let map = more.map { level -> Int32 in
+                if let code = index[level] { return code }
+                index[level] = Int32(union.count)
+                union.append(level)
+                return Int32(union.count - 1)
+            }
+            return .categorical(codes: x + y.map { $0 < 0 ? -1 : map[Int($0)] }, levels: union)
+        default: return nil
+        }
     }
 }

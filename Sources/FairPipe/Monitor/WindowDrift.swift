@@ -68,7 +68,7 @@ enum DriftSample: Sendable {
         switch values {
         case .numeric(let v):
             var out = rows.map { v[$0] }.filter { !$0.isNaN }
-            out.sort()
+            RadixSort.sort(&out)
             return .numeric(out)
         case .categorical(let codes, let levels):
             var counts = [Int](repeating: 0, count: levels.count)
@@ -81,7 +81,7 @@ enum DriftSample: Sendable {
 
     static func sortedScores(_ scores: [Double], rows: [Int]) -> DriftSample {
         var out = rows.map { scores[$0] }
-        out.sort()
+        RadixSort.sort(&out)
         return .numeric(out)
     }
 }

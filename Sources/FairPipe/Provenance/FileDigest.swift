@@ -8,6 +8,13 @@ public struct FileDigest: Codable, Equatable, Sendable {
     public var sha256: String
     public var bytes: Int
 
+    /// A digest computed elsewhere (by a reader that hashed the bytes on its own pass).
+    init(path: String, sha256: String, bytes: Int, relativeTo root: String) {
+        self.path = RepositoryPaths.relative(path, to: root)
+        self.sha256 = sha256
+        self.bytes = bytes
+    }
+
     /// Hashes the file at `path` (streamed in 1 MiB blocks, so large inputs stay cheap).
     /// `relativeTo` is the repository root used to make the recorded path portable.
     public init(path: String, relativeTo root: String) throws {

@@ -17,6 +17,8 @@ public final class StageRun {
     public let clock: RunClock
     private let started: Date
     private var inputs: [String] = []
+    /// Digests computed while an input was read (a large log is hashed once, not twice).
+    private var inputDigests: [String: FileDigest] = [:]
     private var outputs: [String] = []
     private let environment: [String: String]
 
@@ -69,6 +71,13 @@ public final class StageRun {
         if !inputs.contains(path) { inputs.append(path) }
     }
 
+    /// Records an input whose digest the reader already computed in its own pass over the
+    /// bytes (the manifest then does not read the file again).
+    public func recordInput(_ path: String, digest: FileDigest) {
+        recordInput(path)
+        inputDigests[path] = digest
+    }
+
     /// Reads an input file, recording it.
     public func readInput(_ path: String) throws -> Data {
         guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: path) }
@@ -113,7 +122,7 @@ public final class StageRun {
             config: config,
             configSha256: try configHash(config),
             configFile: configFile.map { RepositoryPaths.relative($0, to: root) },
-            inputs: try inputs.sorted().map { try FileDigest(path: $0, relativeTo: root) },
+            inputs: try inputs.sorted().map { try inputDigests[$0] ?? FileDigest(path: $0, relativeTo: root) },
             outputs: try outputs.sorted().map { try FileDigest(path: $0, relativeTo: root) },
             started: RunClock.timestamp(started),
             finished: RunClock.timestamp(finished),

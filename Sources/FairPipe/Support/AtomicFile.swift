@@ -6,6 +6,12 @@ import Foundation
 public enum AtomicFile {
     /// Writes `data` to `path` atomically, creating parent folders as needed.
     public static func write(_ data: Data, to path: String) throws {
+        try write(to: path) { try $0.write(contentsOf: data) }
+    }
+
+    /// Writes `path` atomically through `body`, which streams the content into the handle of
+    /// a temporary file (for outputs too large to build in memory first).
+    public static func write(to path: String, body: (FileHandle) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         do {
@@ -14,8 +20,17 @@ public enum AtomicFile {
             throw FileError.unwritable(path: path, reason: "cannot create folder \(folder.path)")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
-            throw FileError.unwritable(path: path, reason: "cannot create \(temporary.path)")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary.path)
+        else { throw FileError.unwritable(path: path, reason: "cannot create \(temporary.path)") }
+        do {
+            try body(handle)
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            if let error = error as? FairPipeError { throw error }
+            throw FileError.unwritable(path: path, reason: error.localizedDescription)
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
