@@ -240,4 +240,17 @@ import Testing
         #expect(values.map(\.bitPattern) == numbers.map { parsed[$0]?.bitPattern ?? 0 })
         #expect(table["a"]?.type == .categorical)
     }
+
+    @Test func countsBytesEightAtATime() {
+        var rng = Xoshiro256StarStar(seed: 3, stream: "csv.count")
+        let bytes = (0..<1000).map { _ in [0x0A, 0x0D, 0x8A, 0x0B, 0x00, 0xFF, 0x2C][Int(rng.next() % 7)] as UInt8 }
+        bytes.withUnsafeBufferPointer { buffer in
+            let p = buffer.baseAddress.unsafelyUnwrapped
+            for n in [0, 1, 7, 8, 9, 63, 1000] {
+                for byte: UInt8 in [0x0A, 0x0D, 0x8A, 0x00, 0xFF] {
+                    #expect(CSVChunks.count(byte, p, n) == bytes[0..<n].filter { $0 == byte }.count)
+                }
+            }
+        }
+    }
 }

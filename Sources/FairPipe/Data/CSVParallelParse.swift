@@ -35,21 +35,14 @@ enum CSVParallelParse {
     /// Per chunk, at most how many rows it holds, when the body has no CR: its LF count
     /// (each chunk but the last ends after a LF), plus one for the last. `nil` otherwise.
     private static func rowBounds(_ job: Job) -> [Int]? {
-        guard
-            let counts = try? ParallelMap.map(
-                job.ranges.count,
-                { k -> (lf: Int, cr: Int) in
-                    let range = job.ranges[k]
-                    var lf = 0, cr = 0
-                    for i in range {
-                        let b = job.body.p[i]
-                        lf &+= b == 0x0A ? 1 : 0
-                        cr &+= b == 0x0D ? 1 : 0
-                    }
-                    return (lf, cr)
-                }), counts.allSatisfy({ $0.cr == 0 })
-        else { return nil }
-        return counts.indices.map { counts[$0].lf + ($0 == counts.count - 1 ? 1 : 0) }
+        let counts =
+            (try? ParallelMap.map(job.ranges.count) { k -> Int? in
+                let chunk = job.body.p + job.ranges[k].lowerBound, n = job.ranges[k].count
+                return memchr(chunk, 0x0D, n) == nil ? CSVChunks.count(0x0A, chunk, n) : nil
+            }) ?? []
+        let bounds = counts.compactMap { $0 }
+        guard !bounds.isEmpty && bounds.count == counts.count else { return nil }
+        return bounds.indices.map { bounds[$0] + ($0 == bounds.count - 1 ? 1 : 0) }
     }
 
     /// One parallel parse: the body, its chunks and its layout.
