@@ -58,7 +58,7 @@ STAMPS   := $(OUT)/.stamps
 # Written into $(OUT) by the first stage; `make clean` deletes only folders that carry it.
 MARKER   := $(OUT)/.fairpipe-output
 # What the pipeline writes into $(OUT): `make clean` removes these and nothing else.
-OUT_DIRS := dataset model evaluation mitigation evaluation-mitigated report .stamps sweeps ci monitor-demo
+OUT_DIRS := dataset model evaluation mitigation evaluation-mitigated report .stamps sweeps ci monitor-demo audit-shards
 
 DATASET    := $(OUT)/dataset/manifest.json
 MODEL      := $(OUT)/model/manifest.json
@@ -68,7 +68,7 @@ MITIGATED  := $(OUT)/evaluation-mitigated/manifest.json
 REPORT     := $(OUT)/report/manifest.json
 EXPLAIN    := $(OUT)/explain/manifest.json
 
-.PHONY: all build pipeline sweep test data bench bench-reductions bench-gbdt bench-monitor bench-ingest ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo track
+.PHONY: all build pipeline sweep test data bench bench-reductions bench-gbdt bench-monitor bench-ingest bench-stream audit-shards ci report-screenshot clean clean-check check-config format lint help FORCE monitor-demo track
 
 all: pipeline track ## Build release binaries and run every stage (only stale ones rerun)
 
@@ -143,6 +143,31 @@ sweep: $(SWEEP_BUILD) ## Run a sweep: make sweep SWEEP=sweeps/tolerance.yml -j 4
 	@fragment=$$($(SWEEP_TOOL) plan $(SWEEP) --root $(SWEEP_ROOT) --bin $(BIN) $(SET_FLAGS)) && \
 	  $(MAKE) --no-print-directory -f $$fragment BIN=$(BIN) LAUNCHER="$(LAUNCHER)" QUIET=$(QUIET)
 
+# Sharded audit of a predictions log split into files: one `evaluate --stats-only` job per shard
+# (through LAUNCHER, in parallel with -j), then one merge into $(OUT)/audit-shards/merged, whose
+# metrics.json is byte-identical to one `evaluate --preds` over all shards' rows. AUDIT_FLAGS are
+# evaluate's column flags (--sensitive, --label, ...); like `evaluate --preds`, a config file is read
+# only when CONFIG names one other than pipeline.yml. Shard statistics are redone when a shard changes.
+SHARDS      ?=
+AUDIT_FLAGS ?=
+AUDIT_COMMON := $(if $(filter-out pipeline.yml,$(CONFIG)),--config $(CONFIG)) $(SET_FLAGS) $(if $(QUIET),--quiet)
+SHARD_DIR   := $(OUT)/audit-shards
+SHARD_STATS := $(foreach i,$(shell seq 1 $(words $(SHARDS)) 2>/dev/null),$(SHARD_DIR)/$(i)/statistics.json)
+ifneq ($(filter audit-shards,$(MAKECMDGOALS)),)
+ifeq ($(strip $(SHARDS)),)
+$(error usage: make audit-shards SHARDS="a.csv b.csv ..." [OUT=dir] [AUDIT_FLAGS="--sensitive sex,race"] [LAUNCHER="srun --ntasks=1"] [-j N])
+endif
+endif
+define SHARD_RULE
+$(SHARD_DIR)/$(1)/statistics.json: $(2) $(if $(filter .build/release,$(BIN)),$(BIN)/evaluate)
+	$$(LAUNCHER) $(BIN)/evaluate $$(AUDIT_COMMON) $$(AUDIT_FLAGS) --preds $(2) --stats-only --out $(SHARD_DIR)/$(1)
+endef
+$(foreach i,$(shell seq 1 $(words $(SHARDS)) 2>/dev/null),$(eval $(call SHARD_RULE,$(i),$(word $(i),$(SHARDS)))))
+
+audit-shards: $(SHARD_STATS) ## Audit shards as separate jobs and merge: make audit-shards SHARDS="a.csv b.csv" [LAUNCHER="srun --ntasks=1"] -j 4
+	@$(WRITE_MARKER)
+	$(LAUNCHER) $(BIN)/evaluate $(AUDIT_COMMON) $(AUDIT_FLAGS) --merge $(SHARD_STATS) --out $(SHARD_DIR)/merged
+
 test: ## Run the test suite (debug build; the end-to-end tests run the built executables)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
@@ -153,7 +178,7 @@ data: $(BIN)/make-dataset ## Download and verify the configured benchmark datase
 bench: ## Run the benchmarks on release builds (a measurement, not a test)
 	$(SWIFT) build -c release --product fairpipe-bench
 	$(BIN)/fairpipe-bench $(BENCH)
-	$(if $(BENCH),,$(MAKE) --no-print-directory bench-reductions bench-gbdt bench-monitor bench-ingest)
+	$(if $(BENCH),,$(MAKE) --no-print-directory bench-reductions bench-gbdt bench-monitor bench-ingest bench-stream)
 
 bench-reductions: $(BINARIES) ## mitigate (exponentiated_gradient on Adult, with its curve) next to fairlearn, same run
 	BIN=$(BIN) bash Tests/Fixtures/bench/reductions.sh
@@ -169,6 +194,10 @@ bench-ingest: ## CSV ingest of a 10M-row numeric file next to pandas.read_csv an
 bench-monitor: ## monitor on a 30-day log at 1M rows a day, full and incremental, next to pandas, same run
 	$(SWIFT) build -c release --product monitor
 	BIN=$(BIN) bash Tests/Fixtures/bench/monitor.sh
+
+bench-stream: ## evaluate --preds streaming a 100M-row log (rows/s, peak RSS) next to pandas, and a 4-shard merge, same run
+	$(SWIFT) build -c release --product evaluate
+	BIN=$(BIN) bash Tests/Fixtures/bench/stream.sh
 
 ci: ## A small end-to-end pipeline run that fails on a broken gate
 	$(MAKE) all CONFIG=configs/ci.yml OUT=$(OUT)/ci

@@ -7,6 +7,7 @@
 #
 #   .ci/slurm-sweep.sh                  # as root (installs slurm-wlm and munge if missing)
 #   BIN=.build/debug .ci/slurm-sweep.sh # use another build of the stage binaries
+#   .ci/slurm-sweep.sh .ci/shards.sh    # then run more proofs on the same live cluster (SLURM_CONF set)
 #
 # Skips (exit 0, with a message) only where Slurm cannot be installed: not root, or no apt-get.
 # See also ../shared/notes/slurm-local.md.
@@ -130,3 +131,9 @@ test -s "$SWEEP_DIR/experiments.csv" && [ "$(wc -l < "$SWEEP_DIR/experiments.csv
   || { echo "slurm-sweep: experiments.csv should have a header and 2 rows"; exit 1; }
 echo "slurm-sweep: OK: $count stages ran as $distinct Slurm jobs (ids ${job_ids[*]}), all COMPLETED in Slurm's job log:"
 grep -o 'JobId=[0-9]* UserId=[^ ]* .*JobState=[A-Z]*' "$SCRATCH/jobcomp.log" | sed -E 's/UserId=.*JobState=/state=/' | tr '\n' ' '; echo
+
+# 6. Further proofs named on the command line, on the same live cluster (SLURM_CONF is exported).
+for proof in "$@"; do
+  echo "== $proof (on the live cluster)"
+  BIN="$BIN" bash "$proof"
+done

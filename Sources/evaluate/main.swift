@@ -30,22 +30,41 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Exit with status 3 when a gate from fairness.thresholds fails.")
     var failOnViolation = false
 
+    @Flag(help: "With --preds: write the shard's mergeable statistics (statistics.json), not metrics.")
+    var statsOnly = false
+
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Merge shard statistics (from --stats-only) into the metrics of all their rows; pass the shards' column flags.",
+            valueName: "statistics.json"))
+    var merge: [String] = []
+
+    func validate() throws {
+        if statsOnly && preds == nil { throw ValidationError("--stats-only needs --preds FILE") }
+        if !merge.isEmpty && preds != nil { throw ValidationError("--merge and --preds exclude each other") }
+    }
+
     func run() throws {
-        let defaultOut = preds == nil ? "outputs/evaluation" : "outputs/audit"
+        let audit = preds != nil || !merge.isEmpty
+        let defaultOut = audit ? "outputs/audit" : "outputs/evaluation"
         let audited = columns.sensitiveList
         // An audit of a predictions CSV reads a config file only when --config names it: the
         // study's pipeline.yml in the working directory is about other data.
         try StageMain.run(
-            .evaluate, options: options, defaultOut: defaultOut, auditing: preds == nil ? nil : audited,
-            readsDefaultFile: preds == nil || options.config != nil
+            .evaluate, options: options, defaultOut: defaultOut, auditing: audit ? audited : nil,
+            readsDefaultFile: !audit || options.config != nil
         ) { config, run, log in
             let source: EvaluateStage.Source
             if let preds {
                 source = .predictions(path: preds, columns: columns.columns(config))
+            } else if !merge.isEmpty {
+                source = .merge(paths: merge, columns: columns.columns(config))
             } else {
                 source = .model(dataset: DatasetFolder(path: data), modelFolder: model)
             }
-            return try EvaluateStage.run(config, source: source, failOnViolation: failOnViolation, run: run, log: log)
+            return try EvaluateStage.run(
+                config, source: source, failOnViolation: failOnViolation, statsOnly: statsOnly, run: run, log: log)
         }
     }
 }

@@ -84,6 +84,51 @@ import Testing
         return (rates.max() ?? 0) - (rates.min() ?? 0)
     }
 
+    /// The trade-off curve's strengths are fitted in parallel (`FAIRPIPE_THREADS`, default
+    /// every core) and combined in strength order: one thread and two give the same bytes,
+    /// the mitigator, its predictions and `tradeoff.json` included.
+    @Test(arguments: ["exponentiated_gradient", "grid_search", "group_thresholds"])
+    func oneThreadAndTwoGiveTheSameBytes(method: String) throws {
+        let folder = try Self.baseline.get()
+        func run(threads: String) throws -> [String: Data] {
+            // One folder for both runs: the manifest records the output paths.
+            let out = folder.appendingPathComponent("threads-\(method)")
+            try? FileManager.default.removeItem(at: out)
+            let result = try StageProcess.run(
+                "mitigate",
+                [
+                    "--config", folder.appendingPathComponent("c.yml").path, "--quiet",
+                    "--set", "mitigation.method=\(method)",
+                    "--data", folder.appendingPathComponent("dataset").path,
+                    "--model", folder.appendingPathComponent("model").path,
+                    "--evaluation", folder.appendingPathComponent("evaluation").path, "--out", out.path,
+                ], environment: ["FAIRPIPE_THREADS": threads])
+            #expect(result.status == 0, "\(method), \(threads) thread(s): \(result.stderr)")
+            return try StageProcess.snapshot(out)
+        }
+        let one = try run(threads: "1")
+        let two = try run(threads: "2")
+        #expect(one["/tradeoff.json"] != nil)
+        #expect(one == two, "\(method): 1 and 2 threads wrote different bytes")
+    }
+
+    @Test func aThreadCountThatIsNotAPositiveIntegerIsRefused() throws {
+        let folder = try Self.baseline.get()
+        let result = try StageProcess.run(
+            "mitigate",
+            [
+                "--config", folder.appendingPathComponent("c.yml").path, "--quiet",
+                "--data", folder.appendingPathComponent("dataset").path,
+                "--model", folder.appendingPathComponent("model").path,
+                "--evaluation", folder.appendingPathComponent("evaluation").path,
+                "--out", folder.appendingPathComponent("threads-bad").path,
+            ], environment: ["FAIRPIPE_THREADS": "0"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("FAIRPIPE_THREADS"), "\(result.stderr)")
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("threads-bad/manifest.json").path))
+    }
+
     @Test(arguments: cases.indices)
     func methodMovesItsTargetDisparityAndIsReproducible(index: Int) throws {
         let (method, target, metric, margin) = Self.cases[index]

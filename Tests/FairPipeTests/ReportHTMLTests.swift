@@ -84,10 +84,11 @@ extension StudyRuns {
             #expect(body.contains("class=\"mark") || body.contains("<path"), "a chart without marks")
             #expect(body.contains("<title"), "a chart without title")
         }
-        // Selection-rate chart of `group`, the first on the page: per group a baseline and a
-        // shipped bar, each with a whisker, and the band's two lines.
-        let first = try #require(charts.first).components(separatedBy: "</svg>")[0]
-        #expect(first.contains("id=\"c0-sel\""))
+        // Selection-rate chart of `group`, the first key chart (after the before/after chart
+        // beside the disparity table): per group a baseline and a shipped bar, each with a
+        // whisker, and the band's two lines.
+        #expect(try #require(charts.first).contains("id=\"c-mitigation\""))
+        let first = try #require(charts.first { $0.contains("id=\"c0-sel\"") }).components(separatedBy: "</svg>")[0]
         #expect(StudyRuns.count("class=\"mark bar\"", in: first) == 4)
         #expect(StudyRuns.count("class=\"whisker\"", in: first) == 4)
         #expect(first.contains(">baseline<") && first.contains(">shipped<"))

@@ -200,38 +200,13 @@ public enum DataAudit {
         guard case .numeric(let labels) = table[dataset.label]?.values else {
             throw DataError.inconsistentTable(reason: "label column `\(dataset.label)` is not numeric 0/1")
         }
-        var findings: [AuditReport.Finding] = []
-
-        // Label balance.
-        let positives = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
-        let minority = Double(min(positives, rows - positives)) / Double(max(rows, 1))
-        let label = AuditReport.Label(
-            column: dataset.label, positives: positives, negatives: rows - positives,
-            minorityShare: minority, imbalanced: minority < config.labelImbalance)
+        let label = labelBalance(labels, column: dataset.label, config: config)
 
         // Groups: each attribute, then the intersection of all (as the metrics do).
         let attributes = try dataset.sensitive.map { try sensitiveCodes(table, $0) }
         var levels = attributes
         if attributes.count > 1 { levels.append(intersection(attributes)) }
-        var groupReports: [AuditReport.Attribute] = []
-        for attribute in levels {
-            var counts = [Int](repeating: 0, count: attribute.names.count)
-            var positivesOf = [Int](repeating: 0, count: attribute.names.count)
-            for row in 0..<rows {
-                let g = Int(attribute.codes[row])
-                counts[g] += 1
-                if labels[row] == 1 { positivesOf[g] += 1 }
-            }
-            var groups: [AuditReport.Group] = []
-            for g in attribute.names.indices where counts[g] > 0 {
-                groups.append(
-                    AuditReport.Group(
-                        name: attribute.names[g], count: counts[g], share: Double(counts[g]) / Double(rows),
-                        baseRate: counts[g] > 0 ? Double(positivesOf[g]) / Double(counts[g]) : nil,
-                        small: counts[g] < minGroupSize))
-            }
-            groupReports.append(AuditReport.Attribute(name: attribute.name, groups: groups))
-        }
+        let groupReports = levels.map { groupReport($0, labels: labels, minGroupSize: minGroupSize) }
 
         // Missingness and association, per feature × attribute.
         var missingness: [AuditReport.Missingness] = []
@@ -240,47 +215,111 @@ public enum DataAudit {
             guard let column = table[feature] else { continue }
             let coded = codes(of: column, bins: config.bins)
             for attribute in attributes where attribute.name != feature {
-                var missing = [Int](repeating: 0, count: attribute.names.count)
-                var counts = [Int](repeating: 0, count: attribute.names.count)
-                var totalMissing = 0
-                for row in 0..<rows {
-                    let g = Int(attribute.codes[row])
-                    counts[g] += 1
-                    if column.isMissing(row) { missing[g] += 1; totalMissing += 1 }
-                }
-                var byGroup: [String: Double] = [:]
-                for g in attribute.names.indices where counts[g] > 0 {
-                    byGroup[attribute.names[g]] = Double(missing[g]) / Double(counts[g])
-                }
-                missingness.append(
-                    AuditReport.Missingness(
-                        feature: feature, attribute: attribute.name, overall: Double(totalMissing) / Double(rows),
-                        groups: byGroup))
-
-                let measure: String, value: Double
-                switch column.values {
-                case .numeric(let numbers):
-                    measure = "correlation_ratio"
-                    value = AuditMeasures.correlationRatio(
-                        numbers, groups: attribute.codes, levels: attribute.names.count)
-                case .categorical(let featureCodes, let featureLevels):
-                    measure = "cramers_v"
-                    value = AuditMeasures.cramersV(
-                        featureCodes, levelsA: featureLevels.count, attribute.codes, levelsB: attribute.names.count)
-                }
-                let nmi = AuditMeasures.normalizedMutualInformation(
-                    coded.codes, levelsA: coded.levels, attribute.codes, levelsB: attribute.names.count)
-                let proxy = value >= config.proxyThreshold
+                missingness.append(missingnessOf(column, named: feature, across: attribute))
                 associations.append(
-                    AuditReport.Association(
-                        feature: feature, attribute: attribute.name, measure: measure, value: value,
-                        normalizedMutualInformation: nmi, proxy: proxy))
+                    association(column, named: feature, coded: coded, with: attribute, config: config))
             }
         }
 
-        // Train vs test shift.
+        let shift = trainTestShift(dataset.features, train: train, test: test, config: config)
+        let findings = auditFindings(
+            groups: groupReports, associations: associations, shift: shift, label: label,
+            minGroupSize: minGroupSize, config: config)
+        return AuditReport(
+            rows: rows, droppedRows: dataset.droppedRows, minGroupSize: minGroupSize,
+            proxyThreshold: config.proxyThreshold,
+            shiftAlpha: config.shiftAlpha, label: label, attributes: groupReports, missingness: missingness,
+            associations: associations, shift: shift, findings: findings)
+    }
+
+    /// Label balance: the minority class's share against `data.audit.label_imbalance`.
+    private static func labelBalance(_ labels: [Double], column: String, config: AuditConfig) -> AuditReport.Label {
+        let rows = labels.count
+        let positives = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+        let minority = Double(min(positives, rows - positives)) / Double(max(rows, 1))
+        return AuditReport.Label(
+            column: column, positives: positives, negatives: rows - positives,
+            minorityShare: minority, imbalanced: minority < config.labelImbalance)
+    }
+
+    /// Size, share and base rate of each non-empty group of one attribute (or intersection).
+    private static func groupReport(_ attribute: Groups, labels: [Double], minGroupSize: Int) -> AuditReport.Attribute {
+        let rows = labels.count
+        var counts = [Int](repeating: 0, count: attribute.names.count)
+        var positivesOf = [Int](repeating: 0, count: attribute.names.count)
+        for row in 0..<rows {
+            let g = Int(attribute.codes[row])
+            counts[g] += 1
+            if labels[row] == 1 { positivesOf[g] += 1 }
+        }
+        var groups: [AuditReport.Group] = []
+        for g in attribute.names.indices where counts[g] > 0 {
+            groups.append(
+                AuditReport.Group(
+                    name: attribute.names[g], count: counts[g], share: Double(counts[g]) / Double(rows),
+                    baseRate: counts[g] > 0 ? Double(positivesOf[g]) / Double(counts[g]) : nil,
+                    small: counts[g] < minGroupSize))
+        }
+        return AuditReport.Attribute(name: attribute.name, groups: groups)
+    }
+
+    /// The share of `column`'s values missing, overall and in each group of `attribute`.
+    private static func missingnessOf(
+        _ column: Column, named feature: String, across attribute: Groups
+    )
+        -> AuditReport.Missingness
+    {
+        let rows = attribute.codes.count
+        var missing = [Int](repeating: 0, count: attribute.names.count)
+        var counts = [Int](repeating: 0, count: attribute.names.count)
+        var totalMissing = 0
+        for row in 0..<rows {
+            let g = Int(attribute.codes[row])
+            counts[g] += 1
+            if column.isMissing(row) { missing[g] += 1; totalMissing += 1 }
+        }
+        var byGroup: [String: Double] = [:]
+        for g in attribute.names.indices where counts[g] > 0 {
+            byGroup[attribute.names[g]] = Double(missing[g]) / Double(counts[g])
+        }
+        return AuditReport.Missingness(
+            feature: feature, attribute: attribute.name, overall: Double(totalMissing) / Double(rows),
+            groups: byGroup)
+    }
+
+    /// How strongly `column` stands in for `attribute`: correlation ratio (numeric) or Cramér's V
+    /// (categorical), flagged as a proxy at `data.audit.proxy_threshold`, plus the normalised
+    /// mutual information of its binned `coded` values.
+    private static func association(
+        _ column: Column, named feature: String, coded: (codes: [Int32], levels: Int), with attribute: Groups,
+        config: AuditConfig
+    ) -> AuditReport.Association {
+        let measure: String, value: Double
+        switch column.values {
+        case .numeric(let numbers):
+            measure = "correlation_ratio"
+            value = AuditMeasures.correlationRatio(numbers, groups: attribute.codes, levels: attribute.names.count)
+        case .categorical(let featureCodes, let featureLevels):
+            measure = "cramers_v"
+            value = AuditMeasures.cramersV(
+                featureCodes, levelsA: featureLevels.count, attribute.codes, levelsB: attribute.names.count)
+        }
+        let nmi = AuditMeasures.normalizedMutualInformation(
+            coded.codes, levelsA: coded.levels, attribute.codes, levelsB: attribute.names.count)
+        return AuditReport.Association(
+            feature: feature, attribute: attribute.name, measure: measure, value: value,
+            normalizedMutualInformation: nmi, proxy: value >= config.proxyThreshold)
+    }
+
+    /// Train vs test shift per feature: exact/asymptotic KS for numbers, χ² homogeneity for
+    /// categories, p-values Holm-adjusted across all features.
+    private static func trainTestShift(
+        _ features: [String], train: Table, test: Table, config: AuditConfig
+    )
+        -> [AuditReport.Shift]
+    {
         var tests: [(feature: String, test: String, statistic: Double, p: Double, exact: Bool?)] = []
-        for feature in dataset.features {
+        for feature in features {
             guard let a = train[feature], let b = test[feature] else { continue }
             switch (a.values, b.values) {
             case (.numeric(let x), .numeric(let y)):
@@ -295,14 +334,20 @@ public enum DataAudit {
             }
         }
         let adjusted = PValueCorrection.holm.adjust(tests.map(\.p))
-        let shift = tests.indices.map { i in
+        return tests.indices.map { i in
             AuditReport.Shift(
                 feature: tests[i].feature, test: tests[i].test, statistic: tests[i].statistic, pValue: tests[i].p,
                 pValueAdjusted: adjusted[i], exact: tests[i].exact, shifted: adjusted[i] < config.shiftAlpha)
         }
+    }
 
-        // Findings, in check order.
-        for attribute in groupReports {
+    /// The findings, in check order: small groups, proxies, shifted features, label imbalance.
+    private static func auditFindings(
+        groups: [AuditReport.Attribute], associations: [AuditReport.Association], shift: [AuditReport.Shift],
+        label: AuditReport.Label, minGroupSize: Int, config: AuditConfig
+    ) -> [AuditReport.Finding] {
+        var findings: [AuditReport.Finding] = []
+        for attribute in groups {
             for group in attribute.groups where group.small {
                 findings.append(
                     .init(
@@ -331,14 +376,11 @@ public enum DataAudit {
                 .init(
                     check: .labelImbalance,
                     message:
-                        "\(dataset.label): minority class share \(format(minority)) < \(format(config.labelImbalance))")
+                        "\(label.column): minority class share \(format(label.minorityShare)) < \(format(config.labelImbalance))"
+                )
             )
         }
-        return AuditReport(
-            rows: rows, droppedRows: dataset.droppedRows, minGroupSize: minGroupSize,
-            proxyThreshold: config.proxyThreshold,
-            shiftAlpha: config.shiftAlpha, label: label, attributes: groupReports, missingness: missingness,
-            associations: associations, shift: shift, findings: findings)
+        return findings
     }
 
     /// A sensitive attribute's groups in name order (as every stage codes them).

@@ -63,6 +63,41 @@ public enum DatasetLoader {
     /// missing values, adds `row_id`. `path` names the source in errors.
     public static func prepare(_ input: Table, config: DataConfig, path: String) throws -> Dataset {
         var table = input
+        let (labelColumn, features) = try checkColumns(table, config: config, path: path)
+        try addRowIDs(&table, path: path)
+        let labelName = config.label.column
+        try table.setColumn(Column(name: labelName, numbers: labelValues(labelColumn, config: config)))
+        try categoriseSensitive(&table, config: config)
+
+        // Rows to keep.
+        var mustBePresent = [labelName] + config.sensitive
+        if config.missing == .drop { mustBePresent += features }
+        let checked = mustBePresent.compactMap { table[$0] }
+        let keep = (0..<table.rowCount).filter { row in checked.allSatisfy { !$0.isMissing(row) } }
+        let dropped = table.rowCount - keep.count
+        guard !keep.isEmpty else {
+            throw DataError.noRows(path: path, reason: "every row has a missing label, sensitive or feature value")
+        }
+
+        var ordered = ["row_id"] + features
+        ordered += config.sensitive.filter { !features.contains($0) }
+        ordered.append(labelName)
+        var result = try table.selectingColumns(ordered)
+        if dropped > 0 { result = result.selecting(rows: keep) }
+        try checkBothClasses(result, original: labelColumn, config: config, path: path)
+        return Dataset(
+            table: result, label: labelName, sensitive: config.sensitive, features: features,
+            droppedRows: dropped, source: path)
+    }
+
+    /// Checks the label, sensitive and feature columns exist (naming the closest column when
+    /// one doesn't); returns the label column and the features (`data.features`, or every
+    /// column but the label, `row_id` and, unless used as features, the sensitive ones).
+    private static func checkColumns(
+        _ table: Table, config: DataConfig, path: String
+    ) throws -> (
+        label: Column, features: [String]
+    ) {
         let available = table.columnNames
         func require(_ name: String, role: String) throws -> Column {
             guard let column = table[name] else {
@@ -82,31 +117,38 @@ public enum DatasetLoader {
             throw DataError.missingColumn(
                 path: path, column: "(any feature)", role: "feature", available: available, suggestion: nil)
         }
+        return (labelColumn, features)
+    }
 
-        // row_id: the 0-based data row of the file, unless the file brings its own.
-        if let ids = table["row_id"] {
-            guard case .numeric(let values) = ids.values else {
-                throw DataError.badRowID(path: path, reason: "must be integers, found text")
-            }
-            var seen = Set<Double>()
-            for (row, value) in values.enumerated() {
-                guard !value.isNaN, value == value.rounded() else {
-                    throw DataError.badRowID(path: path, reason: "row \(row + 1) is not an integer")
-                }
-                guard seen.insert(value).inserted else {
-                    throw DataError.badRowID(path: path, reason: "`\(NumberFormat.string(value))` appears twice")
-                }
-            }
-        } else {
+    /// row_id: the 0-based data row of the file, unless the file brings its own, which must be
+    /// distinct integers.
+    private static func addRowIDs(_ table: inout Table, path: String) throws {
+        guard let ids = table["row_id"] else {
             try table.setColumn(Column(name: "row_id", numbers: (0..<table.rowCount).map(Double.init)))
+            return
         }
+        guard case .numeric(let values) = ids.values else {
+            throw DataError.badRowID(path: path, reason: "must be integers, found text")
+        }
+        var seen = Set<Double>()
+        for (row, value) in values.enumerated() {
+            guard !value.isNaN, value == value.rounded() else {
+                throw DataError.badRowID(path: path, reason: "row \(row + 1) is not an integer")
+            }
+            guard seen.insert(value).inserted else {
+                throw DataError.badRowID(path: path, reason: "`\(NumberFormat.string(value))` appears twice")
+            }
+        }
+    }
 
-        // Label → 0/1 (missing stays NaN and the row is dropped below).
+    /// The label as 0/1 (`data.label.positive` is 1); a missing label stays NaN so its row is
+    /// dropped.
+    private static func labelValues(_ labelColumn: Column, config: DataConfig) -> [Double] {
         let positiveNumber: Double? = {
             guard case .finite(let value) = NumberParser.parse(config.label.positive) else { return nil }
             return value
         }()
-        var mapped = [Double](repeating: .nan, count: table.rowCount)
+        var mapped = [Double](repeating: .nan, count: labelColumn.count)
         switch labelColumn.values {
         case .numeric(let numbers):
             for row in numbers.indices where !numbers[row].isNaN {
@@ -119,9 +161,11 @@ public enum DatasetLoader {
                 mapped[row] = codes[row] == positiveCode ? 1 : 0
             }
         }
-        try table.setColumn(Column(name: labelName, numbers: mapped))
+        return mapped
+    }
 
-        // Sensitive attributes are group names: categorical, `missing` as a level if asked.
+    /// Sensitive attributes are group names: categorical, `missing` as a level if asked.
+    private static func categoriseSensitive(_ table: inout Table, config: DataConfig) throws {
         for name in config.sensitive {
             guard let column = table[name] else { continue }
             var categorical = column.asCategorical()
@@ -135,31 +179,20 @@ public enum DatasetLoader {
             }
             try table.setColumn(categorical)
         }
+    }
 
-        // Rows to keep.
-        var mustBePresent = [labelName] + config.sensitive
-        if config.missing == .drop { mustBePresent += features }
-        let checked = mustBePresent.compactMap { table[$0] }
-        let keep = (0..<table.rowCount).filter { row in checked.allSatisfy { !$0.isMissing(row) } }
-        let dropped = table.rowCount - keep.count
-        guard !keep.isEmpty else {
-            throw DataError.noRows(path: path, reason: "every row has a missing label, sensitive or feature value")
-        }
-
-        var ordered = ["row_id"] + features
-        ordered += config.sensitive.filter { !features.contains($0) }
-        ordered.append(labelName)
-        var result = try table.selectingColumns(ordered)
-        if dropped > 0 { result = result.selecting(rows: keep) }
-
+    /// Refuses a label with no positive row (listing the values found in `original`, the
+    /// column as read) or with only positive rows.
+    private static func checkBothClasses(_ result: Table, original: Column, config: DataConfig, path: String) throws {
+        let labelName = config.label.column
         guard case .numeric(let labels) = result[labelName]?.values else {
             throw DataError.inconsistentTable(reason: "label column `\(labelName)` lost")
         }
         let positives = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         if positives == 0 {
             var found = Set<String>()
-            for row in 0..<labelColumn.count where found.count < 64 {
-                if let text = labelColumn.string(at: row) { found.insert(text) }
+            for row in 0..<original.count where found.count < 64 {
+                if let text = original.string(at: row) { found.insert(text) }
             }
             throw DataError.positiveNotFound(
                 path: path, column: labelName, positive: config.label.positive, found: found.sorted())
@@ -167,9 +200,6 @@ public enum DatasetLoader {
         if positives == labels.count {
             throw DataError.singleClass(path: path, column: labelName, value: config.label.positive)
         }
-        return Dataset(
-            table: result, label: labelName, sensitive: config.sensitive, features: features,
-            droppedRows: dropped, source: path)
     }
 
     /// The candidate nearest to `name` by edit distance (case-insensitive), if within

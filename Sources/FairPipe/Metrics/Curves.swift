@@ -82,6 +82,17 @@ public func evaluateFairnessAndCurves(
     return (metrics, engine.stats.hasScores ? curves(engine) : nil)
 }
 
+/// Measures and curves of merged (or streamed) statistics: the same bytes as
+/// ``evaluateFairnessAndCurves(_:config:seed:)`` on the rows they were made from.
+public func evaluateFairnessAndCurves(
+    _ audit: AuditStatistics, config: FairnessConfig, seed: UInt64
+) throws -> (metrics: MetricsReport, curves: CurvesReport?) {
+    guard audit.rows > 0 else { throw MetricsError.noRows }
+    let engine = try FairnessEngine(audit, config: config)
+    let metrics = evaluateFairness(audit, engine: engine, config: config, seed: seed)
+    return (metrics, engine.stats.hasScores ? curves(engine) : nil)
+}
+
 /// Curves alone (nil without scores).
 public func fairnessCurves(_ set: PredictionSet, config: FairnessConfig) throws -> CurvesReport? {
     try set.validate()
@@ -96,9 +107,9 @@ func curves(_ engine: FairnessEngine) -> CurvesReport {
     // counts[t][cell] at each threshold, from the sorted scores.
     let atThreshold: [[ConfusionCounts]] = thresholds.map { t in
         (0..<stats.cellCount).map { c in
-            let pos = stats.sortedScores[c * 2 + 1], neg = stats.sortedScores[c * 2]
-            let tp = SufficientStatistics.countAtLeast(pos, t), fp = SufficientStatistics.countAtLeast(neg, t)
-            return ConfusionCounts(tp: tp, fp: fp, tn: neg.count - fp, fn: pos.count - tp)
+            let pos = stats.scoreRuns[c * 2 + 1], neg = stats.scoreRuns[c * 2]
+            let tp = pos.countAtLeast(t), fp = neg.countAtLeast(t)
+            return ConfusionCounts(tp: tp, fp: fp, tn: neg.total - fp, fn: pos.total - tp)
         }
     }
     let m = Double(stats.calibrationBins)

@@ -18,6 +18,44 @@ public func evaluateFairness(_ set: PredictionSet, config: FairnessConfig, seed:
 func evaluateFairness(
     _ set: PredictionSet, engine: FairnessEngine, config: FairnessConfig, seed: UInt64
 ) throws -> MetricsReport {
+    var report = measuredReport(engine, rows: set.labels.count, config: config, seed: seed)
+    if let features = set.features {
+        if set.labels.count <= config.consistencyMaxRows {
+            let value = Consistency.score(
+                features: features, predictions: set.decisions, neighbors: config.consistencyNeighbors)
+            report.overall[IndividualMetric.consistency.rawValue] = MetricValue(value: value.isFinite ? value : nil)
+        } else {
+            report.notes.append(
+                "consistency not computed: \(set.labels.count) rows exceed fairness.consistency_max_rows = \(config.consistencyMaxRows) (brute-force kNN is O(N²))"
+            )
+        }
+    }
+    return gated(report, config: config)
+}
+
+/// metrics.json of merged statistics (no features, so no consistency score).
+func evaluateFairness(
+    _ audit: AuditStatistics, engine: FairnessEngine, config: FairnessConfig, seed: UInt64
+)
+    -> MetricsReport
+{
+    gated(measuredReport(engine, rows: audit.rows, config: config, seed: seed), config: config)
+}
+
+/// The report with its gates evaluated.
+private func gated(_ report: MetricsReport, config: FairnessConfig) -> MetricsReport {
+    var report = report
+    report.gates = evaluateGates(report, thresholds: config.thresholds, fourFifths: config.fourFifthsRule)
+    report.passed = report.gates.allSatisfy(\.passed)
+    return report
+}
+
+/// Point estimates and bootstrap intervals of the engine's atoms, before gates.
+private func measuredReport(
+    _ engine: FairnessEngine, rows: Int, config: FairnessConfig, seed: UInt64
+)
+    -> MetricsReport
+{
     let point = engine.measure(engine.pointCounts, exactAUC: true)
     let pointFlat = point.flattened()
     var lower: Measures?, upper: Measures?, bias: Measures?
@@ -44,21 +82,7 @@ func evaluateFairness(
         lower = point.reshaped(lo); upper = point.reshaped(hi); bias = point.reshaped(shift)
     }
     let builder = ReportBuilder(engine: engine, point: point, lower: lower, upper: upper, bias: bias, config: config)
-    var report = builder.build(n: set.labels.count)
-    if let features = set.features {
-        if set.labels.count <= config.consistencyMaxRows {
-            let value = Consistency.score(
-                features: features, predictions: set.decisions, neighbors: config.consistencyNeighbors)
-            report.overall[IndividualMetric.consistency.rawValue] = MetricValue(value: value.isFinite ? value : nil)
-        } else {
-            report.notes.append(
-                "consistency not computed: \(set.labels.count) rows exceed fairness.consistency_max_rows = \(config.consistencyMaxRows) (brute-force kNN is O(N²))"
-            )
-        }
-    }
-    report.gates = evaluateGates(report, thresholds: config.thresholds, fourFifths: config.fourFifthsRule)
-    report.passed = report.gates.allSatisfy(\.passed)
-    return report
+    return builder.build(n: rows)
 }
 
 /// Turns measures into the metrics.json structure.

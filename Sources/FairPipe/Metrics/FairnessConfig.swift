@@ -38,6 +38,19 @@ public struct FairnessConfig: ConfigSection {
     public init() {}
 
     public func validate() throws {
+        try validateSettings()
+        for (key, reference) in reference.sorted(by: { $0.key < $1.key }) where key.isEmpty || reference.isEmpty {
+            throw ConfigError.invalidValue(
+                key: "reference.\(key)", expected: "an attribute name mapped to a group name",
+                found: "`\(key)`: `\(reference)`")
+        }
+        for (key, gate) in thresholds.sorted(by: { $0.key < $1.key }) {
+            try Self.validateGate(gate, key: key)
+        }
+    }
+
+    /// The numeric settings are in range.
+    private func validateSettings() throws {
         guard minGroupSize >= 1 else {
             throw ConfigError.invalidValue(key: "min_group_size", expected: "an integer ≥ 1", found: "\(minGroupSize)")
         }
@@ -82,54 +95,52 @@ public struct FairnessConfig: ConfigSection {
         guard maxGroups >= 2 else {
             throw ConfigError.invalidValue(key: "max_groups", expected: "an integer ≥ 2", found: "\(maxGroups)")
         }
-        for (key, reference) in reference.sorted(by: { $0.key < $1.key }) where key.isEmpty || reference.isEmpty {
-            throw ConfigError.invalidValue(
-                key: "reference.\(key)", expected: "an attribute name mapped to a group name",
-                found: "`\(key)`: `\(reference)`")
-        }
-        for (key, gate) in thresholds.sorted(by: { $0.key < $1.key }) {
-            var metric = GateSpec.metricName(of: key)
-            if metric.hasPrefix("vs_reference.") {
-                metric = String(metric.dropFirst("vs_reference.".count))
-                guard ReferenceMetric(rawValue: metric) != nil else {
-                    let names = ReferenceMetric.allCases.map(\.rawValue)
-                    throw GateSpec.unknownMetric(
-                        metric, in: key, among: names, prefix: "vs_reference.",
-                        expected: "a reference metric after `vs_reference.` (\(names.joined(separator: ", ")))")
-                }
-            }
-            guard GateSpec.knownMetrics.contains(metric) else {
+    }
+
+    /// A gate names a known metric (after `vs_reference.`, a reference metric), an attribute
+    /// when it has `@`, and consistent finite bounds (`four_fifths` only on disparate impact).
+    private static func validateGate(_ gate: GateSpec, key: String) throws {
+        var metric = GateSpec.metricName(of: key)
+        if metric.hasPrefix("vs_reference.") {
+            metric = String(metric.dropFirst("vs_reference.".count))
+            guard ReferenceMetric(rawValue: metric) != nil else {
+                let names = ReferenceMetric.allCases.map(\.rawValue)
                 throw GateSpec.unknownMetric(
-                    metric, in: key, among: GateSpec.knownMetrics.sorted(),
-                    expected: "a metric name (see docs/metrics.md)")
+                    metric, in: key, among: names, prefix: "vs_reference.",
+                    expected: "a reference metric after `vs_reference.` (\(names.joined(separator: ", ")))")
             }
-            if let attribute = GateSpec.attribute(of: key), attribute.isEmpty {
-                throw ConfigError.invalidValue(
-                    key: "thresholds.\(key)", expected: "`metric@attribute` with an attribute name", found: "`\(key)`")
+        }
+        guard GateSpec.knownMetrics.contains(metric) else {
+            throw GateSpec.unknownMetric(
+                metric, in: key, among: GateSpec.knownMetrics.sorted(),
+                expected: "a metric name (see docs/metrics.md)")
+        }
+        if let attribute = GateSpec.attribute(of: key), attribute.isEmpty {
+            throw ConfigError.invalidValue(
+                key: "thresholds.\(key)", expected: "`metric@attribute` with an attribute name", found: "`\(key)`")
+        }
+        if gate.fourFifths {
+            guard metric == ReferenceMetric.disparateImpact.rawValue else {
+                throw ConfigError.inconsistent(
+                    key: "thresholds.\(key)", message: "`four_fifths: true` applies to disparate_impact only")
             }
-            if gate.fourFifths {
-                guard metric == ReferenceMetric.disparateImpact.rawValue else {
-                    throw ConfigError.inconsistent(
-                        key: "thresholds.\(key)", message: "`four_fifths: true` applies to disparate_impact only")
-                }
-                guard gate.max == nil && gate.min == nil else {
-                    throw ConfigError.inconsistent(
-                        key: "thresholds.\(key)",
-                        message: "`four_fifths: true` sets both bounds (fairness.four_fifths); remove `min` and `max`")
-                }
-            }
-            guard gate.max != nil || gate.min != nil || gate.fourFifths else {
+            guard gate.max == nil && gate.min == nil else {
                 throw ConfigError.inconsistent(
                     key: "thresholds.\(key)",
-                    message: "a gate needs `max`, `min`, both, or (for disparate_impact) `four_fifths: true`")
+                    message: "`four_fifths: true` sets both bounds (fairness.four_fifths); remove `min` and `max`")
             }
-            if let lo = gate.min, let hi = gate.max, lo > hi {
-                throw ConfigError.inconsistent(
-                    key: "thresholds.\(key)", message: "`min` (\(lo)) is above `max` (\(hi))")
-            }
-            for bound in [gate.min, gate.max].compactMap({ $0 }) where !bound.isFinite {
-                throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "finite bounds", found: "\(bound)")
-            }
+        }
+        guard gate.max != nil || gate.min != nil || gate.fourFifths else {
+            throw ConfigError.inconsistent(
+                key: "thresholds.\(key)",
+                message: "a gate needs `max`, `min`, both, or (for disparate_impact) `four_fifths: true`")
+        }
+        if let lo = gate.min, let hi = gate.max, lo > hi {
+            throw ConfigError.inconsistent(
+                key: "thresholds.\(key)", message: "`min` (\(lo)) is above `max` (\(hi))")
+        }
+        for bound in [gate.min, gate.max].compactMap({ $0 }) where !bound.isFinite {
+            throw ConfigError.invalidValue(key: "thresholds.\(key)", expected: "finite bounds", found: "\(bound)")
         }
     }
 }

@@ -84,46 +84,38 @@ struct FairnessEngine: Sendable {
         uniqueKeysWithValues: GroupMetric.allCases.enumerated().map { ($1, $0) })
 
     init(_ set: PredictionSet, config: FairnessConfig) throws {
-        stats = SufficientStatistics(set, calibrationBins: config.calibrationBins)
+        try self.init(AuditStatistics(set, calibrationBins: config.calibrationBins), config: config)
+    }
+
+    init(_ audit: AuditStatistics, config: FairnessConfig) throws {
+        stats = SufficientStatistics(audit)
         self.config = config
         let cells = stats.cellCount
         overallLevel = Level(name: "overall", groupNames: ["all"], cellsOfGroup: [Array(0..<cells)])
+        let names = audit.settings.attributes, groups = audit.groups
         // Attribute subsets: single attributes in order, then intersections by size and position.
-        for column in set.attributes where column.groups.count > config.maxGroups {
-            throw MetricsError.tooManyGroups(
-                attribute: column.name, groups: column.groups.count, limit: config.maxGroups)
+        for (a, name) in names.enumerated() where groups[a].count > config.maxGroups {
+            throw MetricsError.tooManyGroups(attribute: name, groups: groups[a].count, limit: config.maxGroups)
         }
-        var subsets: [[Int]] = set.attributes.indices.map { [$0] }
-        if config.intersectional && set.attributes.count >= 2 {
-            for size in 2...set.attributes.count { subsets += Self.combinations(set.attributes.count, size) }
+        var subsets: [[Int]] = names.indices.map { [$0] }
+        if config.intersectional && names.count >= 2 {
+            for size in 2...names.count { subsets += Self.combinations(names.count, size) }
         }
         var levels: [Level] = []
         var notes: [String] = []
         var skipped: [SkippedIntersection] = []
         for subset in subsets {
-            let columns = subset.map { set.attributes[$0] }
-            let combinations = columns.reduce(1.0) { $0 * Double($1.groups.count) }
+            let levelName = subset.map { names[$0] }.joined(separator: "&")
+            let combinations = subset.reduce(1.0) { $0 * Double(groups[$1].count) }
             if combinations > Double(config.maxGroups) {
                 let entry = SkippedIntersection(
-                    name: columns.map(\.name).joined(separator: "&"), combinations: Int(combinations),
+                    name: levelName, combinations: Int(combinations),
                     maxGroups: config.maxGroups)
                 notes.append(entry.message)
                 skipped.append(entry)
                 continue
             }
-            // Every combination of the attributes' groups, empty ones included (mixed radix, first attribute slowest).
-            var names: [String] = [""]
-            for (k, column) in columns.enumerated() {
-                names = names.flatMap { prefix in column.groups.map { k == 0 ? $0 : prefix + "&" + $0 } }
-            }
-            var cellsOfGroup = [[Int]](repeating: [], count: names.count)
-            for c in 0..<cells {
-                var index = 0
-                for a in subset { index = index * set.attributes[a].groups.count + Int(stats.cellCodes[c][a]) }
-                cellsOfGroup[index].append(c)
-            }
-            levels.append(
-                Level(name: columns.map(\.name).joined(separator: "&"), groupNames: names, cellsOfGroup: cellsOfGroup))
+            levels.append(Self.level(levelName, subset: subset, groups: groups, cellCodes: stats.cellCodes))
         }
         self.levels = levels
         self.notes = notes
@@ -138,9 +130,34 @@ struct FairnessEngine: Sendable {
         for attribute in config.reference.keys.sorted() where !levelNames.contains(attribute) {
             throw MetricsError.unknownReferenceAttribute(attribute: attribute, attributes: levels.map(\.name))
         }
+        (references, excludedByConfig) = try Self.references(levels, config: config, cellSizes: stats.cellSizes)
+    }
+
+    /// The groups of one attribute subset: every combination of the attributes' groups, empty
+    /// ones included (mixed radix, first attribute slowest), and the cells of each.
+    static func level(_ name: String, subset: [Int], groups: [[String]], cellCodes: [[Int32]]) -> Level {
+        var groupNames: [String] = [""]
+        for (k, a) in subset.enumerated() {
+            groupNames = groupNames.flatMap { prefix in groups[a].map { k == 0 ? $0 : prefix + "&" + $0 } }
+        }
+        var cellsOfGroup = [[Int]](repeating: [], count: groupNames.count)
+        for (c, codes) in cellCodes.enumerated() {
+            var index = 0
+            for a in subset { index = index * groups[a].count + Int(codes[a]) }
+            cellsOfGroup[index].append(c)
+        }
+        return Level(name: name, groupNames: groupNames, cellsOfGroup: cellsOfGroup)
+    }
+
+    /// Per level: the reference group (configured, else the largest; ties to the first by name)
+    /// and which groups configuration leaves out of disparities.
+    static func references(
+        _ levels: [Level], config: FairnessConfig, cellSizes: [Int]
+    ) throws -> (
+        [Int?], [[Bool]]
+    ) {
         var references: [Int?] = []
         var excluded: [[Bool]] = []
-        let cellSizes = stats.cellSizes
         for level in levels {
             let sizes = level.cellsOfGroup.map { $0.reduce(0) { $0 + cellSizes[$1] } }
             if let name = config.reference[level.name] {
@@ -149,7 +166,6 @@ struct FairnessEngine: Sendable {
                 }
                 references.append(index)
             } else {
-                // Largest group; ties go to the first by name.
                 let best = sizes.indices.filter { sizes[$0] > 0 }.max { a, b in
                     sizes[a] != sizes[b] ? sizes[a] < sizes[b] : level.groupNames[a] > level.groupNames[b]
                 }
@@ -157,8 +173,7 @@ struct FairnessEngine: Sendable {
             }
             excluded.append(sizes.map { config.excludeSmallGroups && $0 < config.minGroupSize })
         }
-        self.references = references
-        self.excludedByConfig = excluded
+        return (references, excluded)
     }
 
     static func combinations(_ n: Int, _ k: Int) -> [[Int]] {
@@ -226,7 +241,7 @@ struct FairnessEngine: Sendable {
         level.cellsOfGroup.map { members in
             var positives = 0, negatives = 0
             for c in members {
-                positives += stats.sortedScores[c * 2 + 1].count; negatives += stats.sortedScores[c * 2].count
+                positives += stats.scoreRuns[c * 2 + 1].total; negatives += stats.scoreRuns[c * 2].total
             }
             guard positives > 0, negatives > 0 else { return .nan }
             return Double(stats.exactU2(cells: members)) / (2 * Double(positives) * Double(negatives))

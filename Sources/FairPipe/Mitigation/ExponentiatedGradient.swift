@@ -80,79 +80,117 @@ public struct ExponentiatedGradient: Sendable {
             oracle: try ReductionOracle(
                 model: oracle, externalStore: externalStore, encoding: oracleEncoding, X: X, featureNames: featureNames),
             warmStart: warmStart)
-        let k = moment.constraintCount
-        var theta = [Double](repeating: 0, count: k)
+        var game = Game(constraints: moment.constraintCount, nu: self.nu ?? 0)
+        for t in 0..<maxIter {
+            if try play(t, &game, lagrangian: &lagrangian, labels: labels, B: B) { break }
+        }
+        return result(of: game, lagrangian: lagrangian, groupNames: groupNames, featureNames: featureNames)
+    }
+
+    /// The state of the saddle-point game between iterations.
+    private struct Game {
+        var theta: [Double]
+        /// How often each hypothesis was the best response (the running average's weights).
         var qSum: [Double] = []
-        var gapsEG: [Double] = [], gaps: [Double] = [], qs: [[Double]] = []
+        var gapsEG: [Double] = []
+        /// Per iteration, the better of the running average's and the LP's gap, and its weights.
+        var gaps: [Double] = []
+        var qs: [[Double]] = []
         var lastRegretChecked = 5.0
         var lastGap = Double.infinity
-        var lambdaCumsum = [Double](repeating: 0, count: k)
-        var lambdaEG = lambdaCumsum
-        var nu = self.nu ?? 0
+        var lambdaCumsum: [Double]
+        var lambdaEG: [Double]
+        var nu: Double
         var eta = 0.0
-        let n = Double(labels.count)
-        for t in 0..<maxIter {
-            let expTheta = theta.map { exp($0) }
-            let denominator = 1 + expTheta.reduce(0, +)
-            let lambda = expTheta.map { B * $0 / denominator }
-            for j in 0..<k { lambdaCumsum[j] += lambda[j] }
-            lambdaEG = lambdaCumsum.map { $0 / Double(t + 1) }
-            let hIndex = try lagrangian.bestH(lambda)
-            if t == 0 {
-                if self.nu == nil {
-                    // 0.5 × sample standard deviation (ddof 1) of |h(X) − y| / √n.
-                    let errors = zip(lagrangian.decisions[hIndex], labels).map { Double($0 != $1 ? 1 : 0) }
-                    nu = 0.5 * Self.sampleStandardDeviation(errors) / n.squareRoot()
-                }
-                eta = eta0 / B
-            }
-            while qSum.count < lagrangian.errors.count { qSum.append(0) }
-            qSum[hIndex] += 1
-            let gamma = lagrangian.gammas[hIndex]
-            let total = qSum.reduce(0, +)
-            let qEG = qSum.map { $0 / total }
-            let gapEG = try lagrangian.evalGap(qEG, lambdaHat: lambdaEG, nu: nu).gap
-            gapsEG.append(gapEG)
-            var gapLP = Double.infinity
-            var qLP: [Double] = []
-            if t > 0 && runLinprogStep {
-                let lp = try lagrangian.solveLinprog(nu: nu)
-                qLP = lp.q
-                gapLP = lp.result.gap
-            }
-            if gapEG < gapLP {
-                qs.append(qEG)
-                gaps.append(gapEG)
-            } else {
-                qs.append(qLP)
-                gaps.append(gapLP)
-            }
-            if gaps[t] < nu && t >= 5 { break }
-            if Double(t) >= lastRegretChecked * 1.6 {
-                let bestGap = gapsEG.min() ?? .infinity
-                if bestGap > lastGap * 0.8 { eta *= 0.8 }
-                lastRegretChecked = Double(t)
-                lastGap = bestGap
-            }
-            for j in 0..<k { theta[j] += eta * (gamma[j] - moment.bound) }
+
+        init(constraints k: Int, nu: Double) {
+            theta = [Double](repeating: 0, count: k)
+            lambdaCumsum = theta
+            lambdaEG = theta
+            self.nu = nu
         }
-        // The last iteration whose gap is within 1e-8 of the smallest.
+    }
+
+    /// Iteration `t` of Algorithm 1: λ from θ, the oracle's best response, the gaps of the
+    /// running average and of the LP, the learning-rate check and the θ step. True when the
+    /// gap is below ν (after 5 iterations).
+    private func play(
+        _ t: Int, _ game: inout Game, lagrangian: inout Lagrangian, labels: [UInt8], B: Double
+    ) throws
+        -> Bool
+    {
+        let k = game.theta.count
+        let expTheta = game.theta.map { exp($0) }
+        let denominator = 1 + expTheta.reduce(0, +)
+        let lambda = expTheta.map { B * $0 / denominator }
+        for j in 0..<k { game.lambdaCumsum[j] += lambda[j] }
+        game.lambdaEG = game.lambdaCumsum.map { $0 / Double(t + 1) }
+        let hIndex = try lagrangian.bestH(lambda)
+        if t == 0 {
+            if self.nu == nil {
+                // 0.5 × sample standard deviation (ddof 1) of |h(X) − y| / √n.
+                let errors = zip(lagrangian.decisions[hIndex], labels).map { Double($0 != $1 ? 1 : 0) }
+                game.nu = 0.5 * Self.sampleStandardDeviation(errors) / Double(labels.count).squareRoot()
+            }
+            game.eta = eta0 / B
+        }
+        while game.qSum.count < lagrangian.errors.count { game.qSum.append(0) }
+        game.qSum[hIndex] += 1
+        let gamma = lagrangian.gammas[hIndex]
+        let total = game.qSum.reduce(0, +)
+        let qEG = game.qSum.map { $0 / total }
+        let gapEG = try lagrangian.evalGap(qEG, lambdaHat: game.lambdaEG, nu: game.nu).gap
+        game.gapsEG.append(gapEG)
+        var gapLP = Double.infinity
+        var qLP: [Double] = []
+        if t > 0 && runLinprogStep {
+            let lp = try lagrangian.solveLinprog(nu: game.nu)
+            qLP = lp.q
+            gapLP = lp.result.gap
+        }
+        if gapEG < gapLP {
+            game.qs.append(qEG)
+            game.gaps.append(gapEG)
+        } else {
+            game.qs.append(qLP)
+            game.gaps.append(gapLP)
+        }
+        if game.gaps[t] < game.nu && t >= 5 { return true }
+        if Double(t) >= game.lastRegretChecked * 1.6 {
+            let bestGap = game.gapsEG.min() ?? .infinity
+            if bestGap > game.lastGap * 0.8 { game.eta *= 0.8 }
+            game.lastRegretChecked = Double(t)
+            game.lastGap = bestGap
+        }
+        for j in 0..<k { game.theta[j] += game.eta * (gamma[j] - lagrangian.moment.bound) }
+        return false
+    }
+
+    /// The randomized classifier of the last iteration whose gap is within 1e-8 of the
+    /// smallest, with its training error and constraint values.
+    private func result(
+        of game: Game, lagrangian: Lagrangian, groupNames: [String], featureNames: [String]
+    )
+        -> ExponentiatedGradientModel
+    {
+        let moment = lagrangian.moment
+        let gaps = game.gaps
         let smallest = gaps.min() ?? .infinity
         let bestIter = gaps.lastIndex { $0 <= smallest + 1e-8 } ?? 0
-        var weights = qs[bestIter]
+        var weights = game.qs[bestIter]
         while weights.count < lagrangian.predictors.count { weights.append(0) }
-        var mixtureGamma = [Double](repeating: 0, count: k)
+        var mixtureGamma = [Double](repeating: 0, count: moment.constraintCount)
         var mixtureError = 0.0
         for (h, w) in weights.enumerated() where w != 0 {
             mixtureError += w * lagrangian.errors[h]
-            for j in 0..<k { mixtureGamma[j] += w * lagrangian.gammas[h][j] }
+            for j in 0..<moment.constraintCount { mixtureGamma[j] += w * lagrangian.gammas[h][j] }
         }
         return ExponentiatedGradientModel(
             target: target, groupNames: groupNames, featureNames: featureNames,
             constraintNames: moment.constraintNames(groupNames: groupNames),
             predictors: lagrangian.predictors, weights: weights,
             hypothesisErrors: lagrangian.errors, hypothesisGammas: lagrangian.gammas,
-            lambda: lambdaEG, gaps: gaps, bestIteration: bestIter, bestGap: gaps[bestIter], nu: nu,
+            lambda: game.lambdaEG, gaps: gaps, bestIteration: bestIter, bestGap: gaps[bestIter], nu: game.nu,
             iterations: gaps.count, oracleCalls: lagrangian.oracleCalls, oracleFits: lagrangian.oracleFits,
             trainingError: mixtureError, trainingGamma: mixtureGamma,
             trainingViolation: moment.violation(mixtureGamma))

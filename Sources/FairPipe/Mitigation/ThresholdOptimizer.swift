@@ -49,35 +49,13 @@ public struct ThresholdOptimizer: Postprocessor {
     public func fit(
         scores: [Double], labels: [UInt8], groups: [Int32], groupNames: [String]
     ) throws -> ThresholdOptimizerModel {
-        let name = Self.name
         try MitigationInput.check(
-            method: name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
+            method: Self.name, scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
         guard gridSize >= 1 else {
             throw MitigationError.invalidParameter(
-                method: name, name: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
+                method: Self.name, name: "grid_size", expected: "an integer ≥ 1", found: "\(gridSize)")
         }
-        let xMetric: (WeightedConfusion) -> Double
-        switch constraint {
-        case .demographicParity: xMetric = { $0.selectionRate }
-        case .truePositiveRateParity, .equalOpportunity: xMetric = { $0.truePositiveRate }
-        case .falsePositiveRateParity, .equalizedOdds: xMetric = { $0.falsePositiveRate }
-        case .errorRateParity:
-            throw MitigationError.invalidParameter(
-                method: name, name: "target",
-                expected:
-                    "demographic_parity, equal_opportunity, true_positive_rate_parity, false_positive_rate_parity or equalized_odds",
-                found: constraint.rawValue)
-        }
-        let yMetric: (WeightedConfusion) -> Double
-        if constraint == .equalizedOdds {
-            yMetric = { $0.truePositiveRate }
-        } else {
-            switch objective {
-            case .accuracyScore: yMetric = { $0.accuracy }
-            case .balancedAccuracyScore: yMetric = { $0.balancedAccuracy }
-            }
-        }
-
+        let (xMetric, yMetric) = try rates()
         let grid = linspace(0, 1, gridSize + 1)
         let byGroup = GroupedScores(scores: scores, labels: labels, groups: groups, groupCount: groupNames.count)
         var curves: [InterpolatedCurve] = []
@@ -90,38 +68,81 @@ public struct ThresholdOptimizer: Postprocessor {
             curves.append(InterpolatedCurve(hull: hull, grid: grid))
             present.append(code)
         }
-
-        var groupsOut = [ThresholdOptimizerModel.Group?](repeating: nil, count: groupNames.count)
-        let n = Double(scores.count)
+        let fitted = FittedCurves(grid: grid, curves: curves, present: present, groupNames: groupNames)
         if constraint != .equalizedOdds {
-            var best = 0
-            var bestValue = -Double.infinity
-            for i in grid.indices {
-                var total = 0.0
-                for (k, code) in present.enumerated() {
-                    total += (Double(byGroup.counts[code]) / n) * curves[k].y[i]
-                }
-                if total > bestValue { bestValue = total; best = i }
-            }
-            for (k, code) in present.enumerated() {
-                let curve = curves[k]
-                groupsOut[code] = .init(
-                    name: groupNames[code], p0: curve.p0[best], operation0: curve.operation0[best],
-                    p1: curve.p1[best], operation1: curve.operation1[best], pIgnore: nil, predictionConstant: nil)
-            }
-            return ThresholdOptimizerModel(
-                constraint: constraint, objective: objective, gridSize: gridSize, flip: flip, groupNames: groupNames,
-                groups: groupsOut, bestX: grid[best], bestObjective: bestValue)
+            let weights = present.map { Double(byGroup.counts[$0]) / Double(scores.count) }
+            return commonRate(fitted, weights: weights)
         }
-
-        // Equalized odds: the common operating point is (x, min_g y_g(x)).
         let positives = Double(labels.reduce(0) { $0 + Int($1) })
-        let negatives = n - positives
+        return commonOperatingPoint(fitted, positives: positives, negatives: Double(scores.count) - positives)
+    }
+
+    /// The constrained rate (x) and the objective (y) of one threshold rule's confusion cells.
+    private func rates() throws -> (x: (WeightedConfusion) -> Double, y: (WeightedConfusion) -> Double) {
+        let xMetric: (WeightedConfusion) -> Double
+        switch constraint {
+        case .demographicParity: xMetric = { $0.selectionRate }
+        case .truePositiveRateParity, .equalOpportunity: xMetric = { $0.truePositiveRate }
+        case .falsePositiveRateParity, .equalizedOdds: xMetric = { $0.falsePositiveRate }
+        case .errorRateParity:
+            throw MitigationError.invalidParameter(
+                method: Self.name, name: "target",
+                expected:
+                    "demographic_parity, equal_opportunity, true_positive_rate_parity, false_positive_rate_parity or equalized_odds",
+                found: constraint.rawValue)
+        }
+        if constraint == .equalizedOdds { return (xMetric, { $0.truePositiveRate }) }
+        switch objective {
+        case .accuracyScore: return (xMetric, { $0.accuracy })
+        case .balancedAccuracyScore: return (xMetric, { $0.balancedAccuracy })
+        }
+    }
+
+    /// Each present group's interpolated hull on the shared grid.
+    struct FittedCurves {
+        var grid: [Double]
+        /// One per present group, in `present` order.
+        var curves: [InterpolatedCurve]
+        /// The codes of the groups with rows.
+        var present: [Int]
+        var groupNames: [String]
+    }
+
+    /// Simple constraints: every group at the same x, the grid point maximising the groups'
+    /// objective weighted by `weights` (n_g / n, in `present` order); the first on ties.
+    private func commonRate(_ fitted: FittedCurves, weights: [Double]) -> ThresholdOptimizerModel {
+        var best = 0
+        var bestValue = -Double.infinity
+        for i in fitted.grid.indices {
+            var total = 0.0
+            for k in fitted.present.indices { total += weights[k] * fitted.curves[k].y[i] }
+            if total > bestValue { bestValue = total; best = i }
+        }
+        var groupsOut = [ThresholdOptimizerModel.Group?](repeating: nil, count: fitted.groupNames.count)
+        for (k, code) in fitted.present.enumerated() {
+            let curve = fitted.curves[k]
+            groupsOut[code] = .init(
+                name: fitted.groupNames[code], p0: curve.p0[best], operation0: curve.operation0[best],
+                p1: curve.p1[best], operation1: curve.operation1[best], pIgnore: nil, predictionConstant: nil)
+        }
+        return ThresholdOptimizerModel(
+            constraint: constraint, objective: objective, gridSize: gridSize, flip: flip,
+            groupNames: fitted.groupNames, groups: groupsOut, bestX: fitted.grid[best], bestObjective: bestValue)
+    }
+
+    /// Equalized odds: the common operating point is (x, min_g y_g(x)); groups above it mix in
+    /// the constant predictor Bernoulli(x) with probability p_ignore.
+    private func commonOperatingPoint(
+        _ fitted: FittedCurves, positives: Double, negatives: Double
+    )
+        -> ThresholdOptimizerModel
+    {
+        let grid = fitted.grid
         var best = 0
         var bestValue = -Double.infinity
         var yMin = [Double](repeating: .infinity, count: grid.count)
         for i in grid.indices {
-            for curve in curves { yMin[i] = Swift.min(yMin[i], curve.y[i]) }
+            for curve in fitted.curves { yMin[i] = Swift.min(yMin[i], curve.y[i]) }
             let cells = WeightedConfusion(
                 truePositives: positives * yMin[i], falsePositives: negatives * grid[i],
                 trueNegatives: negatives * (1.0 - grid[i]), falseNegatives: positives * (1.0 - yMin[i]))
@@ -140,17 +161,18 @@ public struct ThresholdOptimizer: Postprocessor {
         }
         let xBest = grid[best]
         let yBest = yMin[best]
-        for (k, code) in present.enumerated() {
-            let curve = curves[k]
+        var groupsOut = [ThresholdOptimizerModel.Group?](repeating: nil, count: fitted.groupNames.count)
+        for (k, code) in fitted.present.enumerated() {
+            let curve = fitted.curves[k]
             let y = curve.y[best]
             let pIgnore = y == xBest ? 0 : (y - yBest) / (y - xBest)
             groupsOut[code] = .init(
-                name: groupNames[code], p0: curve.p0[best], operation0: curve.operation0[best],
+                name: fitted.groupNames[code], p0: curve.p0[best], operation0: curve.operation0[best],
                 p1: curve.p1[best], operation1: curve.operation1[best], pIgnore: pIgnore, predictionConstant: xBest)
         }
         return ThresholdOptimizerModel(
-            constraint: constraint, objective: objective, gridSize: gridSize, flip: flip, groupNames: groupNames,
-            groups: groupsOut, bestX: xBest, bestObjective: bestValue)
+            constraint: constraint, objective: objective, gridSize: gridSize, flip: flip,
+            groupNames: fitted.groupNames, groups: groupsOut, bestX: xBest, bestObjective: bestValue)
     }
 
     /// fairlearn's `_calculate_tradeoff_points`: thresholds at +∞ and midway between

@@ -90,42 +90,17 @@ struct TreeGrower {
             count = n
         }
         var scratch = [Int32](repeating: 0, count: n)
-        var nodes: [GrowNode] = []
-        let l2 = config.l2Regularization
-        let rootHistogram = histogram(partition[0..<n])
-        var g = 0.0, h = 0.0
-        // Root sums from the first feature's histogram, as scikit-learn does.
-        for b in 0..<binCount { g += rootHistogram[b].gradient; h += rootHistogram[b].hessian }
-        // scikit-learn starts the root at value 0: its gains omit the parent term (the same
-        // constant for every candidate) and a tree that cannot split adds 0.
-        nodes.append(GrowNode(start: 0, stop: n, depth: 0, gradient: g, hessian: h, value: 0, histogram: rootHistogram))
-        var splittable: [Int] = []
+        var nodes = [root(partition)]
+        var splittable: [Int] = nodes[0].split == nil ? [] : [0]
         var leaves = 1
-        if n >= 2 * config.minSamplesLeaf && h >= Self.minHessianToSplit {
-            if let split = bestSplit(nodes[0]), split.gain > 0 {
-                nodes[0].split = split
-                splittable.append(0)
-            }
-        }
-        nodes[0].histogram = nodes[0].split == nil ? nil : nodes[0].histogram
 
         while !splittable.isEmpty {
-            // Largest gain first; ties to the earlier node.
-            var pick = 0
-            for k in 1..<splittable.count where nodes[splittable[k]].split!.gain > nodes[splittable[pick]].split!.gain {
-                pick = k
-            }
-            let id = splittable.remove(at: pick)
+            let id = splittable.remove(at: Self.largestGain(splittable, nodes))
             let parent = nodes[id]
             guard var split = parent.split, let parentHistogram = parent.histogram else { break }
             let mid = partitionRows(&partition, &scratch, start: parent.start, stop: parent.stop, split: split)
-            let depth = parent.depth + 1
-            var left = GrowNode(
-                start: parent.start, stop: mid, depth: depth, gradient: split.gradientLeft, hessian: split.hessianLeft,
-                value: Self.nodeValue(split.gradientLeft, split.hessianLeft, l2))
-            var right = GrowNode(
-                start: mid, stop: parent.stop, depth: depth, gradient: split.gradientRight, hessian: split.hessianRight,
-                value: Self.nodeValue(split.gradientRight, split.hessianRight, l2))
+            var (left, right) = children(of: parent, split: split, mid: mid)
+            let depth = left.depth
             if !hasMissing[split.feature] {
                 // No missing values in training: they go to the child with more rows.
                 split.missingGoesLeft = (mid - parent.start) > (parent.stop - mid)
@@ -165,6 +140,45 @@ struct TreeGrower {
         }
 
         return finished(nodes, partition: partition)
+    }
+
+    /// The root: all rows, sums from the first feature's histogram (as scikit-learn does), and
+    /// its best split when it may split (its histogram is kept only then).
+    private func root(_ partition: [Int32]) -> GrowNode {
+        let n = bins.rows
+        let rootHistogram = histogram(partition[0..<n])
+        var g = 0.0, h = 0.0
+        for b in 0..<binCount { g += rootHistogram[b].gradient; h += rootHistogram[b].hessian }
+        // scikit-learn starts the root at value 0: its gains omit the parent term (the same
+        // constant for every candidate) and a tree that cannot split adds 0.
+        var node = GrowNode(start: 0, stop: n, depth: 0, gradient: g, hessian: h, value: 0, histogram: rootHistogram)
+        if n >= 2 * config.minSamplesLeaf && h >= Self.minHessianToSplit {
+            if let split = bestSplit(node), split.gain > 0 { node.split = split }
+        }
+        node.histogram = node.split == nil ? nil : node.histogram
+        return node
+    }
+
+    /// The index in `splittable` of the node with the largest gain; ties to the earlier node.
+    private static func largestGain(_ splittable: [Int], _ nodes: [GrowNode]) -> Int {
+        var pick = 0
+        for k in 1..<splittable.count where nodes[splittable[k]].split!.gain > nodes[splittable[pick]].split!.gain {
+            pick = k
+        }
+        return pick
+    }
+
+    /// The two children of `parent` split at `mid`, valued from the split's sums.
+    private func children(of parent: GrowNode, split: SplitCandidate, mid: Int) -> (GrowNode, GrowNode) {
+        let l2 = config.l2Regularization
+        let depth = parent.depth + 1
+        let left = GrowNode(
+            start: parent.start, stop: mid, depth: depth, gradient: split.gradientLeft, hessian: split.hessianLeft,
+            value: Self.nodeValue(split.gradientLeft, split.hessianLeft, l2))
+        let right = GrowNode(
+            start: mid, stop: parent.stop, depth: depth, gradient: split.gradientRight, hessian: split.hessianRight,
+            value: Self.nodeValue(split.gradientRight, split.hessianRight, l2))
+        return (left, right)
     }
 
     /// The children's histograms: the smaller child's built from its rows, the larger's as

@@ -15,10 +15,37 @@ enum ParallelMap {
         return try store.results.map { try $0!.get() }
     }
 
+    /// As ``map(_:_:)`` on at most `threads` threads: each takes the next unstarted index until
+    /// none is left (so uneven tasks balance), and 1 runs every task in order on the calling
+    /// thread. A `concurrentPerform` inside `body` does not oversubscribe the cores: libdispatch
+    /// divides its thread count by the enclosing apply's width (on 2 cores and 2 workers, the
+    /// inner loop runs on its worker alone).
+    static func map<T>(_ count: Int, threads: Int, _ body: (Int) throws -> T) throws -> [T] {
+        let workers = min(max(1, threads), count)
+        guard workers > 1 else { return try (0..<count).map(body) }
+        let store = Store<T>(count: count)
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let index = store.next() { store.set(index, Result { try body(index) }) }
+            }
+        }
+        return try store.results.map { try $0!.get() }
+    }
+
     private final class Store<T>: @unchecked Sendable {
         private var slots: [Result<T, Error>?]
+        private var started = 0
         private let lock = NSLock()
         init(count: Int) { slots = Array(repeating: nil, count: count) }
+        /// The next index no worker has taken, or nil when all are taken.
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard started < slots.count else { return nil }
+            started += 1
+            return started - 1
+        }
         func set(_ index: Int, _ value: Result<T, Error>) {
             lock.lock()
             slots[index] = value

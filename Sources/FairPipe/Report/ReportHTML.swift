@@ -324,7 +324,15 @@ struct HTMLReport {
         if !rows.isEmpty {
             let headers =
                 ["Attribute", "Measure", "Value [\(level) CI]"] + (before == nil ? [] : ["Baseline"]) + ["Adjusted p"]
-            out += HTMLTable.render(headers: headers, rows: rows, textColumns: [0, 1])
+            let table = HTMLTable.render(headers: headers, rows: rows, textColumns: [0, 1])
+            // The before/after chart of the focus attribute beside the table it pictures.
+            if let before, let after = inputs.mitigation?.after, !inputs.standalone {
+                let focus = metrics.attributes[focusIndex(metrics)].name
+                let chart = beforeAfter(before: before, after: after, only: focus).chart
+                out += chart.isEmpty ? table : "<div class=\"grid pair\"><div>\(table)</div>\(chart)</div>"
+            } else {
+                out += table
+            }
         }
         let count = metrics.attributes.map(\.disparities.count).max() ?? 0
         out += fold(

@@ -45,17 +45,29 @@ extension HTMLReport {
         func item(_ title: String, _ html: String) { out += "<dt>\(e(title))</dt><dd>\(html)</dd>" }
         item("Intended use", e(config.intendedUse))
         if !config.owners.isEmpty { item("Owners", e(config.owners)) }
+        item("Model", cardModel())
+        out += trainingCurveItem()
+        item("Training data", cardTrainingData())
+        item("Evaluation data", cardEvaluationData())
+        item("Metrics by group", cardGroupMetrics())
+        item("Mitigation applied", cardMitigation())
+        item("Caveats and ethical considerations", cardCaveats())
+        return out + "</dl>"
+    }
+
+    /// The card's model entry: the description and the model's own settings.
+    func cardModel() -> String {
         var model = config.modelDescription.isEmpty ? "" : "<p>\(e(config.modelDescription))</p>"
         let modelConfig = modelSettings(inputs.manifest(.train)?.config)
         if !modelConfig.isEmpty {
             model += "<code>" + modelConfig.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>"
         }
-        item(
-            "Model",
-            model.isEmpty
-                ? "<span class=\"na\">Not described (report.model_description; train manifest absent).</span>" : model)
-        out += trainingCurveItem()
+        return model.isEmpty
+            ? "<span class=\"na\">Not described (report.model_description; train manifest absent).</span>" : model
+    }
 
+    /// The card's training-data entry: the description, the splits and the data settings (folded).
+    func cardTrainingData() -> String {
         var training = config.trainingData.isEmpty ? "" : "<p>\(e(config.trainingData))</p>"
         if let dataset = inputs.manifest(.makeDataset) {
             let files = dataset.outputs.map { e($0.path) }.joined(separator: ", ")
@@ -67,12 +79,13 @@ extension HTMLReport {
                     + settings.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code></details>"
             }
         }
-        item(
-            "Training data",
-            training.isEmpty
-                ? "<span class=\"na\">Not described (report.training_data; make-dataset manifest absent).</span>"
-                : training)
+        return training.isEmpty
+            ? "<span class=\"na\">Not described (report.training_data; make-dataset manifest absent).</span>"
+            : training
+    }
 
+    /// The card's evaluation-data entry: the description, rows and groups, the input files.
+    func cardEvaluationData() -> String {
         var evaluation = config.evaluationData.isEmpty ? "" : "<p>\(e(config.evaluationData))</p>"
         if let metrics = inputs.metrics {
             var facts: [String] = []
@@ -85,41 +98,46 @@ extension HTMLReport {
         if let files = inputs.manifest(.evaluate)?.inputs, !files.isEmpty {
             evaluation += "<p>Inputs: <code>\(files.map { e($0.path) }.joined(separator: ", "))</code>.</p>"
         }
-        item("Evaluation data", evaluation.isEmpty ? "<span class=\"na\">Not described.</span>" : evaluation)
+        return evaluation.isEmpty ? "<span class=\"na\">Not described.</span>" : evaluation
+    }
 
-        if let metrics = inputs.metrics, !metrics.attributes.isEmpty {
-            var tables = ""
-            let keys = ["accuracy", "selection_rate", "true_positive_rate", "false_positive_rate"]
-            for attribute in metrics.attributes where !attribute.isIntersection {
-                let rows: [[HTMLCell]] = attribute.groups.map { group in
-                    [.text(group.group), .count(group.n)]
-                        + keys.map { HTMLCell.number(group.metric($0)?.value, digits) }
-                }
-                tables +=
-                    "<h4>\(e(attribute.name))</h4>"
-                    + HTMLTable.render(headers: ["Group", "n"] + keys.map(MetricNames.short), rows: rows)
-            }
-            item(
-                "Metrics by group", tables + "<p class=\"ci\">Full tables with intervals under “Metrics by group”.</p>")
-        } else {
-            item("Metrics by group", "<span class=\"na\">No metrics were given.</span>")
+    /// The card's per-group summary: four headline rates per group of each attribute.
+    func cardGroupMetrics() -> String {
+        guard let metrics = inputs.metrics, !metrics.attributes.isEmpty else {
+            return "<span class=\"na\">No metrics were given.</span>"
         }
-
-        if let mitigation = inputs.mitigation {
-            var text =
-                mitigation.method.map { "<b>\(e(MetricNames.words($0)))</b>" } ?? "A mitigation (method not recorded)"
-            if let settings = inputs.manifest(.mitigate)?.config {
-                let pairs = mitigationSettings(
-                    settings, method: mitigation.method, parameter: mitigation.tradeoff?.parameter)
-                if !pairs.isEmpty {
-                    text += " — <code>" + pairs.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>"
-                }
+        var tables = ""
+        let keys = ["accuracy", "selection_rate", "true_positive_rate", "false_positive_rate"]
+        for attribute in metrics.attributes where !attribute.isIntersection {
+            let rows: [[HTMLCell]] = attribute.groups.map { group in
+                [.text(group.group), .count(group.n)]
+                    + keys.map { HTMLCell.number(group.metric($0)?.value, digits) }
             }
-            item("Mitigation applied", text)
-        } else {
-            item("Mitigation applied", "None.")
+            tables +=
+                "<h4>\(e(attribute.name))</h4>"
+                + HTMLTable.render(headers: ["Group", "n"] + keys.map(MetricNames.short), rows: rows)
         }
+        return tables + "<p class=\"ci\">Full tables with intervals under “Metrics by group”.</p>"
+    }
 
+    /// The card's mitigation entry: the method and only the settings that apply to it.
+    func cardMitigation() -> String {
+        guard let mitigation = inputs.mitigation else { return "None." }
+        var text =
+            mitigation.method.map { "<b>\(e(MetricNames.words($0)))</b>" } ?? "A mitigation (method not recorded)"
+        if let settings = inputs.manifest(.mitigate)?.config {
+            let pairs = mitigationSettings(
+                settings, method: mitigation.method, parameter: mitigation.tradeoff?.parameter)
+            if !pairs.isEmpty {
+                text += " — <code>" + pairs.map { e("\($0.0) = \($0.1)") }.joined(separator: "; ") + "</code>"
+            }
+        }
+        return text
+    }
+
+    /// The card's caveats: attributes used, small groups, the configured caveats and what
+    /// group metrics cannot show.
+    func cardCaveats() -> String {
         var caveats = "<ul>"
         if let metrics = inputs.metrics {
             let names = metrics.attributes.filter { !$0.isIntersection }.map(\.name)
@@ -144,8 +162,7 @@ extension HTMLReport {
         caveats +=
             "<li>Group fairness criteria conflict: when base rates differ, calibration and equal error rates cannot all hold at once (Kleinberg et al., 2016; Chouldechova, 2017). Choosing which disparity to gate on is a value judgement.</li>"
         caveats += "</ul>"
-        item("Caveats and ethical considerations", caveats)
-        return out + "</dl>"
+        return caveats
     }
 
     func provenanceSection() -> String {

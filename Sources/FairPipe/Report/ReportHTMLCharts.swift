@@ -67,6 +67,9 @@ extension HTMLReport {
         if let curves = shown?.curves, !curves.thresholds.isEmpty, !curves.attributes.isEmpty {
             out += sweepFigure(curves, only: attribute.name)
         }
+        if !inputs.standalone, let tradeoff = inputs.mitigation?.tradeoff, !tradeoff.points.isEmpty {
+            out += tradeoffFigure(tradeoff).chart
+        }
         out += "</div>"
         if shown == nil {
             out += note(
@@ -304,29 +307,30 @@ extension HTMLReport {
         }
         var out = ""
         if let method = mitigation.method { out += "<p>Method applied: <b>\(e(MetricNames.words(method)))</b>.</p>" }
-        var charts = "", tables = ""
+        // The charts sit where they are read: before/after beside the disparity table, the
+        // trade-off curve among the key charts; their tables are folded here.
+        var tables = ""
         if let before = inputs.baseline, let after = mitigation.after {
-            let pair = beforeAfter(before: before, after: after)
-            charts += pair.chart
-            tables += pair.table
+            tables += beforeAfter(before: before, after: after).table
         } else {
             out += note("No before/after pair of evaluations was given.")
         }
         if let tradeoff = mitigation.tradeoff, !tradeoff.points.isEmpty {
-            let curve = tradeoffFigure(tradeoff)
-            charts += curve.chart
-            tables += curve.table
+            tables += tradeoffFigure(tradeoff).table
         } else {
             out += note("No trade-off sweep was given (tradeoff.json).")
         }
-        if !charts.isEmpty { out += "<div class=\"grid\">\(charts)</div>" }
-        if !tables.isEmpty { out += fold("Before/after and trade-off tables", tables) }
+        if !tables.isEmpty {
+            out +=
+                "<p>The before/after chart is beside the disparity table, the trade-off curve among the key charts.</p>"
+            out += fold("Before/after and trade-off tables", tables)
+        }
         return out
     }
 
     /// Rows of the before/after comparison: overall accuracy, then each attribute's headline disparities.
     func comparisonRows(
-        before: MetricsReport, after: MetricsReport
+        before: MetricsReport, after: MetricsReport, only: String? = nil
     ) -> [(label: String, key: String, before: (any Measured)?, after: (any Measured)?)] {
         var rows: [(String, String, (any Measured)?, (any Measured)?)] = []
         for key in ["accuracy", "balanced_accuracy", "selection_rate"] {
@@ -337,7 +341,7 @@ extension HTMLReport {
             "demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference",
             "demographic_parity_ratio",
         ]
-        for attribute in before.attributes {
+        for attribute in before.attributes where only == nil || attribute.name == only {
             let other = after.attribute(attribute.name)
             for key in headline {
                 let a = attribute.disparity(key), b = other?.disparity(key)
@@ -347,10 +351,21 @@ extension HTMLReport {
         return rows
     }
 
-    /// The before/after chart and its table.
-    func beforeAfter(before: MetricsReport, after: MetricsReport) -> (chart: String, table: String) {
+    /// The before/after chart (overall and `only`'s headline disparities, at key-chart size)
+    /// and the table of every attribute.
+    func beforeAfter(before: MetricsReport, after: MetricsReport, only: String? = nil) -> (chart: String, table: String)
+    {
         let rows = comparisonRows(before: before, after: after)
         guard !rows.isEmpty else { return ("", note("The two evaluations share no metrics to compare.")) }
+        return (
+            beforeAfterChart(comparisonRows(before: before, after: after, only: only), only: only),
+            beforeAfterTable(rows)
+        )
+    }
+
+    func beforeAfterChart(
+        _ rows: [(label: String, key: String, before: (any Measured)?, after: (any Measured)?)], only: String?
+    ) -> String {
         let series = [
             (
                 "before",
@@ -369,11 +384,21 @@ extension HTMLReport {
                         tooltip: tooltip(name, row.label, pick(row)))
                 })
         }
-        let chart = figure(
+        return figure(
             SVGChart.bars(
-                id: "c-mitigation", title: "Before vs after mitigation", categories: rows.map(\.label),
-                series: series, yLabel: "value", width: 540, height: 400),
-            caption: "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1.")
+                id: "c-mitigation", title: "Before vs after mitigation\(only.map { " (\($0))" } ?? "")",
+                categories: rows.map { row in
+                    only.map { row.label.replacingOccurrences(of: "\($0): ", with: "") } ?? row.label
+                },
+                series: series, yLabel: "value", width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
+            caption:
+                "Accuracy should stay high; differences should shrink towards 0 and ratios grow towards 1. Every attribute: the table under Mitigation."
+        )
+    }
+
+    func beforeAfterTable(
+        _ rows: [(label: String, key: String, before: (any Measured)?, after: (any Measured)?)]
+    ) -> String {
         let cells: [[HTMLCell]] = rows.map { row in
             let delta = row.after?.value.flatMap { a in row.before?.value.map { a - $0 } }
             var deltaCell = HTMLCell.number(delta, digits)
@@ -401,11 +426,8 @@ extension HTMLReport {
                 .text(beyond, cssClass: nil),
             ]
         }
-        return (
-            chart,
-            "<h3>Before and after</h3>"
-                + HTMLTable.render(headers: ["Measure", "Before", "After", "Change", "Outside before-CI"], rows: cells)
-        )
+        return "<h3>Before and after</h3>"
+            + HTMLTable.render(headers: ["Measure", "Before", "After", "Change", "Outside before-CI"], rows: cells)
     }
 
     /// The trade-off chart and its table.
@@ -442,10 +464,11 @@ extension HTMLReport {
         }
         let chart = figure(
             SVGChart.xy(
-                id: "c-tradeoff", title: "Accuracy vs \(target) across strengths",
+                id: "c-tradeoff", title: "Trade-off: accuracy vs \(MetricNames.short(tradeoff.disparityMetric))",
                 subtitle: "method: \(MetricNames.words(tradeoff.method)); labels are strengths",
                 series: [.init(name: MetricNames.words(tradeoff.method), points: points, markers: true)],
-                xLabel: target, yLabel: "accuracy", references: references, width: 540, height: 400),
+                xLabel: target, yLabel: "accuracy", references: references, width: HTMLReport.keyChart.width,
+                height: HTMLReport.keyChart.xyHeight),
             caption:
                 "Each point is one mitigation strength, with \(level) CI whiskers on both axes. Up and to the left is better (more accurate, fairer)."
         )

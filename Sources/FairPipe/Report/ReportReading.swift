@@ -112,6 +112,9 @@ extension GateResult {
 
     var interval: ReportInterval? { ReportInterval(ci) }
 
+    /// The same gate in another evaluation (before and after mitigation, a trade-off point).
+    var identity: String { [gate, attribute ?? "", group ?? ""].joined(separator: "\u{1F}") }
+
     /// `≥ 0.800`, `≤ 0.100`, `in [0.800, 1.250]`.
     func boundText(_ digits: Int = 3) -> String {
         switch (min, max) {

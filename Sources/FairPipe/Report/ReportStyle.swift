@@ -50,6 +50,7 @@ enum ReportStyle {
         .hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:11.5px;color:var(--muted)}
         .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:18px}
         .grid.wide{grid-template-columns:1fr}
+        .grid.pair{grid-template-columns:minmax(0,1fr) 380px;align-items:start}
         .grid.key{grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:14px}
         .grid.wide svg.chart{max-width:980px;margin:0 auto}
         figure{margin:0;padding:10px;border:1px solid var(--line);border-radius:8px;background:#fff;break-inside:avoid}

@@ -157,12 +157,8 @@ struct SeedGroup {
 /// O(n log n + n × parameters) for n runs.
 public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
     let e = ReportEscape.html
-    let digits = config.decimals
-    let metric = config.paretoMetric
-    let metricName = MetricNames.words(metric)
-    let pareto = ParetoAnalysis(runs: runs, metric: metric)
-    let parameterKeys = Array(Set(runs.flatMap { $0.parameters.keys })).sorted()
-
+    let metricName = MetricNames.words(config.paretoMetric)
+    let pareto = ParetoAnalysis(runs: runs, metric: config.paretoMetric)
     var out =
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     out += "<title>\(e(config.title)) — runs</title>\n<style>\n\(ReportStyle.css)\n"
@@ -173,12 +169,47 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
         "<p class=\"sub\">Accuracy against \(e(metricName)); \(pareto.front.count) run\(pareto.front.count == 1 ? "" : "s") on the Pareto front.</p>"
     out +=
         "<nav class=\"toc\"><a href=\"#pareto\">Pareto front</a><a href=\"#runs\">Runs</a><a href=\"#seeds\">Across seeds</a></nav></header>\n<main>\n"
+    out += RunsPage.paretoSection(runs, pareto: pareto, config: config)
+    out += RunsPage.runTable(runs, pareto: pareto, config: config)
+    out += RunsPage.seedsSection(runs, config: config)
+    out += "</main>\n<script>\n\(ReportStyle.script)\n</script>\n</body>\n</html>\n"
+    return out
+}
 
-    // Pareto chart.
-    out += "<section id=\"pareto\"><h2>Pareto front</h2>"
-    if pareto.front.isEmpty {
-        out += "<p class=\"note\">No run has both accuracy and \(e(metricName)); nothing to plot.</p>"
-    } else {
+/// The sections of ``renderRunsHTML(runs:config:)``.
+enum RunsPage {
+    /// The parameters whose values differ between runs (a run without the key counts as
+    /// unset), in key order with seeds last: what tells the runs of a sweep apart.
+    static func varyingKeys(_ runs: [RunSummary]) -> [String] {
+        let keys = Array(Set(runs.flatMap { $0.parameters.keys })).sorted().filter { key in
+            Set(runs.map { $0.parameters[key] ?? "" }).count > 1
+        }
+        return keys.filter { !SeedGroup.isSeedKey($0) } + keys.filter(SeedGroup.isSeedKey)
+    }
+
+    /// A point's label: the run's own values of the varying parameters, by their last key
+    /// component (`tolerance=0.05, seed=2`; the whole key where two share one); the run's
+    /// label when nothing varies.
+    static func pointLabel(_ run: RunSummary, varying: [String]) -> String {
+        func short(_ key: String) -> String { key.split(separator: ".").last.map(String.init) ?? key }
+        let text = varying.compactMap { key in
+            run.parameters[key].map { value in
+                "\(varying.filter { short($0) == short(key) }.count > 1 ? key : short(key))=\(value)"
+            }
+        }.joined(separator: ", ")
+        return SVGChart.truncated(text.isEmpty ? run.label : text, 48)
+    }
+
+    static func paretoSection(_ runs: [RunSummary], pareto: ParetoAnalysis, config: ReportConfig) -> String {
+        let e = ReportEscape.html
+        let (digits, metric) = (config.decimals, config.paretoMetric)
+        let metricName = MetricNames.words(metric)
+        var out = "<section id=\"pareto\"><h2>Pareto front</h2>"
+        guard !pareto.front.isEmpty else {
+            return out
+                + "<p class=\"note\">No run has both accuracy and \(e(metricName)); nothing to plot.</p></section>\n"
+        }
+        let varying = varyingKeys(runs)
         func point(_ index: Int) -> SVGChart.Point? {
             let run = runs[index]
             guard let x = run.value(metric), let y = run.value("accuracy") else { return nil }
@@ -186,7 +217,7 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
                 "\(run.label): accuracy \(ReportNumber.fixed(y, digits)) \(ReportNumber.interval(run.metrics["accuracy"]?.ci, digits)), \(metricName) \(ReportNumber.fixed(x, digits)) \(ReportNumber.interval(run.metrics[metric]?.ci, digits))"
             return SVGChart.Point(
                 x: x, y: y, xCI: run.metrics[metric]?.ci, yCI: run.metrics["accuracy"]?.ci, tooltip: tip,
-                label: pareto.onFront[index] && pareto.front.count <= 15 ? SVGChart.truncated(run.label, 20) : nil)
+                label: pareto.onFront[index] && pareto.front.count <= 15 ? pointLabel(run, varying: varying) : nil)
         }
         let dominated = runs.indices.filter { pareto.plotted[$0] && !pareto.onFront[$0] }.compactMap(point)
         let front = pareto.front.compactMap(point).sorted { $0.x < $1.x }
@@ -201,66 +232,72 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
             .init(
                 name: "Pareto front", points: front, connect: true, markers: true, color: SVGChart.color(0),
                 markClass: "front", dash: ""))
-        var references: [SVGChart.Reference] = []
-        if MetricNames.isRatio(metric) {
-            references.append(.init(axis: .x, value: 1, label: "parity", color: "#555555"))
-            if metric == "disparate_impact" || metric.hasSuffix("_ratio") {
-                let band = runs.first?.fourFifths ?? FourFifthsRule()
-                references.append(.init(axis: .x, value: band.min, label: "four-fifths"))
-                if metric == "disparate_impact" {
-                    references.append(.init(axis: .x, value: band.max, label: "four-fifths"))
-                }
-            }
-        }
         out += "<div class=\"grid wide\"><figure>"
         out += SVGChart.xy(
             id: "c-pareto", title: "Accuracy vs \(metricName)",
             subtitle: "95% CI whiskers on both axes; grey runs are dominated",
             series: series, xLabel: metricName + (MetricNames.isRatio(metric) ? " (1 = parity)" : " (0 = parity)"),
-            yLabel: "accuracy", references: references, width: 900, height: 460)
+            yLabel: "accuracy", references: references(runs, metric: metric), width: 900, height: 460)
         out +=
             "<figcaption>A run is dominated when another is at least as accurate and at least as fair, and strictly better in one. \(MetricNames.isRatio(metric) ? "Fairness here is closeness of the ratio to 1." : "Fairness here is closeness of the difference to 0.")</figcaption></figure></div>"
+        return out + "</section>\n"
     }
-    out += "</section>\n"
 
-    // Run table.
-    out +=
-        "<section id=\"runs\"><h2>Runs</h2><p>Click a column to sort. Highlighted rows are on the Pareto front; grey rows are dominated.</p>"
-    let headers = ["Run"] + parameterKeys + ["Accuracy", metricName, "Gates", "Pareto"]
-    var rows = ""
-    for (index, run) in runs.enumerated() {
-        let status = pareto.onFront[index] ? "front" : pareto.plotted[index] ? "dominated" : "unplotted"
-        rows += "<tr class=\"\(status)\"><td class=\"text\" data-sort=\"\(e(run.label))\">\(e(run.label))"
-        if run.label != run.id { rows += " <span class=\"ci\">\(e(run.id))</span>" }
-        rows += "</td>"
-        for key in parameterKeys {
-            let value = run.parameters[key] ?? ""
-            rows += "<td data-sort=\"\(e(value))\">\(e(value))</td>"
+    /// Parity and the four-fifths band, for a ratio on the x axis.
+    static func references(_ runs: [RunSummary], metric: String) -> [SVGChart.Reference] {
+        guard MetricNames.isRatio(metric) else { return [] }
+        var references: [SVGChart.Reference] = [.init(axis: .x, value: 1, label: "parity", color: "#555555")]
+        if metric == "disparate_impact" || metric.hasSuffix("_ratio") {
+            let band = runs.first?.fourFifths ?? FourFifthsRule()
+            references.append(.init(axis: .x, value: band.min, label: "four-fifths"))
+            if metric == "disparate_impact" {
+                references.append(.init(axis: .x, value: band.max, label: "four-fifths"))
+            }
         }
-        for key in ["accuracy", metric] {
-            let m = run.metrics[key]
-            let cell = HTMLCell.metric(m, digits)
-            rows += "<td data-sort=\"\(e(cell.sort ?? ""))\">\(cell.html)</td>"
-        }
-        let gates =
-            run.passed.map { $0 ? "<span class=\"dot pass\"></span>pass" : "<span class=\"dot fail\"></span>fail" }
-            ?? "—"
-        rows += "<td data-sort=\"\(run.passed.map { $0 ? "1" : "0" } ?? "")\">\(gates)</td>"
-        rows +=
-            "<td class=\"text\">\(status == "front" ? "★ front" : status == "dominated" ? "dominated" : "—")</td></tr>"
+        return references
     }
-    out += "<div class=\"scroll box\"><table class=\"sortable\"><thead><tr>"
-    out += headers.map { "<th>\(e($0))</th>" }.joined()
-    out += "</tr></thead><tbody>\(rows)</tbody></table></div></section>\n"
 
-    // Seeds.
-    out += "<section id=\"seeds\"><h2>Across seeds</h2>"
-    let groups = SeedGroup.groups(runs)
-    if groups.isEmpty {
-        out += "<p class=\"note\">No runs differ only by seed.</p>"
-    } else {
+    static func runTable(_ runs: [RunSummary], pareto: ParetoAnalysis, config: ReportConfig) -> String {
+        let e = ReportEscape.html
+        let metric = config.paretoMetric
+        let parameterKeys = Array(Set(runs.flatMap { $0.parameters.keys })).sorted()
+        var out =
+            "<section id=\"runs\"><h2>Runs</h2><p>Click a column to sort. Highlighted rows are on the Pareto front; grey rows are dominated.</p>"
+        let headers = ["Run"] + parameterKeys + ["Accuracy", MetricNames.words(metric), "Gates", "Pareto"]
+        var rows = ""
+        for (index, run) in runs.enumerated() {
+            let status = pareto.onFront[index] ? "front" : pareto.plotted[index] ? "dominated" : "unplotted"
+            rows += "<tr class=\"\(status)\"><td class=\"text\" data-sort=\"\(e(run.label))\">\(e(run.label))"
+            if run.label != run.id { rows += " <span class=\"ci\">\(e(run.id))</span>" }
+            rows += "</td>"
+            for key in parameterKeys {
+                let value = run.parameters[key] ?? ""
+                rows += "<td data-sort=\"\(e(value))\">\(e(value))</td>"
+            }
+            for key in ["accuracy", metric] {
+                let cell = HTMLCell.metric(run.metrics[key], config.decimals)
+                rows += "<td data-sort=\"\(e(cell.sort ?? ""))\">\(cell.html)</td>"
+            }
+            let gates =
+                run.passed.map { $0 ? "<span class=\"dot pass\"></span>pass" : "<span class=\"dot fail\"></span>fail" }
+                ?? "—"
+            rows += "<td data-sort=\"\(run.passed.map { $0 ? "1" : "0" } ?? "")\">\(gates)</td>"
+            rows +=
+                "<td class=\"text\">\(status == "front" ? "★ front" : status == "dominated" ? "dominated" : "—")</td></tr>"
+        }
+        out += "<div class=\"scroll box\"><table class=\"sortable\"><thead><tr>"
+        out += headers.map { "<th>\(e($0))</th>" }.joined()
+        return out + "</tr></thead><tbody>\(rows)</tbody></table></div></section>\n"
+    }
+
+    static func seedsSection(_ runs: [RunSummary], config: ReportConfig) -> String {
+        let e = ReportEscape.html
+        let metric = config.paretoMetric
+        var out = "<section id=\"seeds\"><h2>Across seeds</h2>"
+        let groups = SeedGroup.groups(runs)
+        guard !groups.isEmpty else { return out + "<p class=\"note\">No runs differ only by seed.</p></section>\n" }
         out +=
-            "<p>Runs that share every parameter but the seed: mean ± sample standard deviation.</p><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th class=\"text\">Parameters</th><th>Runs</th><th>Accuracy</th><th>\(e(metricName))</th></tr></thead><tbody>"
+            "<p>Runs that share every parameter but the seed: mean ± sample standard deviation.</p><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th class=\"text\">Parameters</th><th>Runs</th><th>Accuracy</th><th>\(e(MetricNames.words(metric)))</th></tr></thead><tbody>"
         for group in groups {
             let description =
                 group.parameters.isEmpty
@@ -270,17 +307,15 @@ public func renderRunsHTML(runs: [RunSummary], config: ReportConfig) -> String {
             for key in ["accuracy", metric] {
                 if let stats = SeedGroup.meanSD(group.members.compactMap { runs[$0].value(key) }) {
                     out +=
-                        "<td data-sort=\"\(ReportNumber.plain(stats.mean))\">\(ReportNumber.fixed(stats.mean, digits)) <span class=\"ci\">± \(ReportNumber.fixed(stats.sd, digits))</span></td>"
+                        "<td data-sort=\"\(ReportNumber.plain(stats.mean))\">\(ReportNumber.fixed(stats.mean, config.decimals)) <span class=\"ci\">± \(ReportNumber.fixed(stats.sd, config.decimals))</span></td>"
                 } else {
                     out += "<td data-sort=\"\"><span class=\"na\">—</span></td>"
                 }
             }
             out += "</tr>"
         }
-        out += "</tbody></table></div>"
+        return out + "</tbody></table></div></section>\n"
     }
-    out += "</section>\n</main>\n<script>\n\(ReportStyle.script)\n</script>\n</body>\n</html>\n"
-    return out
 }
 
 /// What changed between two runs, like `dvc metrics diff`: changed parameters, and each

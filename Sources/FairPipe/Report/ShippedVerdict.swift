@@ -55,13 +55,10 @@ public struct ShippedVerdict: Sendable {
     }
 
     static func changes(before: [GateResult], after: [GateResult]) -> [GateChange] {
-        func key(_ gate: GateResult) -> String {
-            [gate.gate, gate.attribute ?? "", gate.group ?? ""].joined(separator: "\u{1F}")
-        }
         var earlier: [String: GateResult] = [:]
-        for gate in before { earlier[key(gate)] = gate }
+        for gate in before { earlier[gate.identity] = gate }
         return after.compactMap { gate in
-            guard let old = earlier[key(gate)] else { return nil }
+            guard let old = earlier[gate.identity] else { return nil }
             switch (old.passed, gate.passed) {
             case (false, true): return GateChange(kind: .fixed, before: old, after: gate)
             case (true, false): return GateChange(kind: .broke, before: old, after: gate)
@@ -111,10 +108,68 @@ public struct ShippedVerdict: Sendable {
     }
 }
 
-/// One next step, from the trade-off curve: the most accurate strength whose target disparity
-/// meets every gate on it (else the fairest strength), with its expected effect.
+/// One next step, from the trade-off curve. When the curve records each point's gates (the
+/// verdict's `fairness.thresholds`, on the attribute they name), the step is the setting that
+/// fails the fewest gates, then misses them by least, then is the most accurate; it names the
+/// gates the shipped model fails with their expected values there. Older curves without gates:
+/// the most accurate strength whose target disparity meets every gate on it, else the fairest.
 public func nextStep(_ inputs: ReportInputs) -> String? {
     guard let curve = inputs.mitigation?.tradeoff, !curve.points.isEmpty else { return nil }
+    // The strength that ships: the mitigate stage's resolved `mitigation.<method>.<parameter>`.
+    let knob = curve.parameter.map { "mitigation.\(curve.method).\($0)" }
+    let configured = inputs.manifest(.mitigate)?.config.flattened().first { $0.0 == knob }.flatMap { Double($0.1) }
+    let gates = (inputs.mitigation?.after ?? inputs.metrics)?.gates ?? []
+    if let step = gatedNextStep(curve, shipped: gates, shippedStrength: configured) { return step }
+    return disparityNextStep(inputs, curve: curve)
+}
+
+/// `tolerance = 0.05`, or `strength 0.05` for a curve without a named knob.
+private func knobText(_ curve: TradeoffCurve, _ point: TradeoffCurve.Point) -> String {
+    curve.parameter.map { "\($0) = \(ReportNumber.plain(point.strength))" }
+        ?? "strength \(ReportNumber.plain(point.strength))"
+}
+
+/// The next step judged by the gates each point of the curve recorded; nil without them.
+func gatedNextStep(_ curve: TradeoffCurve, shipped: [GateResult], shippedStrength: Double? = nil) -> String? {
+    func miss(_ gates: [GateResult]) -> Double { gates.reduce(0) { $0 + max(-(ShippedVerdict.slack($1) ?? 0), 0) } }
+    let gated = curve.points.compactMap { point in point.gates.flatMap { $0.isEmpty ? nil : (point, $0) } }
+    guard
+        let (point, gates) = gated.min(by: { a, b in
+            let failedA = a.1.filter { !$0.passed }.count, failedB = b.1.filter { !$0.passed }.count
+            if failedA != failedB { return failedA < failedB }
+            if miss(a.1) != miss(b.1) { return miss(a.1) < miss(b.1) }
+            let accuracyA = a.0.accuracy.value ?? 0, accuracyB = b.0.accuracy.value ?? 0
+            return accuracyA != accuracyB ? accuracyA > accuracyB : a.0.strength < b.0.strength
+        })
+    else { return nil }
+    let failing = Set(shipped.filter { !$0.passed }.map(\.identity))
+    let named = gates.filter { !$0.passed || failing.contains($0.identity) }
+    let effects = named.map { gate in
+        let ci =
+            gate.interval.map { " [\(ReportNumber.significant($0.lower)), \(ReportNumber.significant($0.upper))]" }
+            ?? ""
+        return
+            "\(ReportVerdict.subject(gate)) \(ReportNumber.significant(gate.value))\(ci) (required \(gate.boundText(3)))"
+    }
+    let failed = gates.filter { !$0.passed }.count
+    let method = MetricNames.words(curve.method)
+    let accuracy = "accuracy \(ReportNumber.fixed(point.accuracy.value, 3))"
+    let expected = effects.isEmpty ? accuracy : "\(effects.joined(separator: " and ")) at \(accuracy)"
+    if failed == 0 {
+        let all = gates.count == 1 ? "its gate" : "all \(gates.count) gates"
+        return
+            "Next: \(method) with \(knobText(curve, point)) (the most accurate setting on the trade-off curve that passes \(all)) is expected to give \(expected)."
+    }
+    if point.strength == shippedStrength {
+        return
+            "Next: no setting of \(method) on the trade-off curve passes every gate, and none comes closer than the one shipped, \(knobText(curve, point)): \(expected). Consider another method or fairness target."
+    }
+    return
+        "Next: no setting of \(method) on the trade-off curve passes every gate; the closest, \(knobText(curve, point)), fails \(failed) of \(gates.count) and is expected to give \(expected). Consider another method or fairness target."
+}
+
+/// The next step of a curve without gates: judged on its target disparity alone.
+func disparityNextStep(_ inputs: ReportInputs, curve: TradeoffCurve) -> String? {
     let gates =
         (inputs.mitigation?.after ?? inputs.metrics)?.gates.filter {
             $0.metric == curve.disparityMetric && $0.attribute == curve.attribute
@@ -135,9 +190,7 @@ public func nextStep(_ inputs: ReportInputs) -> String? {
         }
     }
     guard let point = pick else { return nil }
-    let knob =
-        curve.parameter.map { "\($0) = \(ReportNumber.plain(point.strength))" }
-        ?? "strength \(ReportNumber.plain(point.strength))"
+    let knob = knobText(curve, point)
     let metric = MetricNames.words(curve.disparityMetric)
     let ci =
         point.disparity.interval.map {

@@ -14,11 +14,15 @@ public enum EvaluateStage {
         case model(dataset: DatasetFolder, modelFolder: String)
         /// A predictions CSV from any model (`--preds`).
         case predictions(path: String, columns: PredictionColumns)
+        /// Shard statistics of `evaluate --stats-only` (`--merge`), read with the same column flags.
+        case merge(paths: [String], columns: PredictionColumns)
     }
 
-    /// Runs the stage. Returns `.gateFailed` when a gate fails and `failOnViolation`.
+    /// Runs the stage. Returns `.gateFailed` when a gate fails and `failOnViolation`. With
+    /// `statsOnly` (predictions only), writes the shard statistics ``statisticsFile`` instead of metrics.
     public static func run(
-        _ config: PipelineConfig, source: Source, failOnViolation: Bool, run: StageRun, log: ProgressLog
+        _ config: PipelineConfig, source: Source, failOnViolation: Bool, statsOnly: Bool = false, run: StageRun,
+        log: ProgressLog
     ) throws -> ExitStatus {
         switch source {
         case .model(let dataset, let modelFolder):
@@ -41,10 +45,20 @@ public enum EvaluateStage {
             return try measure(
                 test, features: features, config: config, failOnViolation: failOnViolation, run: run, log: log)
         case .predictions(let path, let columns):
-            let test = try Predictions.read(try run.readInput(path), path: path, columns: columns)
-            log.info("read \(test.count) predictions from \(path)")
-            return try measure(
-                test, features: nil, config: config, failOnViolation: failOnViolation, run: run, log: log)
+            // Streamed: the rows are folded chunk by chunk into statistics, never held.
+            let audit = try streamedStatistics(path: path, columns: columns, config: config)
+            run.recordInput(path)
+            log.info("read \(audit.rows) predictions from \(path)")
+            if statsOnly {
+                try run.write(try audit.jsonData(), to: statisticsFile)
+                log.info("wrote the statistics of \(audit.rows) rows (\(audit.cells.count) cells)")
+                return .success
+            }
+            return try measure(audit, config: config, failOnViolation: failOnViolation, run: run, log: log)
+        case .merge(let paths, let columns):
+            let audit = try mergeShards(paths, columns: columns, config: config, run: run)
+            log.info("merged \(paths.count) shards: \(audit.rows) rows")
+            return try measure(audit, config: config, failOnViolation: failOnViolation, run: run, log: log)
         }
     }
 
@@ -74,11 +88,30 @@ public enum EvaluateStage {
         _ predictions: Predictions, features: FeatureMatrix?, config: PipelineConfig, failOnViolation: Bool,
         run: StageRun, log: ProgressLog
     ) throws -> ExitStatus {
+        let evaluation = try evaluateFairnessAndCurves(
+            predictions.predictionSet(features: features), config: config.fairness, seed: run.seed(for: "bootstrap"))
+        return try publish(
+            evaluation, rows: predictions.count, config: config, failOnViolation: failOnViolation, run: run, log: log)
+    }
+
+    /// The metrics of statistics (a predictions CSV, or merged shards).
+    static func measure(
+        _ audit: AuditStatistics, config: PipelineConfig, failOnViolation: Bool, run: StageRun, log: ProgressLog
+    ) throws -> ExitStatus {
+        let evaluation = try evaluateFairnessAndCurves(audit, config: config.fairness, seed: run.seed(for: "bootstrap"))
+        return try publish(
+            evaluation, rows: audit.rows, config: config, failOnViolation: failOnViolation, run: run, log: log)
+    }
+
+    /// Writes metrics.json, curves.json, JUnit and Markdown, and logs warnings and gates.
+    static func publish(
+        _ evaluation: (metrics: MetricsReport, curves: CurvesReport?), rows: Int, config: PipelineConfig,
+        failOnViolation: Bool, run: StageRun, log: ProgressLog
+    ) throws -> ExitStatus {
         // Reference and gate keys were checked against the audited attributes when the
         // config loaded (PipelineConfig.validateAcrossSections(auditing:)).
         let fairness = config.fairness
-        let (report, curves) = try evaluateFairnessAndCurves(
-            predictions.predictionSet(features: features), config: fairness, seed: run.seed(for: "bootstrap"))
+        let (report, curves) = evaluation
         try run.write(try report.jsonData(), to: metricsFile)
         if let curves { try run.write(try curves.jsonData(), to: curvesFile) }
         // The report stage's renderers, on this evaluation alone (the one JUnit and Markdown renderer).
@@ -101,7 +134,7 @@ public enum EvaluateStage {
                 "--fail-on-violation: no gate is configured (fairness.thresholds is empty), so nothing can fail")
         }
         let failed = report.gates.filter { !$0.passed }
-        log.info("\(predictions.count) rows; \(report.gates.count) gates, \(failed.count) failed")
+        log.info("\(rows) rows; \(report.gates.count) gates, \(failed.count) failed")
         for gate in failed { log.warning("gate failed: \(gate.message)") }
         return failOnViolation && !report.passed ? .gateFailed : .success
     }

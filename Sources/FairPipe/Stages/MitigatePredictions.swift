@@ -37,6 +37,8 @@ extension MitigateStage {
     ) throws {
         let method = config.mitigation.method
         try requirePostprocessing(method)
+        try ThreadSetting.check()
+        let threads = ParallelMap.threadCount
         let validation = try Predictions.read(
             try run.readInput(input.validation), path: input.validation, columns: input.columns)
         let test = try Predictions.read(try run.readInput(input.test), path: input.test, columns: input.columns)
@@ -50,7 +52,8 @@ extension MitigateStage {
         try run.write(outcome.artefact, to: "\(method.rawValue).json")
         try run.write(try outcome.test.csvData(), to: predictionsFile)
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)
-        try run.write(try tradeoffCurve(context: context, configured: outcome, log: log).jsonData(), to: tradeoffFile)
+        let curve = try tradeoffCurve(context: context, configured: outcome, threads: threads, log: log)
+        try run.write(try curve.jsonData(), to: tradeoffFile)
     }
 
     /// `mitigate --apply FITTED --preds new.csv`: the post-processor `fitted` holds (the

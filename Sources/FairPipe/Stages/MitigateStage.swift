@@ -25,6 +25,8 @@ public enum MitigateStage {
     ) throws {
         // The baseline model is part of what the mitigated result derives from.
         run.recordInput(URL(fileURLWithPath: modelFolder).appendingPathComponent(TrainStage.modelFile).path)
+        try ThreadSetting.check()
+        let threads = ParallelMap.threadCount
         let context = try MitigationContext(
             config: config, run: run, dataset: dataset, evaluationFolder: evaluationFolder)
         let method = config.mitigation.method
@@ -37,7 +39,7 @@ public enum MitigateStage {
         try run.write(try outcome.test.csvData(), to: predictionsFile)
         try run.write(try outcome.validation.csvData(), to: validationPredictionsFile)
 
-        let curve = try tradeoffCurve(context: context, configured: outcome, log: log)
+        let curve = try tradeoffCurve(context: context, configured: outcome, threads: threads, log: log)
         try run.write(try curve.jsonData(), to: tradeoffFile)
 
         let baseline = URL(fileURLWithPath: evaluationFolder).appendingPathComponent(EvaluateStage.metricsFile).path
@@ -58,33 +60,30 @@ public enum MitigateStage {
     /// strength knob gives one point, the configured fit (recorded at strength 0).
     /// A strength that gives exactly the configured settings reuses `configured` instead
     /// of fitting again (fits can be expensive: adversarial debiasing, reductions).
+    ///
+    /// The strengths are independent, so they are fitted on up to `threads` threads and
+    /// combined in strength order; each point's seed depends on its index only, so the curve's
+    /// bytes do not depend on `threads`. The configured fit has already filled the context's
+    /// lazy caches (splits, external store), so the fits only read it. An external model stays
+    /// on one thread: its store numbers the refits' folders in call order.
     static func tradeoffCurve(
-        context: MitigationContext, configured: MitigationOutcome, log: ProgressLog
+        context: MitigationContext, configured: MitigationOutcome, threads: Int, log: ProgressLog
     ) throws -> TradeoffCurve {
         let settings = context.config.mitigation
         let technique = settings.method.technique
-        let strengths: [Double]
-        if let knob = technique.defaultSweep {
-            strengths = settings.strengths ?? knob
-        } else {
-            if settings.strengths != nil {
-                log.info(
-                    "\(settings.method.rawValue) has no strength knob: mitigation.strengths is not used, the trade-off curve is one point"
-                )
-            }
-            strengths = [0]
-        }
+        let strengths = tradeoffStrengths(settings, log: log)
         let metric = MitigationStrength.disparityMetric(for: settings.target)
         let attributeName = context.validation.attributes.map(\.name).joined(separator: "&")
-        var points: [TradeoffCurve.Point] = []
-        for (index, strength) in strengths.enumerated() {
+        let workers = context.config.model.type == .external ? 1 : threads
+        let points = try ParallelMap.map(strengths.count, threads: workers) { index in
             var pointSettings = settings
-            technique.apply(strength: strength, to: &pointSettings)
+            technique.apply(strength: strengths[index], to: &pointSettings)
             let outcome = pointSettings == settings ? configured : try fit(pointSettings, context: context)
-            let point = try tradeoffPoint(
-                outcome, strength: strength, metric: metric, attribute: attributeName, context: context,
+            return try tradeoffPoint(
+                outcome, strength: strengths[index], metric: metric, attribute: attributeName, context: context,
                 seed: context.run.seed(for: "tradeoff-\(index)"))
-            points.append(point)
+        }
+        for (strength, point) in zip(strengths, points) {
             let accuracy = ReportNumber.significant(point.accuracy.value)
             let disparity = ReportNumber.significant(point.disparity.value)
             log.info(
@@ -94,6 +93,18 @@ public enum MitigateStage {
         return TradeoffCurve(
             method: settings.method.rawValue, target: settings.target.rawValue,
             parameter: technique.strengthKey, disparityMetric: metric, attribute: attributeName, points: points)
+    }
+
+    /// `mitigation.strengths`, or the method's default sweep; `[0]` (one point) for a method
+    /// without a strength knob.
+    static func tradeoffStrengths(_ settings: MitigationConfig, log: ProgressLog) -> [Double] {
+        if let knob = settings.method.technique.defaultSweep { return settings.strengths ?? knob }
+        if settings.strengths != nil {
+            log.info(
+                "\(settings.method.rawValue) has no strength knob: mitigation.strengths is not used, the trade-off curve is one point"
+            )
+        }
+        return [0]
     }
 
     /// Accuracy and the target disparity of one fit on test, with bootstrap intervals.
@@ -108,7 +119,8 @@ public enum MitigateStage {
             strength: strength,
             accuracy: TradeoffCurve.Estimate(
                 value: report.overall["accuracy"]?.value, ci: report.overall["accuracy"]?.ci),
-            disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci))
+            disparity: TradeoffCurve.Estimate(value: disparity?.value, ci: disparity?.ci),
+            gates: report.gates)
     }
 }
 
@@ -125,6 +137,9 @@ public struct TradeoffCurve: Artefact, Equatable {
         public var strength: Double
         public var accuracy: Estimate
         public var disparity: Estimate
+        /// The fit's `fairness.thresholds` gates on test, as evaluate judges them, so the
+        /// report can pick the setting that the verdict's gates favour (absent in older files).
+        public var gates: [GateResult]? = nil
     }
 
     /// Absent in files written before versioning (read as 1).
@@ -138,6 +153,15 @@ public struct TradeoffCurve: Artefact, Equatable {
     /// The attribute the disparity is measured on (all sensitive attributes combined).
     public var attribute: String
     public var points: [Point]
+
+    /// Verbatim wire names, so each point's gates keep ``GateResult``'s own keys (`judge_by`).
+    public static var keysAreVerbatim: Bool { true }
+
+    enum CodingKeys: String, CodingKey {
+        case method, target, parameter, attribute, points
+        case schemaVersion = "schema_version"
+        case disparityMetric = "disparity_metric"
+    }
 }
 
 /// The disparity each fairness target constrains, as the trade-off curve measures it.

@@ -14,6 +14,10 @@ public struct Predictions: Equatable, Sendable {
     public var labelled = true
     public var scores: [Double]?
     public var decisions: [UInt8]
+    /// As read from CSV: the label column's values (sorted), and the decision column (nil when
+    /// decisions are the scores thresholded). For shard statistics' settings and label checks.
+    public var labelLevels: [String] = []
+    public var decisionColumn: String?
 
     public init(rowIDs: [Double], attributes: [SensitiveColumn], labels: [UInt8], scores: [Double]?, decisions: [UInt8])
     {
@@ -122,13 +126,37 @@ public enum PredictionsError: FairPipeError, Equatable {
     }
 }
 
+extension PredictionsError {
+    /// The same error for a table whose first row is `lines` lines further down the file (a chunk).
+    func shifted(lines: Int) -> PredictionsError {
+        switch self {
+        case .badValue(let path, let column, let row, let expected, let found):
+            return .badValue(path: path, column: column, row: row + lines, expected: expected, found: found)
+        case .emptyCell(let path, let column, let role, let line):
+            return .emptyCell(path: path, column: column, role: role, line: line + lines)
+        default:
+            return self
+        }
+    }
+}
+
 extension Predictions {
     /// Reads and validates a predictions CSV. Line numbers in errors count the header as
     /// line 1.
     public static func read(_ data: Data, path: String, columns spec: PredictionColumns) throws -> Predictions {
+        try read(table: try CSVReader.parse(data, path: path, options: readOptions(spec)), path: path, columns: spec)
+    }
+
+    /// The CSV options of a predictions file: label and sensitive columns are categorical.
+    static func readOptions(_ spec: PredictionColumns) -> CSVReadOptions {
         var types: [String: ColumnType] = [spec.label: .categorical]
         for name in spec.sensitive { types[name] = .categorical }
-        let table = try CSVReader.parse(data, path: path, options: CSVReadOptions(types: types))
+        return CSVReadOptions(types: types)
+    }
+
+    /// Reads and validates predictions from a parsed table (a whole file, or one chunk of it:
+    /// rows, and so line numbers in errors, count from the table's first row as line 2).
+    static func read(table: Table, path: String, columns spec: PredictionColumns) throws -> Predictions {
         let available = table.columnNames
         func column(_ name: String, role: String) throws -> Column {
             try requiredColumn(table, name, role: role, path: path)
@@ -168,7 +196,11 @@ extension Predictions {
         let (scores, decisions) = try scoresAndDecisions(table, path: path, spec: spec)
 
         let attributes = try sensitiveColumns(table, path: path, spec: spec)
-        return Predictions(rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
+        var predictions = Predictions(
+            rowIDs: rowIDs, attributes: attributes, labels: labels, scores: scores, decisions: decisions)
+        predictions.labelLevels = labelLevels.sorted()
+        predictions.decisionColumn = spec.decision ?? (table["decision"] != nil ? "decision" : nil)
+        return predictions
     }
 
     /// The optional score column (each in [0, 1]) and the 0/1 decisions (a column, or the

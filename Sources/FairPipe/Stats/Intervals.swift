@@ -62,3 +62,11 @@ public enum Intervals {
         return (lo, hi)
     }
 }
+
+extension Intervals {
+    /// The level at which each of `count` intervals must hold for all of them to hold together
+    /// with probability at least `confidence` (Bonferroni): 1 − (1 − confidence) / count.
+    public static func bonferroniLevel(_ confidence: Double, count: Int) -> Double {
+        1 - (1 - confidence) / Double(max(count, 1))
+    }
+}

@@ -10,7 +10,7 @@
 #   - a run's report lacks one of the named charts (selection rate, TPR/FPR, ROC, calibration,
 #     threshold sweep, before/after, trade-off) or one of them draws no marks,
 #   - the page, laid out by Chromium at 1280 px with its sections closed, is taller than
-#     MAX_HEIGHT pixels (default 4800: about four screens; MAX_HEIGHT=0 skips the check).
+#     MAX_HEIGHT pixels (default 4400: about four screens of 1,080 px; MAX_HEIGHT=0 skips the check).
 # Optionally writes a full-page screenshot (the page's own height; HEIGHT=pixels overrides) and,
 # with PDF=out.pdf, a printed copy. Needs `chromium` (apt-get install chromium).
 set -euo pipefail
@@ -78,7 +78,7 @@ fi
 height=$(grep -o 'data-height="[0-9]*"' "$work/dom.html" | head -1 | tr -dc 0-9)
 if [ -n "$height" ] && grep -q '<section id="verdict"' "$work/dom.html"; then
     echo "browser_check: page height ${height} px at 1280 px, sections closed"
-    max=${MAX_HEIGHT:-4800}
+    max=${MAX_HEIGHT:-4400}
     if [ "$max" -gt 0 ] && [ "$height" -gt "$max" ]; then
         echo "browser_check: the page is ${height} px tall with its sections closed, over MAX_HEIGHT=$max" >&2; status=1
     fi
