@@ -177,6 +177,34 @@ func csvFileBenchmark() throws {
         ])
 }
 
+/// `FAIRPIPE_BENCH_CSV_FILE=path fairpipe-bench csv-chunks`: reads the file once through
+/// `CSVChunkReader` (default 32 MiB chunks), keeping nothing: wall time and peak RSS, the
+/// bounded-memory figure a streaming stage inherits.
+func csvChunksBenchmark() throws {
+    guard let path = ProcessInfo.processInfo.environment["FAIRPIPE_BENCH_CSV_FILE"] else {
+        report("csv.chunks", ["skipped": "set FAIRPIPE_BENCH_CSV_FILE"])
+        return
+    }
+    let bytes = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
+    let (seconds, (rows, chunks)) = try measure {
+        var reader = try CSVChunkReader(path: path, options: CSVReadOptions())
+        var rows = 0, chunks = 0
+        while let table = try reader.next() {
+            rows += table.rowCount
+            chunks += 1
+        }
+        return (rows, chunks)
+    }
+    report(
+        "csv.chunks",
+        [
+            "rows": "\(rows)", "chunks": "\(chunks)", "megabytes": String(format: "%.1f", bytes / 1_000_000),
+            "wall_seconds": String(format: "%.3f", seconds),
+            "mb_per_s": String(format: "%.0f", bytes / 1_000_000 / seconds),
+            "peak_mib": String(format: "%.0f", peakMemoryMiB()),
+        ])
+}
+
 /// `FAIRPIPE_BENCH_CSV_WRITE=path FAIRPIPE_BENCH_CSV_ROWS=n fairpipe-bench csv-numeric-file`:
 /// writes the ingest benchmark's file: `n` rows (default 10,000,000) of 12 numeric
 /// columns — `row_id`, ten standard Gaussian numbers rounded to 4 decimals, a 0/1

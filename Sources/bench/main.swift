@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("csv", csvBenchmark),
     ("csv-file", csvFileBenchmark),
     ("csv-numeric-file", csvNumericFileBenchmark),
+    ("csv-chunks", csvChunksBenchmark),
     ("threshold_optimizer", thresholdOptimizerBench),
     ("report", reportBench),
     ("metrics", metricsBench),

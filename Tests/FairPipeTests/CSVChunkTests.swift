@@ -149,8 +149,14 @@ import Testing
     }
 
     @Test func parallelParseEqualsTheOneThreadParse() throws {
-        for (rows, flipAt) in [(400, 390), (400, 0), (400, -1), (37, 20)] {
+        let cases = [(400, 390), (400, 0), (400, -1), (37, 20)].flatMap { rows, flipAt in
             let text = Self.generated(rows: rows, flipAt: flipAt)
+            // LF only (numbers parsed in place), blank lines (rows closed up), CRLF (copied).
+            let blank = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                .map { $0.offset % 37 == 5 ? $0.element + "\n" : String($0.element) }.joined(separator: "\n")
+            return [(text, flipAt), (blank, flipAt), (text.replacingOccurrences(of: "\n", with: "\r\n"), flipAt)]
+        }
+        for (text, flipAt) in cases {
             for options in [
                 CSVReadOptions(), CSVReadOptions(columns: ["score", "code"]),
                 CSVReadOptions(types: ["id": .categorical]),
@@ -233,5 +239,18 @@ import Testing
         }
         #expect(values.map(\.bitPattern) == numbers.map { parsed[$0]?.bitPattern ?? 0 })
         #expect(table["a"]?.type == .categorical)
+    }
+
+    @Test func countsBytesEightAtATime() {
+        var rng = Xoshiro256StarStar(seed: 3, stream: "csv.count")
+        let bytes = (0..<1000).map { _ in [0x0A, 0x0D, 0x8A, 0x0B, 0x00, 0xFF, 0x2C][Int(rng.next() % 7)] as UInt8 }
+        bytes.withUnsafeBufferPointer { buffer in
+            let p = buffer.baseAddress.unsafelyUnwrapped
+            for n in [0, 1, 7, 8, 9, 63, 1000] {
+                for byte: UInt8 in [0x0A, 0x0D, 0x8A, 0x00, 0xFF] {
+                    #expect(CSVChunks.count(byte, p, n) == bytes[0..<n].filter { $0 == byte }.count)
+                }
+            }
+        }
     }
 }

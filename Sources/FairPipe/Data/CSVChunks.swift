@@ -38,6 +38,26 @@ enum CSVChunks {
         return ranges
     }
 
+    /// How many bytes of `p[0..<n]` equal `byte`, eight at a time: a byte of `x = word ^
+    /// byte·0x0101…` is zero exactly when the high bit of `((x & 0x7F…) + 0x7F…) | x` is clear.
+    static func count(_ byte: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        let raw = UnsafeRawPointer(p)
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var count = 0
+        var i = 0
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+            count &+= (~(((x & low) &+ low) | x | low)).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if p[i] == byte { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
     /// The end of the last complete record in `p[0..<n]`, which starts at a record and is
     /// followed by more bytes (so a final CR may be the first half of a CRLF and is not an
     /// end); 0 when there is none.

@@ -147,7 +147,10 @@ struct CSVLayout: Sendable {
     /// Parses the records of `body` (which starts at a record and holds whole records; its
     /// first line is `line`), typing undeclared columns speculatively: a column that meets
     /// text becomes categorical and the pass restarts.
-    func parseRecords(_ body: Bytes, line: Int, categorical start: [Bool]) throws -> ParsedRecords {
+    func parseRecords(
+        _ body: Bytes, line: Int, categorical start: [Bool], targets: [UnsafeMutablePointer<Double>?]? = nil,
+        capacity: Int? = nil
+    ) throws -> ParsedRecords {
         var categorical = start
         var parser = Parser(bytes: body, path: path)
         // Row estimate from the first record's length, so column buffers rarely grow. A real
@@ -155,13 +158,13 @@ struct CSVLayout: Sendable {
         // (blank, malformed) says nothing, so start small and let the buffers grow.
         let firstRecordEnd = memchr(body.p, 0x0A, body.n).map { UnsafeRawPointer($0) - UnsafeRawPointer(body.p) }
         let firstRecordLength = (firstRecordEnd ?? body.n) + 1
-        let estimatedRows = firstRecordLength >= header.count ? body.n / firstRecordLength + 16 : 1024
+        let estimatedRows = capacity ?? (firstRecordLength >= header.count ? body.n / firstRecordLength + 16 : 1024)
         while true {
             parser.position = 0
             parser.line = line
             let store = ColumnStore(
                 names: header, selected: selected, categorical: categorical, declaredNumeric: declaredNumeric,
-                capacity: estimatedRows)
+                capacity: estimatedRows, targets: targets)
             switch try parser.readBody(into: store) {
             case .restart(let column):
                 categorical[column] = true
@@ -246,6 +249,8 @@ struct RawColumn {
     var capacity: Int
     var numbers: UnsafeMutablePointer<Double>?
     var codes: UnsafeMutablePointer<Int32>?
+    /// Whether `numbers` is this column's to free (not a caller's buffer, see ``ColumnStore``).
+    var ownsNumbers = true
     /// First non-finite number (line 0 = none), reported only if the column stays numeric.
     var nonFiniteLine = 0
     var nonFiniteStart = 0
@@ -270,8 +275,9 @@ struct RawColumn {
         if let old = numbers {
             let new = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
             new.moveInitialize(from: old, count: count)
-            old.deallocate()
+            if ownsNumbers { old.deallocate() }
             numbers = new
+            ownsNumbers = true
         }
         if let old = codes {
             let new = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
@@ -291,7 +297,12 @@ final class ColumnStore: @unchecked Sendable {
     /// Per-column level tables, a raw buffer so the hot loop pays no exclusivity checks.
     let levels: UnsafeMutablePointer<LevelTable>
 
-    init(names: [String], selected: [Bool], categorical: [Bool], declaredNumeric: [Bool], capacity: Int) {
+    /// `targets[i]`, when given, is where numeric column `i` is written (at least `capacity`
+    /// values, owned by the caller: the parallel reader's final column at this chunk's rows).
+    init(
+        names: [String], selected: [Bool], categorical: [Bool], declaredNumeric: [Bool], capacity: Int,
+        targets: [UnsafeMutablePointer<Double>?]? = nil
+    ) {
         self.names = names
         width = names.count
         columns = .allocate(capacity: width)
@@ -299,11 +310,12 @@ final class ColumnStore: @unchecked Sendable {
         levels.initialize(repeating: LevelTable(), count: width)
         for i in 0..<width {
             let mode: UInt8 = !selected[i] ? 0 : (categorical[i] ? 2 : 1)
+            let target = mode == 1 ? targets?[i] : nil
             columns.advanced(by: i).initialize(
                 to: RawColumn(
                     mode: mode, declaredNumeric: declaredNumeric[i], capacity: capacity,
-                    numbers: mode == 1 ? .allocate(capacity: capacity) : nil,
-                    codes: mode == 2 ? .allocate(capacity: capacity) : nil))
+                    numbers: mode == 1 ? target ?? .allocate(capacity: capacity) : nil,
+                    codes: mode == 2 ? .allocate(capacity: capacity) : nil, ownsNumbers: target == nil))
         }
     }
 
@@ -317,7 +329,7 @@ final class ColumnStore: @unchecked Sendable {
 
     /// Frees column `i`'s raw buffers (after they were copied out).
     func release(_ i: Int) {
-        columns[i].numbers?.deallocate()
+        if columns[i].ownsNumbers { columns[i].numbers?.deallocate() }
         columns[i].codes?.deallocate()
         columns[i].numbers = nil
         columns[i].codes = nil

@@ -27,6 +27,8 @@ rss "$BIN/fairpipe-bench" csv-file
 load "after FairPipe, all threads"
 FAIRPIPE_THREADS=1 rss "$BIN/fairpipe-bench" csv-file
 load "after FairPipe, one thread"
+rss "$BIN/fairpipe-bench" csv-chunks  # CSVChunkReader: bounded memory whatever the file size
+load "after FairPipe, chunk reader"
 for peer in pandas polars; do
     if python3 -c "import $peer" 2>/dev/null; then
         rss python3 "$HERE/ingest_peers.py" "$peer" "$FILE" "$REPEATS"
