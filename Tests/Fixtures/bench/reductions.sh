@@ -9,7 +9,7 @@ BIN=${BIN:-.build/release}
 WORK=${WORK:-$(mktemp -d /tmp/fairpipe-bench-reductions.XXXXXX)}
 trap 'rm -rf "$WORK"' EXIT
 CONFIG=(--config "${CONFIG_FILE:-configs/adult.yml}" --set mitigation.method=exponentiated_gradient
-        --set mitigation.target=demographic_parity --set mitigation.eps=0.01 --quiet)
+        --set mitigation.target=demographic_parity --set mitigation.exponentiated_gradient.eps=0.01 --quiet)
 now() { date +%s.%N; }
 
 "$BIN/make-dataset" "${CONFIG[@]}" --out "$WORK/dataset"
