@@ -243,8 +243,9 @@ FORMAT_PATHS := Package.swift Sources Tests
 format: ## Format the Swift sources in place with swift format (.swift-format)
 	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
 
-lint: ## Check formatting as CI does: swift format lint --strict with .swift-format (make format fixes it)
+lint: ## Check as CI does: swift format lint --strict (.swift-format; make format fixes it) and no function over 80 lines
 	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+	python3 Tests/Fixtures/lint/long_functions.py --max 80 Sources
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12

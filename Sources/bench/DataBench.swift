@@ -63,7 +63,11 @@ func csvBenchmark() throws {
             "cpu_mb_per_s": String(format: "%.0f", Double(written.count) / 1_000_000 / writeCPU),
         ])
 
-    // A predictions file as `evaluate --preds` reads it: 1M rows.
+    try predictionsReadBenchmark(folder: folder)
+}
+
+/// A predictions file as `evaluate --preds` reads it: 1M rows, read whole (best of three).
+private func predictionsReadBenchmark(folder: URL) throws {
     let predictionsPath = folder.appendingPathComponent("predictions.csv").path
     try writeChunked(to: predictionsPath, rows: 1_000_000) { start, count, rng in
         let scores = (0..<count).map { _ in rng.nextUnitDouble() }

@@ -4,26 +4,48 @@
 /// A short Markdown summary: verdict, gates, concerns, headline disparities, the
 /// mitigation's effect and the evaluation's notes. GitHub-flavoured tables; no HTML, no links.
 public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = ReportConfig()) -> String {
-    let digits = config.decimals
+    let summary = MarkdownSummary(inputs: inputs, config: config)
+    return summary.verdict() + summary.facts() + summary.gates() + summary.concerns() + summary.disparities()
+        + summary.groups() + summary.mitigation() + summary.notes()
+}
+
+/// The sections of ``renderMarkdown(_:config:)``, each ending with a blank line when present.
+private struct MarkdownSummary {
+    let inputs: ReportInputs
+    let config: ReportConfig
+    let judged: ShippedVerdict
+    var digits: Int { config.decimals }
+    var level: String { inputs.metrics?.confidenceLabel ?? "95%" }
+    /// Everything after the verdict describes the model that ships (the baseline sits under Mitigation).
+    var shippedNote: String { inputs.shipsMitigated ? " (shipped model)" : "" }
+
+    init(inputs: ReportInputs, config: ReportConfig) {
+        self.inputs = inputs
+        self.config = config
+        judged = ShippedVerdict(inputs, config: config)
+    }
+
     func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
+
     func value(_ metric: (any Measured)?) -> String {
         guard let metric, let v = metric.value else { return "—" }
         return ReportNumber.fixed(v, digits) + (metric.interval.map { " " + ReportNumber.interval($0, digits) } ?? "")
     }
-    let judged = ShippedVerdict(inputs, config: config)
-    let verdict = judged.shipped
-    let icon = ["pass": "🟢", "warn": "🟡", "fail": "🔴", "unknown": "⚪"][verdict.status.rawValue] ?? ""
-    var out = "# \(cell(config.title))\n\n**\(icon) \(judged.headline)**\n\n"
-    if let line = judged.baselineLine { out += "\(line)\n\n" }
-    let effects = judged.changeSentences + (judged.accuracyText.map { ["Mitigation changed \($0)."] } ?? [])
-    if !effects.isEmpty { out += effects.map { "- \(cell($0))\n" }.joined() + "\n" }
-    if let next = nextStep(inputs) { out += "\(cell(next))\n\n" }
-    let level = inputs.metrics?.confidenceLabel ?? "95%"
-    // Everything after the verdict describes the model that ships (the baseline sits under Mitigation).
-    let shippedNote = inputs.shipsMitigated ? " (shipped model)" : ""
-    if let metrics = inputs.shipped {
+
+    func verdict() -> String {
+        let icon = ["pass": "🟢", "warn": "🟡", "fail": "🔴", "unknown": "⚪"][judged.shipped.status.rawValue] ?? ""
+        var out = "# \(cell(config.title))\n\n**\(icon) \(judged.headline)**\n\n"
+        if let line = judged.baselineLine { out += "\(line)\n\n" }
+        let effects = judged.changeSentences + (judged.accuracyText.map { ["Mitigation changed \($0)."] } ?? [])
+        if !effects.isEmpty { out += effects.map { "- \(cell($0))\n" }.joined() + "\n" }
+        if let next = nextStep(inputs) { out += "\(cell(next))\n\n" }
+        return out
+    }
+
+    func facts() -> String {
+        guard let metrics = inputs.shipped else { return "" }
         var facts = ["n = \(metrics.n)"]
         if let accuracy = metrics.overallValue("accuracy") {
             facts.append("accuracy \(ReportNumber.fixed(accuracy, digits))")
@@ -33,48 +55,60 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
             metrics.bootstrap.samples > 0
                 ? "\(level) bootstrap intervals (\(metrics.bootstrap.samples) resamples)" : "no bootstrap intervals")
         facts.append("p-values adjusted by \(metrics.significance.correction.rawValue)")
-        out += facts.joined(separator: " · ") + "\n\n"
+        return facts.joined(separator: " · ") + "\n\n"
     }
-    if !verdict.gates.isEmpty {
-        out += "## Gates\n\n| | Gate | Value | \(level) CI | Bound |\n|---|---|---:|---|---|\n"
-        for gate in verdict.gates {
+
+    func gates() -> String {
+        let gates = judged.shipped.gates
+        guard !gates.isEmpty else { return "" }
+        var out = "## Gates\n\n| | Gate | Value | \(level) CI | Bound |\n|---|---|---:|---|---|\n"
+        for gate in gates {
             out +=
                 "| \(gate.passed ? "✅" : "❌") | \(cell(gate.subject)) | \(ReportNumber.fixed(gate.value, digits)) | \(ReportNumber.interval(gate.interval, digits)) | \(cell(gate.boundText(digits))) |\n"
         }
-        out += "\n"
+        return out + "\n"
     }
-    if !verdict.concerns.isEmpty {
-        out += "## Top concerns\n\n"
-        for (i, concern) in verdict.concerns.enumerated() { out += "\(i + 1). \(cell(concern.text))\n" }
-        out += "\n"
+
+    func concerns() -> String {
+        let concerns = judged.shipped.concerns
+        guard !concerns.isEmpty else { return "" }
+        var out = "## Top concerns\n\n"
+        for (i, concern) in concerns.enumerated() { out += "\(i + 1). \(cell(concern.text))\n" }
+        return out + "\n"
     }
-    if let metrics = inputs.shipped, !metrics.attributes.isEmpty {
-        let band = metrics.fourFifthsBand
-        out +=
+
+    func disparities() -> String {
+        guard let metrics = inputs.shipped, !metrics.attributes.isEmpty else { return "" }
+        var out =
             "## Disparities\(shippedNote)\n\n| Attribute | DP difference | EO difference | Adjusted p (DP) | Worst disparate impact |\n|---|---|---|---|---|\n"
         for attribute in metrics.attributes {
             let dp = attribute.disparity("demographic_parity_difference")
-            let worst = attribute.vsReference.compactMap { v in v.disparateImpact?.value.map { (v, $0) } }
-                .min {
-                    MetricNames.unfairness("disparate_impact", $0.1) > MetricNames.unfairness("disparate_impact", $1.1)
-                }
-            let worstText =
-                worst.map { comparison, impact in
-                    let rule =
-                        comparison.fourFifthsPass.map {
-                            $0
-                                ? " (within four-fifths)"
-                                : " (outside \(ReportNumber.fixed(band.min, 2))–\(ReportNumber.fixed(band.max, 2)))"
-                        } ?? ""
-                    return "\(cell(comparison.group)): \(ReportNumber.fixed(impact, digits))\(rule)"
-                } ?? "—"
             out +=
-                "| \(cell(attribute.name)) | \(value(dp)) | \(value(attribute.disparity("equalized_odds_difference"))) | \(ReportNumber.pValue(dp?.bestPValue)) | \(worstText) |\n"
+                "| \(cell(attribute.name)) | \(value(dp)) | \(value(attribute.disparity("equalized_odds_difference"))) | \(ReportNumber.pValue(dp?.bestPValue)) | \(worstImpact(attribute, band: metrics.fourFifthsBand)) |\n"
         }
-        out += "\n"
+        return out + "\n"
     }
-    if let metrics = inputs.shipped, !metrics.attributes.isEmpty {
-        out +=
+
+    /// The group with the least fair disparate impact against the reference, with the four-fifths verdict.
+    func worstImpact(_ attribute: AttributeReport, band: FourFifthsRule) -> String {
+        let worst = attribute.vsReference.compactMap { v in v.disparateImpact?.value.map { (v, $0) } }
+            .min {
+                MetricNames.unfairness("disparate_impact", $0.1) > MetricNames.unfairness("disparate_impact", $1.1)
+            }
+        return worst.map { comparison, impact in
+            let rule =
+                comparison.fourFifthsPass.map {
+                    $0
+                        ? " (within four-fifths)"
+                        : " (outside \(ReportNumber.fixed(band.min, 2))–\(ReportNumber.fixed(band.max, 2)))"
+                } ?? ""
+            return "\(cell(comparison.group)): \(ReportNumber.fixed(impact, digits))\(rule)"
+        } ?? "—"
+    }
+
+    func groups() -> String {
+        guard let metrics = inputs.shipped, !metrics.attributes.isEmpty else { return "" }
+        var out =
             "## Groups\(shippedNote)\n\n| Attribute | Group | n | Selection rate | TPR | FPR | Accuracy | Warnings |\n|---|---|---:|---|---|---|---|---|\n"
         for attribute in metrics.attributes {
             for group in attribute.groups {
@@ -85,23 +119,29 @@ public func renderMarkdown(_ inputs: ReportInputs, config: ReportConfig = Report
                     "| \(cell(attribute.name)) | \(cell(group.group)) | \(group.n) | \(cells.joined(separator: " | ")) | \(cell(group.warnings.joined(separator: ", "))) |\n"
             }
         }
-        out += "\n"
+        return out + "\n"
     }
-    if let mitigation = inputs.mitigation, let before = inputs.baseline, let after = mitigation.after,
-        !after.attributes.isEmpty
-    {
-        out +=
+
+    func mitigation() -> String {
+        guard let mitigation = inputs.mitigation, let before = inputs.baseline, let after = mitigation.after,
+            !after.attributes.isEmpty
+        else { return "" }
+        var out =
             "## Mitigation\(mitigation.method.map { ": \(cell(MetricNames.words($0)))" } ?? "")\n\n| Measure | Before | After |\n|---|---|---|\n"
         for row in HTMLReport(inputs: inputs, config: config).comparisonRows(before: before, after: after) {
             out += "| \(cell(row.label)) | \(value(row.before)) | \(value(row.after)) |\n"
         }
-        out += "\n"
+        return out + "\n"
     }
-    if let notes = inputs.metrics?.notes, !notes.isEmpty {
-        out += "## Notes\n\n" + notes.map { "- \(cell($0))\n" }.joined() + "\n"
+
+    func notes() -> String {
+        var out = ""
+        if let notes = inputs.metrics?.notes, !notes.isEmpty {
+            out += "## Notes\n\n" + notes.map { "- \(cell($0))\n" }.joined() + "\n"
+        }
+        if inputs.metrics == nil { out += "_No metrics.json was given._\n" }
+        return out
     }
-    if inputs.metrics == nil { out += "_No metrics.json was given._\n" }
-    return out
 }
 
 /// One `<testsuite>` of gate results; `level` names their intervals (`95%`).

@@ -359,37 +359,7 @@ enum SVGChart {
             }
         }
         for r in merged(references) { out += reference(r, x: x, y: y) }
-        for (i, s) in series.enumerated() {
-            let stroke = s.color ?? color(i)
-            let extra = s.markClass.map { " \($0)" } ?? ""
-            out += "<g class=\"series\">"
-            if s.connect, s.points.count > 1 {
-                var d = ""
-                for (k, p) in s.points.enumerated() {
-                    d += (k == 0 ? "M" : "L") + "\(f(x(p.x))) \(f(y(p.y)))"
-                }
-                let pattern = s.dash ?? dash(i)
-                let dashAttr = pattern.isEmpty ? "" : " stroke-dasharray=\"\(pattern)\""
-                out +=
-                    "<path class=\"mark line\(extra)\" d=\"\(d)\" stroke=\"\(stroke)\"\(dashAttr)><title>\(e(s.name))</title></path>"
-            }
-            for p in s.points {
-                let px = x(p.x), py = y(p.y)
-                if let ci = p.yCI {
-                    out +=
-                        "<path class=\"whisker\(extra)\" d=\"M\(f(px)) \(f(y(ci.lower)))V\(f(y(ci.upper)))M\(f(px - 3)) \(f(y(ci.lower)))H\(f(px + 3))M\(f(px - 3)) \(f(y(ci.upper)))H\(f(px + 3))\" style=\"stroke:\(stroke)\"/>"
-                }
-                if let ci = p.xCI {
-                    out +=
-                        "<path class=\"whisker\(extra)\" d=\"M\(f(x(ci.lower))) \(f(py))H\(f(x(ci.upper)))M\(f(x(ci.lower))) \(f(py - 3))V\(f(py + 3))M\(f(x(ci.upper))) \(f(py - 3))V\(f(py + 3))\" style=\"stroke:\(stroke)\"/>"
-                }
-                if s.markers || !s.connect {
-                    out +=
-                        "<circle class=\"mark point\(extra)\" cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(stroke)\"><title>\(e(p.tooltip))</title></circle>"
-                }
-            }
-            out += "</g>"
-        }
+        for (i, s) in series.enumerated() { out += xySeries(s, index: i, x: x, y: y) }
         // Point labels last, each placed where it overlaps no label placed before it.
         var placer = LabelPlacer(plot: (left, top, right, bottom))
         for s in series {
@@ -399,6 +369,40 @@ enum SVGChart {
             }
         }
         return out + "</svg>"
+    }
+
+    /// One series of ``xy(id:title:subtitle:series:xLabel:yLabel:xDomain:yDomain:references:diagonal:width:height:)``:
+    /// its line, whiskers and markers in a `<g class="series">`.
+    static func xySeries(_ s: Series, index i: Int, x: Scale, y: Scale) -> String {
+        let stroke = s.color ?? color(i)
+        let extra = s.markClass.map { " \($0)" } ?? ""
+        var out = "<g class=\"series\">"
+        if s.connect, s.points.count > 1 {
+            var d = ""
+            for (k, p) in s.points.enumerated() {
+                d += (k == 0 ? "M" : "L") + "\(f(x(p.x))) \(f(y(p.y)))"
+            }
+            let pattern = s.dash ?? dash(i)
+            let dashAttr = pattern.isEmpty ? "" : " stroke-dasharray=\"\(pattern)\""
+            out +=
+                "<path class=\"mark line\(extra)\" d=\"\(d)\" stroke=\"\(stroke)\"\(dashAttr)><title>\(e(s.name))</title></path>"
+        }
+        for p in s.points {
+            let px = x(p.x), py = y(p.y)
+            if let ci = p.yCI {
+                out +=
+                    "<path class=\"whisker\(extra)\" d=\"M\(f(px)) \(f(y(ci.lower)))V\(f(y(ci.upper)))M\(f(px - 3)) \(f(y(ci.lower)))H\(f(px + 3))M\(f(px - 3)) \(f(y(ci.upper)))H\(f(px + 3))\" style=\"stroke:\(stroke)\"/>"
+            }
+            if let ci = p.xCI {
+                out +=
+                    "<path class=\"whisker\(extra)\" d=\"M\(f(x(ci.lower))) \(f(py))H\(f(x(ci.upper)))M\(f(x(ci.lower))) \(f(py - 3))V\(f(py + 3))M\(f(x(ci.upper))) \(f(py - 3))V\(f(py + 3))\" style=\"stroke:\(stroke)\"/>"
+            }
+            if s.markers || !s.connect {
+                out +=
+                    "<circle class=\"mark point\(extra)\" cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(stroke)\"><title>\(e(p.tooltip))</title></circle>"
+            }
+        }
+        return out + "</g>"
     }
 
     /// Places point labels so they do not collide: each label tries the four corners next to
