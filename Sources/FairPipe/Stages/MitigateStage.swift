@@ -74,11 +74,19 @@ public enum MitigateStage {
         let strengths = tradeoffStrengths(settings, log: log)
         let metric = MitigationStrength.disparityMetric(for: settings.target)
         let attributeName = context.validation.attributes.map(\.name).joined(separator: "&")
-        let workers = context.config.model.type == .external ? 1 : threads
+        let pointSettings = strengths.map { strength in
+            var copy = settings
+            technique.apply(strength: strength, to: &copy)
+            return copy
+        }
+        // Only points that need a fit share the cores; one fit alone keeps every core for its
+        // own parallel loops (gradient boosting's histograms, the oracle's Newton steps).
+        let fits = pointSettings.filter { $0 != settings }.count
+        let workers = context.config.model.type == .external ? 1 : min(threads, max(fits, 1))
+        if fits > 0 { log.info("trade-off curve: \(fits) fit(s) on \(workers) thread(s)") }
         let points = try ParallelMap.map(strengths.count, threads: workers) { index in
-            var pointSettings = settings
-            technique.apply(strength: strengths[index], to: &pointSettings)
-            let outcome = pointSettings == settings ? configured : try fit(pointSettings, context: context)
+            let outcome =
+                pointSettings[index] == settings ? configured : try fit(pointSettings[index], context: context)
             return try tradeoffPoint(
                 outcome, strength: strengths[index], metric: metric, attribute: attributeName, context: context,
                 seed: context.run.seed(for: "tradeoff-\(index)"))
