@@ -215,12 +215,9 @@ extension HTMLReport {
                         )
                     })
             }
-            out += figure(
-                SVGChart.xy(
-                    id: "c\(index)-roc", title: "ROC curves by \(curves.name)", series: series,
-                    xLabel: "false positive rate", yLabel: "true positive rate",
-                    xDomain: (0, 1), yDomain: (0, 1), diagonal: "chance (TPR = FPR)",
-                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
+            out += unitSquareChart(
+                id: "c\(index)-roc", title: "ROC curves by \(curves.name)", series: series,
+                axes: ("false positive rate", "true positive rate"), diagonal: "chance (TPR = FPR)",
                 caption:
                     "Each curve traces TPR against FPR as the threshold moves; the diagonal is chance. Curves apart mean the scores rank members of one group better than another."
             )
@@ -242,17 +239,27 @@ extension HTMLReport {
                         )
                     }, markers: true)
             }
-            out += figure(
-                SVGChart.xy(
-                    id: "c\(index)-cal", title: "Calibration by \(curves.name)", series: series,
-                    xLabel: "mean predicted score", yLabel: "observed positive rate",
-                    xDomain: (0, 1), yDomain: (0, 1), diagonal: "perfect calibration",
-                    width: HTMLReport.keyChart.width, height: HTMLReport.keyChart.xyHeight),
+            out += unitSquareChart(
+                id: "c\(index)-cal", title: "Calibration by \(curves.name)", series: series,
+                axes: ("mean predicted score", "observed positive rate"), diagonal: "perfect calibration",
                 caption:
                     "Points on the diagonal are well calibrated; a group consistently above or below it is under- or over-scored."
             )
         }
         return out
+    }
+
+    /// A key-size chart on [0, 1]² with its diagonal (ROC, calibration), as a captioned figure.
+    func unitSquareChart(
+        id: String, title: String, series: [SVGChart.Series], axes: (x: String, y: String), diagonal: String,
+        caption: String
+    ) -> String {
+        figure(
+            SVGChart.xy(
+                id: id, title: title, series: series, xLabel: axes.x, yLabel: axes.y, xDomain: (0, 1),
+                yDomain: (0, 1), diagonal: diagonal, width: HTMLReport.keyChart.width,
+                height: HTMLReport.keyChart.xyHeight),
+            caption: caption)
     }
 
     /// The threshold-sweep chart from curves.json: overall accuracy and, per attribute, the
